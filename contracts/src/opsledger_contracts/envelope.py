@@ -1,0 +1,104 @@
+"""The event envelope and its CloudEvents 1.0 Kafka binary-mode mapping."""
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Final
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+SPEC_VERSION: Final = "1.0"
+CONTENT_TYPE: Final = "application/json"
+
+# CloudEvents extension attribute names must be lower-case alphanumerics.
+_EXTENSIONS: Final[dict[str, str]] = {
+    "site_id": "ce_siteid",
+    "stream_type": "ce_streamtype",
+    "stream_version": "ce_streamversion",
+    "schema_version": "ce_schemaversion",
+    "correlation_id": "ce_correlationid",
+    "causation_id": "ce_causationid",
+    "actor": "ce_actor",
+}
+
+
+class EventEnvelope(BaseModel):
+    """Metadata that travels with every event, as CloudEvents headers on Kafka.
+
+    `stream_id` is also the Kafka message key, so all events of one stream are in one
+    partition, in `stream_version` order. Delivery is at-least-once: deduplicate on
+    `event_id` (the `ce_id` header).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UUID = Field(description="Unique id of the event (ce_id); dedupe on it.")
+    event_type: str = Field(description="Past-tense event name, e.g. WorkOrderIssued.")
+    schema_version: int = Field(ge=1, description="Version of the payload schema.")
+    source: str = Field(description="Service that recorded the event, e.g. dispatch.")
+    site_id: str = Field(min_length=1, description="Site (branch, project, depot).")
+    stream_id: str = Field(min_length=1, description="Aggregate id; the Kafka key.")
+    stream_type: str = Field(min_length=1, description="Aggregate type, e.g. WorkOrder.")
+    stream_version: int = Field(ge=1, description="Position of the event in its stream.")
+    occurred_at: AwareDatetime = Field(description="When it happened (UTC).")
+    correlation_id: str = Field(description="Id shared by everything one request caused.")
+    causation_id: str | None = Field(default=None, description="Event or command id that caused it.")
+    actor: str = Field(description="Staff id (or system component) that caused it.")
+
+    @property
+    def ce_type(self) -> str:
+        return f"opsledger.{self.source}.{self.event_type}"
+
+    @property
+    def ce_source(self) -> str:
+        return f"/opsledger/{self.source}"
+
+    @property
+    def data_schema(self) -> str:
+        return f"schemas/{self.source}/{self.event_type}.v{self.schema_version}.json"
+
+    def to_kafka_headers(self) -> list[tuple[str, bytes]]:
+        """CloudEvents binary-mode headers (values UTF-8)."""
+        headers: dict[str, str] = {
+            "ce_specversion": SPEC_VERSION,
+            "ce_id": str(self.event_id),
+            "ce_type": self.ce_type,
+            "ce_source": self.ce_source,
+            "ce_subject": self.stream_id,
+            "ce_time": self.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "ce_dataschema": self.data_schema,
+            "content-type": CONTENT_TYPE,
+        }
+        for field, header in _EXTENSIONS.items():
+            value = getattr(self, field)
+            if value is not None:
+                headers[header] = str(value)
+        return [(k, v.encode()) for k, v in headers.items()]
+
+    @classmethod
+    def from_kafka_headers(
+        cls, headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes | str]
+    ) -> "EventEnvelope":
+        """Parse CloudEvents headers; raises `ValueError` naming the missing or bad header."""
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        raw = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in items}
+        for required in ("ce_id", "ce_type", "ce_source", "ce_subject", "ce_time"):
+            if required not in raw:
+                raise ValueError(f"header {required} is missing (CloudEvents binary mode)")
+        if raw.get("ce_specversion") != SPEC_VERSION:
+            raise ValueError(f"header ce_specversion must be {SPEC_VERSION!r}")
+        prefix, _, rest = raw["ce_type"].partition(".")
+        source, _, event_type = rest.partition(".")
+        if prefix != "opsledger" or not source or not event_type:
+            raise ValueError("header ce_type must look like opsledger.<service>.<EventType>")
+        fields: dict[str, object] = {
+            "event_id": raw["ce_id"],
+            "event_type": event_type,
+            "source": source,
+            "stream_id": raw["ce_subject"],
+            "occurred_at": datetime.fromisoformat(raw["ce_time"].replace("Z", "+00:00")),
+        }
+        for field, header in _EXTENSIONS.items():
+            if header in raw:
+                fields[field] = raw[header]
+        return cls.model_validate(fields)

@@ -1,0 +1,1 @@
+"""Events published by fleet on `opsledger.fleet.events` (none yet: the domain lands later)."""
