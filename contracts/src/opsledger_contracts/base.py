@@ -18,3 +18,6 @@ class EventPayload(BaseModel):
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
     service: ClassVar[str]
+    # Optional: the aggregate type whose stream records this event (header ce_streamtype).
+    # When set, the published headers pin it and `encode_message` refuses any other value.
+    stream_type: ClassVar[str | None] = None

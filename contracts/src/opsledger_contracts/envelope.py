@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Final
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
@@ -19,6 +19,14 @@ _EXTENSIONS: Final[dict[str, str]] = {
     "correlation_id": "ce_correlationid",
     "causation_id": "ce_causationid",
     "actor": "ce_actor",
+}
+_HEADER_OF_FIELD: Final[dict[str, str]] = {
+    "event_id": "ce_id",
+    "event_type": "ce_type",
+    "source": "ce_source",
+    "stream_id": "ce_subject",
+    "occurred_at": "ce_time",
+    **_EXTENSIONS,
 }
 
 
@@ -42,19 +50,24 @@ class EventEnvelope(BaseModel):
     stream_version: int = Field(ge=1, description="Position of the event in its stream.")
     occurred_at: AwareDatetime = Field(description="When it happened (UTC).")
     correlation_id: str = Field(description="Id shared by everything one request caused.")
-    causation_id: str | None = Field(default=None, description="Event or command id that caused it.")
+    causation_id: str | None = Field(
+        default=None, description="Event or command id that caused it."
+    )
     actor: str = Field(description="Staff id (or system component) that caused it.")
 
     @property
     def ce_type(self) -> str:
+        """CloudEvents type: opsledger.<service>.<EventType>."""
         return f"opsledger.{self.source}.{self.event_type}"
 
     @property
     def ce_source(self) -> str:
+        """CloudEvents source: /opsledger/<service>."""
         return f"/opsledger/{self.source}"
 
     @property
     def data_schema(self) -> str:
+        """Path of the payload's JSON Schema, relative to the contracts directory."""
         return f"schemas/{self.source}/{self.event_type}.v{self.schema_version}.json"
 
     def to_kafka_headers(self) -> list[tuple[str, bytes]]:
@@ -81,24 +94,58 @@ class EventEnvelope(BaseModel):
     ) -> "EventEnvelope":
         """Parse CloudEvents headers; raises `ValueError` naming the missing or bad header."""
         items = headers.items() if isinstance(headers, Mapping) else headers
-        raw = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in items}
+        raw: dict[str, str] = {}
+        for name, value in items:
+            try:
+                raw[name] = value.decode() if isinstance(value, bytes) else str(value)
+            except UnicodeDecodeError:
+                raise ValueError(f"header {name} is not UTF-8") from None
         for required in ("ce_id", "ce_type", "ce_source", "ce_subject", "ce_time"):
             if required not in raw:
                 raise ValueError(f"header {required} is missing (CloudEvents binary mode)")
         if raw.get("ce_specversion") != SPEC_VERSION:
-            raise ValueError(f"header ce_specversion must be {SPEC_VERSION!r}")
+            raise ValueError(
+                f"header ce_specversion must be {SPEC_VERSION!r}, got {raw.get('ce_specversion')!r}"
+            )
+        content_type = raw.get("content-type", CONTENT_TYPE)
+        if content_type.split(";")[0].strip() != CONTENT_TYPE:
+            raise ValueError(f"header content-type must be {CONTENT_TYPE!r}, got {content_type!r}")
         prefix, _, rest = raw["ce_type"].partition(".")
         source, _, event_type = rest.partition(".")
         if prefix != "opsledger" or not source or not event_type:
-            raise ValueError("header ce_type must look like opsledger.<service>.<EventType>")
+            raise ValueError(
+                f"header ce_type must look like opsledger.<service>.<EventType>, "
+                f"got {raw['ce_type']!r}"
+            )
+        if raw["ce_source"] != f"/opsledger/{source}":
+            raise ValueError(
+                f"header ce_source is {raw['ce_source']!r} but ce_type says the source is "
+                f"'/opsledger/{source}'"
+            )
+        try:
+            occurred_at = datetime.fromisoformat(raw["ce_time"].replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"header ce_time is not an RFC 3339 timestamp: {raw['ce_time']!r}"
+            ) from None
         fields: dict[str, object] = {
             "event_id": raw["ce_id"],
             "event_type": event_type,
             "source": source,
             "stream_id": raw["ce_subject"],
-            "occurred_at": datetime.fromisoformat(raw["ce_time"].replace("Z", "+00:00")),
+            "occurred_at": occurred_at,
         }
         for field, header in _EXTENSIONS.items():
             if header in raw:
                 fields[field] = raw[header]
-        return cls.model_validate(fields)
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            # Report the header the consumer sees, not the envelope's field name.
+            error = exc.errors()[0]
+            header = _HEADER_OF_FIELD.get(str(error["loc"][0]), str(error["loc"][0]))
+            if error["type"] == "missing":
+                raise ValueError(f"header {header} is missing") from None
+            raise ValueError(
+                f"header {header}: {error['msg']} (got {error.get('input')!r})"
+            ) from None

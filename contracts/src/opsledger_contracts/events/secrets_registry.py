@@ -1,1 +1,4 @@
-"""Events published by secrets_registry on `opsledger.secrets_registry.events` (none yet: the domain lands later)."""
+"""Events published by secrets_registry on `opsledger.secrets_registry.events`.
+
+None yet: the domain lands later.
+"""

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka (KRaft, broker+controller) without Docker.
+#
+#   deploy/local/kafka.sh start|stop|status|restart
+#
+# Jars come from Maven Central (deploy/local/kafka/pom.xml) and are cached under
+# ${OPSLEDGER_CACHE_DIR:-<repo>/.cache}/kafka-4.1.1/libs; runtime state (server.properties,
+# data, log, pid) lives under ${OPSLEDGER_VAR_DIR:-<repo>/var}/kafka.
+#
+# Environment: KAFKA_HOST (127.0.0.1), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
+# KAFKA_HEAP_OPTS (-Xms512m -Xmx1G), KAFKA_START_TIMEOUT (90 seconds),
+# KAFKA_STOP_TIMEOUT (30 seconds).
+#
+# Exit codes: 0 ok; 1 error; status: 0 running and accepting clients, 1 process up but
+# port closed, 3 not running.
+set -euo pipefail
+
+KAFKA_VERSION=4.1.1
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+POM_DIR="$SCRIPT_DIR/kafka"
+CACHE_DIR="${OPSLEDGER_CACHE_DIR:-$REPO_ROOT/.cache}"
+LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+STATE_DIR="${OPSLEDGER_VAR_DIR:-$REPO_ROOT/var}/kafka"
+DATA_DIR="$STATE_DIR/data"
+PROPS="$STATE_DIR/server.properties"
+PID_FILE="$STATE_DIR/kafka.pid"
+LOG_FILE="$STATE_DIR/kafka.log"
+CLUSTER_ID_FILE="$STATE_DIR/cluster.id"
+LOG4J_CONF="$POM_DIR/log4j2.xml"
+
+HOST="${KAFKA_HOST:-127.0.0.1}"
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1G}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+STARTED_MARKER="Kafka Server started"
+# Jars that must be present for the cache to count as complete.
+REQUIRED_JARS=(
+  "kafka_2.13-$KAFKA_VERSION.jar" "kafka-server-$KAFKA_VERSION.jar"
+  "kafka-clients-$KAFKA_VERSION.jar" "kafka-raft-$KAFKA_VERSION.jar"
+  "log4j-core-"*.jar "log4j-slf4j-impl-"*.jar "scala-library-"*.jar
+)
+
+log() { printf 'kafka.sh: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "missing $*, and no apt-get to install it with"
+  [ "$(id -u)" -eq 0 ] || die "missing $*: run as root, or install it: apt-get install -y $*"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    APT_UPDATED=1
+  fi
+  log "apt-get install -y $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+ensure_java() {
+  local need=()
+  command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+  if ! jars_complete; then command -v mvn >/dev/null 2>&1 || need+=(maven); fi
+  if [ "${#need[@]}" -gt 0 ]; then apt_install "${need[@]}"; fi
+  local major
+  major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)"
+  case "$major" in
+    ''|1.*|9|1[0-6]) die "Kafka $KAFKA_VERSION needs Java 17 or newer; 'java' is ${major:-unknown}" ;;
+  esac
+}
+
+jars_complete() {
+  local pattern
+  [ -d "$LIBS" ] || return 1
+  for pattern in "${REQUIRED_JARS[@]}"; do
+    compgen -G "$LIBS/$pattern" >/dev/null || return 1
+  done
+}
+
+ensure_jars() {
+  jars_complete && return 0
+  log "resolving Kafka $KAFKA_VERSION jars from Maven Central into $LIBS (first time only, ~1 min)"
+  local tmp="$LIBS.tmp.$$" t0=$SECONDS
+  rm -rf "$tmp"
+  mkdir -p "$(dirname "$LIBS")"
+  # Run from a temporary copy of the pom so nothing (target/) appears in the repository.
+  local workdir
+  workdir="$(mktemp -d)"
+  cp "$POM_DIR/pom.xml" "$workdir/pom.xml"
+  if ! (cd "$workdir" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$tmp" >&2); then
+    rm -rf "$workdir" "$tmp"
+    die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
+  fi
+  rm -rf "$workdir" "$LIBS"
+  mv "$tmp" "$LIBS"
+  jars_complete || die "jar cache $LIBS is incomplete after mvn"
+  log "jars ready ($(find "$LIBS" -name '*.jar' | wc -l) jars, $((SECONDS - t0)) s)"
+}
+
+# pid of our broker if it is alive, else empty. Guards against pid reuse by checking that
+# the process command line names our server.properties.
+running_pid() {
+  local pid=""
+  if [ -f "$PID_FILE" ]; then
+    pid="$(tr -dc '0-9' <"$PID_FILE")"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && cmdline_is_ours "$pid"; then
+      echo "$pid"
+      return 0
+    fi
+  fi
+  # Orphan (pid file lost): look for a kafka.Kafka process using our server.properties.
+  local dir
+  for dir in /proc/[0-9]*; do
+    pid="${dir#/proc/}"
+    cmdline_is_ours "$pid" && { echo "$pid"; return 0; }
+  done
+  return 0
+}
+
+cmdline_is_ours() {
+  local cmd
+  cmd="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *"kafka.Kafka $PROPS"* ]]
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+healthy() {
+  port_open "$HOST" "$PORT" && [ -f "$LOG_FILE" ] && grep -q "$STARTED_MARKER" "$LOG_FILE"
+}
+
+write_properties() {
+  mkdir -p "$DATA_DIR"
+  cat >"$PROPS.tmp" <<EOF
+# Written by deploy/local/kafka.sh on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=$HOST:$CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA_DIR
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+log.retention.hours=168
+EOF
+  mv "$PROPS.tmp" "$PROPS"
+}
+
+java_base() {
+  # shellcheck disable=SC2206  # word splitting of the heap options is intended
+  JAVA_CMD=(java $HEAP_OPTS -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+            "-Dlog4j2.configurationFile=$LOG4J_CONF" -cp "$LIBS/*")
+}
+
+format_storage() {
+  if [ -f "$DATA_DIR/meta.properties" ]; then
+    return 0
+  fi
+  if [ ! -s "$CLUSTER_ID_FILE" ]; then
+    # A Kafka cluster id is a base64url-encoded random 128-bit UUID (22 chars).
+    local id=""
+    while [ -z "$id" ] || [ "${id:0:1}" = "-" ]; do
+      id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
+    echo "$id" >"$CLUSTER_ID_FILE"
+  fi
+  log "formatting storage in $DATA_DIR (cluster id $(cat "$CLUSTER_ID_FILE"))"
+  java_base
+  "${JAVA_CMD[@]}" kafka.tools.StorageTool format -t "$(cat "$CLUSTER_ID_FILE")" \
+      -c "$PROPS" --standalone --ignore-formatted >>"$STATE_DIR/format.log" 2>&1 9>&- \
+    || { tail -n 30 "$STATE_DIR/format.log" >&2; die "storage format failed (log: $STATE_DIR/format.log)"; }
+}
+
+wait_healthy() {
+  local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "broker process $pid exited during startup; last lines of $LOG_FILE:"
+      tail -n 40 "$LOG_FILE" >&2 || true
+      rm -f "$PID_FILE"
+      die "Kafka failed to start"
+    fi
+    if healthy; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  log "broker not ready after ${START_TIMEOUT}s (port $HOST:$PORT open: $(port_open "$HOST" "$PORT" && echo yes || echo no)); last lines of $LOG_FILE:"
+  tail -n 40 "$LOG_FILE" >&2 || true
+  die "timed out waiting for Kafka on $HOST:$PORT (still running as pid $pid; 'kafka.sh stop' to stop it)"
+}
+
+cmd_start() {
+  local t0=$SECONDS pid
+  mkdir -p "$STATE_DIR"
+  pid="$(running_pid)"
+  if [ -n "$pid" ]; then
+    if healthy; then
+      log "already running (pid $pid) on $HOST:$PORT"
+      return 0
+    fi
+    log "running (pid $pid) but not ready yet; waiting"
+    wait_healthy "$pid"
+    log "ready on $HOST:$PORT (pid $pid)"
+    return 0
+  fi
+  rm -f "$PID_FILE"
+  if port_open "$HOST" "$PORT"; then
+    die "$HOST:$PORT is already in use by another process (not a broker started from $STATE_DIR)"
+  fi
+  if port_open "$HOST" "$CONTROLLER_PORT"; then
+    die "controller port $HOST:$CONTROLLER_PORT is already in use by another process"
+  fi
+  ensure_java
+  ensure_jars
+  write_properties
+  format_storage
+  if [ -f "$LOG_FILE" ]; then mv -f "$LOG_FILE" "$LOG_FILE.1"; fi
+  log "starting broker on $HOST:$PORT (controller $CONTROLLER_PORT), log $LOG_FILE"
+  java_base
+  # setsid: own session, so a Ctrl-C in the terminal that ran this script does not reach it.
+  nohup setsid "${JAVA_CMD[@]}" kafka.Kafka "$PROPS" >"$LOG_FILE" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+  wait_healthy "$pid"
+  log "ready on $HOST:$PORT (pid $pid, $((SECONDS - t0)) s)"
+}
+
+cmd_stop() {
+  local pid deadline
+  pid="$(running_pid)"
+  if [ -z "$pid" ]; then
+    rm -f "$PID_FILE"
+    log "not running"
+    return 0
+  fi
+  log "stopping broker (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "still running after ${STOP_TIMEOUT}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$PID_FILE"
+  log "stopped"
+}
+
+cmd_status() {
+  local pid
+  pid="$(running_pid)"
+  if [ -z "$pid" ]; then
+    echo "kafka: not running (state in $STATE_DIR)"
+    return 3
+  fi
+  if healthy; then
+    echo "kafka: running (pid $pid), accepting clients on $HOST:$PORT"
+    return 0
+  fi
+  echo "kafka: process running (pid $pid) but not accepting clients on $HOST:$PORT"
+  return 1
+}
+
+with_lock() {
+  mkdir -p "$STATE_DIR"
+  exec 9>"$STATE_DIR/.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 180 9 || die "could not get the lock $STATE_DIR/.lock"
+  fi
+  "$@"
+}
+
+case "${1:-}" in
+  start) with_lock cmd_start ;;
+  stop) with_lock cmd_stop ;;
+  restart) with_lock cmd_stop; with_lock cmd_start ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+esac

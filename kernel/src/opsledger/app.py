@@ -1,0 +1,256 @@
+"""The composition root: builds one service process from its definition and settings.
+
+Nothing connects until `start()`; Kafka being down at boot is not fatal (the service
+answers /ready with 503 and keeps retrying in the background).
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.kafka import KafkaBroker
+from opsledger_contracts import dlq_topic, events_topic
+from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from opsledger.auth import TokenService
+from opsledger.clock import Clock, SystemClock
+from opsledger.consumers import InboxConsumer, measure_lag, subscribe
+from opsledger.db import create_engine
+from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.kafka import KafkaConnector
+from opsledger.metrics import Metrics
+from opsledger.migrate import upgrade
+from opsledger.projections import ProjectionRunner
+from opsledger.relay import OutboxRelay
+from opsledger.runtime import Runtime
+from opsledger.service import ServiceDefinition
+from opsledger.settings import Settings
+from opsledger.timers import TimerScheduler
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceApp:
+    """One running service: HTTP app, relay, consumers, projections, timers."""
+
+    def __init__(
+        self, definition: ServiceDefinition, settings: Settings, clock: Clock | None = None
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        name = definition.name
+        self.metrics = Metrics(name)
+        self.runtime = Runtime(
+            name,
+            create_engine(settings.database_url_for(name)),
+            clock or SystemClock(),
+            self.metrics,
+        )
+        self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
+        self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
+        self.relay = OutboxRelay(self.runtime, self.kafka, settings.relay_batch_size)
+        self.projections = ProjectionRunner(
+            self.runtime.engine,
+            self.runtime.store,
+            self.runtime.clock,
+            definition.projections(),
+            self.metrics,
+        )
+        self.timers = TimerScheduler(self.runtime, definition.timer_handlers())
+        self.consumers = [
+            InboxConsumer(self.runtime, self.kafka, sub, settings.consumer_max_attempts)
+            for sub in definition.subscriptions()
+        ]
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}-consumer"
+        )
+        for consumer in self.consumers:
+            subscribe(self.broker, consumer, name)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self.broker_started = False
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self, background: bool = True) -> None:
+        if self.settings.run_migrations:
+            await upgrade(self.runtime.engine, self.definition)
+        if not background:
+            return
+        self._stopping.clear()
+        loops: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+            ("relay", self.relay.publish_batch),
+            ("projections", self.projections.run_once),
+            ("timers", self.timers.fire_due),
+        ]
+        for loop_name, step in loops:
+            self._tasks.append(asyncio.create_task(self._loop(loop_name, step), name=loop_name))
+        self._tasks.append(asyncio.create_task(self._connect_kafka(), name="kafka"))
+        self._tasks.append(asyncio.create_task(self._monitor(), name="monitor"))
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.broker_started:
+            with contextlib.suppress(Exception):
+                await self.broker.stop()
+            self.broker_started = False
+        await self.kafka.close()
+        await self.runtime.engine.dispose()
+
+    async def _loop(self, name: str, step: Callable[[], Awaitable[Any]]) -> None:
+        wake = self.runtime.waiter()
+        backoff = self.settings.poll_interval_seconds
+        while not self._stopping.is_set():
+            try:
+                done = await step()
+                backoff = self.settings.poll_interval_seconds
+                if done:
+                    continue  # more may be waiting: go again without sleeping
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if name == "relay":
+                    self.metrics.relay_errors.inc()
+                log.warning("background_step_failed", loop=name, error=str(exc))
+                backoff = min(backoff * 2, 5.0)
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), backoff)
+
+    async def _connect_kafka(self) -> None:
+        """Create topics and start consumers, retrying until Kafka answers."""
+        own = events_topic(self.definition.name)
+        subscribed = [c.subscription.topic for c in self.consumers]
+        topics = [own, *subscribed, *(dlq_topic(t) for t in subscribed)]
+        delay = 0.5
+        while not self._stopping.is_set():
+            try:
+                await self.kafka.ensure_topics(topics)
+                if self.consumers:
+                    await self.broker.start()
+                    self.broker_started = True
+                log.info("kafka_connected", topics=topics, consumers=len(self.consumers))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("kafka_connect_failed", error=str(exc), retry_in=delay)
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _monitor(self) -> None:
+        """Refresh gauges that are measured rather than counted (backlog, lag, timers)."""
+        while not self._stopping.is_set():
+            with contextlib.suppress(Exception):
+                await self.relay.measure_backlog()
+                self.metrics.timers_overdue.set(await self.timers.count_overdue())
+            for consumer in self.consumers:
+                sub = consumer.subscription
+                with contextlib.suppress(Exception):
+                    lag = await asyncio.wait_for(
+                        measure_lag(
+                            self.settings.kafka_bootstrap_servers,
+                            sub.group_id(self.definition.name),
+                            [sub.topic],
+                        ),
+                        10,
+                    )
+                    for topic, value in lag.items():
+                        self.metrics.consumer_lag.labels(
+                            consumer=consumer.consumer_name, topic=topic
+                        ).set(value)
+            await asyncio.sleep(5)
+
+    # -- probes --------------------------------------------------------------------------
+
+    async def readiness(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(3):
+                async with self.runtime.engine.connect() as conn:
+                    await conn.execute(sa.text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}: {exc}"[:300]
+        try:
+            await self.kafka.ping(wait_seconds=3)
+            checks["kafka"] = "ok"
+        except Exception as exc:
+            checks["kafka"] = f"unreachable: {type(exc).__name__}: {exc}"[:300] or "unreachable"
+            # Drop the producer so the next probe reconnects from scratch.
+            with contextlib.suppress(Exception):
+                await self.kafka.close()
+        for dependency, state in checks.items():
+            self.metrics.dependency_up.labels(dependency=dependency).set(1 if state == "ok" else 0)
+        return checks
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def asgi(self) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        return self.build_http(lifespan)
+
+    def build_http(self, lifespan: Any = None) -> FastAPI:
+        d = self.definition
+        app = FastAPI(title=f"OpsLedger {d.title}", description=d.description, lifespan=lifespan)
+        app.state.service = self
+        app.state.runtime = self.runtime
+        app.state.tokens = self.tokens
+        install_error_handlers(app, self.metrics)
+        install_request_middleware(app, self.metrics)
+
+        @app.get("/health", tags=["operations"])
+        async def health() -> dict[str, str]:
+            """Alive: the process answers. Says nothing about its dependencies."""
+            return {"status": "ok", "service": d.name}
+
+        @app.get("/ready", tags=["operations"])
+        async def ready() -> JSONResponse:
+            """200 when the database and Kafka are reachable, else 503 with the reason."""
+            checks = await self.readiness()
+            ok = all(v == "ok" for v in checks.values())
+            return JSONResponse(
+                {"status": "ready" if ok else "unavailable", "service": d.name, "checks": checks},
+                status_code=200 if ok else 503,
+            )
+
+        @app.get("/metrics", tags=["operations"])
+        async def metrics() -> Response:
+            """Prometheus text exposition."""
+            return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+        @app.get("/asyncapi.json", tags=["contracts"])
+        async def asyncapi_json() -> dict[str, Any]:
+            """AsyncAPI 3.0 document of the topic this service publishes."""
+            return build_asyncapi(d.name)
+
+        @app.get("/asyncapi", tags=["contracts"], response_class=HTMLResponse)
+        async def asyncapi_page(_: Request) -> str:
+            """Readable page of the events this service publishes."""
+            return render_asyncapi_html(build_asyncapi(d.name))
+
+        for router in d.routers():
+            app.include_router(router)
+        return app

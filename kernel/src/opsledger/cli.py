@@ -1,0 +1,186 @@
+"""`opsledger` command line: serve, migrate, rebuild, verify, token, services."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from opsledger.logs import configure_logging
+from opsledger.service import load_service, service_names
+from opsledger.settings import Settings
+
+if TYPE_CHECKING:
+    from opsledger.app import ServiceApp
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [
+            f"  OPSLEDGER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        ]
+        raise SystemExit("invalid configuration:\n" + "\n".join(lines)) from None
+
+
+def _service(name: str) -> "ServiceApp":
+    from opsledger.app import ServiceApp  # heavy imports only for commands that need them
+
+    try:
+        definition = load_service(name)
+    except LookupError as exc:
+        raise SystemExit(str(exc)) from None
+    settings = _settings()
+    configure_logging(definition.name, settings.log_level, settings.log_format)
+    return ServiceApp(definition, settings)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    service = _service(args.service)
+    port = args.port or service.settings.http_port or service.definition.default_port
+    host = args.host or service.settings.http_host
+    uvicorn.run(
+        service.asgi(),
+        host=host,
+        port=port,
+        log_config=None,  # structlog owns logging
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from opsledger.migrate import upgrade
+
+    service = _service(args.service)
+
+    async def run() -> None:
+        try:
+            await upgrade(service.runtime.engine, service.definition)
+        finally:
+            await service.runtime.engine.dispose()
+
+    asyncio.run(run())
+    print(f"{args.service}: migrated to head")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    service = _service(args.service)
+
+    async def run() -> int:
+        try:
+            await service.start(background=False)
+            runner = service.projections
+            try:
+                targets = [runner.find(args.projection)] if args.projection else runner.projections
+            except KeyError as exc:
+                print(exc.args[0], file=sys.stderr)
+                return 2
+            for projection in targets:
+                count = await runner.rebuild(projection)
+                print(f"{args.service}: rebuilt {projection.name} from {count} events")
+            if not targets:
+                print(f"{args.service}: has no projections")
+            return 0
+        finally:
+            await service.runtime.engine.dispose()
+
+    return asyncio.run(run())
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from opsledger.projections import verify
+
+    service = _service(args.service)
+
+    async def run() -> int:
+        try:
+            await service.start(background=False)
+            projections = service.projections.projections
+            differences = await verify(service.runtime.engine, service.runtime.store, projections)
+        finally:
+            await service.runtime.engine.dispose()
+        for diff in differences:
+            print(f"DIFFERENT {diff.projection}.{diff.table}: {diff.detail}", file=sys.stderr)
+        if differences:
+            print(f"{args.service}: {len(differences)} difference(s)", file=sys.stderr)
+            return 1
+        names = ", ".join(p.name for p in projections) or "no projections"
+        print(f"{args.service}: verified {names}: rebuilt equals live")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from opsledger.auth import TokenService
+
+    settings = _settings()
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
+    sites = [s.strip() for s in args.sites.split(",") if s.strip()]
+    if not sites:
+        raise SystemExit("--sites: give at least one site id (or * for all)")
+    token = TokenService(settings.auth_secret, settings.auth_issuer).mint(
+        args.staff, roles, sites, timedelta(minutes=args.ttl_minutes)
+    )
+    print(token)
+    return 0
+
+
+def cmd_services(_: argparse.Namespace) -> int:
+    for name in service_names():
+        definition = load_service(name)
+        print(f"{name}\t:{definition.default_port}\t{definition.title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opsledger", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run one service (HTTP, relay, consumers, projections)")
+    serve.add_argument("service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="apply database migrations of a service")
+    migrate.add_argument("service")
+    migrate.set_defaults(func=cmd_migrate)
+
+    rebuild = sub.add_parser("rebuild", help="drop and rebuild projections from the events")
+    rebuild.add_argument("service")
+    rebuild.add_argument("projection", nargs="?")
+    rebuild.set_defaults(func=cmd_rebuild)
+
+    verify = sub.add_parser("verify", help="rebuild projections into scratch and compare with live")
+    verify.add_argument("service")
+    verify.set_defaults(func=cmd_verify)
+
+    token = sub.add_parser("token", help="mint a bearer token with the configured key")
+    token.add_argument("--staff", required=True)
+    token.add_argument("--roles", required=True, help="comma separated, e.g. agent,shift_lead")
+    token.add_argument("--sites", required=True, help="comma separated site ids, or *")
+    token.add_argument("--ttl-minutes", type=int, default=12 * 60)
+    token.set_defaults(func=cmd_token)
+
+    services = sub.add_parser("services", help="list installed services")
+    services.set_defaults(func=cmd_services)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""Idempotent, at-least-once consumers of other services' topics, with a dead-letter topic.
+
+For each message: decode against the published contract, then in ONE transaction check
+the inbox (consumer, event_id), run the handler and record the inbox row. Only after
+that commits is the offset committed (FastStream AckPolicy.NACK_ON_ERROR; its default
+ACK_FIRST would be at-most-once). A handler that keeps failing is retried a bounded
+number of times, then the message goes to `<topic>.dlq` with the error and the consumer
+carries on. When the failure is our own infrastructure (database unreachable), the
+message is NOT dead-lettered: it is nacked and redelivered once we recover.
+"""
+
+import asyncio
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import cast
+
+import sqlalchemy as sa
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
+from opsledger_contracts import ContractError, DecodedEvent, decode_message, dlq_topic
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from opsledger.db import inbox
+from opsledger.kafka import KafkaConnector
+from opsledger.runtime import Runtime, Tx
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Tx, DecodedEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consumer of one topic. `name` is stable: it is the inbox key and group id suffix."""
+
+    name: str
+    topic: str
+    handler: Handler
+    event_types: frozenset[str] = field(default_factory=frozenset)  # empty: all
+
+    def group_id(self, service: str) -> str:
+        return f"opsledger.{service}.{self.name}"
+
+
+class Outcome(StrEnum):
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """The parts of a Kafka record the consumer needs (independent of the client library)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...]
+
+
+def _is_infrastructure_failure(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, OperationalError)
+        or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        or isinstance(exc, (ConnectionError, OSError))
+    )
+
+
+class InboxConsumer:
+    def __init__(
+        self,
+        runtime: Runtime,
+        kafka: KafkaConnector,
+        subscription: Subscription,
+        max_attempts: int = 3,
+        backoff_seconds: float = 0.05,
+    ) -> None:
+        self._rt = runtime
+        self._kafka = kafka
+        self.subscription = subscription
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+        self.consumer_name = f"{runtime.service}.{subscription.name}"
+
+    async def handle(self, message: IncomingMessage) -> Outcome:
+        started = time.perf_counter()
+        metrics, name = self._rt.metrics, self.consumer_name
+        try:
+            return await self._handle(message)
+        finally:
+            metrics.consumer_seconds.labels(consumer=name).observe(time.perf_counter() - started)
+
+    async def _handle(self, message: IncomingMessage) -> Outcome:
+        metrics, name = self._rt.metrics, self.consumer_name
+        try:
+            decoded = decode_message(message.headers, message.value)
+        except ContractError as exc:
+            # Nothing to retry: the message itself breaks the contract.
+            await self._dead_letter(message, f"contract: {exc}", attempts=0, event=None)
+            return Outcome.DEAD_LETTERED
+        types = self.subscription.event_types
+        if types and decoded.envelope.event_type not in types:
+            return Outcome.IGNORED
+        bound = log.bind(
+            consumer=name,
+            event_id=str(decoded.envelope.event_id),
+            event_type=decoded.envelope.event_type,
+            site=decoded.envelope.site_id,
+            correlation_id=decoded.envelope.correlation_id,
+        )
+        last_error = ""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                async with self._rt.transaction() as tx:
+                    if await self._seen(tx, decoded):
+                        metrics.consumer_duplicates.labels(consumer=name).inc()
+                        return Outcome.DUPLICATE
+                    await self.subscription.handler(tx, decoded)
+                    await self._record(tx, decoded, message, Outcome.HANDLED, None)
+                metrics.consumer_handled.labels(consumer=name).inc()
+                return Outcome.HANDLED
+            except Exception as exc:
+                metrics.consumer_errors.labels(consumer=name).inc()
+                if _is_infrastructure_failure(exc):
+                    bound.warning("consumer_infrastructure_failure", error=str(exc))
+                    raise  # nack: redelivered after we recover, never dead-lettered
+                last_error = "".join(traceback.format_exception_only(exc)).strip()
+                bound.warning("consumer_handler_failed", attempt=attempt, error=last_error)
+                if attempt < self._max_attempts:
+                    await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        await self._dead_letter(message, last_error, attempts=self._max_attempts, event=decoded)
+        return Outcome.DEAD_LETTERED
+
+    async def _seen(self, tx: Tx, decoded: DecodedEvent) -> bool:
+        query = sa.select(inbox.c.outcome).where(
+            inbox.c.consumer == self.consumer_name, inbox.c.event_id == decoded.envelope.event_id
+        )
+        return (await tx.conn.execute(query)).first() is not None
+
+    async def _record(
+        self,
+        tx: Tx,
+        decoded: DecodedEvent,
+        message: IncomingMessage,
+        outcome: Outcome,
+        error: str | None,
+    ) -> None:
+        await tx.conn.execute(
+            inbox.insert().values(
+                consumer=self.consumer_name,
+                event_id=decoded.envelope.event_id,
+                outcome=outcome.value,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                error=error,
+                handled_at=tx.clock.now(),
+            )
+        )
+
+    async def _dead_letter(
+        self, message: IncomingMessage, error: str, attempts: int, event: DecodedEvent | None
+    ) -> None:
+        headers = [
+            *message.headers,
+            ("dlq_error", error[:4000].encode()),
+            ("dlq_consumer", self.consumer_name.encode()),
+            ("dlq_original_topic", message.topic.encode()),
+            ("dlq_original_partition", str(message.partition).encode()),
+            ("dlq_original_offset", str(message.offset).encode()),
+            ("dlq_attempts", str(attempts).encode()),
+        ]
+        producer = await self._kafka.producer()
+        await producer.send_and_wait(
+            dlq_topic(message.topic), key=message.key, value=message.value, headers=headers
+        )
+        if event is not None:
+            # Remember it, so a redelivery is not dead-lettered a second time.
+            async with self._rt.transaction() as tx:
+                if not await self._seen(tx, event):
+                    await self._record(tx, event, message, Outcome.DEAD_LETTERED, error[:4000])
+        self._rt.metrics.consumer_dead_lettered.labels(consumer=self.consumer_name).inc()
+        log.error(
+            "consumer_dead_lettered",
+            consumer=self.consumer_name,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            error=error[:500],
+        )
+
+
+def subscribe(broker: KafkaBroker, consumer: InboxConsumer, service: str) -> None:
+    """Register the consumer on the FastStream broker with an at-least-once ack policy."""
+    sub = consumer.subscription
+
+    async def on_message(msg: KafkaMessage) -> None:
+        record = cast(ConsumerRecord[bytes, bytes], msg.raw_message)
+        await consumer.handle(
+            IncomingMessage(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                value=record.value or b"",
+                headers=tuple((k, bytes(v)) for k, v in record.headers),
+            )
+        )
+
+    broker.subscriber(
+        sub.topic,
+        group_id=sub.group_id(service),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{service}.{sub.name}",
+    )(on_message)
+
+
+async def measure_lag(
+    bootstrap_servers: str, group_id: str, topics: Iterable[str]
+) -> dict[str, int]:
+    """Messages not yet committed by `group_id`, per topic (end offset - committed)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        wanted = set(topics)
+        partitions = [
+            TopicPartition(t, p)
+            for t in wanted
+            for p in (consumer.partitions_for_topic(t) or await _partitions(consumer, t))
+        ]
+        ends = await consumer.end_offsets(partitions) if partitions else {}
+        committed = await admin.list_consumer_group_offsets(group_id)
+        lag: dict[str, int] = dict.fromkeys(wanted, 0)
+        for tp, end in ends.items():
+            done = committed.get(tp)
+            lag[tp.topic] += max(0, end - (done.offset if done and done.offset >= 0 else 0))
+        return lag
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()
+    return consumer.partitions_for_topic(topic) or set()

@@ -1,0 +1,114 @@
+"""Database engines and the kernel's tables (event store, checkpoints, inbox, timers)."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# One MetaData for the kernel; each service adds its projection tables to its own.
+kernel_metadata = sa.MetaData()
+
+_Json = sa.JSON().with_variant(JSONB(), "postgresql")
+_Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_Timestamp = sa.DateTime(timezone=True)
+
+events = sa.Table(
+    "events",
+    kernel_metadata,
+    # SQLite only auto-increments an INTEGER PRIMARY KEY, hence the variant.
+    sa.Column("position", _Position, sa.Identity(always=False), primary_key=True),
+    sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
+    sa.Column("stream_id", sa.String(200), nullable=False),
+    sa.Column("stream_type", sa.String(100), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("event_type", sa.String(100), nullable=False),
+    sa.Column("schema_version", sa.Integer(), nullable=False),
+    sa.Column("site_id", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("correlation_id", sa.String(200), nullable=False),
+    sa.Column("causation_id", sa.String(200), nullable=True),
+    sa.Column("occurred_at", _Timestamp, nullable=False),
+    sa.Column("recorded_at", _Timestamp, nullable=False),
+    sa.Column("payload", _Json, nullable=False),
+    sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
+    sa.Index("ix_events_event_type", "event_type"),
+    sa.Index("ix_events_site_id", "site_id"),
+)
+
+checkpoints = sa.Table(
+    "checkpoints",
+    kernel_metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+)
+
+inbox = sa.Table(
+    "inbox",
+    kernel_metadata,
+    sa.Column("consumer", sa.String(200), primary_key=True),
+    sa.Column("event_id", sa.Uuid(), primary_key=True),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("topic", sa.String(255), nullable=False),
+    sa.Column("partition", sa.Integer(), nullable=False),
+    sa.Column("offset", sa.BigInteger(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("handled_at", _Timestamp, nullable=False),
+)
+
+timers = sa.Table(
+    "timers",
+    kernel_metadata,
+    sa.Column("timer_id", sa.String(250), primary_key=True),
+    sa.Column("kind", sa.String(100), nullable=False),
+    sa.Column("stream_id", sa.String(200), nullable=False),
+    sa.Column("site_id", sa.String(64), nullable=False),
+    sa.Column("due_at", _Timestamp, nullable=False),
+    sa.Column("payload", _Json, nullable=False),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("fired_at", _Timestamp, nullable=True),
+    sa.Column("cancelled_at", _Timestamp, nullable=True),
+    sa.Index("ix_timers_pending", "fired_at", "cancelled_at", "due_at"),
+)
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes.
+
+    BEGIN IMMEDIATE takes SQLite's single write lock at the start of every transaction,
+    so commit order equals insert order (global positions never commit out of order)
+    and two writers never deadlock upgrading a read lock.
+    """
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _on_connect(dbapi_conn: Any, _: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)

@@ -1,0 +1,25 @@
+"""Typed errors the HTTP layer turns into clear 4xx answers."""
+
+
+class DomainError(Exception):
+    """A command was refused by a business rule.
+
+    `code` is the rule ID from shared/domain/RULES.md (e.g. "WO-1"); `field` names the
+    input at fault where there is one. HTTP answers 422 (or `status` if given).
+    """
+
+    def __init__(
+        self, code: str, message: str, *, field: str | None = None, status: int = 422
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+class NotFoundError(DomainError):
+    """The addressed stream or record does not exist."""
+
+    def __init__(self, what: str, ident: str) -> None:
+        super().__init__("NOT_FOUND", f"{what} {ident} does not exist", status=404)

@@ -1,0 +1,140 @@
+"""HTTP conventions shared by every service: errors, correlation ids, metrics, probes.
+
+Every error answer has one shape: `{"error": {"code", "message", "fields"?}}` where
+`code` is a rule ID (e.g. "WO-1") or a generic code (VALIDATION, UNAUTHENTICATED,
+FORBIDDEN, CONFLICT, NOT_FOUND, INTERNAL). No answer ever carries a stack trace.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from uuid import uuid4
+
+import structlog
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from opsledger.auth import AuthError, ForbiddenError, Principal
+from opsledger.errors import DomainError
+from opsledger.eventstore import ConcurrencyError
+from opsledger.metrics import Metrics
+from opsledger.runtime import CommandContext, Runtime
+
+log = structlog.get_logger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {
+                "field": _field_path(tuple(err.get("loc", ()))),
+                "rule": err.get("type", "invalid"),
+                "message": err.get("msg", "invalid value"),
+            }
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return JSONResponse(
+            error_body("VALIDATION", f"invalid request ({summary})", fields=fields), status_code=422
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        metrics.domain_rejections.labels(rule=exc.code).inc()
+        extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
+        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
+
+    @app.exception_handler(ConcurrencyError)
+    async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
+        metrics.append_conflicts.inc()
+        return JSONResponse(
+            error_body(
+                "CONFLICT",
+                str(exc),
+                stream_id=exc.stream_id,
+                expected_version=exc.expected_version,
+                current_version=exc.current_version,
+            ),
+            status_code=409,
+        )
+
+    @app.exception_handler(AuthError)
+    async def _unauthenticated(_: Request, exc: AuthError) -> JSONResponse:
+        return JSONResponse(
+            error_body("UNAUTHENTICATED", str(exc)),
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
+        return JSONResponse(error_body("FORBIDDEN", str(exc)), status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("http_unhandled_error", path=request.url.path)
+        return JSONResponse(
+            error_body("INTERNAL", "internal error; the correlation id is in the logs"),
+            status_code=500,
+        )
+
+
+def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
+    @app.middleware("http")
+    async def _observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid4())
+        request.state.correlation_id = correlation_id
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers[CORRELATION_HEADER] = correlation_id
+            return response
+        finally:
+            route = request.scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            metrics.http_requests.labels(request.method, template, str(status)).inc()
+            metrics.http_seconds.labels(request.method, template).observe(
+                time.perf_counter() - started
+            )
+            structlog.contextvars.unbind_contextvars("correlation_id")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def command_context(request: Request, principal: Principal, site_id: str) -> CommandContext:
+    """Context of a command: actor from the token, correlation id from the request."""
+    return CommandContext(
+        actor=principal.staff_id,
+        site_id=site_id,
+        correlation_id=getattr(request.state, "correlation_id", None) or str(uuid4()),
+    )

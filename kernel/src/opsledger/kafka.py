@@ -1,0 +1,75 @@
+"""Kafka plumbing shared by relay, consumers and readiness: one idempotent producer."""
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+log = structlog.get_logger(__name__)
+
+
+class KafkaConnector:
+    """Owns the service's producer. Starts lazily and retries, so a service boots (and
+    reports not-ready) while Kafka is down, and recovers when it comes back."""
+
+    def __init__(self, bootstrap_servers: str, client_id: str) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def producer(self, wait_seconds: float = 10.0) -> AIOKafkaProducer:
+        """The started producer; raises if Kafka cannot be reached within `wait_seconds`."""
+        async with self._lock:
+            if self._producer is None:
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self.bootstrap_servers,
+                    client_id=self.client_id,
+                    enable_idempotence=True,  # forces acks=all; no duplicates from retries
+                    acks="all",
+                    linger_ms=5,
+                    request_timeout_ms=15_000,
+                )
+                try:
+                    await asyncio.wait_for(producer.start(), wait_seconds)
+                except BaseException:
+                    await producer.stop()
+                    raise
+                self._producer = producer
+            return self._producer
+
+    async def ping(self, wait_seconds: float = 3.0) -> None:
+        """Raise unless a broker answers a metadata request within `wait_seconds` seconds."""
+        producer = await self.producer(wait_seconds)
+        await asyncio.wait_for(producer.client.fetch_all_metadata(), wait_seconds)
+
+    async def ensure_topics(self, topics: Iterable[str], partitions: int = 3) -> None:
+        """Create missing topics (idempotent). Production clusters may pre-create them."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.bootstrap_servers, client_id=self.client_id
+        )
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [t for t in dict.fromkeys(topics) if t not in existing]
+            if missing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(
+                        [
+                            NewTopic(t, num_partitions=partitions, replication_factor=1)
+                            for t in missing
+                        ]
+                    )
+                log.info("kafka_topics_created", topics=missing)
+        finally:
+            await admin.close()
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._producer is not None:
+                await self._producer.stop()
+                self._producer = None

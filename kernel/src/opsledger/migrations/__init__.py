@@ -1,0 +1,1 @@
+"""Alembic environment shared by every service database (kernel tables + service tables)."""

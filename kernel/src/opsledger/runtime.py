@@ -1,0 +1,187 @@
+"""The composition of one service process: engine, store, clock, metrics, wake-ups.
+
+`Tx` is the unit of work handlers receive: one database transaction in which they read
+streams, append events and schedule timers; everything commits or nothing does.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+from uuid import uuid4
+
+from opsledger_contracts import EventPayload
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from opsledger.clock import Clock
+from opsledger.eventstore import EventStore, NewEvent, RecordedEvent
+from opsledger.metrics import Metrics
+from opsledger.timers import cancel_timer, schedule_timer
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who issues a command, for which site, and what request it belongs to.
+
+    The actor always comes from the verified token, never from the request body.
+    """
+
+    actor: str
+    site_id: str
+    correlation_id: str
+    causation_id: str | None = None
+
+    def event(self, payload: EventPayload, occurred_at: datetime | None = None) -> NewEvent:
+        return NewEvent(
+            payload=payload,
+            site_id=self.site_id,
+            actor=self.actor,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            occurred_at=occurred_at,
+        )
+
+    @classmethod
+    def system(
+        cls, component: str, site_id: str, causation_id: str | None = None
+    ) -> "CommandContext":
+        return cls(
+            actor=f"system:{component}",
+            site_id=site_id,
+            correlation_id=str(uuid4()),
+            causation_id=causation_id,
+        )
+
+
+class Tx:
+    """One transaction: read streams, append events, schedule timers."""
+
+    def __init__(
+        self, conn: AsyncConnection, store: EventStore, clock: Clock, metrics: Metrics
+    ) -> None:
+        self.conn = conn
+        self.store = store
+        self.clock = clock
+        self._metrics = metrics
+        self.appended: list[RecordedEvent] = []
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int | None,
+        events: Sequence[NewEvent],
+    ) -> list[RecordedEvent]:
+        recorded = await self.store.append(
+            self.conn, stream_id, stream_type, expected_version, events
+        )
+        self.appended.extend(recorded)
+        if recorded:
+            self._metrics.events_appended.labels(stream_type=stream_type).inc(len(recorded))
+        return recorded
+
+    async def read_stream(
+        self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
+    ) -> list[RecordedEvent]:
+        return await self.store.read_stream(
+            self.conn, stream_id, to_version=to_version, as_of=as_of
+        )
+
+    async def schedule_timer(
+        self,
+        *,
+        timer_id: str,
+        kind: str,
+        stream_id: str,
+        site_id: str,
+        due_at: datetime,
+        payload: Mapping[str, Any] | None = None,
+    ) -> None:
+        await schedule_timer(
+            self.conn,
+            self.clock,
+            timer_id=timer_id,
+            kind=kind,
+            stream_id=stream_id,
+            site_id=site_id,
+            due_at=due_at,
+            payload=payload,
+        )
+
+    async def cancel_timer(self, timer_id: str) -> bool:
+        return await cancel_timer(self.conn, self.clock, timer_id)
+
+
+class Runtime:
+    """Shared handles of one service process, built once by the composition root."""
+
+    def __init__(
+        self,
+        service: str,
+        engine: AsyncEngine,
+        clock: Clock,
+        metrics: Metrics,
+        store: EventStore | None = None,
+    ) -> None:
+        self.service = service
+        self.engine = engine
+        self.clock = clock
+        self.metrics = metrics
+        self.store = store or EventStore(clock)
+        self._waiters: set[asyncio.Event] = set()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self.engine.begin() as conn:
+            tx = Tx(conn, self.store, self.clock, self.metrics)
+            yield tx
+        if tx.appended:
+            self.notify()
+
+    def waiter(self) -> asyncio.Event:
+        """An event set whenever this process commits new events (wakes relay/projections)."""
+        event = asyncio.Event()
+        self._waiters.add(event)
+        return event
+
+    def notify(self) -> None:
+        for event in self._waiters:
+            event.set()
+
+
+S = TypeVar("S")
+C_contra = TypeVar("C_contra", contravariant=True)
+
+
+class Decider(Protocol[S, C_contra]):
+    """A pure aggregate: state from events, events from a command (no I/O)."""
+
+    stream_type: str
+
+    def initial_state(self) -> S: ...
+
+    def evolve(self, state: S, event: RecordedEvent) -> S: ...
+
+    def decide(self, state: S, command: C_contra, now: datetime) -> Sequence[EventPayload]: ...
+
+
+async def execute(
+    tx: Tx,
+    decider: "Decider[S, C_contra]",
+    stream_id: str,
+    command: C_contra,
+    ctx: CommandContext,
+) -> list[RecordedEvent]:
+    """Load the stream, decide, append with the version read (optimistic concurrency)."""
+    history = await tx.read_stream(stream_id)
+    state = decider.initial_state()
+    for event in history:
+        state = decider.evolve(state, event)
+    now = tx.clock.now()
+    payloads = decider.decide(state, command, now)
+    version = history[-1].version if history else 0
+    return await tx.append(
+        stream_id, decider.stream_type, version, [ctx.event(p, occurred_at=now) for p in payloads]
+    )

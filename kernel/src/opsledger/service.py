@@ -1,0 +1,50 @@
+"""What a service plugs into the kernel: its definition, discovered by entry point."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+
+from opsledger.consumers import Subscription
+from opsledger.projections import Projection
+from opsledger.timers import TimerHandler
+
+ENTRY_POINT_GROUP = "opsledger.services"
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """Everything the composition root needs to run one service.
+
+    Factories, not instances: nothing is built (or connected) until a process starts.
+    """
+
+    name: str
+    title: str
+    default_port: int
+    description: str = ""
+    metadata: sa.MetaData = field(default_factory=sa.MetaData)
+    routers: Callable[[], Sequence[APIRouter]] = lambda: ()
+    projections: Callable[[], Sequence[Projection]] = lambda: ()
+    subscriptions: Callable[[], Sequence[Subscription]] = lambda: ()
+    timer_handlers: Callable[[], Mapping[str, TimerHandler]] = lambda: {}
+    migrations: Path | None = None
+
+
+def load_service(name: str) -> ServiceDefinition:
+    """The installed service called `name` (entry point group `opsledger.services`)."""
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none installed"
+        raise LookupError(f"unknown service {name!r} (known: {known})")
+    definition = found[name].load()
+    if not isinstance(definition, ServiceDefinition):
+        raise TypeError(f"entry point {name} does not name a ServiceDefinition")
+    return definition
+
+
+def service_names() -> list[str]:
+    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))

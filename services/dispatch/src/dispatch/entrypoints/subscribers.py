@@ -1,0 +1,18 @@
+"""Kafka subscriptions of dispatch."""
+
+from opsledger.consumers import Subscription
+from opsledger_contracts import events_topic
+from opsledger_contracts.events.callcenter import DiagnosticPingSent
+
+from dispatch import handlers
+
+
+def build_subscriptions() -> list[Subscription]:
+    return [
+        Subscription(
+            name="diagnostic-pings",
+            topic=events_topic("callcenter"),
+            handler=handlers.on_diagnostic_ping_sent,
+            event_types=frozenset({DiagnosticPingSent.event_type}),
+        )
+    ]
