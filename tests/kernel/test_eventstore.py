@@ -1,0 +1,164 @@
+"""Event store behaviour, run against SQLite and real PostgreSQL."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from opsledger.clock import ManualClock
+from opsledger.eventstore import ConcurrencyError, DuplicateEventError, EventStore, NewEvent
+from opsledger_contracts import UpcasterChain
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kernel.payloads import CounterIncremented
+
+T0 = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+
+
+def new(by: int, **kw: object) -> NewEvent:
+    return NewEvent(
+        payload=CounterIncremented(by=by),
+        site_id="site-a",
+        actor="staff-1",
+        correlation_id="corr-1",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+async def test_append_then_read_stream_returns_events_in_version_order(engine: AsyncEngine) -> None:
+    store = EventStore(ManualClock(T0))
+    async with engine.begin() as conn:
+        recorded = await store.append(conn, "counter-1", "Counter", 0, [new(1), new(2)])
+    assert [e.version for e in recorded] == [1, 2]
+    async with engine.connect() as conn:
+        stream = await store.read_stream(conn, "counter-1")
+    assert [e.payload["by"] for e in stream] == [1, 2]
+    first = stream[0]
+    assert (first.site_id, first.actor, first.correlation_id) == ("site-a", "staff-1", "corr-1")
+    assert first.recorded_at == T0 and first.occurred_at == T0
+    assert first.stream_type == "Counter" and first.event_type == "CounterIncremented"
+
+
+async def test_stale_expected_version_is_a_typed_conflict_naming_current_version(
+    engine: AsyncEngine,
+) -> None:
+    store = EventStore()
+    async with engine.begin() as conn:
+        await store.append(conn, "counter-1", "Counter", 0, [new(1), new(2)])
+    with pytest.raises(ConcurrencyError) as info:
+        async with engine.begin() as conn:
+            await store.append(conn, "counter-1", "Counter", 1, [new(3)])
+    assert info.value.current_version == 2 and info.value.expected_version == 1
+    async with engine.connect() as conn:
+        assert len(await store.read_stream(conn, "counter-1")) == 2  # nothing half-written
+
+
+async def test_appending_the_same_event_ids_again_is_a_no_op(engine: AsyncEngine) -> None:
+    store = EventStore()
+    batch = [new(1), new(2)]
+    async with engine.begin() as conn:
+        first = await store.append(conn, "counter-1", "Counter", 0, batch)
+    async with engine.begin() as conn:
+        again = await store.append(conn, "counter-1", "Counter", 0, batch)
+    assert [e.event_id for e in again] == [e.event_id for e in first]
+    async with engine.connect() as conn:
+        assert len(await store.read_all(conn)) == 2
+
+
+async def test_a_batch_only_partly_stored_is_refused(engine: AsyncEngine) -> None:
+    store = EventStore()
+    stored = new(1)
+    async with engine.begin() as conn:
+        await store.append(conn, "counter-1", "Counter", 0, [stored])
+    with pytest.raises(DuplicateEventError):
+        async with engine.begin() as conn:
+            await store.append(conn, "counter-1", "Counter", 1, [stored, new(2)])
+
+
+async def test_read_stream_as_of_version_and_as_of_recorded_time(engine: AsyncEngine) -> None:
+    clock = ManualClock(T0)
+    store = EventStore(clock)
+    for by in (1, 2, 3):
+        async with engine.begin() as conn:
+            await store.append(conn, "counter-1", "Counter", by - 1, [new(by)])
+        clock.advance(timedelta(days=1))
+    async with engine.connect() as conn:
+        upto_two = await store.read_stream(conn, "counter-1", to_version=2)
+        last_tuesday = await store.read_stream(conn, "counter-1", as_of=T0 + timedelta(hours=30))
+    assert [e.payload["by"] for e in upto_two] == [1, 2]
+    assert [e.payload["by"] for e in last_tuesday] == [1, 2]
+
+
+async def test_read_all_pages_in_global_order_across_streams(engine: AsyncEngine) -> None:
+    store = EventStore()
+    async with engine.begin() as conn:
+        for i in range(7):
+            await store.append(conn, f"counter-{i % 3}", "Counter", None, [new(i)])
+    seen: list[int] = []
+    async for batch in store.iter_all(engine, 0, batch_size=3):
+        assert len(batch) <= 3
+        seen.extend(int(e.payload["by"]) for e in batch)
+    assert seen == list(range(7))
+
+
+async def test_old_schema_versions_are_upcast_on_read_and_never_rewritten(
+    engine: AsyncEngine,
+) -> None:
+    chain = UpcasterChain()
+
+    @chain.register("CounterIncremented", 1)
+    def _v1_to_v2(payload: dict[str, object]) -> dict[str, object]:
+        return {"amount": payload["by"], "reason": "unknown"}
+
+    async with engine.begin() as conn:
+        await EventStore().append(conn, "counter-1", "Counter", 0, [new(5)])
+    async with engine.connect() as conn:
+        (event,) = await EventStore(upcasters=chain).read_stream(conn, "counter-1")
+        (raw,) = await EventStore(upcasters=UpcasterChain()).read_stream(conn, "counter-1")
+    assert (event.schema_version, event.stored_schema_version) == (2, 1)
+    assert event.payload == {"amount": 5, "reason": "unknown"}
+    assert raw.payload == {"by": 5} and raw.schema_version == 1
+
+
+async def test_concurrent_writers_never_let_a_follower_skip_a_late_commit(
+    engine: AsyncEngine,
+) -> None:
+    """24 writers append while a follower tails `position > checkpoint`.
+
+    Each writer sleeps inside its transaction after appending, so later positions try
+    to commit before earlier ones. The follower must see every event exactly once.
+    """
+    store = EventStore()
+    writers, per_writer = 24, 5
+    done = asyncio.Event()
+    seen: list[str] = []
+
+    async def writer(w: int) -> None:
+        for i in range(per_writer):
+            async with engine.begin() as conn:
+                await store.append(conn, f"w{w}", "Counter", None, [new(i, event_id=uuid4())])
+                await asyncio.sleep(0.001 * ((w * 7 + i) % 5))
+
+    async def follower() -> None:
+        position = 0
+        while True:
+            finished = done.is_set()
+            async with engine.connect() as conn:
+                batch = await store.read_all(conn, position, 50)
+            seen.extend(str(e.event_id) for e in batch)
+            if batch:
+                position = batch[-1].position
+            elif finished:
+                return
+            else:
+                await asyncio.sleep(0.001)
+
+    tail = asyncio.create_task(follower())
+    await asyncio.gather(*(writer(w) for w in range(writers)))
+    done.set()
+    await tail
+    async with engine.connect() as conn:
+        stored = [str(e.event_id) for e in await store.read_all(conn, 0, 10_000)]
+    assert len(stored) == writers * per_writer
+    assert len(seen) == len(set(seen)), "an event was delivered twice"
+    assert sorted(seen) == sorted(stored), "the follower skipped an event"
