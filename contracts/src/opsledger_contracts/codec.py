@@ -75,8 +75,7 @@ def decode_message(
         raise ContractError(f"envelope: {exc}") from exc
     if key is not None and key != envelope.stream_id.encode():
         raise ContractError(
-            f"envelope: message key {key!r} does not equal header ce_subject "
-            f"{envelope.stream_id!r}"
+            f"envelope: message key {key!r} does not equal header ce_subject {envelope.stream_id!r}"
         )
     try:
         model = registry.get(envelope.event_type, envelope.schema_version)

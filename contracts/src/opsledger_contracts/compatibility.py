@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from opsledger_contracts.base import EventPayload
 from opsledger_contracts.registry import REGISTRY, EventRegistry
 from opsledger_contracts.schemas import (
     EventKey,
@@ -48,6 +49,7 @@ class Problem:
     key: EventKey
     message: str
     field: str | None = None
+    hint: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -55,15 +57,9 @@ class Problem:
         return self.severity != "compatible"
 
     def line(self) -> str:
-        """`INCOMPATIBLE dispatch WorkOrderIssued v1 field due_at: type changed ...`."""
+        """`INCOMPATIBLE dispatch WorkOrderIssued v1 field due_at: type changed ... -> hint`."""
         where = f" field {self.field}" if self.field else ""
-        hint = {
-            "incompatible": f" -> publish it as v{self.key.version + 1} with an upcaster",
-            "invalid": "",
-            "compatible": " -> run make contracts",
-        }[self.severity]
-        if "upcaster" in self.message or "removed from the registry" in self.message:
-            hint = ""
+        hint = f" -> {self.hint}" if self.hint else ""
         return f"{self.severity.upper()} {self.key}{where}: {self.message}{hint}"
 
 
@@ -91,9 +87,13 @@ def load_committed(contracts_dir: Path) -> tuple[dict[EventKey, Schema], list[st
         relative = path.relative_to(contracts_dir).as_posix()
         try:
             key = EventKey.parse(relative)
+        except ValueError as exc:  # the message names the file
+            errors.append(str(exc))
+            continue
+        try:
             schemas[key] = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:  # also json.JSONDecodeError
-            errors.append(f"{relative}: {exc}")
+        except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+            errors.append(f"{relative}: not a JSON file ({exc})")
     return schemas, errors
 
 
@@ -112,52 +112,67 @@ def check_contracts(
                 Problem(
                     "incompatible",
                     key,
-                    "published schema removed from the registry (removing a published event "
-                    "or version is breaking; keep its model registered)",
+                    "published schema no longer in the registry (removing a published event "
+                    "or version is breaking)",
+                    hint="keep its model registered",
                 )
             )
             continue
         for message in lint_model(models[key]):
             problems.append(Problem("invalid", key, message))
         if key not in committed:
-            problems.append(Problem("compatible", key, "new schema, not yet generated"))
+            problems.append(
+                Problem("compatible", key, "new schema, not generated yet", hint=_REGENERATE)
+            )
         else:
             for change in diff_schemas(committed[key], current[key]):
-                severity: Severity = "incompatible" if change.incompatible else "compatible"
-                problems.append(Problem(severity, key, change.message, change.field))
+                if change.incompatible:
+                    hint = (
+                        f"keep v{key.version} as it was and publish the change as "
+                        f"v{key.version + 1} with an upcaster"
+                    )
+                    problems.append(
+                        Problem("incompatible", key, change.message, change.field, hint)
+                    )
+                else:
+                    problems.append(
+                        Problem("compatible", key, change.message, change.field, _REGENERATE)
+                    )
         if key.version > 1:
             problems.extend(_check_upcasting(key, models, upcasters))
     return problems
 
 
+_REGENERATE: Final = "run make contracts"
+
+
 def _check_upcasting(
-    key: EventKey, models: Mapping[EventKey, Any], upcasters: UpcasterChain
+    key: EventKey, models: Mapping[EventKey, type[EventPayload]], upcasters: UpcasterChain
 ) -> Iterator[Problem]:
     """vN (N > 1) needs vN-1 registered and an upcaster vN-1 -> vN that yields a valid vN."""
     previous = EventKey(key.service, key.event_type, key.version - 1)
     if previous not in models:
-        yield Problem("incompatible", key, f"v{key.version} is registered but v{previous.version}"
-                      " is not (versions must be consecutive)")
+        yield Problem(
+            "incompatible",
+            key,
+            f"v{key.version} is registered but v{previous.version} is not",
+            hint="versions must be consecutive",
+        )
         return
     if not upcasters.has_step(key.event_type, previous.version):
         yield Problem(
             "incompatible",
             key,
-            f"no upcaster from v{previous.version}: register one with "
-            f"@UPCASTERS.register({key.event_type!r}, {previous.version})",
+            f"new version without an upcaster from v{previous.version}",
+            hint=f"register one with @UPCASTERS.register({key.event_type!r}, {previous.version})",
         )
         return
     # Run the step on the previous version's example: a broken upcaster fails here, not
     # in a consumer replaying old events.
     try:
-        version, upcast = upcasters.upcast(
-            key.event_type, previous.version, example_payload(models[previous])
-        )
-        step_result = upcast if version == key.version else None
-        if step_result is None:
-            upcast_once = _single_step(upcasters, key.event_type, previous.version)
-            step_result = upcast_once(example_payload(models[previous]))
-        models[key].model_validate_json(json.dumps(step_result))
+        step = upcasters.step(key.event_type, previous.version)
+        upcast = step(example_payload(models[previous]))
+        models[key].model_validate_json(json.dumps(upcast))
     except Exception as exc:  # any failure of user code is a finding, not a crash
         yield Problem(
             "incompatible",
@@ -166,11 +181,6 @@ def _check_upcasting(
             f"v{previous.version} example into a valid v{key.version} payload: "
             f"{_one_line(exc)}",
         )
-
-
-def _single_step(upcasters: UpcasterChain, event_type: str, from_version: int) -> Any:
-    """The registered step function (the chain may go further than the version checked)."""
-    return upcasters._steps[(event_type, from_version)]
 
 
 def _one_line(exc: Exception) -> str:
@@ -182,11 +192,30 @@ def diff_schemas(old: Schema, new: Schema) -> list[Change]:
     differ = _Differ(old, new)
     differ.compare(old, new, None)
     changes = differ.changes
-    if not changes and _strip_annotations(old) != _strip_annotations(new):
+    # Anything the walk does not understand is breaking until proven otherwise. Compare
+    # with `$ref`s inlined, so renaming a nested model's class alone is not a change.
+    if not changes and _strip_annotations(_inline(old, old)) != _strip_annotations(
+        _inline(new, new)
+    ):
         changes.append(Change(None, "schema changed in a way the gate does not classify", True))
     if not changes and old != new:
         changes.append(Change(None, "documentation changed (descriptions or examples)", False))
     return changes
+
+
+def _inline(node: Any, root: Schema, active: frozenset[str] = frozenset()) -> Any:
+    """`node` with local `$ref`s replaced by their targets and `$defs` dropped."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            if ref in active:  # recursive model: stop here
+                return {"$recursive": True}
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return _inline({**_pointer(root, ref), **siblings}, root, active | {ref})
+        return {k: _inline(v, root, active) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, root, active) for v in node]
+    return node
 
 
 def _strip_annotations(node: Any) -> Any:
@@ -251,9 +280,7 @@ class _Differ:
         self._compare_bounds(old, new, path)
         for keyword in _EXACT:
             if old.get(keyword) != new.get(keyword):
-                self._add(
-                    path, f"{keyword} changed {old.get(keyword)!r} -> {new.get(keyword)!r}"
-                )
+                self._add(path, f"{keyword} changed {old.get(keyword)!r} -> {new.get(keyword)!r}")
         self._compare_object(old, new, path)
         self._compare_array(old, new, path)
         for union in ("anyOf", "oneOf", "allOf"):
@@ -316,9 +343,7 @@ class _Differ:
         added = sorted(set(new_props) - set(old_props))
         for name in removed:
             renamed = [
-                other
-                for other in added
-                if self._same_values(old_props[name], new_props[other])
+                other for other in added if self._same_values(old_props[name], new_props[other])
             ]
             hint = f" (renamed to {', '.join(renamed)}?)" if renamed else ""
             self._add(_join(path, name), f"removed{hint}")

@@ -146,6 +146,5 @@ class EventEnvelope(BaseModel):
             header = _HEADER_OF_FIELD.get(str(error["loc"][0]), str(error["loc"][0]))
             if error["type"] == "missing":
                 raise ValueError(f"header {header} is missing") from None
-            raise ValueError(
-                f"header {header}: {error['msg']} (got {error.get('input')!r})"
-            ) from None
+            got = raw.get(header, error.get("input"))  # the header text, not a parsed value
+            raise ValueError(f"header {header}: {error['msg']} (got {got!r})") from None

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.envelope import EventEnvelope
-from opsledger_contracts.topics import SERVICES, events_topic
+from opsledger_contracts.topics import SERVICES
 
 JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _EVENT_TYPE_RE: Final = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -60,9 +60,7 @@ class EventKey:
         """Inverse of `path`; raises `ValueError` for any other file name."""
         match = _SCHEMA_PATH_RE.match(path)
         if match is None:
-            raise ValueError(
-                f"{path}: expected schemas/<service>/<EventType>.v<N>.json"
-            )
+            raise ValueError(f"{path}: expected schemas/<service>/<EventType>.v<N>.json")
         return cls(match["service"], match["event_type"], int(match["version"]))
 
 
@@ -85,9 +83,10 @@ def event_schema(model: type[EventPayload]) -> dict[str, Any]:
         "eventType": model.event_type,
         "schemaVersion": model.schema_version,
         "service": model.service,
-        "streamType": model.stream_type,
-        "topic": events_topic(model.service),
+        "topic": f"opsledger.{model.service}.events",  # lint_model vets the service
     }
+    if model.stream_type is not None:
+        schema["x-opsledger"]["streamType"] = model.stream_type
     return schema
 
 
@@ -166,13 +165,14 @@ def example_envelope(model: type[EventPayload]) -> EventEnvelope:
     """A deterministic envelope for the example message of `model`."""
     key = EventKey.of(model)
     stream_type = model.stream_type or "Aggregate"
+    kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", stream_type).lower()
     return EventEnvelope(
         event_id=uuid.uuid5(_EXAMPLE_NAMESPACE, key.path),
         event_type=model.event_type,
         schema_version=model.schema_version,
         source=model.service,
         site_id="site-001",
-        stream_id=f"{stream_type.lower()}-0001",
+        stream_id=f"{kebab}-0001",
         stream_type=stream_type,
         stream_version=1,
         occurred_at=_EXAMPLE_TIME,
@@ -199,7 +199,7 @@ def _synthesise(schema: Any, defs: dict[str, Any], name: str, depth: int) -> Any
         if union in schema:
             branches = [b for b in schema[union] if b.get("type") != "null"] or schema[union]
             return _synthesise(branches[0], defs, name, depth + 1)
-    if "allOf" in schema and schema["allOf"]:
+    if schema.get("allOf"):
         return _synthesise(schema["allOf"][0], defs, name, depth + 1)
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -215,8 +215,8 @@ def _synthesise(schema: Any, defs: dict[str, Any], name: str, depth: int) -> Any
         count = max(1, int(schema.get("minItems", 1)))
         return [_synthesise(schema.get("items", {}), defs, name, depth + 1)] * count
     if kind in ("integer", "number"):
-        low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
-        value = max(1, low + (1 if "exclusiveMinimum" in schema else 0))
+        low = float(schema.get("minimum") or schema.get("exclusiveMinimum") or 0)
+        value = max(1.0, low + (1 if "exclusiveMinimum" in schema else 0))
         return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return True

@@ -30,7 +30,15 @@ class UpcasterChain:
         return decorate
 
     def has_step(self, event_type: str, from_version: int) -> bool:
+        """Whether an upcaster from `from_version` to the next version is registered."""
         return (event_type, from_version) in self._steps
+
+    def step(self, event_type: str, from_version: int) -> Upcaster:
+        """The single step v`from_version` -> v`from_version + 1`; raises `KeyError`."""
+        try:
+            return self._steps[(event_type, from_version)]
+        except KeyError:
+            raise KeyError(f"no upcaster for {event_type} v{from_version}") from None
 
     def upcast(self, event_type: str, version: int, payload: Payload) -> tuple[int, Payload]:
         """Apply every step from `version` on; returns the final version and payload."""

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.registry import REGISTRY
@@ -15,6 +15,19 @@ class DiagnosticPingReceived(EventPayload):
     event_type: ClassVar[str] = "DiagnosticPingReceived"
     schema_version: ClassVar[int] = 1
     service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "DiagnosticPingReceipt"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ping_id": "ping-0001",
+                    "message": "Dispatch, do you copy?",
+                    "sent_event_id": "a7d5b825-ae1a-505f-86d5-e4e9bd4e3872",
+                    "sent_at": "2025-01-15T08:29:58Z",
+                }
+            ]
+        }
+    )
 
     ping_id: str = Field(min_length=1, max_length=64, description="The ping's id.")
     message: str = Field(max_length=500, description="The ping's text.")
