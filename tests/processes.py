@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 
@@ -62,6 +63,8 @@ def service_env(
         "OPSLEDGER_AUTH_SECRET": TEST_SECRET,
         "OPSLEDGER_LOG_FORMAT": "json",
         "OPSLEDGER_POLL_INTERVAL_SECONDS": "0.05",
+        # Topics of their own, so tests sharing one broker never see each other's events.
+        "OPSLEDGER_KAFKA_TOPIC_PREFIX": f"test{uuid4().hex[:8]}.",
     }
     env.update(extra or {})
     return env

@@ -6,6 +6,7 @@ answers /ready with 503 and keeps retrying in the background).
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,7 +16,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.kafka import KafkaBroker
-from opsledger_contracts import dlq_topic, events_topic
+from opsledger_contracts import dlq_topic
 from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -55,7 +56,8 @@ class ServiceApp:
         )
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
-        self.relay = OutboxRelay(self.runtime, self.kafka, settings.relay_batch_size)
+        prefix = settings.kafka_topic_prefix
+        self.relay = OutboxRelay(self.runtime, self.kafka, settings.relay_batch_size, prefix)
         self.projections = ProjectionRunner(
             self.runtime.engine,
             self.runtime.store,
@@ -69,10 +71,14 @@ class ServiceApp:
             for sub in definition.subscriptions()
         ]
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}-consumer"
+            settings.kafka_bootstrap_servers,
+            client_id=f"opsledger-{name}-consumer",
+            # Per-message lines at DEBUG, through structlog like every other log line.
+            logger=logging.getLogger("faststream"),
+            log_level=logging.DEBUG,
         )
         for consumer in self.consumers:
-            subscribe(self.broker, consumer, name)
+            subscribe(self.broker, consumer, name, prefix)
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self.broker_started = False
@@ -132,8 +138,9 @@ class ServiceApp:
 
     async def _connect_kafka(self) -> None:
         """Create topics and start consumers, retrying until Kafka answers."""
-        own = events_topic(self.definition.name)
-        subscribed = [c.subscription.topic for c in self.consumers]
+        prefix = self.settings.kafka_topic_prefix
+        own = self.relay.topic
+        subscribed = [prefix + c.subscription.topic for c in self.consumers]
         topics = [own, *subscribed, *(dlq_topic(t) for t in subscribed)]
         delay = 0.5
         while not self._stopping.is_set():
@@ -155,6 +162,7 @@ class ServiceApp:
 
     async def _monitor(self) -> None:
         """Refresh gauges that are measured rather than counted (backlog, lag, timers)."""
+        prefix = self.settings.kafka_topic_prefix
         while not self._stopping.is_set():
             with contextlib.suppress(Exception):
                 await self.relay.measure_backlog()
@@ -165,8 +173,8 @@ class ServiceApp:
                     lag = await asyncio.wait_for(
                         measure_lag(
                             self.settings.kafka_bootstrap_servers,
-                            sub.group_id(self.definition.name),
-                            [sub.topic],
+                            sub.group_id(self.definition.name, prefix),
+                            [prefix + sub.topic],
                         ),
                         10,
                     )
@@ -190,6 +198,8 @@ class ServiceApp:
         try:
             await self.kafka.ping(wait_seconds=3)
             checks["kafka"] = "ok"
+            if self.consumers and not self.broker_started:
+                checks["kafka"] = "reachable, but the consumers have not started yet"
         except Exception as exc:
             checks["kafka"] = f"unreachable: {type(exc).__name__}: {exc}"[:300] or "unreachable"
             # Drop the producer so the next probe reconnects from scratch.

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.message import KafkaMessage
+from faststream.kafka.annotations import KafkaMessage
 from opsledger_contracts import ContractError, DecodedEvent, decode_message, dlq_topic
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -45,8 +45,8 @@ class Subscription:
     handler: Handler
     event_types: frozenset[str] = field(default_factory=frozenset)  # empty: all
 
-    def group_id(self, service: str) -> str:
-        return f"opsledger.{service}.{self.name}"
+    def group_id(self, service: str, prefix: str = "") -> str:
+        return f"{prefix}opsledger.{service}.{self.name}"
 
 
 class Outcome(StrEnum):
@@ -200,7 +200,9 @@ class InboxConsumer:
         )
 
 
-def subscribe(broker: KafkaBroker, consumer: InboxConsumer, service: str) -> None:
+def subscribe(
+    broker: KafkaBroker, consumer: InboxConsumer, service: str, topic_prefix: str = ""
+) -> None:
     """Register the consumer on the FastStream broker with an at-least-once ack policy."""
     sub = consumer.subscription
 
@@ -218,8 +220,8 @@ def subscribe(broker: KafkaBroker, consumer: InboxConsumer, service: str) -> Non
         )
 
     broker.subscriber(
-        sub.topic,
-        group_id=sub.group_id(service),
+        topic_prefix + sub.topic,
+        group_id=sub.group_id(service, topic_prefix),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title=f"{service}.{sub.name}",

@@ -126,19 +126,28 @@ class EventStore:
         if conn.dialect.name == "postgresql":
             await conn.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
         ids = [e.event_id for e in new_events]
-        stored = (
-            (await conn.execute(sa.select(events).where(events.c.event_id.in_(ids))))
-            .mappings()
-            .all()
+        # One round trip for both checks: the stream's version and any id already stored.
+        probe = sa.select(
+            sa.select(sa.func.max(events.c.version))
+            .where(events.c.stream_id == stream_id)
+            .scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(events)
+            .where(events.c.event_id.in_(ids))
+            .scalar_subquery(),
         )
-        if stored:
-            if len(stored) != len(ids):
+        version_row, stored_count = (await conn.execute(probe)).one()
+        if stored_count:
+            if stored_count != len(ids):
                 raise DuplicateEventError(
-                    f"{len(stored)} of {len(ids)} events of this batch are stored already"
+                    f"{stored_count} of {len(ids)} events of this batch are stored already"
                 )
-            return sorted((self._to_recorded(r) for r in stored), key=lambda e: e.position)
+            stored = await conn.execute(
+                sa.select(events).where(events.c.event_id.in_(ids)).order_by(events.c.position)
+            )
+            return [self._to_recorded(r) for r in stored.mappings().all()]
 
-        current = await self.current_version(conn, stream_id)
+        current = int(version_row or 0)
         if expected_version is not None and expected_version != current:
             raise ConcurrencyError(stream_id, expected_version, current)
         recorded_at = self._clock.now()

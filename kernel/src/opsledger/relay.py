@@ -25,11 +25,17 @@ RELAY_CHECKPOINT = "relay:kafka"
 
 
 class OutboxRelay:
-    def __init__(self, runtime: Runtime, kafka: KafkaConnector, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        kafka: KafkaConnector,
+        batch_size: int = 500,
+        topic_prefix: str = "",
+    ) -> None:
         self._rt = runtime
         self._kafka = kafka
         self._batch_size = batch_size
-        self.topic = events_topic(runtime.service)
+        self.topic = topic_prefix + events_topic(runtime.service)
 
     async def publish_batch(self) -> int:
         """Produce the next batch; returns how many events were published."""

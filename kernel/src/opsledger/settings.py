@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("var"), description="Where SQLite files live")
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", min_length=1)
+    kafka_topic_prefix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        max_length=100,
+        description="Prepended to every topic and consumer group (e.g. 'staging.')",
+    )
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=None, ge=1, le=65535)
     auth_secret: str = Field(default=DEV_AUTH_SECRET, min_length=32)

@@ -1,0 +1,237 @@
+"""Outbox relay and inbox consumers against the real Kafka broker."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+import sqlalchemy as sa
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from faststream.kafka import KafkaBroker
+from opsledger.clock import SystemClock
+from opsledger.consumers import InboxConsumer, Outcome, Subscription, subscribe
+from opsledger.db import events, inbox
+from opsledger.errors import DomainError
+from opsledger.eventstore import EventStore, NewEvent
+from opsledger.kafka import KafkaConnector
+from opsledger.metrics import Metrics
+from opsledger.relay import OutboxRelay
+from opsledger.runtime import CommandContext, Runtime, Tx
+from opsledger_contracts import DecodedEvent, EventEnvelope, dlq_topic, encode_message
+from opsledger_contracts.events.callcenter import DiagnosticPingSent
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+pytestmark = pytest.mark.kafka
+
+
+async def _read_topic(bootstrap: str, topic: str, start: dict[int, int], expect: int) -> list[object]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not parts:
+            await consumer._client.force_metadata_update()
+            parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        consumer.assign(parts)
+        for tp in parts:
+            consumer.seek(tp, start.get(tp.partition, 0))
+        records: list[object] = []
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(records) < expect and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for recs in batch.values():
+                records.extend(recs)
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        return {tp.partition: off for tp, off in (await consumer.end_offsets(parts)).items()}
+    finally:
+        await consumer.stop()
+
+
+@pytest.fixture
+async def runtime(engine: AsyncEngine) -> Runtime:
+    return Runtime("callcenter", engine, SystemClock(), Metrics("callcenter"))
+
+
+async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
+    runtime: Runtime, kafka_bootstrap: str
+) -> None:
+    kafka = KafkaConnector(kafka_bootstrap, "test-relay")
+    relay = OutboxRelay(runtime, kafka, batch_size=4)
+    await kafka.ensure_topics([relay.topic])
+    before = await _end_offsets(kafka_bootstrap, relay.topic)
+    stream = f"ping-{uuid4().hex[:8]}"
+    ctx = CommandContext("staff-1", "site-a", "corr-9")
+    async with runtime.transaction() as tx:
+        await tx.append(stream, "DiagnosticPing", 0, [
+            ctx.event(DiagnosticPingSent(ping_id=f"p{i}", message="m")) for i in range(10)
+        ])
+    assert (await relay.measure_backlog())[0] == 10
+    published = 0
+    while n := await relay.publish_batch():
+        published += n
+    assert published == 10
+    assert await relay.measure_backlog() == (0, 0.0)
+    records = await _read_topic(kafka_bootstrap, relay.topic, before, 10)
+    mine = [r for r in records if r.key == stream.encode()]  # type: ignore[attr-defined]
+    assert [EventEnvelope.from_kafka_headers(r.headers).stream_version for r in mine] == list(  # type: ignore[attr-defined]
+        range(1, 11)
+    )
+    headers = dict(mine[0].headers)  # type: ignore[attr-defined]
+    assert headers["ce_type"] == b"opsledger.callcenter.DiagnosticPingSent"
+    assert headers["ce_siteid"] == b"site-a" and headers["ce_correlationid"] == b"corr-9"
+    assert headers["content-type"] == b"application/json"
+    await kafka.close()
+
+
+def _ping_message(event_id: str | None = None, ping_id: str = "p1") -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    envelope = EventEnvelope(
+        event_id=event_id or uuid4(),
+        event_type="DiagnosticPingSent",
+        schema_version=1,
+        source="callcenter",
+        site_id="site-a",
+        stream_id=f"ping-{ping_id}",
+        stream_type="DiagnosticPing",
+        stream_version=1,
+        occurred_at=datetime.now(UTC),
+        correlation_id="corr",
+        actor="staff-1",
+    )
+    return encode_message(envelope, DiagnosticPingSent(ping_id=ping_id, message="hi"))
+
+
+class ConsumerHarness:
+    """A real FastStream broker subscribed to a fresh topic, feeding an InboxConsumer."""
+
+    def __init__(self, runtime: Runtime, bootstrap: str, handler: object) -> None:
+        self.topic = f"test.pings.{uuid4().hex[:8]}"
+        self.kafka = KafkaConnector(bootstrap, "test-consumer")
+        self.outcomes: list[Outcome] = []
+        sub = Subscription(name="pings", topic=self.topic, handler=handler)  # type: ignore[arg-type]
+        self.consumer = InboxConsumer(runtime, self.kafka, sub, max_attempts=3, backoff_seconds=0.01)
+        original = self.consumer.handle
+
+        async def recording(message: object) -> Outcome:
+            outcome = await original(message)  # type: ignore[arg-type]
+            self.outcomes.append(outcome)
+            return outcome
+
+        self.consumer.handle = recording  # type: ignore[method-assign]
+        self.broker = KafkaBroker(bootstrap)
+        subscribe(self.broker, self.consumer, "callcenter")
+
+    async def produce(self, messages: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> None:
+        producer = await self.kafka.producer()
+        for key, value, headers in messages:
+            await producer.send_and_wait(self.topic, key=key, value=value, headers=headers)
+
+    async def wait_for(self, count: int) -> None:
+        for _ in range(300):
+            if len(self.outcomes) >= count:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"only {len(self.outcomes)} of {count} messages handled")
+
+
+@pytest.fixture
+async def harness_factory(
+    runtime: Runtime, kafka_bootstrap: str
+) -> AsyncIterator[object]:
+    made: list[ConsumerHarness] = []
+
+    async def make(handler: object) -> ConsumerHarness:
+        h = ConsumerHarness(runtime, kafka_bootstrap, handler)
+        await h.kafka.ensure_topics([h.topic, dlq_topic(h.topic)], partitions=1)
+        await h.broker.start()
+        made.append(h)
+        return h
+
+    yield make
+    for h in made:
+        await h.broker.stop()
+        await h.kafka.close()
+
+
+async def record_ping(tx: Tx, message: DecodedEvent) -> None:
+    ctx = CommandContext.system("test", message.envelope.site_id, str(message.envelope.event_id))
+    payload = message.payload
+    assert isinstance(payload, DiagnosticPingSent)
+    await tx.append(f"receipt-{payload.ping_id}", "Receipt", None, [ctx.event(payload)])
+
+
+async def _count(engine: AsyncEngine, table: sa.Table) -> int:
+    async with engine.connect() as conn:
+        return int((await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar() or 0)
+
+
+async def test_duplicate_delivery_has_one_effect(
+    runtime: Runtime, harness_factory: object
+) -> None:
+    h: ConsumerHarness = await harness_factory(record_ping)  # type: ignore[operator]
+    event_id = str(uuid4())
+    message = _ping_message(event_id)
+    await h.produce([message, message, message])
+    await h.wait_for(3)
+    assert sorted(h.outcomes) == sorted([Outcome.HANDLED, Outcome.DUPLICATE, Outcome.DUPLICATE])
+    assert await _count(runtime.engine, events) == 1
+    assert await _count(runtime.engine, inbox) == 1
+
+
+async def test_poison_message_goes_to_dlq_with_its_error_and_the_next_is_handled(
+    runtime: Runtime, harness_factory: object, kafka_bootstrap: str
+) -> None:
+    async def refuse_p_bad(tx: Tx, message: DecodedEvent) -> None:
+        payload = message.payload
+        assert isinstance(payload, DiagnosticPingSent)
+        if payload.ping_id == "bad":
+            raise DomainError("TEST-1", "this ping can never be handled")
+        await record_ping(tx, message)
+
+    h: ConsumerHarness = await harness_factory(refuse_p_bad)  # type: ignore[operator]
+    not_a_contract = (b"k", b"{}", [("ce_id", b"x")])
+    await h.produce([_ping_message(ping_id="bad"), not_a_contract, _ping_message(ping_id="good")])
+    await h.wait_for(3)
+    assert h.outcomes == [Outcome.DEAD_LETTERED, Outcome.DEAD_LETTERED, Outcome.HANDLED]
+    assert await _count(runtime.engine, events) == 1  # only the good one had an effect
+
+    dead = await _read_topic(kafka_bootstrap, dlq_topic(h.topic), {}, 2)
+    assert len(dead) == 2
+    first, second = (dict(r.headers) for r in dead)  # type: ignore[attr-defined]
+    assert b"TEST-1" in first["dlq_error"] and first["dlq_attempts"] == b"3"
+    assert first["dlq_original_topic"] == h.topic.encode()
+    assert b"ce_specversion" in second["dlq_error"] or b"header" in second["dlq_error"]
+    assert runtime.metrics.consumer_dead_lettered.labels(consumer="callcenter.pings")._value.get() == 2
+
+
+async def test_offset_is_not_committed_when_our_database_fails_so_the_message_returns(
+    runtime: Runtime, harness_factory: object
+) -> None:
+    failures = 0
+
+    async def database_down_once(tx: Tx, message: DecodedEvent) -> None:
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            raise sa.exc.OperationalError("SELECT 1", {}, ConnectionError("database is down"))
+        await record_ping(tx, message)
+
+    h: ConsumerHarness = await harness_factory(database_down_once)  # type: ignore[operator]
+    await h.produce([_ping_message(ping_id="retry-me")])
+    for _ in range(300):
+        if await _count(runtime.engine, events) == 1:
+            break
+        await asyncio.sleep(0.1)
+    assert failures == 1
+    assert await _count(runtime.engine, events) == 1
+    assert Outcome.DEAD_LETTERED not in h.outcomes
