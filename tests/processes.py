@@ -95,6 +95,11 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def answers(url: str, code: int) -> Callable[[], bool]:
+    """A predicate for `wait_until`: does GET `url` answer `code` now?"""
+    return lambda: status(url) == code
+
+
 def status(url: str) -> int:
     try:
         return httpx.get(url, timeout=5).status_code
@@ -112,7 +117,7 @@ def running(
         for p in procs.values():
             try:
                 wait_until(
-                    lambda p=p: status(f"{p.url}/health") == 200,
+                    answers(f"{p.url}/health", 200),
                     ready_within,
                     f"{p.service} /health",
                 )

@@ -13,7 +13,7 @@ import pytest
 from opsledger_contracts import SERVICES
 
 from tests.conftest import REPO
-from tests.processes import running, service_env, status, wait_until
+from tests.processes import answers, running, service_env, status, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 def _check_probes(procs: dict[str, object]) -> None:
     for name, proc in procs.items():
         url = proc.url  # type: ignore[attr-defined]
-        wait_until(lambda url=url: status(f"{url}/ready") == 200, 60, f"{name} /ready")
+        wait_until(answers(f"{url}/ready", 200), 60, f"{name} /ready")
         health = httpx.get(f"{url}/health").json()
         assert health == {"status": "ok", "service": name}
         ready = httpx.get(f"{url}/ready").json()
@@ -55,9 +55,7 @@ def test_five_services_on_postgres_and_ready_follows_kafka(
         subprocess.run([*kafka, "stop"], check=True, timeout=60)
         try:
             for name, proc in procs.items():
-                wait_until(
-                    lambda proc=proc: status(f"{proc.url}/ready") == 503, 30, f"{name} /ready 503"
-                )
+                wait_until(answers(f"{proc.url}/ready", 503), 30, f"{name} /ready 503")
                 body = httpx.get(f"{proc.url}/ready", timeout=10).json()
                 assert body["checks"]["database"] == "ok"
                 assert body["checks"]["kafka"].startswith("unreachable")
@@ -65,6 +63,4 @@ def test_five_services_on_postgres_and_ready_follows_kafka(
         finally:
             subprocess.run([*kafka, "start"], check=True, timeout=180)
         for name, proc in procs.items():
-            wait_until(
-                lambda proc=proc: status(f"{proc.url}/ready") == 200, 60, f"{name} /ready 200"
-            )
+            wait_until(answers(f"{proc.url}/ready", 200), 60, f"{name} /ready 200")

@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.auth import TokenService
+from opsledger.clock import SystemClock
 from opsledger.db import create_engine
 from opsledger.eventstore import EventStore
 from opsledger.metrics import Metrics
 from opsledger.migrate import upgrade
 from opsledger.relay import RELAY_CHECKPOINT
 from opsledger.runtime import CommandContext, Runtime
-from opsledger.clock import SystemClock
 from opsledger.service import load_service
 from opsledger_contracts import events_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
@@ -27,7 +27,9 @@ from tests.processes import CLI, TEST_SECRET, running, service_env, start_servic
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
 
 
-async def _topic_ids(bootstrap: str, topic: str, start: dict[int, int], wanted: set[str]) -> list[str]:
+async def _topic_ids(
+    bootstrap: str, topic: str, start: dict[int, int], wanted: set[str]
+) -> list[str]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -38,6 +40,7 @@ async def _topic_ids(bootstrap: str, topic: str, start: dict[int, int], wanted: 
             consumer.seek(tp, start.get(tp.partition, 0))
         ends = await consumer.end_offsets(parts)
         ids: list[str] = []
+
         async def behind() -> bool:
             return any([await consumer.position(tp) < end for tp, end in ends.items()])
 
@@ -77,8 +80,12 @@ async def test_relay_killed_with_sigkill_mid_batch_delivers_every_event_after_re
             for i in range(1000):
                 n = chunk * 1000 + i
                 ctx = CommandContext("staff-1", "site-a", "bulk")
-                rec = await tx.append(f"ping-{n}", "DiagnosticPing", 0, [ctx.event(
-                    DiagnosticPingSent(ping_id=f"bulk-{n}", message="x"))])
+                rec = await tx.append(
+                    f"ping-{n}",
+                    "DiagnosticPing",
+                    0,
+                    [ctx.event(DiagnosticPingSent(ping_id=f"bulk-{n}", message="x"))],
+                )
                 ids.add(str(rec[0].event_id))
     await engine.dispose()
     print(f"seeded {total} events in {time.perf_counter() - started:.1f}s")
@@ -130,7 +137,10 @@ def test_tracer_ping_from_callcenter_reaches_dispatch_projection_and_verifies(
         assert sent.status_code == 201, sent.text
 
         def arrived() -> bool:
-            return httpx.get(f"{dispatch.url}/diagnostics/pings/{ping_id}", headers=auth).status_code == 200
+            return (
+                httpx.get(f"{dispatch.url}/diagnostics/pings/{ping_id}", headers=auth).status_code
+                == 200
+            )
 
         wait_until(arrived, 60, "the ping in dispatch's projection")
         view = httpx.get(f"{dispatch.url}/diagnostics/pings/{ping_id}", headers=auth).json()

@@ -7,13 +7,12 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from opsledger.clock import SystemClock
 from opsledger.consumers import InboxConsumer, Outcome, Subscription, subscribe
 from opsledger.db import events, inbox
 from opsledger.errors import DomainError
-from opsledger.eventstore import EventStore, NewEvent
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.relay import OutboxRelay
@@ -25,14 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 pytestmark = pytest.mark.kafka
 
 
-async def _read_topic(bootstrap: str, topic: str, start: dict[int, int], expect: int) -> list[object]:
+async def _read_topic(
+    bootstrap: str, topic: str, start: dict[int, int], expect: int
+) -> list[object]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        parts = [
+            TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])
+        ]
         if not parts:
             await consumer._client.force_metadata_update()
-            parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+            parts = [
+                TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])
+            ]
         consumer.assign(parts)
         for tp in parts:
             consumer.seek(tp, start.get(tp.partition, 0))
@@ -73,9 +78,12 @@ async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
     stream = f"ping-{uuid4().hex[:8]}"
     ctx = CommandContext("staff-1", "site-a", "corr-9")
     async with runtime.transaction() as tx:
-        await tx.append(stream, "DiagnosticPing", 0, [
-            ctx.event(DiagnosticPingSent(ping_id=f"p{i}", message="m")) for i in range(10)
-        ])
+        await tx.append(
+            stream,
+            "DiagnosticPing",
+            0,
+            [ctx.event(DiagnosticPingSent(ping_id=f"p{i}", message="m")) for i in range(10)],
+        )
     assert (await relay.measure_backlog())[0] == 10
     published = 0
     while n := await relay.publish_batch():
@@ -94,7 +102,9 @@ async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
     await kafka.close()
 
 
-def _ping_message(event_id: str | None = None, ping_id: str = "p1") -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+def _ping_message(
+    event_id: str | None = None, ping_id: str = "p1"
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     envelope = EventEnvelope(
         event_id=event_id or uuid4(),
         event_type="DiagnosticPingSent",
@@ -119,7 +129,9 @@ class ConsumerHarness:
         self.kafka = KafkaConnector(bootstrap, "test-consumer")
         self.outcomes: list[Outcome] = []
         sub = Subscription(name="pings", topic=self.topic, handler=handler)  # type: ignore[arg-type]
-        self.consumer = InboxConsumer(runtime, self.kafka, sub, max_attempts=3, backoff_seconds=0.01)
+        self.consumer = InboxConsumer(
+            runtime, self.kafka, sub, max_attempts=3, backoff_seconds=0.01
+        )
         original = self.consumer.handle
 
         async def recording(message: object) -> Outcome:
@@ -145,9 +157,7 @@ class ConsumerHarness:
 
 
 @pytest.fixture
-async def harness_factory(
-    runtime: Runtime, kafka_bootstrap: str
-) -> AsyncIterator[object]:
+async def harness_factory(runtime: Runtime, kafka_bootstrap: str) -> AsyncIterator[object]:
     made: list[ConsumerHarness] = []
 
     async def make(handler: object) -> ConsumerHarness:
@@ -172,12 +182,12 @@ async def record_ping(tx: Tx, message: DecodedEvent) -> None:
 
 async def _count(engine: AsyncEngine, table: sa.Table) -> int:
     async with engine.connect() as conn:
-        return int((await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar() or 0)
+        return int(
+            (await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar() or 0
+        )
 
 
-async def test_duplicate_delivery_has_one_effect(
-    runtime: Runtime, harness_factory: object
-) -> None:
+async def test_duplicate_delivery_has_one_effect(runtime: Runtime, harness_factory: object) -> None:
     h: ConsumerHarness = await harness_factory(record_ping)  # type: ignore[operator]
     event_id = str(uuid4())
     message = _ping_message(event_id)
@@ -211,7 +221,9 @@ async def test_poison_message_goes_to_dlq_with_its_error_and_the_next_is_handled
     assert b"TEST-1" in first["dlq_error"] and first["dlq_attempts"] == b"3"
     assert first["dlq_original_topic"] == h.topic.encode()
     assert b"ce_specversion" in second["dlq_error"] or b"header" in second["dlq_error"]
-    assert runtime.metrics.consumer_dead_lettered.labels(consumer="callcenter.pings")._value.get() == 2
+    assert (
+        runtime.metrics.consumer_dead_lettered.labels(consumer="callcenter.pings")._value.get() == 2
+    )
 
 
 async def test_offset_is_not_committed_when_our_database_fails_so_the_message_returns(

@@ -1,0 +1,57 @@
+# OpsLedger — one entry point for people and CI. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+UV ?= uv
+PYTEST_ARGS ?=
+export UV_PYTHON ?= 3.11
+
+.PHONY: help sync run test test-fast lint format contracts contracts-check bench migrate down clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+sync: ## install the locked Python environment (.venv)
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: sync ## local Kafka + all five services on SQLite, in the foreground (Ctrl-C stops all)
+	deploy/local/run.sh
+
+test: sync contracts-check ## the whole suite against real Kafka and PostgreSQL (started and stopped here)
+	deploy/local/with-infra.sh $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test-fast: sync ## unit tests only: SQLite, no Kafka, no PostgreSQL
+	$(UV) run --frozen pytest -m "not kafka and not postgres and not slow" $(PYTEST_ARGS)
+
+lint: sync ## ruff (lint + format check) and mypy --strict
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy kernel/src contracts/src contracts/tools contracts/examples services tests bench
+
+format: sync ## apply ruff fixes and formatting
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+contracts: sync ## regenerate contracts/schemas and contracts/asyncapi.yaml
+	$(UV) run --frozen python contracts/tools/generate.py
+
+contracts-check: sync ## fail on an incompatible contract change or stale generated files
+	$(UV) run --frozen python contracts/tools/generate.py --check
+
+bench: sync ## benchmarks against real PostgreSQL and Kafka; writes bench/results/latest.json
+	deploy/local/with-infra.sh $(UV) run --frozen python -m bench.run
+
+migrate: sync ## apply migrations of every service (OPSLEDGER_DATABASE_URL decides where)
+	for s in callcenter dispatch fleet permits secrets_registry; do $(UV) run --frozen opsledger migrate $$s; done
+
+down: ## stop local services, Kafka and PostgreSQL started by the project
+	-pkill -TERM -f 'opsledger serve' || true
+	deploy/local/kafka.sh stop
+	deploy/local/postgres.sh stop
+
+clean: down ## remove local state (SQLite files, Kafka data, caches); keeps downloaded jars
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache bench/results/latest.json
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove the Kafka jar cache and the virtualenv
+	rm -rf .cache .venv
