@@ -90,7 +90,8 @@ ensure_jars() {
   workdir="$(mktemp -d)"
   cp "$POM_DIR/pom.xml" "$workdir/pom.xml"
   if ! (cd "$workdir" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$tmp" >&2); then
+        -DoutputDirectory="$tmp" >"$workdir/mvn.log" 2>&1 </dev/null); then
+    tail -n 40 "$workdir/mvn.log" >&2 || true
     rm -rf "$workdir" "$tmp"
     die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
   fi
@@ -121,9 +122,14 @@ running_pid() {
 }
 
 cmdline_is_ours() {
-  local cmd
-  cmd="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmd" == *"kafka.Kafka $PROPS"* ]]
+  local -a args=()
+  local i
+  # mapfile is a builtin: no process per /proc entry.
+  mapfile -d '' args 2>/dev/null <"/proc/$1/cmdline" || return 1
+  for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+    if [ "${args[i]}" = kafka.Kafka ] && [ "${args[i + 1]}" = "$PROPS" ]; then return 0; fi
+  done
+  return 1
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -245,7 +251,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid deadline
+  local pid ticks=0
   pid="$(running_pid)"
   if [ -z "$pid" ]; then
     rm -f "$PID_FILE"
@@ -254,9 +260,9 @@ cmd_stop() {
   fi
   log "stopping broker (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-    sleep 0.2
+  while kill -0 "$pid" 2>/dev/null && [ "$ticks" -lt $((STOP_TIMEOUT * 5)) ]; do
+    sleep 0.2  # 5 ticks a second
+    ticks=$((ticks + 1))
   done
   if kill -0 "$pid" 2>/dev/null; then
     log "still running after ${STOP_TIMEOUT}s; sending SIGKILL"

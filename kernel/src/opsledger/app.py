@@ -21,6 +21,7 @@ from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from opsledger.auth import TokenService
+from opsledger.calendar import SiteDirectory
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, measure_lag, subscribe
 from opsledger.db import create_engine
@@ -53,6 +54,7 @@ class ServiceApp:
             create_engine(settings.database_url_for(name)),
             clock or SystemClock(),
             self.metrics,
+            sites=SiteDirectory(settings.sites, settings.site_default),
         )
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)

@@ -15,6 +15,7 @@ from uuid import uuid4
 from opsledger_contracts import EventPayload
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from opsledger.calendar import SiteDirectory
 from opsledger.clock import Clock
 from opsledger.eventstore import EventStore, NewEvent, RecordedEvent
 from opsledger.metrics import Metrics
@@ -59,11 +60,17 @@ class Tx:
     """One transaction: read streams, append events, schedule timers."""
 
     def __init__(
-        self, conn: AsyncConnection, store: EventStore, clock: Clock, metrics: Metrics
+        self,
+        conn: AsyncConnection,
+        store: EventStore,
+        clock: Clock,
+        metrics: Metrics,
+        sites: SiteDirectory | None = None,
     ) -> None:
         self.conn = conn
         self.store = store
         self.clock = clock
+        self.sites = sites or SiteDirectory()
         self._metrics = metrics
         self.appended: list[RecordedEvent] = []
 
@@ -124,8 +131,10 @@ class Runtime:
         clock: Clock,
         metrics: Metrics,
         store: EventStore | None = None,
+        sites: SiteDirectory | None = None,
     ) -> None:
         self.service = service
+        self.sites = sites or SiteDirectory()
         self.engine = engine
         self.clock = clock
         self.metrics = metrics
@@ -135,7 +144,7 @@ class Runtime:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self.engine.begin() as conn:
-            tx = Tx(conn, self.store, self.clock, self.metrics)
+            tx = Tx(conn, self.store, self.clock, self.metrics, self.sites)
             yield tx
         if tx.appended:
             self.notify()

@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from opsledger.calendar import SiteConfig
+
 DEV_AUTH_SECRET = "opsledger-dev-secret-change-me-0123456789"
 
 
@@ -39,7 +41,11 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=0.2, gt=0, le=60)
     consumer_max_attempts: int = Field(default=3, ge=1, le=100)
     run_migrations: bool = True
-    site_default_country: str = Field(default="CN", min_length=2, max_length=2)
+    sites: dict[str, SiteConfig] = Field(
+        default_factory=dict,
+        description='Per-site calendars, JSON: {"site-a": {"timezone": "Asia/Shanghai"}}',
+    )
+    site_default: SiteConfig = Field(default_factory=SiteConfig)
 
     @field_validator("database_url")
     @classmethod

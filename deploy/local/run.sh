@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Run the whole OpsLedger system on this machine, in the foreground (`make run`).
+#
+#   deploy/local/run.sh [--postgres]
+#
+# Starts Kafka (deploy/local/kafka.sh) unless it is already running, then the five services
+# as separate processes. Ctrl-C, SIGTERM, or any service exiting stops all services (TERM,
+# then KILL after 15 s) and then the Kafka this script started (a Kafka that was already
+# running is left alone).
+#
+# --postgres  also start PostgreSQL (deploy/local/postgres.sh) and point every service at its
+#             own database; without it each service uses its default SQLite file under var/.
+#
+# Environment:
+#   OPSLEDGER_SERVE_CMD       command that serves one service (default:
+#                             "uv run --frozen opsledger serve"); the service name is appended,
+#                             or substituted for "{service}" if the command contains it;
+#                             "{port}" is substituted by the service's port.
+#   OPSLEDGER_RUN_PORT_BASE   first HTTP port (default 8101: callcenter 8101, dispatch 8102,
+#                             fleet 8103, permits 8104, secrets_registry 8105).
+#   OPSLEDGER_HTTP_HOST       interface the services listen on (default 127.0.0.1).
+#   OPSLEDGER_DATABASE_URL    passed through; "{service}" in it is replaced per service.
+#   KAFKA_HOST, KAFKA_PORT    the broker (default 127.0.0.1:9092), see kafka.sh.
+#   OPSLEDGER_STOP_TIMEOUT    seconds between TERM and KILL for the services (default 15).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+SERVICES=(callcenter dispatch fleet permits secrets_registry)
+PORT_BASE="${OPSLEDGER_RUN_PORT_BASE:-8101}"
+HTTP_HOST="${OPSLEDGER_HTTP_HOST:-127.0.0.1}"
+SERVE_CMD="${OPSLEDGER_SERVE_CMD:-uv run --frozen opsledger serve}"
+STOP_TIMEOUT="${OPSLEDGER_STOP_TIMEOUT:-15}"
+KAFKA_BOOTSTRAP="${KAFKA_HOST:-127.0.0.1}:${KAFKA_PORT:-9092}"
+KAFKA_SH="$SCRIPT_DIR/kafka.sh"
+LOG_DIR="${OPSLEDGER_VAR_DIR:-$REPO_ROOT/var}/run"
+
+log() { printf 'run.sh: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+USE_POSTGRES=0
+for arg in "$@"; do
+  case "$arg" in
+    --postgres) USE_POSTGRES=1 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $arg (try --help)" ;;
+  esac
+done
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Connect address for a readiness check: a wildcard bind is reachable on loopback.
+probe_host() {
+  case "$HTTP_HOST" in 0.0.0.0|'') echo 127.0.0.1 ;; ::|'[::]') echo ::1 ;; *) echo "$HTTP_HOST" ;; esac
+}
+
+declare -A PIDS=() PORTS=() READY=()
+KAFKA_STARTED_HERE=0
+CLEANED_UP=0
+EXIT_CODE=0
+
+stop_services() {
+  local svc pid alive ticks=0
+  for svc in "${!PIDS[@]}"; do
+    pid="${PIDS[$svc]}"
+    # Each service runs in its own process group (setsid): signal the whole group, so `uv run`
+    # and the Python process under it both get it.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  while :; do
+    alive=()
+    for svc in "${!PIDS[@]}"; do
+      pid="${PIDS[$svc]}"
+      if kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then alive+=("$svc"); fi
+    done
+    [ "${#alive[@]}" -eq 0 ] && break
+    if [ "$ticks" -ge $((STOP_TIMEOUT * 5)) ]; then  # 5 ticks of 0.2 s a second
+      log "still running after ${STOP_TIMEOUT}s, sending SIGKILL: ${alive[*]}"
+      for svc in "${alive[@]}"; do
+        pid="${PIDS[$svc]}"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      done
+      sleep 0.2
+      break
+    fi
+    sleep 0.2
+    ticks=$((ticks + 1))
+  done
+  # Reap them, so no zombie outlives us.
+  for svc in "${!PIDS[@]}"; do wait "${PIDS[$svc]}" 2>/dev/null || true; done
+}
+
+cleanup() {
+  [ "$CLEANED_UP" -eq 1 ] && return 0
+  CLEANED_UP=1
+  trap '' INT TERM HUP
+  if [ "${#PIDS[@]}" -gt 0 ]; then
+    log "stopping services"
+    stop_services
+  fi
+  if [ "$KAFKA_STARTED_HERE" -eq 1 ]; then
+    log "stopping the Kafka started by run.sh"
+    "$KAFKA_SH" stop || log "kafka.sh stop failed"
+  fi
+  log "all stopped"
+}
+
+on_signal() {
+  log "got $1, shutting down"
+  case "$1" in INT) EXIT_CODE=130 ;; TERM) EXIT_CODE=143 ;; HUP) EXIT_CODE=129 ;; esac
+  cleanup
+  exit "$EXIT_CODE"
+}
+
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+trap 'cleanup' EXIT
+
+cd "$REPO_ROOT"
+
+# Fail early, before starting anything, if a service port is taken.
+i=0
+for svc in "${SERVICES[@]}"; do
+  PORTS[$svc]=$((PORT_BASE + i))
+  i=$((i + 1))
+  if port_open "$(probe_host)" "${PORTS[$svc]}"; then
+    die "port ${PORTS[$svc]} (for $svc) is already in use"
+  fi
+done
+
+read -r -a SERVE_ARGV <<<"$SERVE_CMD"
+[ "${#SERVE_ARGV[@]}" -gt 0 ] || die "OPSLEDGER_SERVE_CMD is empty"
+command -v "${SERVE_ARGV[0]}" >/dev/null 2>&1 \
+  || die "'${SERVE_ARGV[0]}' not found (install uv: python3 -m pip install uv)"
+
+kafka_status=0
+"$KAFKA_SH" status >/dev/null 2>&1 || kafka_status=$?
+case "$kafka_status" in
+  0) log "Kafka already running on $KAFKA_BOOTSTRAP; leaving it running afterwards" ;;
+  3) KAFKA_STARTED_HERE=1; "$KAFKA_SH" start ;;
+  *) log "Kafka is being started by someone else; waiting for it (and leaving it running)"
+     "$KAFKA_SH" start ;;
+esac
+
+if [ "$USE_POSTGRES" -eq 1 ]; then
+  db_line="$("$SCRIPT_DIR/postgres.sh" start)"
+  export OPSLEDGER_DATABASE_URL="${db_line#OPSLEDGER_DATABASE_URL=}"
+fi
+
+export OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS="${OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS:-$KAFKA_BOOTSTRAP}"
+mkdir -p "$LOG_DIR"
+
+for svc in "${SERVICES[@]}"; do
+  port="${PORTS[$svc]}"
+  argv=()
+  has_service_placeholder=0
+  for word in "${SERVE_ARGV[@]}"; do
+    [[ "$word" == *"{service}"* ]] && has_service_placeholder=1
+    word="${word//\{service\}/$svc}"
+    argv+=("${word//\{port\}/$port}")
+  done
+  [ "$has_service_placeholder" -eq 1 ] || argv+=("$svc")
+  db_url="${OPSLEDGER_DATABASE_URL:-}"
+  # Own session/process group (setsid, no fork: a background job of a non-interactive shell
+  # is not a group leader), so the group id equals $! and a terminal Ctrl-C reaches only us.
+  # Output: prefixed to our stdout and appended to var/run/<service>.log; the pipe ignores
+  # Ctrl-C so that a service shutting down can still write its last lines.
+  OPSLEDGER_HTTP_HOST="$HTTP_HOST" OPSLEDGER_HTTP_PORT="$port" \
+    OPSLEDGER_DATABASE_URL="${db_url//\{service\}/$svc}" OPSLEDGER_SERVICE="$svc" \
+    setsid "${argv[@]}" </dev/null \
+    > >(trap '' INT TERM HUP; exec tee -a "$LOG_DIR/$svc.log" | exec sed -u "s/^/[$svc] /") 2>&1 &
+  PIDS[$svc]=$!
+  log "started $svc (pid ${PIDS[$svc]}): ${argv[*]}"
+done
+
+log "Kafka: $OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS; database: ${OPSLEDGER_DATABASE_URL:-a SQLite file per service in ${OPSLEDGER_DATA_DIR:-var}/}"
+for svc in "${SERVICES[@]}"; do
+  log "$(printf '%-17s http://%s:%s' "$svc" "$HTTP_HOST" "${PORTS[$svc]}")"
+done
+log "logs in $LOG_DIR; Ctrl-C stops everything"
+
+# Supervise: any service exiting stops everything. `sleep & wait` keeps signals prompt.
+while :; do
+  for svc in "${SERVICES[@]}"; do
+    pid="${PIDS[$svc]}"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      status=0
+      wait "$pid" 2>/dev/null || status=$?
+      log "$svc exited (status $status); stopping everything"
+      unset "PIDS[$svc]"
+      EXIT_CODE=1
+      cleanup
+      exit "$EXIT_CODE"
+    fi
+    if [ -z "${READY[$svc]:-}" ] && port_open "$(probe_host)" "${PORTS[$svc]}"; then
+      READY[$svc]=1
+      log "$svc is listening on http://$HTTP_HOST:${PORTS[$svc]}"
+      if [ "${#READY[@]}" -eq "${#SERVICES[@]}" ]; then log "all ${#SERVICES[@]} services are up"; fi
+    fi
+  done
+  sleep 0.5 &
+  wait $! || true
+done

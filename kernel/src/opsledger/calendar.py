@@ -1,0 +1,140 @@
+"""Site calendars: time zone, working days (public holidays and make-up working days).
+
+Deadlines in working days or working time are computed with the maintained `holidays`
+package, never hand-written date lists, and every result can name the calendar it was
+computed with (`calendar_id`) so a deadline stays explainable after the package updates.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SiteConfig(BaseModel):
+    """Per-site calendar settings (OPSLEDGER_SITES, a JSON object keyed by site id)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timezone: str = Field(default="Asia/Shanghai", description="IANA time zone")
+    country: str = Field(default="CN", min_length=2, max_length=2, description="ISO 3166 code")
+    subdivision: str | None = None
+    end_of_day: time = Field(default=time(18, 0), description="local end of the working day")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"the holidays package has no calendar for country {value!r}")
+        return value.upper()
+
+
+@lru_cache(maxsize=256)
+def _holidays(country: str, subdivision: str | None, year: int) -> Any:
+    return holidays.country_holidays(country, subdiv=subdivision, years=year)
+
+
+@dataclass(frozen=True)
+class SiteCalendar:
+    """Working-day arithmetic in one site's time zone and public-holiday calendar."""
+
+    site_id: str
+    config: SiteConfig = field(default_factory=SiteConfig)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone)
+
+    @property
+    def calendar_id(self) -> str:
+        sub = f"-{self.config.subdivision}" if self.config.subdivision else ""
+        return f"holidays=={version('holidays')}:{self.config.country}{sub}:{self.config.timezone}"
+
+    def local(self, when: datetime) -> datetime:
+        return when.astimezone(self.zone)
+
+    def local_date(self, when: datetime) -> date:
+        return self.local(when).date()
+
+    def month(self, when: datetime) -> str:
+        """The site's calendar month of an instant, as YYYY-MM."""
+        return self.local(when).strftime("%Y-%m")
+
+    def is_working_day(self, day: date) -> bool:
+        """Weekdays that are not public holidays, plus official make-up working days."""
+        calendar = _holidays(self.config.country, self.config.subdivision, day.year)
+        if hasattr(calendar, "is_working_day"):
+            return bool(calendar.is_working_day(day))
+        return day.weekday() < 5 and day not in calendar
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The same local time `days` working days after `start` (UTC result)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        local = self.local(start)
+        day, left = local.date(), days
+        while left:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        return datetime.combine(day, local.timetz()).astimezone(self.zone).astimezone(start.tzinfo)
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """`start` plus `duration`, counting only time that falls on working days."""
+        if duration < timedelta(0):
+            raise ValueError("duration must be >= 0")
+        cursor, left = self.local(start), duration
+        for _ in range(3660):  # ten years of days: a bound, not a limit anyone reaches
+            next_midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), self.zone)
+            if self.is_working_day(cursor.date()):
+                available = next_midnight - cursor
+                if left <= available:
+                    return (cursor + left).astimezone(start.tzinfo)
+                left -= available
+            cursor = next_midnight
+        raise ValueError("no working time found within ten years")
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much working-day time lies between two instants."""
+        if end <= start:
+            return timedelta(0)
+        cursor, total = self.local(start), timedelta(0)
+        stop = self.local(end)
+        while cursor < stop:
+            next_midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), self.zone)
+            segment_end = min(next_midnight, stop)
+            if self.is_working_day(cursor.date()):
+                total += segment_end - cursor
+            cursor = segment_end
+        return total
+
+    def end_of_day(self, day: date) -> datetime:
+        """The site's end of the working day on `day`, as an aware instant."""
+        return datetime.combine(day, self.config.end_of_day, self.zone)
+
+
+class SiteDirectory:
+    """Calendars of every known site; unknown sites get the default configuration."""
+
+    def __init__(
+        self, sites: dict[str, SiteConfig] | None = None, default: SiteConfig | None = None
+    ):
+        self._sites = dict(sites or {})
+        self._default = default or SiteConfig()
+
+    def calendar(self, site_id: str) -> SiteCalendar:
+        return SiteCalendar(site_id, self._sites.get(site_id, self._default))

@@ -1,0 +1,400 @@
+"""deploy/local/*.sh: the scripts that run Kafka, PostgreSQL and the services without Docker.
+
+The Kafka and run.sh tests use their own state directory and free ports, so they never touch
+the broker that `make test` started on 9092. run.sh is exercised with a stand-in service
+(OPSLEDGER_SERVE_CMD) so that its process handling is tested on its own: start, readiness,
+stop on a signal, stop when one service dies, SIGKILL for a service that ignores SIGTERM,
+and stopping only the Kafka it started itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LOCAL = REPO / "deploy" / "local"
+KAFKA_SH = LOCAL / "kafka.sh"
+POSTGRES_SH = LOCAL / "postgres.sh"
+RUN_SH = LOCAL / "run.sh"
+SCRIPTS = [
+    KAFKA_SH,
+    POSTGRES_SH,
+    RUN_SH,
+    REPO / "deploy" / "docker" / "install-compose-cli.sh",
+    REPO / ".ci" / "run",
+]
+SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry"]
+
+STANDIN = """
+import os, signal, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+service = sys.argv[1]
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(service.encode())
+
+    def log_message(self, *args):
+        pass
+
+address = (os.environ["OPSLEDGER_HTTP_HOST"], int(os.environ["OPSLEDGER_HTTP_PORT"]))
+server = ThreadingHTTPServer(address, Handler)
+print(f"{service} up kafka={os.environ['OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS']}", flush=True)
+
+def on_term(signum, frame):
+    if os.environ.get("STANDIN_IGNORE_TERM") == service:
+        print(f"{service} ignores TERM", flush=True)
+        return
+    print(f"{service} stopping", flush=True)
+    threading.Thread(target=server.shutdown).start()
+
+signal.signal(signal.SIGTERM, on_term)
+if os.environ.get("STANDIN_DIE") == service:
+    threading.Timer(1.0, lambda: os._exit(7)).start()
+server.serve_forever()
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _free_port_block(size: int) -> int:
+    for base in range(21000, 40000, 37):
+        ok = True
+        for port in range(base, base + size):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no block of free ports")
+
+
+def _sh(
+    script: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(script), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _pids_matching(needle: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if needle in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_script_is_executable_and_parses(script: Path) -> None:
+    assert os.access(script, os.X_OK), f"{script} is not executable"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    if shutil.which("shellcheck"):
+        result = subprocess.run(["shellcheck", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout
+
+
+def test_usage_errors_exit_2() -> None:
+    for script in (KAFKA_SH, POSTGRES_SH):
+        result = _sh(script, "bogus")
+        assert result.returncode == 2
+        assert "usage" in result.stderr
+
+
+# --- Kafka --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kafka_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = dict(os.environ)
+    env.update(
+        KAFKA_PORT=str(_free_port()),
+        KAFKA_CONTROLLER_PORT=str(_free_port()),
+        OPSLEDGER_VAR_DIR=str(tmp_path / "var"),
+    )
+    yield env
+    # Never leave a broker behind, whatever the test did.
+    subprocess.run([str(KAFKA_SH), "stop"], env=env, capture_output=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_kafka_sh_start_is_idempotent_and_stop_leaves_nothing(kafka_env: dict[str, str]) -> None:
+    port = int(kafka_env["KAFKA_PORT"])
+    props = f"{kafka_env['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
+
+    started = _sh(KAFKA_SH, "start", env=kafka_env, timeout=200)
+    assert started.returncode == 0, started.stderr
+    assert _listening(port)
+    log = Path(kafka_env["OPSLEDGER_VAR_DIR"], "kafka", "kafka.log").read_text()
+    assert "Kafka Server started" in log
+    settings = Path(props).read_text()
+    assert f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:" in settings
+    assert "group.initial.rebalance.delay.ms=0" in settings
+    assert len(_pids_matching(f"kafka.Kafka {props}")) == 1
+
+    again = _sh(KAFKA_SH, "start", env=kafka_env)
+    assert again.returncode == 0
+    assert "already running" in again.stderr
+    assert len(_pids_matching(f"kafka.Kafka {props}")) == 1
+
+    status = _sh(KAFKA_SH, "status", env=kafka_env)
+    assert status.returncode == 0, status.stdout
+
+    stopped = _sh(KAFKA_SH, "stop", env=kafka_env)
+    assert stopped.returncode == 0
+    assert _pids_matching(f"kafka.Kafka {props}") == []
+    assert not _listening(port)
+    status = _sh(KAFKA_SH, "status", env=kafka_env)
+    assert status.returncode == 3
+    assert _sh(KAFKA_SH, "stop", env=kafka_env).returncode == 0
+
+
+@pytest.mark.slow
+def test_kafka_sh_refuses_a_port_taken_by_something_else(kafka_env: dict[str, str]) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(kafka_env["KAFKA_PORT"])))
+        squatter.listen()
+        result = _sh(KAFKA_SH, "start", env=kafka_env)
+    assert result.returncode == 1
+    assert "already in use" in result.stderr
+
+
+# --- run.sh ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def running_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A broker of our own that was running before run.sh, so run.sh must leave it alone."""
+    env = dict(os.environ)
+    env.update(
+        KAFKA_PORT=str(_free_port()),
+        KAFKA_CONTROLLER_PORT=str(_free_port()),
+        OPSLEDGER_VAR_DIR=str(tmp_path_factory.mktemp("kafka-var")),
+    )
+    try:
+        started = _sh(KAFKA_SH, "start", env=env, timeout=200)
+        assert started.returncode == 0, started.stderr
+        yield env
+    finally:
+        subprocess.run([str(KAFKA_SH), "stop"], env=env, capture_output=True, timeout=60)
+
+
+def _run_env(kafka: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    standin = tmp_path / "standin.py"
+    standin.write_text(STANDIN)
+    env = dict(kafka)
+    env.update(
+        OPSLEDGER_SERVE_CMD=f"{sys.executable} {standin}",
+        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(len(SERVICES))),
+        OPSLEDGER_STOP_TIMEOUT="15",
+    )
+    env.pop("OPSLEDGER_HTTP_PORT", None)
+    env.pop("OPSLEDGER_HTTP_HOST", None)
+    return env
+
+
+@pytest.fixture
+def run_env(kafka_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """run.sh with no broker running: it starts (and must stop) its own."""
+    return _run_env(kafka_env, tmp_path)
+
+
+@pytest.fixture
+def run_env_with_kafka(running_kafka: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    return _run_env(running_kafka, tmp_path)
+
+
+def _ports(env: dict[str, str]) -> list[int]:
+    base = int(env["OPSLEDGER_RUN_PORT_BASE"])
+    return list(range(base, base + len(SERVICES)))
+
+
+def _start_run_sh(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    out = tmp_path / "run.out"
+    proc = subprocess.Popen(
+        [str(RUN_SH)],
+        env=env,
+        stdout=out.open("wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # like a terminal: its own process group for Ctrl-C
+    )
+    return proc, out
+
+
+def _assert_all_gone(env: dict[str, str], standin_marker: str) -> None:
+    for port in _ports(env):
+        assert not _listening(port), port
+    assert _pids_matching(standin_marker) == []
+
+
+def _run_until_up_then_signal(env: dict[str, str], tmp_path: Path, how: str) -> tuple[int, str]:
+    proc, out = _start_run_sh(env, tmp_path)
+    try:
+        _wait_for(lambda: "all 5 services are up" in out.read_text(), 150, "all services up")
+        text = out.read_text()
+        for service, port in zip(SERVICES, _ports(env), strict=True):
+            assert f"http://127.0.0.1:{port}" in text
+            assert f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}" in text
+        if how == "SIGTERM":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = out.read_text()
+    for service in SERVICES:
+        assert f"[{service}] {service} stopping" in text  # stopped gracefully, with its last words
+    _assert_all_gone(env, str(tmp_path / "standin.py"))
+    return code, text
+
+
+@pytest.mark.slow
+def test_run_sh_starts_kafka_and_services_and_sigterm_stops_them_all(
+    run_env: dict[str, str], tmp_path: Path
+) -> None:
+    props = f"{run_env['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
+    code, text = _run_until_up_then_signal(run_env, tmp_path, "SIGTERM")
+    assert code == 143
+    assert "stopping the Kafka started by run.sh" in text
+    assert _pids_matching(f"kafka.Kafka {props}") == []
+    assert not _listening(int(run_env["KAFKA_PORT"]))
+
+
+@pytest.mark.slow
+def test_run_sh_on_ctrl_c_stops_the_services_but_not_a_kafka_it_did_not_start(
+    run_env_with_kafka: dict[str, str], tmp_path: Path
+) -> None:
+    code, text = _run_until_up_then_signal(run_env_with_kafka, tmp_path, "Ctrl-C")
+    assert code == 130
+    assert "leaving it running" in text
+    assert "stopping the Kafka" not in text
+    assert _listening(int(run_env_with_kafka["KAFKA_PORT"]))
+
+
+@pytest.mark.slow
+def test_run_sh_stops_everything_when_one_service_dies(
+    run_env_with_kafka: dict[str, str], tmp_path: Path
+) -> None:
+    props = f"{run_env_with_kafka['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
+    env = dict(run_env_with_kafka, STANDIN_DIE="fleet")
+    proc, out = _start_run_sh(env, tmp_path)
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = out.read_text()
+    assert code == 1, text
+    assert "fleet exited (status 7)" in text
+    assert "leaving it running" in text
+    _assert_all_gone(env, str(tmp_path / "standin.py"))
+    assert len(_pids_matching(f"kafka.Kafka {props}")) == 1  # not ours to stop
+    assert _listening(int(env["KAFKA_PORT"]))
+
+
+@pytest.mark.slow
+def test_run_sh_kills_a_service_that_ignores_sigterm(
+    run_env_with_kafka: dict[str, str], tmp_path: Path
+) -> None:
+    env = dict(run_env_with_kafka, STANDIN_IGNORE_TERM="permits", OPSLEDGER_STOP_TIMEOUT="2")
+    proc, out = _start_run_sh(env, tmp_path)
+    try:
+        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        elapsed = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = out.read_text()
+    assert "permits ignores TERM" in text
+    assert "sending SIGKILL: permits" in text
+    assert 2 <= elapsed < 20
+    _assert_all_gone(env, str(tmp_path / "standin.py"))
+
+
+def test_run_sh_refuses_to_start_when_a_service_port_is_taken(run_env: dict[str, str]) -> None:
+    port = _ports(run_env)[1]
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        result = _sh(RUN_SH, env=run_env)
+    assert result.returncode == 1
+    assert f"port {port} (for dispatch) is already in use" in result.stderr
+    assert not Path(run_env["OPSLEDGER_VAR_DIR"], "kafka", "kafka.pid").exists()  # no Kafka started
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgres_sh_start_is_idempotent_and_password_login_works() -> None:
+    """`make test` has started PostgreSQL; starting it again is a no-op that re-provisions."""
+    result = _sh(POSTGRES_SH, "start", timeout=300)
+    assert result.returncode == 0, result.stderr
+    port = os.environ.get("PGPORT", "5432")
+    assert result.stdout.strip() == (
+        f"OPSLEDGER_DATABASE_URL=postgresql+asyncpg://opsledger:opsledger@127.0.0.1:{port}/opsledger_{{service}}"
+    )
+    for service in SERVICES:
+        login = subprocess.run(
+            [
+                *("psql", "-X", "-h", "127.0.0.1", "-p", port, "-U", "opsledger"),
+                *("-d", f"opsledger_{service}", "-tAc", "select current_user"),
+            ],
+            env=dict(os.environ, PGPASSWORD="opsledger"),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert login.returncode == 0, login.stderr
+        assert login.stdout.strip() == "opsledger"
+    status = _sh(POSTGRES_SH, "status")
+    assert status.returncode == 0, status.stdout
