@@ -5,7 +5,7 @@ streams, append events and schedule timers; everything commits or nothing does.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.calendar import SiteDirectory
 from opsledger.clock import Clock
-from opsledger.eventstore import EventStore, NewEvent, RecordedEvent
+from opsledger.eventstore import ConcurrencyError, EventStore, NewEvent, RecordedEvent
 from opsledger.metrics import Metrics
 from opsledger.timers import cancel_timer, schedule_timer
+
+S = TypeVar("S")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,22 @@ class Runtime:
         if tx.appended:
             self.notify()
 
+    async def retrying(self, work: Callable[[Tx], Awaitable[R]], attempts: int = 5) -> R:
+        """Run `work` in a fresh transaction, again on an optimistic-concurrency conflict.
+
+        For commands whose decision depends only on the streams they read (re-reading
+        and re-deciding is then always correct), e.g. taking the next serial number.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.transaction() as tx:
+                    return await work(tx)
+            except ConcurrencyError:
+                if attempt == attempts:
+                    raise
+                await asyncio.sleep(0.001 * attempt)
+        raise AssertionError("unreachable")
+
     def waiter(self) -> asyncio.Event:
         """An event set whenever this process commits new events (wakes relay/projections)."""
         event = asyncio.Event()
@@ -160,7 +179,6 @@ class Runtime:
             event.set()
 
 
-S = TypeVar("S")
 C_contra = TypeVar("C_contra", contravariant=True)
 
 
