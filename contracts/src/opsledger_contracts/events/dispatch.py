@@ -36,7 +36,6 @@ class DiagnosticPingReceived(EventPayload):
 
 
 _WO = "WO-site-a-000042"
-_WHEN = "2026-11-23T02:15:00Z"
 
 
 class WorkOrderEvent(EventPayload):
