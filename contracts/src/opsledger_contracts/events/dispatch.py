@@ -1,5 +1,6 @@
 """Events published by dispatch on `opsledger.dispatch.events`."""
 
+from datetime import date
 from typing import ClassVar
 
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -73,6 +74,7 @@ class WorkOrderIssued(WorkOrderEvent):
         requirements="Replace the trap",
         reply_by="2026-11-23T10:00:00Z",
         assignee="eng-12",
+        assignee_role="engineer",
         asset_id="B3-1202-sink",
         fault_code="plumbing.leak",
     )
@@ -85,6 +87,11 @@ class WorkOrderIssued(WorkOrderEvent):
     assignee: str = Field(min_length=1, max_length=64, description="Staff id of the assignee.")
     asset_id: str | None = Field(default=None, max_length=100, description="Asset, for WO-10.")
     fault_code: str | None = Field(default=None, max_length=64, description="Fault, for WO-10.")
+    assignee_role: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The assignee's role (one of the WO-2 assignee roles), e.g. engineer.",
+    )
 
 
 @REGISTRY.register
@@ -115,10 +122,22 @@ class WorkOrderProgressReported(WorkOrderEvent):
     """The assignee reported progress to dispatch (keeps the order from going overdue, WO-5)."""
 
     event_type: ClassVar[str] = "WorkOrderProgressReported"
-    model_config = _example(reported_by="eng-12", note="Part ordered, fitting tomorrow 09:00")
+    model_config = _example(
+        reported_by="eng-12",
+        note="Part ordered, fitting tomorrow 09:00",
+        expected_by="2026-11-24T02:00:00Z",
+    )
 
     reported_by: str = Field(min_length=1, max_length=64, description="Who reported.")
     note: str = Field(min_length=1, max_length=2000, description="The progress report.")
+    expected_by: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "New expected completion time, if the report gives one: it becomes the order's "
+            "deadline, and the order goes overdue if neither completed nor reported on again "
+            "by then (WO-5)."
+        ),
+    )
 
 
 @REGISTRY.register
@@ -190,3 +209,218 @@ class RepeatRepairFlagged(WorkOrderEvent):
         min_length=1, max_length=64, description="The earlier order for the same fault."
     )
     window_days: int = Field(ge=1, description="The configured repeat window (days).")
+
+
+@REGISTRY.register
+class WorkOrderRefusalRecorded(WorkOrderEvent):
+    """A dispatcher recorded that the assignee refused the order (WO-4; a penalty follows)."""
+
+    event_type: ClassVar[str] = "WorkOrderRefusalRecorded"
+    model_config = _example(
+        recorded_by="disp-07", assignee="eng-12", reason="Said it is not his job"
+    )
+
+    recorded_by: str = Field(min_length=1, max_length=64, description="Dispatcher who recorded.")
+    assignee: str = Field(min_length=1, max_length=64, description="The assignee who refused.")
+    reason: str = Field(min_length=1, max_length=1000, description="What happened.")
+
+
+@REGISTRY.register
+class WorkOrderJudgedUnreasonable(WorkOrderEvent):
+    """A dispatch lead judged an escalated order's dispatch unreasonable (WO-9)."""
+
+    event_type: ClassVar[str] = "WorkOrderJudgedUnreasonable"
+    model_config = _example(
+        judged_by="lead-01", issuer="disp-07", reason="Sent a plumber to fix a lift"
+    )
+
+    judged_by: str = Field(min_length=1, max_length=64, description="Dispatch lead who judged.")
+    issuer: str = Field(min_length=1, max_length=64, description="Who issued the order.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why it was unreasonable.")
+
+
+@REGISTRY.register
+class PenaltyRecorded(WorkOrderEvent):
+    """A penalty against a person in the monthly ledger (WO-4, WO-5, WO-9).
+
+    Recorded in the work order's stream, in the same transaction as the event that
+    caused it; payroll (outside the suite) sums it per person and `month`.
+    """
+
+    event_type: ClassVar[str] = "PenaltyRecorded"
+    model_config = _example(
+        person="eng-12",
+        amount_fen=3000,
+        rule="WO-5",
+        reason="Reply-by 2026-11-23T10:00:00Z passed without completion or progress report",
+        month="2026-11",
+    )
+
+    person: str = Field(min_length=1, max_length=64, description="Staff id penalised.")
+    amount_fen: int = Field(gt=0, description="Amount in fen (1 yuan = 100 fen).")
+    rule: str = Field(min_length=1, max_length=16, description="Rule ID, e.g. WO-5.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+    month: str = Field(
+        pattern=r"^\d{4}-\d{2}$",
+        description="Site-local month (YYYY-MM) in which the penalised fact happened.",
+    )
+
+
+@REGISTRY.register
+class WorkOrderSerialAssigned(EventPayload):
+    """The site's next work-order serial number was taken (WO-8: gap-free, never reused).
+
+    Stream `work-order-serials-<site>`: the stream version equals the serial number, and
+    it is appended with optimistic concurrency in the same transaction as the order.
+    """
+
+    event_type: ClassVar[str] = "WorkOrderSerialAssigned"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrderSerials"
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"work_order_id": _WO, "serial_no": 42}]}
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The numbered order.")
+    serial_no: int = Field(ge=1, description="The serial number taken.")
+
+
+@REGISTRY.register
+class FaultOrderRecorded(EventPayload):
+    """An order for a fault at an asset (or location) entered the fault history (WO-10).
+
+    Stream `fault-history-<site>-<key>` per site, asset/location and fault code; issuing
+    reads it to flag repeat repairs exactly, and appends to it with optimistic concurrency.
+    """
+
+    event_type: ClassVar[str] = "FaultOrderRecorded"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "FaultHistory"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "work_order_id": _WO,
+                    "serial_no": 42,
+                    "fault_code": "plumbing.leak",
+                    "asset_id": "B3-1202-sink",
+                    "location": "Block 3, unit 1202, kitchen",
+                    "issued_at": "2026-11-22T02:00:00Z",
+                }
+            ]
+        }
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The order.")
+    serial_no: int = Field(ge=1, description="Its serial number.")
+    fault_code: str = Field(min_length=1, max_length=64, description="The fault.")
+    asset_id: str | None = Field(default=None, max_length=100, description="The asset, if any.")
+    location: str = Field(min_length=1, max_length=200, description="Where.")
+    issued_at: AwareDatetime = Field(description="When the order was issued.")
+
+
+class _RequestEvent(EventPayload):
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrderRequest"
+
+    ticket_id: str = Field(min_length=1, max_length=64, description="The requesting ticket.")
+
+
+@REGISTRY.register
+class WorkOrderRequestReceived(_RequestEvent):
+    """Dispatch received callcenter's `WorkOrderRequested` (CC-4): an open request."""
+
+    event_type: ClassVar[str] = "WorkOrderRequestReceived"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ticket_id": "T-site-a-000123",
+                    "kind": "repair",
+                    "location": "Block 3, unit 1202, kitchen",
+                    "content": "Water leaking under the sink",
+                    "requirements": "Bring a replacement trap",
+                    "reply_by": "2026-11-23T10:00:00Z",
+                    "asset_id": "B3-1202-sink",
+                    "fault_code": "plumbing.leak",
+                    "requested_event_id": "a7d5b825-ae1a-505f-86d5-e4e9bd4e3872",
+                }
+            ]
+        }
+    )
+
+    kind: str = Field(min_length=1, max_length=32, description="Kind of the ticket.")
+    location: str = Field(min_length=1, max_length=200, description="Where the work is.")
+    content: str = Field(min_length=1, max_length=2000, description="What is wrong.")
+    requirements: str = Field(max_length=1000, description="Requirements, as requested.")
+    reply_by: AwareDatetime = Field(description="When callcenter needs it done by.")
+    asset_id: str | None = Field(default=None, max_length=100, description="Asset, if known.")
+    fault_code: str | None = Field(default=None, max_length=64, description="Fault, if known.")
+    requested_event_id: str = Field(
+        min_length=1, max_length=64, description="event_id of the WorkOrderRequested."
+    )
+
+
+@REGISTRY.register
+class WorkOrderRequestClosed(_RequestEvent):
+    """A work order was issued for the request, which is no longer open."""
+
+    event_type: ClassVar[str] = "WorkOrderRequestClosed"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"ticket_id": "T-site-a-000123", "work_order_id": _WO, "serial_no": 42}]
+        }
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The issued order.")
+    serial_no: int = Field(ge=1, description="Its serial number.")
+
+
+class _ReviewEvent(EventPayload):
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "EndOfDayReview"
+
+    local_date: date = Field(description="The site-local day reviewed.")
+
+
+@REGISTRY.register
+class EndOfDayReviewRecorded(_ReviewEvent):
+    """The dispatcher reviewed the day's orders with a reason for each unfinished one (WO-7)."""
+
+    event_type: ClassVar[str] = "EndOfDayReviewRecorded"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "local_date": "2026-11-22",
+                    "reviewed_by": "disp-07",
+                    "reasons": {_WO: "Waiting for the spare part, due tomorrow 09:00"},
+                }
+            ]
+        }
+    )
+
+    reviewed_by: str = Field(min_length=1, max_length=64, description="The dispatcher.")
+    reasons: dict[str, str] = Field(
+        description="Work order id -> why it is unfinished, for every unfinished order."
+    )
+
+
+@REGISTRY.register
+class EndOfDayReviewDue(_ReviewEvent):
+    """Reminder: the site's end of day is 10 minutes away, the review is due (WO-7)."""
+
+    event_type: ClassVar[str] = "EndOfDayReviewDue"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"local_date": "2026-11-22", "end_of_day": "2026-11-22T10:00:00Z"}]
+        }
+    )
+
+    end_of_day: AwareDatetime = Field(description="The site's end of the working day.")
