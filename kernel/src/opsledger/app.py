@@ -33,7 +33,7 @@ from opsledger.projections import ProjectionRunner
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import Runtime
 from opsledger.service import ServiceDefinition
-from opsledger.settings import Settings
+from opsledger.settings import DEV_AUTH_SECRET, Settings
 from opsledger.timers import TimerScheduler
 
 log = structlog.get_logger(__name__)
@@ -88,6 +88,11 @@ class ServiceApp:
     # -- lifecycle -------------------------------------------------------------------
 
     async def start(self, background: bool = True) -> None:
+        if self.settings.auth_secret == DEV_AUTH_SECRET:
+            log.warning(
+                "auth_secret_is_the_development_default",
+                hint="set OPSLEDGER_AUTH_SECRET: anyone can mint tokens with the default key",
+            )
         if self.settings.run_migrations:
             await upgrade(self.runtime.engine, self.definition)
         if not background:
