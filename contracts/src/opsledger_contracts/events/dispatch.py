@@ -3,7 +3,7 @@
 from datetime import date
 from typing import ClassVar
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
 
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.registry import REGISTRY
@@ -52,7 +52,7 @@ class WorkOrderEvent(EventPayload):
     )
 
 
-def _example(**fields: object) -> ConfigDict:
+def _example(**fields: JsonValue) -> ConfigDict:
     return ConfigDict(
         json_schema_extra={
             "examples": [

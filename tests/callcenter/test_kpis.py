@@ -1,0 +1,164 @@
+"""CC-6 quality targets and CC-11 answered-call rate per site and site-local month."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from callcenter.domain.kpis import evaluate
+from opsledger.projections import verify
+
+from tests.callcenter.conftest import CallCenter
+
+
+def row(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "kind": "repair",
+        "closed_outcome": None,
+        "ever_resolved": False,
+        "callback_reached": False,
+        "satisfaction": None,
+        "work_order_id": None,
+        "work_order_overdue": False,
+        "repeat_repair": False,
+        "sla_breached": False,
+    }
+    return {**base, **fields}
+
+
+def test_cc6_targets_are_judged_from_the_figures() -> None:
+    rows = [
+        *[row(kind="complaint", closed_outcome="resolved") for _ in range(24)],
+        row(kind="complaint"),  # open: 24/25 = 96% meets the target exactly
+        row(kind="complaint", closed_outcome="invalid_complaint"),  # not counted
+        row(ever_resolved=True, callback_reached=True, satisfaction=5, work_order_id="WO-1"),
+        row(ever_resolved=True, satisfaction=3, work_order_id="WO-2", work_order_overdue=True),
+        row(ever_resolved=True, closed_outcome="callback_unreachable", sla_breached=True),
+    ]
+    figures = {k.name: k for k in evaluate(rows, ["answered"] * 9 + ["abandoned"])}
+    closure = figures["valid_complaint_closure_rate"]
+    assert (closure.numerator, closure.denominator, closure.met) == (24, 25, True)
+    callback = figures["callback_rate"]
+    assert (callback.numerator, callback.denominator, callback.met) == (2, 3, False)
+    assert figures["satisfaction_share"].rate == 0.5 and figures["satisfaction_share"].met is False
+    assert figures["repair_timeliness"].met is False
+    assert figures["first_time_fix_rate"].met is True
+    assert figures["answered_call_rate"].rate == 0.9 and figures["answered_call_rate"].met is True
+    assert figures["sla_breaches"].numerator == 1 and figures["sla_breaches"].met is False
+    empty = {k.name: k for k in evaluate([], [])}
+    assert empty["callback_rate"].rate is None and empty["callback_rate"].met is None
+
+
+async def test_cc11_answered_call_rate_per_site_local_month(cc: CallCenter) -> None:
+    # 2026-03-31 17:00 UTC is already April 1st in Shanghai.
+    late = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)
+    cc.clock.set(late + timedelta(hours=1))
+    answers = [
+        await cc.post(
+            "/calls",
+            {
+                "site_id": "site-a",
+                "call_id": f"c-{i}",
+                "outcome": outcome,
+                "offered_at": late.isoformat(),
+                **({"answered_by": "agent-1"} if outcome == "answered" else {}),
+            },
+        )
+        for i, outcome in enumerate(["answered", "answered", "abandoned"])
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert answers[0].json()["month"] == "2026-04"
+    duplicate = await cc.post(
+        "/calls",
+        {
+            "site_id": "site-a",
+            "call_id": "c-0",
+            "outcome": "abandoned",
+            "offered_at": late.isoformat(),
+        },
+    )
+    assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "CC-11"
+    unnamed = await cc.post(
+        "/calls",
+        {
+            "site_id": "site-a",
+            "call_id": "c-9",
+            "outcome": "answered",
+            "offered_at": late.isoformat(),
+        },
+    )
+    assert unnamed.status_code == 422 and unnamed.json()["error"]["field"] == "answered_by"
+    await cc.service.projections.catch_up()
+    report = (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="cc_manager")).json()
+    rate = next(k for k in report["kpis"] if k["name"] == "answered_call_rate")
+    assert (rate["numerator"], rate["denominator"], rate["met"]) == (2, 3, False)
+    assert any("surveyed_satisfaction" in n for n in report["not_measured"])
+    march = (await cc.get("/kpis?site_id=site-a&month=2026-03", roles="cc_manager")).json()
+    assert next(k for k in march["kpis"] if k["name"] == "answered_call_rate")["denominator"] == 0
+    assert (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="driver")).status_code == 403
+    runtime = cc.service.runtime
+    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+
+
+async def test_cc6_kpis_over_http_count_complaints_callbacks_and_breaches(cc: CallCenter) -> None:
+    closed = await cc.open_ticket(kind="complaint", complaint_level=1)
+    left_open = await cc.open_ticket(kind="complaint", complaint_level=2)
+    tid = closed["ticket_id"]
+    await cc.post(f"/tickets/{tid}/first-response", {"note": "sorry"})
+    await cc.post(f"/tickets/{tid}/resolve", {"note": "fixed"})
+    await cc.post(
+        f"/tickets/{tid}/callbacks",
+        {"reached": True, "satisfaction": 4, "resolution_confirmed": True},
+    )
+    assert (await cc.post(f"/tickets/{tid}/close")).status_code == 200
+    cc.clock.advance(timedelta(days=5))
+    await cc.service.timers.fire_due()  # left_open's first response is overdue
+    await cc.service.projections.catch_up()
+    report = (await cc.get("/kpis?site_id=site-a&month=2026-03", roles="agent")).json()
+    kpis = {k["name"]: k for k in report["kpis"]}
+    assert (
+        kpis["valid_complaint_closure_rate"]["numerator"],
+        kpis["valid_complaint_closure_rate"]["denominator"],
+    ) == (1, 2)
+    assert kpis["valid_complaint_closure_rate"]["met"] is False
+    assert kpis["callback_rate"]["met"] is True
+    assert kpis["satisfaction_share"]["rate"] == 1.0
+    assert kpis["sla_breaches"]["numerator"] == 1
+    assert left_open["ticket_id"] != tid
+    runtime = cc.service.runtime
+    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+
+
+async def test_cc11_seats_online_in_peak_hours_and_at_night(cc: CallCenter) -> None:
+    midnight = datetime(2026, 3, 31, 16, 0, tzinfo=UTC)  # 2026-04-01 00:00 Shanghai
+    cc.clock.set(midnight)
+    for agent in ("a1", "a2"):
+        answer = await cc.post(
+            "/seats/login", {"site_id": "site-a", "seat_id": f"s-{agent}"}, staff=agent
+        )
+        assert answer.status_code == 201, answer.text
+    twice = await cc.post("/seats/login", {"site_id": "site-a", "seat_id": "s-x"}, staff="a1")
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "CC-11"
+    nobody = await cc.post("/seats/logout", {"site_id": "site-a"}, staff="a9")
+    assert nobody.status_code == 409
+    cc.clock.set(midnight + timedelta(hours=9))  # 09:00 local: peak starts
+    for i in range(3, 9):
+        await cc.post("/seats/login", {"site_id": "site-a", "seat_id": f"s-{i}"}, staff=f"a{i}")
+    cc.clock.set(midnight + timedelta(hours=9, minutes=30))
+    out = await cc.post("/seats/logout", {"site_id": "site-a"}, staff="a8")
+    assert out.status_code == 200 and out.json()["seat_id"] == "s-8"
+    cc.clock.set(midnight + timedelta(hours=10))
+    await cc.service.projections.catch_up()
+    report = (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="cc_manager")).json()
+    kpis = {k["name"]: k for k in report["kpis"]}
+    # 00:00-07:45: 32 night quarter-hours with 2 seats; 09:00-09:45: 8, 8, 7, 7 seats.
+    assert (kpis["seats_online_night"]["numerator"], kpis["seats_online_night"]["denominator"]) == (
+        32,
+        32,
+    )
+    assert kpis["seats_online_night"]["met"] is True
+    assert (kpis["seats_online_peak"]["numerator"], kpis["seats_online_peak"]["denominator"]) == (
+        2,
+        4,
+    )
+    assert kpis["seats_online_peak"]["met"] is False
+    runtime = cc.service.runtime
+    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []

@@ -1,0 +1,280 @@
+"""CC-8 rosters and handovers, CC-9 shift swaps and leave: every constraint, pure and
+over HTTP."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from callcenter.domain import rosters as r
+from opsledger.errors import DomainError
+
+from tests.callcenter.conftest import CallCenter
+from tests.callcenter.events import InMemory
+
+NOW = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)
+APRIL_HOLIDAYS = frozenset({date(2026, 4, 5), date(2026, 4, 6)})
+MANAGER = frozenset({"cc_manager"})
+LEAD = frozenset({"shift_lead"})
+
+
+def d(day: int) -> date:
+    return date(2026, 4, day)
+
+
+def roster(*entries: tuple[int, str, str]) -> InMemory[r.RosterState]:
+    run: InMemory[r.RosterState] = InMemory(r.RosterDecider())
+    run.do(
+        r.PublishRoster(
+            "2026-04", "2026-03", tuple(r.Assignment(d(day), s, who) for day, s, who in entries)
+        ),
+        NOW,
+    )
+    return run
+
+
+def swap(
+    run: InMemory[r.RosterState],
+    sid: str,
+    a: str,
+    a_slot: tuple[int, str],
+    b: str,
+    b_slot: tuple[int, str],
+    *,
+    approve: bool = True,
+) -> None:
+    run.do(
+        r.RequestSwap(
+            sid, a, (d(a_slot[0]), a_slot[1]), b, (d(b_slot[0]), b_slot[1]), "why", APRIL_HOLIDAYS
+        ),
+        NOW,
+    )
+    if approve:
+        run.do(r.AgreeSwap(sid, b), NOW)
+        run.do(r.ApproveSwap(sid, "mgr-1", MANAGER, APRIL_HOLIDAYS), NOW)
+
+
+def refused(run: InMemory[r.RosterState], command: r.RosterCommand) -> DomainError:
+    before = list(run.events)
+    with pytest.raises(DomainError) as info:
+        run.do(command, NOW)
+    assert run.events == before
+    return info.value
+
+
+def test_cc8_roster_is_published_in_advance_once() -> None:
+    run: InMemory[r.RosterState] = InMemory(r.RosterDecider())
+    late = r.PublishRoster("2026-03", "2026-03", (r.Assignment(date(2026, 3, 20), "night", "a"),))
+    err = refused(run, late)
+    assert (err.code, err.field) == ("CC-8", "month")
+    stray = r.PublishRoster("2026-04", "2026-03", (r.Assignment(date(2026, 5, 1), "night", "a"),))
+    err = refused(run, stray)
+    assert (err.code, err.field) == ("CC-8", "assignments.0.date")
+    run = roster((1, "morning", "agent-1"))
+    err = refused(run, r.PublishRoster("2026-04", "2026-03", (r.Assignment(d(2), "night", "a"),)))
+    assert err.code == "CC-8" and err.status == 409
+
+
+def test_cc8_roster_changes_only_with_supervisor_approval() -> None:
+    run = roster((1, "morning", "agent-1"))
+    err = refused(
+        run,
+        r.ChangeRoster(
+            d(1), "morning", "sick", "agent-1", frozenset({"agent"}), "agent-1", "agent-2"
+        ),
+    )
+    assert err.code == "CC-8" and err.status == 403
+    err = refused(run, r.ChangeRoster(d(1), "night", "x", "lead-1", LEAD, "agent-1"))
+    assert (err.code, err.field) == ("CC-8", "remove_staff_id")
+    run.do(r.ChangeRoster(d(1), "morning", "training", "lead-1", LEAD, "agent-1", "agent-2"), NOW)
+    assert run.state.assignments == frozenset({(d(1), "morning", "agent-2")})
+
+
+def test_cc8_handover_to_nobody_is_refused() -> None:
+    run: InMemory[bool] = InMemory(r.HandoverDecider())
+    for incoming in ("", "   ", "agent-1"):
+        command = r.HandOverShift(d(1), "morning", "agent-1", incoming, "ok", "", "")
+        with pytest.raises(DomainError) as info:
+            run.do(command, NOW)
+        assert (info.value.code, info.value.field) == ("CC-8", "incoming")
+    run.do(
+        r.HandOverShift(d(1), "morning", "agent-1", "agent-2", "seat 4 headset broken", "T-1", ""),
+        NOW,
+    )
+    with pytest.raises(DomainError) as again:
+        run.do(r.HandOverShift(d(1), "morning", "agent-1", "agent-3", "ok", "", ""), NOW)
+    assert again.value.status == 409
+
+
+def test_cc9_both_agree_then_the_manager_approves() -> None:
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    swap(run, "S1", "agent-1", (8, "morning"), "agent-2", (10, "morning"), approve=False)
+    err = refused(run, r.ApproveSwap("S1", "mgr-1", MANAGER, APRIL_HOLIDAYS))
+    assert (err.code, err.field) == ("CC-9", "swap_id")
+    err = refused(run, r.AgreeSwap("S1", "agent-3"))
+    assert err.code == "CC-9" and err.status == 403
+    run.do(r.AgreeSwap("S1", "agent-2"), NOW)
+    err = refused(run, r.ApproveSwap("S1", "lead-1", LEAD, APRIL_HOLIDAYS))
+    assert err.code == "CC-9" and err.status == 403
+    run.do(r.ApproveSwap("S1", "mgr-1", MANAGER, APRIL_HOLIDAYS), NOW)
+    assert run.state.assignments == frozenset(
+        {(d(8), "morning", "agent-2"), (d(10), "morning", "agent-1")}
+    )
+
+
+def test_cc9_at_most_three_swaps_per_person_per_month() -> None:
+    run = roster(
+        (1, "morning", "agent-1"),
+        (8, "morning", "agent-1"),
+        (14, "morning", "agent-1"),
+        (21, "morning", "agent-1"),
+        (3, "morning", "agent-2"),
+        (10, "morning", "agent-3"),
+        (16, "morning", "agent-4"),
+        (23, "morning", "agent-5"),
+    )
+    swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
+    swap(run, "S2", "agent-1", (8, "morning"), "agent-3", (10, "morning"))
+    swap(run, "S3", "agent-1", (14, "morning"), "agent-4", (16, "morning"))
+    cmd = r.RequestSwap(
+        "S4", "agent-1", (d(21), "morning"), "agent-5", (d(23), "morning"), "x", APRIL_HOLIDAYS
+    )
+    err = refused(run, cmd)
+    assert (err.code, err.field) == ("CC-9", "requester")
+    assert "3 times" in err.message
+
+
+def test_cc9_no_consecutive_swaps() -> None:
+    run = roster(
+        (1, "morning", "agent-1"),
+        (3, "morning", "agent-2"),
+        (4, "morning", "agent-1"),
+        (9, "morning", "agent-3"),
+    )
+    swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
+    cmd = r.RequestSwap(
+        "S2", "agent-1", (d(4), "morning"), "agent-3", (d(9), "morning"), "x", APRIL_HOLIDAYS
+    )
+    err = refused(run, cmd)
+    assert (err.code, err.field) == ("CC-9", "requester")
+    assert "consecutive" in err.message
+
+
+def test_cc9_neither_party_may_end_up_with_shifts_back_to_back() -> None:
+    # agent-1 works the afternoon of the 8th (16-24) and would take the night of the 9th (00-08).
+    run = roster((8, "afternoon", "agent-1"), (12, "morning", "agent-1"), (9, "night", "agent-2"))
+    cmd = r.RequestSwap(
+        "S1", "agent-1", (d(12), "morning"), "agent-2", (d(9), "night"), "x", APRIL_HOLIDAYS
+    )
+    err = refused(run, cmd)
+    assert (err.code, err.field) == ("CC-9", "requester")
+    assert "back to back" in err.message
+    # ... and the counterpart side: agent-2 would take a morning right after their night.
+    run = roster((8, "morning", "agent-1"), (8, "night", "agent-2"), (15, "morning", "agent-2"))
+    cmd = r.RequestSwap(
+        "S2", "agent-1", (d(8), "morning"), "agent-2", (d(15), "morning"), "x", APRIL_HOLIDAYS
+    )
+    err = refused(run, cmd)
+    assert (err.code, err.field) == ("CC-9", "counterpart")
+
+
+def test_cc9_no_swap_or_leave_on_a_public_holiday() -> None:
+    run = roster((6, "morning", "agent-1"), (9, "morning", "agent-2"))
+    cmd = r.RequestSwap(
+        "S1", "agent-1", (d(6), "morning"), "agent-2", (d(9), "morning"), "x", APRIL_HOLIDAYS
+    )
+    err = refused(run, cmd)
+    assert (err.code, err.field) == ("CC-9", "requester_date")
+    err = refused(
+        run, r.GrantLeave("agent-1", d(6), "morning", "family", "lead-1", LEAD, APRIL_HOLIDAYS)
+    )
+    assert (err.code, err.field) == ("CC-9", "date")
+    run.do(r.GrantLeave("agent-2", d(9), "morning", "sick", "lead-1", LEAD, APRIL_HOLIDAYS), NOW)
+
+
+def test_cc9_no_leave_on_a_swap_or_pay_back_day() -> None:
+    run = roster((1, "morning", "agent-1"), (3, "morning", "agent-2"))
+    swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
+    # agent-1 now works the 3rd (the pay-back day): no leave then.
+    err = refused(
+        run, r.GrantLeave("agent-1", d(3), "morning", "tired", "lead-1", LEAD, APRIL_HOLIDAYS)
+    )
+    assert (err.code, err.field) == ("CC-9", "date")
+    assert "swap" in err.message
+
+
+async def test_cc9_swap_over_http_publish_request_agree_approve(cc: CallCenter) -> None:
+    body = {
+        "site_id": "site-a",
+        "month": "2026-04",
+        "assignments": [
+            {"date": "2026-04-08", "shift": "morning", "staff_id": "agent-1"},
+            {"date": "2026-04-10", "shift": "morning", "staff_id": "agent-2"},
+            {"date": "2026-04-06", "shift": "night", "staff_id": "agent-2"},
+        ],
+    }
+    assert (await cc.post("/rosters", body, roles="agent")).status_code == 403
+    published = await cc.post("/rosters", body, staff="mgr-1", roles="cc_manager")
+    assert published.status_code == 201, published.text
+    holiday = await cc.post(
+        "/rosters/site-a/2026-04/swaps",
+        {
+            "requester_date": "2026-04-08",
+            "requester_shift": "morning",
+            "counterpart": "agent-2",
+            "counterpart_date": "2026-04-06",
+            "counterpart_shift": "night",
+            "reason": "x",
+        },
+    )
+    assert holiday.status_code == 422
+    assert holiday.json()["error"]["code"] == "CC-9"
+    assert holiday.json()["error"]["field"] == "counterpart_date"
+    requested = await cc.post(
+        "/rosters/site-a/2026-04/swaps",
+        {
+            "requester_date": "2026-04-08",
+            "requester_shift": "morning",
+            "counterpart": "agent-2",
+            "counterpart_date": "2026-04-10",
+            "counterpart_shift": "morning",
+            "reason": "dentist",
+        },
+    )
+    assert requested.status_code == 201, requested.text
+    (swap_view,) = requested.json()["swaps"]
+    sid = swap_view["swap_id"]
+    assert swap_view["requester"] == "agent-1"
+    stranger = await cc.post(f"/rosters/site-a/2026-04/swaps/{sid}/agree", staff="agent-3")
+    assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "CC-9"
+    agreed = await cc.post(f"/rosters/site-a/2026-04/swaps/{sid}/agree", staff="agent-2")
+    assert agreed.status_code == 200, agreed.text
+    lead = await cc.post(
+        f"/rosters/site-a/2026-04/swaps/{sid}/approve", staff="lead-1", roles="shift_lead"
+    )
+    assert lead.status_code == 403
+    approved = await cc.post(
+        f"/rosters/site-a/2026-04/swaps/{sid}/approve", staff="mgr-1", roles="cc_manager"
+    )
+    assert approved.status_code == 200, approved.text
+    got = (await cc.get("/rosters/site-a/2026-04")).json()
+    assert {(a["date"], a["staff_id"]) for a in got["assignments"] if a["shift"] == "morning"} == {
+        ("2026-04-08", "agent-2"),
+        ("2026-04-10", "agent-1"),
+    }
+    bad_month = await cc.get("/rosters/site-a/2026-13")
+    assert bad_month.status_code == 422
+
+
+async def test_cc8_handover_over_http(cc: CallCenter) -> None:
+    body = {"site_id": "site-a", "date": "2026-03-13", "shift": "morning", "equipment_state": "ok"}
+    nobody = await cc.post("/handovers", body)
+    assert nobody.status_code == 422
+    assert nobody.json()["error"] == {
+        "code": "CC-8",
+        "message": "a shift cannot be handed over to nobody",
+        "field": "incoming",
+    }
+    assert await cc.all_events() == []
+    done = await cc.post("/handovers", {**body, "incoming": "agent-2", "open_issues": "T-1 waits"})
+    assert done.status_code == 201
+    (event,) = await cc.all_events()
+    assert event.event_type == "ShiftHandedOver" and event.payload["outgoing"] == "agent-1"

@@ -1,0 +1,162 @@
+"""Flow 1 across two processes over real Kafka and PostgreSQL (RULES.md §6, CC-4, CC-5, WO-6).
+
+repair ticket → work order requested → issued → accepted → completed → signed off →
+dispatcher callback → ticket resolved → callcenter callback → ticket closed; the ticket's
+history shows every step with who and when, and both services' projections verify.
+"""
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from opsledger.auth import TokenService
+
+from tests.processes import CLI, TEST_SECRET, running, service_env, wait_until
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
+
+SITE = "site-a"
+
+
+def _auth(staff: str, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TokenService(TEST_SECRET).mint(staff, [role], [SITE])}"}
+
+
+AGENT = _auth("agent-1", "agent")
+DISPATCHER = _auth("disp-7", "dispatcher")
+ENGINEER = _auth("eng-12", "engineer")
+
+
+def _ok(answer: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert answer.status_code == status, f"{answer.request.url}: {answer.status_code} {answer.text}"
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_cc4_wo6_cc5_flow1_repair_ticket_to_closed_with_full_history(
+    kafka_bootstrap: str, postgres_url_template: str, tmp_path: Path
+) -> None:
+    env = service_env(postgres_url_template, kafka_bootstrap)
+    reply_by = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    with (
+        running(["callcenter", "dispatch"], env, tmp_path) as procs,
+        httpx.Client(timeout=15) as http,
+    ):
+        cc, dp = procs["callcenter"].url, procs["dispatch"].url
+
+        ticket = _ok(
+            http.post(
+                f"{cc}/tickets",
+                json={
+                    "site_id": SITE,
+                    "kind": "repair",
+                    "channel": "phone",
+                    "subject": "Kitchen sink leaking",
+                    "description": "Water under the sink since this morning",
+                },
+                headers=AGENT,
+            ),
+            201,
+        )
+        ticket_id = ticket["ticket_id"]
+        _ok(http.post(f"{cc}/tickets/{ticket_id}/first-response", json={}, headers=AGENT))
+        _ok(
+            http.post(
+                f"{cc}/tickets/{ticket_id}/work-order-request",
+                json={
+                    "location": "Block 3, unit 1202, kitchen",
+                    "content": "Water leaking under the sink",
+                    "requirements": "Stop the leak; customer home after 14:00",
+                    "reply_by": reply_by,
+                },
+                headers=AGENT,
+            )
+        )
+
+        def request_arrived() -> bool:
+            answer = http.get(
+                f"{dp}/work-order-requests", params={"site_id": SITE}, headers=DISPATCHER
+            )
+            return answer.status_code == 200 and ticket_id in answer.text
+
+        wait_until(request_arrived, 60, "dispatch to receive the work-order request")
+
+        order = _ok(
+            http.post(
+                f"{dp}/work-orders",
+                json={
+                    "site_id": SITE,
+                    "ticket_id": ticket_id,
+                    "location": "Block 3, unit 1202, kitchen",
+                    "content": "Water leaking under the sink",
+                    "requirements": "Stop the leak",
+                    "reply_by": reply_by,
+                    "assignee": "eng-12",
+                    "assignee_role": "engineer",
+                },
+                headers=DISPATCHER,
+            ),
+            201,
+        )
+        wo = f"{dp}/work-orders/{order['work_order_id']}"
+        _ok(http.post(f"{wo}/accept", json={}, headers=ENGINEER))
+        _ok(
+            http.post(
+                f"{wo}/complete",
+                json={"process": "Replaced the trap", "result": "No more leak"},
+                headers=ENGINEER,
+            )
+        )
+        _ok(http.post(f"{wo}/sign-off", json={"signed_by": "Ms Wang, owner"}, headers=ENGINEER))
+        _ok(
+            http.post(
+                f"{wo}/callback", json={"confirmed": True, "note": "Happy"}, headers=DISPATCHER
+            )
+        )
+        _ok(http.post(f"{wo}/archive", json={}, headers=DISPATCHER))
+
+        def ticket_resolved() -> bool:
+            view = http.get(f"{cc}/tickets/{ticket_id}", headers=AGENT).json()
+            return bool(view.get("resolved"))
+
+        wait_until(ticket_resolved, 60, "the ticket to follow the order to resolution")
+
+        early_close = http.post(f"{cc}/tickets/{ticket_id}/close", json={}, headers=AGENT)
+        assert early_close.status_code == 422
+        assert early_close.json()["error"]["code"] == "CC-5"  # no close without a callback
+
+        _ok(
+            http.post(
+                f"{cc}/tickets/{ticket_id}/callbacks",
+                json={"reached": True, "satisfaction": 5, "resolution_confirmed": True},
+                headers=AGENT,
+            )
+        )
+        closed = _ok(http.post(f"{cc}/tickets/{ticket_id}/close", json={}, headers=AGENT))
+        assert closed["status"] == "closed"
+
+        history = http.get(f"{cc}/tickets/{ticket_id}/history", headers=AGENT).json()
+        steps = [(h["event_type"], h["who"]) for h in history]
+        kinds = [step for step, _ in steps]
+        assert kinds[0] == "TicketOpened" and kinds[-1] == "TicketClosed"
+        assert "WorkOrderRequested" in kinds
+        order_steps = [
+            h["data"].get("status")
+            for h in history
+            if h["event_type"] == "TicketWorkOrderProgressed"
+        ]
+        for status in ("issued", "accepted", "completed", "signed_off"):
+            assert status in order_steps, f"{status} missing from {order_steps}"
+        whos = {who for _, who in steps}
+        assert {"agent-1", "disp-7", "eng-12"} <= whos, whos
+        assert all(h["recorded_at"] for h in history)
+        assert kinds.index("TicketResolved") < kinds.index("TicketCallbackRecorded")
+
+    for service in ("callcenter", "dispatch"):
+        result = subprocess.run(
+            [CLI, "verify", service], env=env, capture_output=True, text=True, timeout=180
+        )
+        assert result.returncode == 0, result.stderr
