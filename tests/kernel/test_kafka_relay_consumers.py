@@ -102,6 +102,33 @@ async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
     await kafka.close()
 
 
+async def test_relay_never_produces_private_events_but_moves_past_them(
+    runtime: Runtime, kafka_bootstrap: str
+) -> None:
+    from tests.kernel.payloads import CounterIncremented
+
+    kafka = KafkaConnector(kafka_bootstrap, "test-relay-private")
+    relay = OutboxRelay(
+        runtime,
+        kafka,
+        topic_prefix=f"private{uuid4().hex[:6]}.",
+        private_event_types=frozenset({"CounterIncremented"}),
+    )
+    await kafka.ensure_topics([relay.topic])
+    ctx = CommandContext("staff-1", "site-a", "corr")
+    async with runtime.transaction() as tx:
+        await tx.append("customer-1", "Customer", 0, [ctx.event(CounterIncremented(by=1))])
+        await tx.append(
+            "ping-1", "DiagnosticPing", 0, [ctx.event(DiagnosticPingSent(ping_id="p", message="m"))]
+        )
+    assert await relay.publish_batch() == 2  # both passed, one produced
+    assert await relay.measure_backlog() == (0, 0.0)
+    assert sum((await _end_offsets(kafka_bootstrap, relay.topic)).values()) == 1
+    (record,) = await _read_topic(kafka_bootstrap, relay.topic, {}, 1)
+    assert dict(record.headers)["ce_type"] == b"opsledger.callcenter.DiagnosticPingSent"  # type: ignore[attr-defined]
+    await kafka.close()
+
+
 def _ping_message(
     event_id: str | None = None, ping_id: str = "p1"
 ) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:

@@ -59,7 +59,13 @@ class ServiceApp:
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
         prefix = settings.kafka_topic_prefix
-        self.relay = OutboxRelay(self.runtime, self.kafka, settings.relay_batch_size, prefix)
+        self.relay = OutboxRelay(
+            self.runtime,
+            self.kafka,
+            settings.relay_batch_size,
+            prefix,
+            definition.private_event_types,
+        )
         self.projections = ProjectionRunner(
             self.runtime.engine,
             self.runtime.store,

@@ -31,10 +31,12 @@ class OutboxRelay:
         kafka: KafkaConnector,
         batch_size: int = 500,
         topic_prefix: str = "",
+        private_event_types: frozenset[str] = frozenset(),
     ) -> None:
         self._rt = runtime
         self._kafka = kafka
         self._batch_size = batch_size
+        self._private = private_event_types
         self.topic = topic_prefix + events_topic(runtime.service)
 
     async def publish_batch(self) -> int:
@@ -48,6 +50,8 @@ class OutboxRelay:
         producer = await self._kafka.producer()
         acks = []
         for event in batch:
+            if event.event_type in self._private:
+                continue  # stays in the store; the checkpoint still moves past it
             envelope = event.envelope(rt.service)
             # Upcast on read: an old stored event goes out in its newest schema version.
             acks.append(
@@ -61,7 +65,7 @@ class OutboxRelay:
         await asyncio.gather(*acks)
         async with rt.engine.begin() as conn:
             await write_checkpoint(conn, RELAY_CHECKPOINT, batch[-1].position, rt.clock)
-        rt.metrics.relay_published.inc(len(batch))
+        rt.metrics.relay_published.inc(len(acks))
         return len(batch)
 
     async def measure_backlog(self) -> tuple[int, float]:

@@ -32,6 +32,9 @@ class ServiceDefinition:
     subscriptions: Callable[[], Sequence[Subscription]] = lambda: ()
     timer_handlers: Callable[[], Mapping[str, TimerHandler]] = lambda: {}
     migrations: Path | None = None
+    # Recorded (audit, rebuilds) but never produced to Kafka, e.g. events carrying
+    # personal data that must not leave the service. They are not published contracts.
+    private_event_types: frozenset[str] = frozenset()
 
 
 def load_service(name: str) -> ServiceDefinition:

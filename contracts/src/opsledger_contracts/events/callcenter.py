@@ -373,40 +373,17 @@ def _customer_example(**fields: Any) -> ConfigDict:
 
 
 class CustomerEvent(EventPayload):
-    """Fields every customer-record event carries."""
+    """Fields every customer-record event carries.
+
+    The record itself (name, phone, unit, notes) is personal data: callcenter records it
+    in private events that never leave the service (CC-7). Only the audit trail of who
+    read a record is published.
+    """
 
     service: ClassVar[str] = "callcenter"
     stream_type: ClassVar[str | None] = "Customer"
 
     customer_id: str = Field(min_length=1, max_length=64, description="Customer record id.")
-
-
-@REGISTRY.register
-class CustomerRecordCreated(CustomerEvent):
-    """A customer record (客戶檔案) was created; confidential (CC-7)."""
-
-    event_type: ClassVar[str] = "CustomerRecordCreated"
-    model_config = _customer_example(
-        name="Wang Li", phone="13800000000", unit="B3-1202", notes="Owner since 2019"
-    )
-
-    name: str = Field(min_length=1, max_length=200, description="Customer name.")
-    phone: str = Field(min_length=1, max_length=40, description="Contact phone.")
-    unit: str = Field(default="", max_length=64, description="Unit or address.")
-    notes: str = Field(default="", max_length=4000, description="Notes.")
-
-
-@REGISTRY.register
-class CustomerRecordUpdated(CustomerEvent):
-    """Fields of a customer record changed (only the changed ones are set) (CC-7)."""
-
-    event_type: ClassVar[str] = "CustomerRecordUpdated"
-    model_config = _customer_example(phone="13900000000")
-
-    name: str | None = Field(default=None, min_length=1, max_length=200, description="Name.")
-    phone: str | None = Field(default=None, min_length=1, max_length=40, description="Phone.")
-    unit: str | None = Field(default=None, max_length=64, description="Unit or address.")
-    notes: str | None = Field(default=None, max_length=4000, description="Notes.")
 
 
 @REGISTRY.register

@@ -13,9 +13,7 @@ import sqlalchemy as sa
 from opsledger.eventstore import RecordedEvent
 from opsledger_contracts.events.callcenter import (
     CallLogged,
-    CustomerRecordCreated,
     CustomerRecordMissing,
-    CustomerRecordUpdated,
     CustomerRecordViewed,
     SeatLoggedIn,
     SeatLoggedOut,
@@ -36,6 +34,7 @@ from opsledger_contracts.events.callcenter import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from callcenter.domain.customer_events import CustomerRecordCreated, CustomerRecordUpdated
 from callcenter.domain.tickets import ticket_status
 
 metadata = sa.MetaData()

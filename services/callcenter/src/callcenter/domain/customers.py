@@ -7,11 +7,9 @@ from datetime import datetime
 from opsledger.errors import DomainError
 from opsledger.eventstore import RecordedEvent
 from opsledger_contracts import EventPayload
-from opsledger_contracts.events.callcenter import (
-    CustomerRecordCreated,
-    CustomerRecordUpdated,
-    CustomerRecordViewed,
-)
+from opsledger_contracts.events.callcenter import CustomerRecordViewed
+
+from callcenter.domain.customer_events import CustomerRecordCreated, CustomerRecordUpdated
 
 STREAM_TYPE = "Customer"
 # CC-7: roles that may read a full record (at the record's site).
