@@ -5,15 +5,21 @@ dispatcher callback → ticket resolved → callcenter callback → ticket close
 history shows every step with who and when, and both services' projections verify.
 """
 
+import asyncio
+import json
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.auth import TokenService
+from opsledger_contracts import EventEnvelope, events_topic
 
+from tests.conftest import REPO
 from tests.processes import CLI, TEST_SECRET, running, service_env, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
@@ -160,3 +166,47 @@ def test_cc4_wo6_cc5_flow1_repair_ticket_to_closed_with_full_history(
             [CLI, "verify", service], env=env, capture_output=True, text=True, timeout=180
         )
         assert result.returncode == 0, result.stderr
+
+    # Producer-side contract check: everything the two services actually put on their
+    # topics validates against the COMMITTED JSON Schema its ce_dataschema header names.
+    published = asyncio.run(
+        _published(
+            kafka_bootstrap,
+            [
+                env["OPSLEDGER_KAFKA_TOPIC_PREFIX"] + events_topic(s)
+                for s in ("callcenter", "dispatch")
+            ],
+        )
+    )
+    types: set[str] = set()
+    for headers, value in published:
+        envelope = EventEnvelope.from_kafka_headers(headers)
+        schema_path = REPO / "contracts" / dict(headers)["ce_dataschema"].decode()
+        schema = json.loads(schema_path.read_text())
+        jsonschema.validate(json.loads(value), schema)
+        types.add(envelope.event_type)
+    assert {"TicketOpened", "WorkOrderRequested", "WorkOrderIssued", "WorkOrderArchived"} <= types
+    assert "CustomerRecordCreated" not in types
+
+
+async def _published(
+    bootstrap: str, topics: list[str]
+) -> list[tuple[list[tuple[str, bytes]], bytes]]:
+    """Every message on `topics`, from the beginning to the current end."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        parts = [
+            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or []
+        ]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        out: list[tuple[list[tuple[str, bytes]], bytes]] = []
+        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                out.extend((list(r.headers), r.value) for r in records)
+        return out
+    finally:
+        await consumer.stop()
