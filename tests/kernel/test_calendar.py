@@ -43,3 +43,10 @@ def test_unknown_zone_or_country_is_refused_by_name() -> None:
         SiteConfig(timezone="Mars/Olympus")
     with pytest.raises(ValidationError, match="no calendar for country"):
         SiteConfig(country="QQ")
+
+
+def test_public_holidays_of_a_month_come_from_the_holidays_package() -> None:
+    october = SHANGHAI.public_holidays(2026, 10)
+    assert date(2026, 10, 1) in october
+    assert all(d.month == 10 for d in october)
+    assert date(2026, 10, 12) not in october

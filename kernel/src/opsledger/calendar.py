@@ -81,6 +81,11 @@ class SiteCalendar:
             return bool(calendar.is_working_day(day))
         return day.weekday() < 5 and day not in calendar
 
+    def public_holidays(self, year: int, month: int) -> frozenset[date]:
+        """Public holidays and official days off of the site's country in one month."""
+        calendar = _holidays(self.config.country, self.config.subdivision, year)
+        return frozenset(d for d in calendar if d.month == month)
+
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time `days` working days after `start` (UTC result)."""
         if days < 0:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
-import holidays
 from opsledger.calendar import SiteCalendar
 from opsledger.errors import DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
@@ -279,10 +278,7 @@ async def customer_command(
 def public_holidays(calendar: SiteCalendar, month: str) -> frozenset[date]:
     """The site's public holidays (and official days off) in a month, from `holidays`."""
     year, mon = (int(x) for x in month.split("-"))
-    table = holidays.country_holidays(
-        calendar.config.country, subdiv=calendar.config.subdivision, years=year
-    )
-    return frozenset(d for d in table if d.month == mon)
+    return calendar.public_holidays(year, mon)
 
 
 async def roster_command(
