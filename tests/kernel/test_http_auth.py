@@ -135,3 +135,28 @@ async def test_optimistic_concurrency_conflict_is_409_with_current_version(
     assert conflict.status_code == 409
     error = conflict.json()["error"]
     assert error["code"] == "CONFLICT" and error["current_version"] == 1
+
+
+async def test_a_field_declared_for_a_rule_names_the_rule_id_in_the_validation_error(
+    database_url: str,
+) -> None:
+    """callcenter declares `kind` for CC-2: a bad kind is refused naming field and rule."""
+    settings = Settings(database_url=database_url, auth_secret=SECRET)
+    service = ServiceApp(load_service("callcenter"), settings)
+    await service.start(background=False)
+    transport = httpx.ASGITransport(app=service.build_http(), raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://cc") as client:
+            answer = await client.post(
+                "/tickets",
+                json={"site_id": "site-a", "kind": "gossip", "channel": "phone", "subject": "x"},
+                headers=bearer(),
+            )
+    finally:
+        await service.stop()
+    assert answer.status_code == 422
+    (field,) = answer.json()["error"]["fields"]
+    assert field["field"] == "kind"
+    assert field["rule"] == "CC-2"
+    assert field["problem"] == "literal_error"
+    assert "(CC-2)" in answer.json()["error"]["message"]

@@ -14,6 +14,7 @@ import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsledger.auth import AuthError, ForbiddenError, Principal
@@ -36,18 +37,51 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+RULE_KEY = "x-rule"
+
+
+def rule(rule_id: str) -> dict[str, Any]:
+    """`Field(json_schema_extra=rule("CC-2"))`: the business rule a request field serves.
+
+    A validation error on that field then names the rule ID (and OpenAPI shows it).
+    """
+    return {RULE_KEY: rule_id}
+
+
+def _rule_of(request: Request, loc: tuple[int | str, ...]) -> str | None:
+    """The rule ID declared on the body field an error points at, if any."""
+    if len(loc) < 2 or loc[0] != "body":
+        return None
+    field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    declared = model.model_fields.get(str(loc[1]))
+    extra = declared.json_schema_extra if declared is not None else None
+    value = extra.get(RULE_KEY) if isinstance(extra, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = [
-            {
-                "field": _field_path(tuple(err.get("loc", ()))),
-                "rule": err.get("type", "invalid"),
-                "message": err.get("msg", "invalid value"),
-            }
-            for err in exc.errors()
-        ]
-        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = []
+        for err in exc.errors():
+            loc = tuple(err.get("loc", ()))
+            problem = err.get("type", "invalid")
+            fields.append(
+                {
+                    "field": _field_path(loc),
+                    "rule": _rule_of(request, loc) or problem,
+                    "problem": problem,
+                    "message": err.get("msg", "invalid value"),
+                }
+            )
+        summary = "; ".join(
+            f"{f['field']}: {f['message']}"
+            + (f" ({f['rule']})" if f["rule"] != f["problem"] else "")
+            for f in fields
+        )
         return JSONResponse(
             error_body("VALIDATION", f"invalid request ({summary})", fields=fields), status_code=422
         )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from opsledger.auth import CurrentPrincipal, Principal
 from opsledger.calendar import SiteCalendar
 from opsledger.eventstore import RecordedEvent
-from opsledger.http import RuntimeDep, command_context
+from opsledger.http import RuntimeDep, command_context, rule
 from opsledger.runtime import Runtime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -30,21 +30,25 @@ class Body(BaseModel):
 
 class OpenTicketRequest(Body):
     site_id: Id
-    kind: t.TicketKind
-    channel: t.Channel
+    kind: Annotated[t.TicketKind, Field(json_schema_extra=rule("CC-2"))]
+    channel: Annotated[t.Channel, Field(json_schema_extra=rule("CC-2"))]
     subject: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=4000)] = ""
-    complaint_level: Annotated[int | None, Field(ge=1, le=3)] = None
-    category: Annotated[str | None, Field(max_length=64)] = None
-    renovation_unit: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    complaint_level: Annotated[int | None, Field(ge=1, le=3, json_schema_extra=rule("CC-3"))] = None
+    category: Annotated[str | None, Field(max_length=64, json_schema_extra=rule("CC-10"))] = None
+    renovation_unit: Annotated[
+        str | None, Field(min_length=1, max_length=64, json_schema_extra=rule("CC-10"))
+    ] = None
     customer_id: Id | None = None
 
 
 class TransferRequest(Body):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    from_agent: Id = Field(alias="from", description="Current owner (CC-1).")
-    to: Id
-    reason: Text
+    from_agent: Id = Field(
+        alias="from", description="Current owner (CC-1).", json_schema_extra=rule("CC-1")
+    )
+    to: Annotated[Id, Field(json_schema_extra=rule("CC-1"))]
+    reason: Annotated[Text, Field(json_schema_extra=rule("CC-1"))]
 
 
 class NoteRequest(Body):
@@ -52,28 +56,30 @@ class NoteRequest(Body):
 
 
 class PauseRequest(Body):
-    reason: Text
-    waiting_on: Literal["customer", "third_party"]
+    reason: Annotated[Text, Field(json_schema_extra=rule("CC-3"))]
+    waiting_on: Annotated[Literal["customer", "third_party"], Field(json_schema_extra=rule("CC-3"))]
 
 
 class EscalateRequest(Body):
-    reason: Text
+    reason: Annotated[Text, Field(json_schema_extra=rule("CC-3"))]
     compensation_involved: bool = False
     agent_cannot_resolve: bool = False
 
 
 class WorkOrderRequest(Body):
-    location: Annotated[str, Field(min_length=1, max_length=200)]
-    content: Annotated[str, Field(min_length=1, max_length=2000)]
-    requirements: Annotated[str, Field(min_length=1, max_length=1000)]
-    reply_by: AwareDatetime
+    location: Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=rule("WO-1"))]
+    content: Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra=rule("WO-1"))]
+    requirements: Annotated[
+        str, Field(min_length=1, max_length=1000, json_schema_extra=rule("WO-1"))
+    ]
+    reply_by: Annotated[AwareDatetime, Field(json_schema_extra=rule("WO-1"))]
     asset_id: Annotated[str | None, Field(max_length=100)] = None
     fault_code: Annotated[str | None, Field(max_length=64)] = None
 
 
 class CallbackRequest(Body):
-    reached: bool
-    satisfaction: Annotated[int | None, Field(ge=1, le=5)] = None
+    reached: Annotated[bool, Field(json_schema_extra=rule("CC-5"))]
+    satisfaction: Annotated[int | None, Field(ge=1, le=5, json_schema_extra=rule("CC-5"))] = None
     resolution_confirmed: bool | None = None
     note: Annotated[str, Field(max_length=2000)] = ""
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from opsledger.auth import CurrentPrincipal, Principal
 from opsledger.clock import as_utc
 from opsledger.errors import NotFoundError
-from opsledger.http import RuntimeDep, command_context
+from opsledger.http import RuntimeDep, command_context, rule
 from opsledger.runtime import Runtime, Tx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -44,12 +44,23 @@ class IssueWorkOrderBody(_Body):
     """WO-1 fields are optional here so that the domain can name every missing one."""
 
     site_id: SiteId
-    location: str | None = Field(default=None, max_length=200, description="WO-1")
-    content: str | None = Field(default=None, max_length=2000, description="WO-1")
-    requirements: str | None = Field(default=None, max_length=1000, description="WO-1")
-    reply_by: datetime | None = Field(default=None, description="WO-1, in the future, with zone")
-    assignee: str | None = Field(default=None, max_length=64, description="WO-2: staff id")
+    location: str | None = Field(
+        json_schema_extra=rule("WO-1"), default=None, max_length=200, description="WO-1"
+    )
+    content: str | None = Field(
+        json_schema_extra=rule("WO-1"), default=None, max_length=2000, description="WO-1"
+    )
+    requirements: str | None = Field(
+        json_schema_extra=rule("WO-1"), default=None, max_length=1000, description="WO-1"
+    )
+    reply_by: datetime | None = Field(
+        json_schema_extra=rule("WO-1"), default=None, description="WO-1, in the future, with zone"
+    )
+    assignee: str | None = Field(
+        json_schema_extra=rule("WO-2"), default=None, max_length=64, description="WO-2: staff id"
+    )
     assignee_role: str | None = Field(
+        json_schema_extra=rule("WO-2"),
         default=None,
         max_length=64,
         description=f"WO-2: one of {', '.join(sorted(wo.ASSIGNEE_ROLES))}",
@@ -57,13 +68,27 @@ class IssueWorkOrderBody(_Body):
     ticket_id: str | None = Field(
         default=None, min_length=1, max_length=64, description="Closes this ticket's request"
     )
-    asset_id: str | None = Field(default=None, min_length=1, max_length=100, description="WO-10")
-    fault_code: str | None = Field(default=None, min_length=1, max_length=64, description="WO-10")
+    asset_id: str | None = Field(
+        json_schema_extra=rule("WO-10"),
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="WO-10",
+    )
+    fault_code: str | None = Field(
+        json_schema_extra=rule("WO-10"),
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="WO-10",
+    )
 
 
 class EscalateBody(_Body):
-    escalated_to: str = Field(max_length=64, description="The superior's staff id (WO-4)")
-    reason: str = Field(max_length=1000)
+    escalated_to: str = Field(
+        json_schema_extra=rule("WO-4"), max_length=64, description="The superior's staff id (WO-4)"
+    )
+    reason: str = Field(json_schema_extra=rule("WO-4"), max_length=1000)
 
 
 class ReasonBody(_Body):
@@ -71,32 +96,42 @@ class ReasonBody(_Body):
 
 
 class ProgressBody(_Body):
-    note: str = Field(max_length=2000)
+    note: str = Field(json_schema_extra=rule("WO-5"), max_length=2000)
     expected_by: datetime | None = Field(
+        json_schema_extra=rule("WO-5"),
         default=None,
         description="New expected completion time: becomes the deadline for WO-5 overdue",
     )
 
 
 class CompleteBody(_Body):
-    process: str = Field(max_length=2000)
-    result: str = Field(max_length=2000)
+    process: str = Field(json_schema_extra=rule("WO-6"), max_length=2000)
+    result: str = Field(json_schema_extra=rule("WO-6"), max_length=2000)
 
 
 class SignOffBody(_Body):
-    signed_by: str = Field(max_length=200, description="The customer who signed")
+    signed_by: str = Field(
+        json_schema_extra=rule("WO-6"), max_length=200, description="The customer who signed"
+    )
 
 
 class CallbackBody(_Body):
-    confirmed: bool = Field(description="The customer confirms the work is done")
-    note: str = Field(default="", max_length=2000)
+    confirmed: bool = Field(
+        json_schema_extra=rule("WO-6"), description="The customer confirms the work is done"
+    )
+    note: str = Field(json_schema_extra=rule("WO-6"), default="", max_length=2000)
 
 
 class EndOfDayReviewBody(_Body):
     site_id: SiteId
-    date: dt.date = Field(description="The site-local day reviewed")
-    reasons: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=1000)]] = (
-        Field(default_factory=dict, description="work order id -> why it is unfinished")
+    date: dt.date = Field(json_schema_extra=rule("WO-7"), description="The site-local day reviewed")
+    reasons: dict[
+        Annotated[str, Field(max_length=64)],
+        Annotated[str, Field(max_length=1000)],
+    ] = Field(
+        json_schema_extra=rule("WO-7"),
+        default_factory=dict,
+        description="work order id -> why it is unfinished",
     )
 
 
