@@ -93,6 +93,14 @@ def test_cc3_deadline_24_working_hours_and_15_continuous_minutes_for_emergencies
     assert emergency.state.sla_continuous is True
 
 
+def test_cc3_sla_depends_on_the_complaint_level() -> None:
+    mon_0900 = datetime(2026, 3, 16, 1, 0, tzinfo=UTC)  # Monday 09:00 Shanghai
+    minor = opened("complaint", now=mon_0900, complaint_level=1)
+    major = opened("complaint", now=mon_0900, complaint_level=3)
+    assert minor.state.sla_due_at == mon_0900 + timedelta(hours=24)
+    assert major.state.sla_due_at == mon_0900 + timedelta(hours=4)
+
+
 def test_cc3_breach_only_for_the_current_deadline_and_only_once() -> None:
     run = opened()
     due = run.state.sla_due_at
