@@ -122,14 +122,19 @@ def bench_eventsourcing_append(writers: int, batch: int, appends: int) -> float:
     )
     recorder = PostgresApplicationRecorder(datastore)
     recorder.create_table()
-    payload = _ping(0).model_dump_json().encode()
 
     def writer(_: int) -> None:
         stream = uuid4()
         for a in range(appends):
+            # Same input as ours: a pydantic payload built and serialised per event.
             recorder.insert_events(
                 [
-                    StoredEvent(stream, a * batch + i + 1, "DiagnosticPingSent", payload)
+                    StoredEvent(
+                        stream,
+                        a * batch + i + 1,
+                        "DiagnosticPingSent",
+                        _ping(a * batch + i).model_dump_json().encode(),
+                    )
                     for i in range(batch)
                 ]
             )
