@@ -3,10 +3,10 @@
 #
 #   deploy/local/run.sh [--postgres]
 #
-# Starts Kafka (deploy/local/kafka.sh) unless it is already running, then the five services
-# as separate processes. Ctrl-C, SIGTERM, or any service exiting stops all services (TERM,
-# then KILL after 15 s) and then the Kafka this script started (a Kafka that was already
-# running is left alone).
+# Starts Kafka (deploy/local/kafka.sh) unless it is already running and, while it boots,
+# the five services as separate processes. Ctrl-C, SIGTERM, or any service exiting stops
+# all services (TERM, then KILL after 15 s) and then the Kafka this script started (a
+# Kafka that was already running is left alone).
 #
 # --postgres  also start PostgreSQL (deploy/local/postgres.sh) and point every service at its
 #             own database; without it each service uses its default SQLite file under var/.
@@ -138,7 +138,8 @@ kafka_status=0
 "$KAFKA_SH" status >/dev/null 2>&1 || kafka_status=$?
 case "$kafka_status" in
   0) log "Kafka already running on $KAFKA_BOOTSTRAP; leaving it running afterwards" ;;
-  3) KAFKA_STARTED_HERE=1; "$KAFKA_SH" start ;;
+  # Started in the background: the services boot meanwhile (they wait for Kafka themselves).
+  3) KAFKA_STARTED_HERE=1; "$KAFKA_SH" start & KAFKA_START_PID=$! ;;
   *) log "Kafka is being started by someone else; waiting for it (and leaving it running)"
      "$KAFKA_SH" start ;;
 esac
@@ -173,6 +174,10 @@ for svc in "${SERVICES[@]}"; do
   PIDS[$svc]=$!
   log "started $svc (pid ${PIDS[$svc]}): ${argv[*]}"
 done
+
+if [ -n "${KAFKA_START_PID:-}" ]; then
+  wait "$KAFKA_START_PID" || die "Kafka did not start (see ${OPSLEDGER_VAR_DIR:-var}/kafka/kafka.log)"
+fi
 
 log "Kafka: $OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS; database: ${OPSLEDGER_DATABASE_URL:-a SQLite file per service in ${OPSLEDGER_DATA_DIR:-var}/}"
 for svc in "${SERVICES[@]}"; do

@@ -171,7 +171,7 @@ class ServiceApp:
                 with contextlib.suppress(Exception):
                     await self.broker.stop()
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                delay = min(delay * 2, 3.0)  # short: at boot Kafka is often seconds away
 
     async def _monitor(self) -> None:
         """Refresh gauges that are measured rather than counted (backlog, lag, timers)."""
