@@ -24,7 +24,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from opsledger_contracts import ContractError, DecodedEvent, decode_message, dlq_topic
+from opsledger_contracts import (
+    ContractError,
+    DecodedEvent,
+    EventEnvelope,
+    decode_message,
+    dlq_topic,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from opsledger.db import inbox
@@ -102,15 +108,18 @@ class InboxConsumer:
 
     async def _handle(self, message: IncomingMessage) -> Outcome:
         metrics, name = self._rt.metrics, self.consumer_name
+        types = self.subscription.event_types
         try:
+            # Type first: an event type we do not consume (perhaps newer than our contracts)
+            # is skipped, not dead-lettered.
+            event_type = EventEnvelope.from_kafka_headers(message.headers).event_type
+            if types and event_type not in types:
+                return Outcome.IGNORED
             decoded = decode_message(message.headers, message.value)
-        except ContractError as exc:
+        except (ContractError, ValueError) as exc:
             # Nothing to retry: the message itself breaks the contract.
             await self._dead_letter(message, f"contract: {exc}", attempts=0, event=None)
             return Outcome.DEAD_LETTERED
-        types = self.subscription.event_types
-        if types and decoded.envelope.event_type not in types:
-            return Outcome.IGNORED
         bound = log.bind(
             consumer=name,
             event_id=str(decoded.envelope.event_id),
