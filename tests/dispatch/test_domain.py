@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 from dispatch.domain import fault_history, reviews
 from dispatch.domain import work_orders as wo
+from dispatch.domain.rules import DispatchRules
 from opsledger.calendar import SiteCalendar
 from opsledger.errors import DomainError
 from opsledger.eventstore import RecordedEvent
@@ -178,7 +179,7 @@ def test_wo10_fault_history_finds_the_latest_order_within_the_window() -> None:
         return recorded(payload, version, at)
 
     history = [entry("WO-1", NOW - timedelta(days=40), 1), entry("WO-2", NOW, 2)]
-    window = timedelta(days=wo.REPEAT_REPAIR_WINDOW_DAYS)
+    window = DispatchRules().repeat_window
     assert fault_history.previous_within(history, NOW + timedelta(days=30), window) == "WO-2"
     assert fault_history.previous_within(history, NOW + timedelta(days=31), window) is None
     assert fault_history.previous_within([], NOW, window) is None

@@ -49,12 +49,15 @@ class ServiceApp:
         self.settings = settings
         name = definition.name
         self.metrics = Metrics(name)
+        sites = SiteDirectory(settings.sites, settings.site_default)
+        if definition.site_rules is not None:
+            sites.check_rules(definition.site_rules)
         self.runtime = Runtime(
             name,
             create_engine(settings.database_url_for(name)),
             clock or SystemClock(),
             self.metrics,
-            sites=SiteDirectory(settings.sites, settings.site_default),
+            sites=sites,
         )
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)

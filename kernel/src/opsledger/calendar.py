@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class SiteConfig(BaseModel):
@@ -25,6 +25,11 @@ class SiteConfig(BaseModel):
     country: str = Field(default="CN", min_length=2, max_length=2, description="ISO 3166 code")
     subdivision: str | None = None
     end_of_day: time = Field(default=time(18, 0), description="local end of the working day")
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per service, site overrides of the rule values RULES.md marks "
+        'configurable, e.g. {"callcenter": {"callback_attempts": 5}}',
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -41,6 +46,20 @@ class SiteConfig(BaseModel):
         if value.upper() not in holidays.list_supported_countries():
             raise ValueError(f"the holidays package has no calendar for country {value!r}")
         return value.upper()
+
+
+class SiteRules(BaseModel):
+    """Base of a service's configurable rule values; the defaults are RULES.md's.
+
+    A subclass names its `service`; a site's overrides come from `SiteConfig.rules`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    service: ClassVar[str]
+
+
+R = TypeVar("R", bound=SiteRules)
 
 
 @lru_cache(maxsize=256)
@@ -63,6 +82,10 @@ class SiteCalendar:
     def calendar_id(self) -> str:
         sub = f"-{self.config.subdivision}" if self.config.subdivision else ""
         return f"holidays=={version('holidays')}:{self.config.country}{sub}:{self.config.timezone}"
+
+    def rules(self, model: type[R]) -> R:
+        """The service's rule values at this site (its overrides over the defaults)."""
+        return model.model_validate(self.config.rules.get(model.service, {}))
 
     def local(self, when: datetime) -> datetime:
         return when.astimezone(self.zone)
@@ -140,6 +163,23 @@ class SiteDirectory:
     ):
         self._sites = dict(sites or {})
         self._default = default or SiteConfig()
+
+    def check_rules(self, model: type[SiteRules]) -> None:
+        """Validate every site's overrides now, so bad configuration stops the start-up.
+
+        Raises `ValueError` naming the site and the field.
+        """
+        for site_id, config in [("(default)", self._default), *self._sites.items()]:
+            try:
+                SiteCalendar(site_id, config).rules(model)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(map(str, e['loc'])) or model.service}: {e['msg']}"
+                    for e in exc.errors()
+                )
+                raise ValueError(
+                    f"OPSLEDGER_SITES: site {site_id}, rules.{model.service}: {problems}"
+                ) from None
 
     def calendar(self, site_id: str) -> SiteCalendar:
         return SiteCalendar(site_id, self._sites.get(site_id, self._default))

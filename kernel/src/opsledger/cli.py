@@ -36,7 +36,10 @@ def _service(name: str) -> "ServiceApp":
         raise SystemExit(str(exc)) from None
     settings = _settings()
     configure_logging(definition.name, settings.log_level, settings.log_format)
-    return ServiceApp(definition, settings)
+    try:
+        return ServiceApp(definition, settings)
+    except ValueError as exc:
+        raise SystemExit(f"invalid configuration: {exc}") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import APIRouter
 
+from opsledger.calendar import SiteRules
 from opsledger.consumers import Subscription
 from opsledger.projections import Projection
 from opsledger.timers import TimerHandler
@@ -35,6 +36,8 @@ class ServiceDefinition:
     # Recorded (audit, rebuilds) but never produced to Kafka, e.g. events carrying
     # personal data that must not leave the service. They are not published contracts.
     private_event_types: frozenset[str] = frozenset()
+    # The service's configurable rule values (per-site overrides in OPSLEDGER_SITES).
+    site_rules: type[SiteRules] | None = None
 
 
 def load_service(name: str) -> ServiceDefinition:

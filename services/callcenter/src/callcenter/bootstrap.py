@@ -7,6 +7,7 @@ from opsledger.service import ServiceDefinition
 from callcenter import handlers
 from callcenter.adapters.projections import build_projections, metadata
 from callcenter.domain.customer_events import PRIVATE_EVENT_TYPES
+from callcenter.domain.rules import CallcenterRules
 from callcenter.entrypoints import staff_http, tickets_http
 from callcenter.entrypoints.http import build_router
 from callcenter.entrypoints.subscribers import build_subscriptions
@@ -26,4 +27,5 @@ definition = ServiceDefinition(
     },
     migrations=Path(__file__).parent / "migrations",
     private_event_types=PRIVATE_EVENT_TYPES,
+    site_rules=CallcenterRules,
 )

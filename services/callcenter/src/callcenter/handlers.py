@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from opsledger.calendar import SiteCalendar
@@ -22,6 +22,7 @@ from opsledger_contracts.events.callcenter import (
 
 from callcenter.domain import calls, customers, rosters, tickets
 from callcenter.domain.diagnostics import DiagnosticPingDecider, SendDiagnosticPing, stream_id
+from callcenter.domain.rules import CallcenterRules
 
 SLA_TIMER = "callcenter.ticket-sla"
 CUSTOMER_RECORD_TIMER = "callcenter.customer-record"
@@ -102,13 +103,14 @@ async def _sync_timers(
                 due_at=opened.first_response_due_at,
                 payload={"ticket_id": ticket_id},
             )
-            # CC-7: a customer record must exist within 24 h of the first contact.
+            # CC-7: a customer record must exist within 24 h (per site) of the first contact.
+            record_within = tx.sites.calendar(site_id).rules(CallcenterRules).customer_record_hours
             await tx.schedule_timer(
                 timer_id=customer_record_timer_id(ticket_id),
                 kind=CUSTOMER_RECORD_TIMER,
                 stream_id=sid,
                 site_id=site_id,
-                due_at=event.occurred_at + tickets.CUSTOMER_RECORD_WITHIN,
+                due_at=event.occurred_at + timedelta(hours=record_within),
                 payload={"ticket_id": ticket_id},
             )
         elif event.event_type == TicketSlaResumed.event_type:

@@ -8,6 +8,7 @@ from opsledger.timers import TimerHandler
 from dispatch import handlers
 from dispatch.adapters.projections import all_projections, metadata
 from dispatch.domain import reviews
+from dispatch.domain.rules import DispatchRules
 from dispatch.entrypoints.http import build_router
 from dispatch.entrypoints.subscribers import build_subscriptions
 from dispatch.entrypoints.work_orders_http import build_router as build_work_orders_router
@@ -31,4 +32,5 @@ definition = ServiceDefinition(
     subscriptions=build_subscriptions,
     timer_handlers=timer_handlers,
     migrations=Path(__file__).parent / "migrations",
+    site_rules=DispatchRules,
 )

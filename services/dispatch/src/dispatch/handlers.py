@@ -25,6 +25,7 @@ from dispatch.domain import fault_history, requests, reviews
 from dispatch.domain import work_orders as wo
 from dispatch.domain.diagnostics import PingReceiptDecider, RecordPingReceipt
 from dispatch.domain.diagnostics import stream_id as ping_stream_id
+from dispatch.domain.rules import DispatchRules
 
 OVERDUE_TIMER_KIND = "work_order_overdue"
 SERIAL_STREAM_TYPE = "WorkOrderSerials"
@@ -142,7 +143,8 @@ async def issue_work_order(tx: Tx, ctx: CommandContext, command: wo.IssueWorkOrd
         fault_stream = fault_history.stream_id(site, key)
         history = await tx.read_stream(fault_stream)
         fault_version = history[-1].version if history else 0
-        previous = fault_history.previous_within(history, now, wo.repeat_window())
+        window = tx.sites.calendar(site).rules(DispatchRules).repeat_window
+        previous = fault_history.previous_within(history, now, window)
 
     decider = wo.WorkOrderDecider(tx.sites.calendar(site))
     numbered = wo.NumberedIssue(command, work_order_id, serial_no, previous)

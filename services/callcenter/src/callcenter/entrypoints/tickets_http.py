@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from callcenter import handlers
 from callcenter.adapters.projections import tickets as tickets_table
 from callcenter.domain import tickets as t
+from callcenter.domain.rules import CallcenterRules
 
 CC_ROLES = ("agent", "shift_lead", "cc_manager")
 READ_ROLES = (*CC_ROLES, "auditor")
@@ -431,8 +432,13 @@ def build_router() -> APIRouter:
             request,
             principal,
             ticket_id,
-            lambda by, _: t.RecordCallback(
-                body.reached, by, body.satisfaction, body.resolution_confirmed, body.note
+            lambda by, cal: t.RecordCallback(
+                body.reached,
+                by,
+                body.satisfaction,
+                body.resolution_confirmed,
+                body.note,
+                attempts_allowed=cal.rules(CallcenterRules).callback_attempts,
             ),
         )
 

@@ -6,7 +6,7 @@ in as `now`, the site calendar (a pure function of the date) only names months.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 from opsledger.calendar import SiteCalendar
@@ -28,6 +28,8 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderRefusalRecorded,
     WorkOrderSignedOff,
 )
+
+from dispatch.domain.rules import DispatchRules
 
 STREAM_TYPE: Final = "WorkOrder"
 
@@ -53,8 +55,6 @@ REFUSAL_PENALTY_FEN: Final = 10_000  # WO-4: 100 yuan
 OVERDUE_PENALTY_FEN: Final = 3_000  # WO-5: 30 yuan
 UNREASONABLE_PENALTY_FEN: Final = 3_000  # WO-9: 30 yuan
 
-# WO-10: the repeat-repair window (configurable; a per-site setting is future work).
-REPEAT_REPAIR_WINDOW_DAYS: Final = 30
 
 # Lifecycle statuses. "overdue" is a flag on top of them (see WorkOrderState.overdue).
 ISSUED: Final = "issued"
@@ -459,7 +459,7 @@ class WorkOrderDecider:
                     serial_no=numbered.serial_no,
                     ticket_id=command.ticket_id,
                     previous_work_order_id=numbered.previous_work_order_id,
-                    window_days=REPEAT_REPAIR_WINDOW_DAYS,
+                    window_days=self._calendar.rules(DispatchRules).repeat_repair_window_days,
                 )
             )
         return events
@@ -740,7 +740,3 @@ class WorkOrderDecider:
                 command.deadline,  # the month in which the deadline was missed
             ),
         ]
-
-
-def repeat_window() -> timedelta:
-    return timedelta(days=REPEAT_REPAIR_WINDOW_DAYS)

@@ -1,0 +1,56 @@
+"""The call center's configurable rule values (RULES.md *configurable*), per site.
+
+Defaults are RULES.md's; a site overrides them in OPSLEDGER_SITES, e.g.
+`{"site-b": {"rules": {"callcenter": {"callback_attempts": 5}}}}`. Invalid values stop
+the service at start-up with the site and field named.
+"""
+
+from datetime import timedelta
+from typing import ClassVar, Literal
+
+from opsledger.calendar import SiteRules
+from pydantic import Field, PositiveFloat
+
+WorkingKind = Literal["inquiry", "complaint", "repair", "service_request"]
+Level = Literal[1, 2, 3]
+
+
+def _default_response_hours() -> dict[WorkingKind, float]:
+    return {"inquiry": 24.0, "complaint": 24.0, "repair": 24.0, "service_request": 24.0}
+
+
+def _default_level_hours() -> dict[Level, float]:
+    return {3: 4.0}
+
+
+class CallcenterRules(SiteRules):
+    """Values of CC-3, CC-5 and CC-7 that a site may set."""
+
+    service: ClassVar[str] = "callcenter"
+
+    first_response_hours: dict[WorkingKind, PositiveFloat] = Field(
+        default_factory=_default_response_hours,
+        description="CC-3: first-response SLA per kind, in working hours",
+    )
+    emergency_response_minutes: PositiveFloat = Field(
+        default=15.0, description="CC-3: emergencies, in continuous (7x24) minutes"
+    )
+    complaint_level_response_hours: dict[Level, PositiveFloat] = Field(
+        default_factory=_default_level_hours,
+        description="CC-3: tighter SLA for complaint levels (our decision: level 3 = 4 h)",
+    )
+    callback_attempts: int = Field(
+        default=3, ge=1, le=20, description="CC-5: unreachable attempts before closing"
+    )
+    customer_record_hours: PositiveFloat = Field(
+        default=24.0, description="CC-7: a customer record must exist this long after contact"
+    )
+
+    def first_response(self, kind: str, complaint_level: int | None) -> timedelta:
+        """The first-response SLA of a ticket (working time, except emergencies)."""
+        if kind == "emergency":
+            return timedelta(minutes=self.emergency_response_minutes)
+        hours = self.first_response_hours.get(kind, 24.0)  # type: ignore[call-overload]
+        if complaint_level is not None:
+            hours = self.complaint_level_response_hours.get(complaint_level, hours)  # type: ignore[call-overload]
+        return timedelta(hours=hours)
