@@ -172,6 +172,7 @@ async def bench_relay(backend: str, tmp: Path, total: int) -> float:
     while n := await relay.publish_batch():
         published += n
     elapsed = time.perf_counter() - started
+    await relay.resign()
     await kafka.close()
     await _close(runtime)
     assert published == total

@@ -99,6 +99,7 @@ async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
     assert headers["ce_type"] == b"opsledger.callcenter.DiagnosticPingSent"
     assert headers["ce_siteid"] == b"site-a" and headers["ce_correlationid"] == b"corr-9"
     assert headers["content-type"] == b"application/json"
+    await relay.resign()
     await kafka.close()
 
 
@@ -126,7 +127,44 @@ async def test_relay_never_produces_private_events_but_moves_past_them(
     assert sum((await _end_offsets(kafka_bootstrap, relay.topic)).values()) == 1
     (record,) = await _read_topic(kafka_bootstrap, relay.topic, {}, 1)
     assert dict(record.headers)["ce_type"] == b"opsledger.callcenter.DiagnosticPingSent"  # type: ignore[attr-defined]
+    await relay.resign()
     await kafka.close()
+
+
+async def test_only_one_relay_per_database_publishes_and_another_takes_over(
+    runtime: Runtime, kafka_bootstrap: str
+) -> None:
+    kafka = KafkaConnector(kafka_bootstrap, "test-relay-leader")
+    prefix = f"leader{uuid4().hex[:6]}."
+    first, second = (OutboxRelay(runtime, kafka, topic_prefix=prefix) for _ in range(2))
+    await kafka.ensure_topics([first.topic])
+    ctx = CommandContext("staff-1", "site-a", "corr")
+    async with runtime.transaction() as tx:
+        await tx.append(
+            "ping-9", "DiagnosticPing", 0, [ctx.event(DiagnosticPingSent(ping_id="p", message="m"))]
+        )
+    try:
+        if runtime.engine.dialect.name != "postgresql":
+            # SQLite runs one process per database: every relay may lead.
+            assert await first.is_leader() and await second.is_leader()
+            return
+        assert await first.is_leader()
+        assert await second.publish_batch() == 0  # not the leader: publishes nothing
+        assert await first.publish_batch() == 1
+        async with runtime.transaction() as tx:
+            await tx.append(
+                "ping-9",
+                "DiagnosticPing",
+                1,
+                [ctx.event(DiagnosticPingSent(ping_id="q", message="m"))],
+            )
+        await first.resign()  # e.g. the leader's process stopped
+        assert await second.publish_batch() == 1
+        assert sum((await _end_offsets(kafka_bootstrap, first.topic)).values()) == 2
+    finally:
+        await first.resign()
+        await second.resign()
+        await kafka.close()
 
 
 def _ping_message(

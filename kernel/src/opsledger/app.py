@@ -125,6 +125,7 @@ class ServiceApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        await self.relay.resign()
         if self.broker_started:
             with contextlib.suppress(Exception):
                 await self.broker.stop()

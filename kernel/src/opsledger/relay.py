@@ -7,11 +7,14 @@ the batch: at-least-once, never lost; consumers dedupe on `ce_id`.
 """
 
 import asyncio
+import contextlib
+import hashlib
 import json
 
 import sqlalchemy as sa
 import structlog
 from opsledger_contracts import events_topic
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.clock import as_utc
 from opsledger.db import events
@@ -22,6 +25,10 @@ from opsledger.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 RELAY_CHECKPOINT = "relay:kafka"
+# Advisory lock id of the relay leader: one relay per service database.
+_LOCK_KEY = int.from_bytes(
+    hashlib.blake2b(b"opsledger.relay", digest_size=8).digest(), "big", signed=True
+)
 
 
 class OutboxRelay:
@@ -38,10 +45,54 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._private = private_event_types
         self.topic = topic_prefix + events_topic(runtime.service)
+        self._leader: AsyncConnection | None = None
+
+    async def is_leader(self) -> bool:
+        """Only one relay per database publishes (replicas would only add duplicates).
+
+        On PostgreSQL the leader holds a session advisory lock on a connection of its
+        own; it goes with the connection, so a crashed leader's lock is freed at once
+        and another replica takes over on its next poll. SQLite has one process.
+        """
+        if self._rt.engine.dialect.name != "postgresql":
+            return True
+        if self._leader is not None:
+            try:
+                await self._leader.execute(sa.text("SELECT 1"))
+                await self._leader.commit()
+                return True
+            except Exception:
+                await self.resign()
+        conn = await self._rt.engine.connect()
+        got = (
+            await conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": _LOCK_KEY})
+        ).scalar()
+        await conn.commit()  # the session lock outlives the transaction
+        if got:
+            self._leader = conn
+            return True
+        await conn.close()
+        return False
+
+    async def resign(self) -> None:
+        """Give up leadership: unlock, or drop the connection so the server frees it."""
+        if self._leader is None:
+            return
+        conn, self._leader = self._leader, None
+        try:
+            await conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+            await conn.commit()
+            await conn.close()  # back to the pool, lock released
+        except Exception:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()  # never pool a connection that may hold the lock
+                await conn.close()
 
     async def publish_batch(self) -> int:
         """Produce the next batch; returns how many events were published."""
         rt = self._rt
+        if not await self.is_leader():
+            return 0
         async with rt.engine.connect() as conn:
             position = await read_checkpoint(conn, RELAY_CHECKPOINT)
             batch = await rt.store.read_all(conn, position, self._batch_size)
