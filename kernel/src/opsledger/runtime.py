@@ -194,6 +194,14 @@ class Decider(Protocol[S, C_contra]):
     def decide(self, state: S, command: C_contra, now: datetime) -> Sequence[EventPayload]: ...
 
 
+def fold(decider: "Decider[S, C_contra]", history: Sequence[RecordedEvent]) -> S:
+    """A decider's state after `history` (no I/O)."""
+    state = decider.initial_state()
+    for event in history:
+        state = decider.evolve(state, event)
+    return state
+
+
 async def execute(
     tx: Tx,
     decider: "Decider[S, C_contra]",
@@ -203,9 +211,7 @@ async def execute(
 ) -> list[RecordedEvent]:
     """Load the stream, decide, append with the version read (optimistic concurrency)."""
     history = await tx.read_stream(stream_id)
-    state = decider.initial_state()
-    for event in history:
-        state = decider.evolve(state, event)
+    state = fold(decider, history)
     now = tx.clock.now()
     payloads = decider.decide(state, command, now)
     version = history[-1].version if history else 0

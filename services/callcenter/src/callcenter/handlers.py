@@ -8,7 +8,7 @@ from uuid import uuid4
 from opsledger.calendar import SiteCalendar
 from opsledger.errors import DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
-from opsledger.runtime import CommandContext, Tx, execute
+from opsledger.runtime import CommandContext, Tx, execute, fold
 from opsledger.timers import DueTimer
 from opsledger_contracts import DecodedEvent, EventPayload
 from opsledger_contracts.events import dispatch as wo
@@ -49,11 +49,7 @@ async def load_ticket(tx: Tx, ticket_id: str) -> LoadedTicket:
     history = await tx.read_stream(tickets.stream_id(ticket_id))
     if not history:
         raise NotFoundError("ticket", ticket_id)
-    decider = tickets.TicketDecider()
-    state = decider.initial_state()
-    for event in history:
-        state = decider.evolve(state, event)
-    return LoadedTicket(state, history[0].site_id, history)
+    return LoadedTicket(fold(tickets.TicketDecider(), history), history[0].site_id, history)
 
 
 def new_ticket_id(site_id: str) -> str:
@@ -259,11 +255,7 @@ async def load_customer(tx: Tx, customer_id: str) -> customers.CustomerState | N
     history = await tx.read_stream(customers.stream_id(customer_id))
     if not history:
         return None
-    decider = customers.CustomerDecider()
-    state = decider.initial_state()
-    for event in history:
-        state = decider.evolve(state, event)
-    return state
+    return fold(customers.CustomerDecider(), history)
 
 
 async def customer_command(
@@ -292,11 +284,7 @@ async def roster_command(
 
 
 async def load_roster(tx: Tx, site_id: str, month: str) -> rosters.RosterState:
-    decider = rosters.RosterDecider()
-    state = decider.initial_state()
-    for event in await tx.read_stream(rosters.stream_id(site_id, month)):
-        state = decider.evolve(state, event)
-    return state
+    return fold(rosters.RosterDecider(), await tx.read_stream(rosters.stream_id(site_id, month)))
 
 
 async def hand_over(
