@@ -62,6 +62,11 @@ class SiteRules(BaseModel):
 R = TypeVar("R", bound=SiteRules)
 
 
+@lru_cache(maxsize=1)
+def _holidays_version() -> str:
+    return version("holidays")  # reads package metadata from disk: once per process
+
+
 @lru_cache(maxsize=256)
 def _holidays(country: str, subdivision: str | None, year: int) -> Any:
     return holidays.country_holidays(country, subdiv=subdivision, years=year)
@@ -73,6 +78,10 @@ class SiteCalendar:
 
     site_id: str
     config: SiteConfig = field(default_factory=SiteConfig)
+    # Validated rule values per model: read on every command, validated once.
+    _rules: dict[type[SiteRules], SiteRules] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -81,11 +90,17 @@ class SiteCalendar:
     @property
     def calendar_id(self) -> str:
         sub = f"-{self.config.subdivision}" if self.config.subdivision else ""
-        return f"holidays=={version('holidays')}:{self.config.country}{sub}:{self.config.timezone}"
+        return f"holidays=={_holidays_version()}:{self.config.country}{sub}:{self.config.timezone}"
 
     def rules(self, model: type[R]) -> R:
         """The service's rule values at this site (its overrides over the defaults)."""
-        return model.model_validate(self.config.rules.get(model.service, {}))
+        cached = self._rules.get(model)
+        if cached is None:
+            cached = self._rules[model] = model.model_validate(
+                self.config.rules.get(model.service, {})
+            )
+        assert isinstance(cached, model)
+        return cached
 
     def local(self, when: datetime) -> datetime:
         return when.astimezone(self.zone)
@@ -163,6 +178,7 @@ class SiteDirectory:
     ):
         self._sites = dict(sites or {})
         self._default = default or SiteConfig()
+        self._calendars: dict[str, SiteCalendar] = {}
 
     def check_rules(self, model: type[SiteRules]) -> None:
         """Validate every site's overrides now, so bad configuration stops the start-up.
@@ -182,4 +198,10 @@ class SiteDirectory:
                 ) from None
 
     def calendar(self, site_id: str) -> SiteCalendar:
-        return SiteCalendar(site_id, self._sites.get(site_id, self._default))
+        calendar = self._calendars.get(site_id)
+        if calendar is None:
+            if len(self._calendars) >= 4096:  # site ids come from requests: stay bounded
+                self._calendars.clear()
+            calendar = SiteCalendar(site_id, self._sites.get(site_id, self._default))
+            self._calendars[site_id] = calendar
+        return calendar
