@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from opsledger.clock import SystemClock
-from opsledger.consumers import InboxConsumer, Outcome, Subscription, subscribe
+from opsledger.consumers import InboxConsumer, LagMonitor, Outcome, Subscription, subscribe
 from opsledger.db import events, inbox
 from opsledger.errors import DomainError
 from opsledger.kafka import KafkaConnector
@@ -165,6 +165,22 @@ async def test_only_one_relay_per_database_publishes_and_another_takes_over(
         await first.resign()
         await second.resign()
         await kafka.close()
+
+
+async def test_lag_is_what_the_group_has_not_committed_yet(
+    runtime: Runtime, harness_factory: object, kafka_bootstrap: str
+) -> None:
+    h: ConsumerHarness = await harness_factory(record_ping)  # type: ignore[operator]
+    monitor = LagMonitor(kafka_bootstrap)
+    group = h.consumer.subscription.group_id("callcenter")
+    try:
+        assert await monitor.measure("opsledger.nobody", [h.topic]) == {h.topic: 0}
+        await h.broker.stop()  # nobody consumes: what we produce is lag
+        await h.produce([_ping_message(ping_id=f"lag-{i}") for i in range(3)])
+        assert await monitor.measure(group, [h.topic]) == {h.topic: 3}
+        assert await monitor.measure(group, [h.topic]) == {h.topic: 3}  # reused clients
+    finally:
+        await monitor.close()
 
 
 def _ping_message(

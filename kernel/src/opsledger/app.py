@@ -23,7 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteDirectory
 from opsledger.clock import Clock, SystemClock
-from opsledger.consumers import InboxConsumer, measure_lag, subscribe
+from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
 from opsledger.http import install_error_handlers, install_request_middleware
 from opsledger.kafka import KafkaConnector
@@ -180,26 +180,28 @@ class ServiceApp:
     async def _monitor(self) -> None:
         """Refresh gauges that are measured rather than counted (backlog, lag, timers)."""
         prefix = self.settings.kafka_topic_prefix
-        while not self._stopping.is_set():
-            with contextlib.suppress(Exception):
-                await self.relay.measure_backlog()
-                self.metrics.timers_overdue.set(await self.timers.count_overdue())
-            for consumer in self.consumers:
-                sub = consumer.subscription
+        lag_monitor = LagMonitor(self.settings.kafka_bootstrap_servers)
+        try:
+            while not self._stopping.is_set():
                 with contextlib.suppress(Exception):
-                    lag = await asyncio.wait_for(
-                        measure_lag(
-                            self.settings.kafka_bootstrap_servers,
-                            sub.group_id(self.definition.name, prefix),
-                            [prefix + sub.topic],
-                        ),
-                        10,
-                    )
-                    for topic, value in lag.items():
-                        self.metrics.consumer_lag.labels(
-                            consumer=consumer.consumer_name, topic=topic
-                        ).set(value)
-            await asyncio.sleep(5)
+                    await self.relay.measure_backlog()
+                    self.metrics.timers_overdue.set(await self.timers.count_overdue())
+                for consumer in self.consumers:
+                    sub = consumer.subscription
+                    with contextlib.suppress(Exception):
+                        lag = await asyncio.wait_for(
+                            lag_monitor.measure(
+                                sub.group_id(self.definition.name, prefix), [prefix + sub.topic]
+                            ),
+                            10,
+                        )
+                        for topic, value in lag.items():
+                            self.metrics.consumer_lag.labels(
+                                consumer=consumer.consumer_name, topic=topic
+                            ).set(value)
+                await asyncio.sleep(5)
+        finally:
+            await lag_monitor.close()
 
     # -- probes --------------------------------------------------------------------------
 

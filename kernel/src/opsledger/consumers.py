@@ -10,6 +10,7 @@ message is NOT dead-lettered: it is nacked and redelivered once we recover.
 """
 
 import asyncio
+import contextlib
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
@@ -237,31 +238,54 @@ def subscribe(
     )(on_message)
 
 
-async def measure_lag(
-    bootstrap_servers: str, group_id: str, topics: Iterable[str]
-) -> dict[str, int]:
-    """Messages not yet committed by `group_id`, per topic (end offset - committed)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await admin.start()
-    await consumer.start()
-    try:
-        wanted = set(topics)
-        partitions = [
-            TopicPartition(t, p)
-            for t in wanted
-            for p in (consumer.partitions_for_topic(t) or await _partitions(consumer, t))
-        ]
-        ends = await consumer.end_offsets(partitions) if partitions else {}
-        committed = await admin.list_consumer_group_offsets(group_id)
+class LagMonitor:
+    """Consumer lag (end offset - committed offset, per topic), on clients kept open.
+
+    Measured every few seconds: connecting anew each time would be repeated work.
+    A failed measurement drops the clients; the next one reconnects.
+    """
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        self._bootstrap = bootstrap_servers
+        self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
+
+    async def measure(self, group_id: str, topics: Iterable[str]) -> dict[str, int]:
+        try:
+            admin, consumer = await self._connected()
+            wanted = set(topics)
+            partitions = [
+                TopicPartition(t, p)
+                for t in wanted
+                for p in (consumer.partitions_for_topic(t) or await _partitions(consumer, t))
+            ]
+            ends = await consumer.end_offsets(partitions) if partitions else {}
+            committed = await admin.list_consumer_group_offsets(group_id)
+        except BaseException:
+            await self.close()
+            raise
         lag: dict[str, int] = dict.fromkeys(wanted, 0)
         for tp, end in ends.items():
             done = committed.get(tp)
             lag[tp.topic] += max(0, end - (done.offset if done and done.offset >= 0 else 0))
         return lag
-    finally:
-        await consumer.stop()
-        await admin.close()
+
+    async def _connected(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
+        if self._clients is None:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+            self._clients = (admin, consumer)
+            await admin.start()
+            await consumer.start()
+        return self._clients
+
+    async def close(self) -> None:
+        if self._clients is not None:
+            admin, consumer = self._clients
+            self._clients = None
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+            with contextlib.suppress(Exception):
+                await admin.close()
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
