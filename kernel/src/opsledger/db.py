@@ -1,11 +1,12 @@
 """Database engines and the kernel's tables (event store, checkpoints, inbox, timers)."""
 
+import hashlib
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 # One MetaData for the kernel; each service adds its projection tables to its own.
 kernel_metadata = sa.MetaData()
@@ -112,3 +113,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+def advisory_lock_key(name: str) -> int:
+    """A stable 64-bit PostgreSQL advisory-lock id for a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+async def lock_for_transaction(conn: AsyncConnection, name: str) -> None:
+    """Queue transactions on `name` until commit (PostgreSQL; SQLite has one writer)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_lock_key(name)}
+        )

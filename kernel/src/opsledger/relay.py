@@ -8,7 +8,6 @@ the batch: at-least-once, never lost; consumers dedupe on `ce_id`.
 
 import asyncio
 import contextlib
-import hashlib
 import json
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from opsledger_contracts import events_topic
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.clock import as_utc
-from opsledger.db import events
+from opsledger.db import advisory_lock_key, events
 from opsledger.kafka import KafkaConnector
 from opsledger.projections import read_checkpoint, write_checkpoint
 from opsledger.runtime import Runtime
@@ -26,9 +25,7 @@ log = structlog.get_logger(__name__)
 
 RELAY_CHECKPOINT = "relay:kafka"
 # Advisory lock id of the relay leader: one relay per service database.
-_LOCK_KEY = int.from_bytes(
-    hashlib.blake2b(b"opsledger.relay", digest_size=8).digest(), "big", signed=True
-)
+_LOCK_KEY = advisory_lock_key("opsledger.relay")
 
 
 class OutboxRelay:

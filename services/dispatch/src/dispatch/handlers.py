@@ -1,11 +1,11 @@
 """Handlers of dispatch: plain functions over a transaction."""
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from opsledger.db import lock_for_transaction
 from opsledger.errors import NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.runtime import CommandContext, Tx, execute
@@ -105,10 +105,6 @@ class Issued:
     events: list[RecordedEvent]
 
 
-def _lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
 async def issue_work_order(tx: Tx, ctx: CommandContext, command: wo.IssueWorkOrder) -> Issued:
     """Take the site's next serial and issue the order, all in this transaction (WO-8).
 
@@ -120,12 +116,9 @@ async def issue_work_order(tx: Tx, ctx: CommandContext, command: wo.IssueWorkOrd
     site = ctx.site_id
     wo.validate_issue(command, now)  # before taking a number: a refusal consumes none
     serial_stream = serials_stream_id(site)
-    if tx.conn.dialect.name == "postgresql":
-        # Queue the site's issuers instead of letting them all race and retry; the OCC
-        # append below stays the guarantee, this only saves wasted attempts.
-        await tx.conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(serial_stream)}
-        )
+    # Queue the site's issuers instead of letting them all race and retry; the OCC
+    # append below stays the guarantee, this only saves wasted attempts.
+    await lock_for_transaction(tx.conn, serial_stream)
     serial_version = await tx.store.current_version(tx.conn, serial_stream)
     serial_no = serial_version + 1
     work_order_id = wo.work_order_id(site, serial_no)
