@@ -8,7 +8,8 @@ from opsledger.clock import ManualClock
 from opsledger.db import events
 from opsledger.metrics import Metrics
 from opsledger.runtime import CommandContext, Runtime, Tx
-from opsledger.timers import DueTimer, TimerScheduler
+from opsledger.scheduler import TimerScheduler
+from opsledger.timers import DueTimer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.kernel.payloads import CounterIncremented

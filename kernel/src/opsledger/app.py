@@ -22,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteDirectory
+from opsledger.catalog import EventCatalog
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
@@ -29,12 +30,14 @@ from opsledger.http import install_error_handlers, install_request_middleware
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.migrate import upgrade
+from opsledger.pipeline import CommandBus
 from opsledger.projections import ProjectionRunner
+from opsledger.readmodels import ReadModelRunner
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import Runtime
+from opsledger.scheduler import TimerScheduler
 from opsledger.service import ServiceDefinition
 from opsledger.settings import DEV_AUTH_SECRET, Settings
-from opsledger.timers import TimerScheduler
 
 log = structlog.get_logger(__name__)
 
@@ -62,12 +65,17 @@ class ServiceApp:
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
         prefix = settings.kafka_topic_prefix
+        self.catalog = EventCatalog(definition.private_events)
+        self.bus = CommandBus(
+            self.runtime, self.catalog, definition.aggregates(), definition.workflows()
+        )
+        self.read_models = ReadModelRunner(self.runtime, self.catalog, definition.read_models())
         self.relay = OutboxRelay(
             self.runtime,
             self.kafka,
             settings.relay_batch_size,
             prefix,
-            definition.private_event_types,
+            definition.private_event_types | self.catalog.private_event_types,
         )
         self.projections = ProjectionRunner(
             self.runtime.engine,
@@ -76,10 +84,16 @@ class ServiceApp:
             definition.projections(),
             self.metrics,
         )
-        self.timers = TimerScheduler(self.runtime, definition.timer_handlers())
+        self.timers = TimerScheduler(
+            self.runtime, {**definition.timer_handlers(), **self.bus.timer_handlers()}
+        )
+        subscriptions = [
+            *definition.subscriptions(),
+            *self.bus.subscriptions(name, definition.inbound()),
+        ]
         self.consumers = [
             InboxConsumer(self.runtime, self.kafka, sub, settings.consumer_max_attempts)
-            for sub in definition.subscriptions()
+            for sub in subscriptions
         ]
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
@@ -104,12 +118,14 @@ class ServiceApp:
             )
         if self.settings.run_migrations:
             await upgrade(self.runtime.engine, self.definition)
+        await self.read_models.prepare()
         if not background:
             return
         self._stopping.clear()
         loops: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
             ("relay", self.relay.publish_batch),
             ("projections", self.projections.run_once),
+            ("read_models", self.read_models.run_once),
             ("timers", self.timers.fire_due),
         ]
         for loop_name, step in loops:
@@ -137,6 +153,7 @@ class ServiceApp:
         wake = self.runtime.waiter()
         backoff = self.settings.poll_interval_seconds
         while not self._stopping.is_set():
+            wake.clear()  # before the step: a commit landing during it wakes the next one
             try:
                 done = await step()
                 backoff = self.settings.poll_interval_seconds
@@ -149,7 +166,6 @@ class ServiceApp:
                     self.metrics.relay_errors.inc()
                 log.warning("background_step_failed", loop=name, error=str(exc))
                 backoff = min(backoff * 2, 5.0)
-            wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), backoff)
 
@@ -246,6 +262,7 @@ class ServiceApp:
         app = FastAPI(title=f"OpsLedger {d.title}", description=d.description, lifespan=lifespan)
         app.state.service = self
         app.state.runtime = self.runtime
+        app.state.bus = self.bus
         app.state.tokens = self.tokens
         install_error_handlers(app, self.metrics)
         install_request_middleware(app, self.metrics)

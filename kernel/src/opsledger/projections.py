@@ -209,7 +209,7 @@ async def verify(
                 if len(todo) < len(batch):
                     break
             for table in projection.tables:
-                differences.extend(await _compare(projection.name, table, live, scratch))
+                differences.extend(await compare_tables(projection.name, table, live, scratch))
     return differences
 
 
@@ -219,7 +219,7 @@ async def _rows(engine: AsyncEngine, table: sa.Table) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in (await conn.execute(sa.select(table).order_by(*order))).all()]
 
 
-async def _compare(
+async def compare_tables(
     projection: str, table: sa.Table, live: AsyncEngine, scratch: AsyncEngine
 ) -> list[Difference]:
     live_rows, rebuilt_rows = await _rows(live, table), await _rows(scratch, table)

@@ -4,14 +4,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter
+from opsledger_contracts import EventPayload
 
 from opsledger.calendar import SiteRules
 from opsledger.consumers import Subscription
+from opsledger.decider import Aggregate
+from opsledger.pipeline import Inbound, Workflow
 from opsledger.projections import Projection
-from opsledger.timers import TimerHandler
+from opsledger.readmodels import ReadModel
+from opsledger.scheduler import TimerHandler
 
 ENTRY_POINT_GROUP = "opsledger.services"
 
@@ -29,6 +34,15 @@ class ServiceDefinition:
     description: str = ""
     metadata: sa.MetaData = field(default_factory=sa.MetaData)
     routers: Callable[[], Sequence[APIRouter]] = lambda: ()
+    # The command pipeline (opsledger.pipeline): aggregates and cross-stream workflows,
+    # read models derived from aggregate state, and other services' events as commands.
+    aggregates: Callable[[], Sequence[Aggregate[Any, Any]]] = lambda: ()
+    workflows: Callable[[], Sequence[Workflow[Any]]] = lambda: ()
+    read_models: Callable[[], Sequence[ReadModel[Any]]] = lambda: ()
+    inbound: Callable[[], Sequence[Inbound]] = lambda: ()
+    # Events this service stores but never publishes (bookkeeping, personal data).
+    # Anything not declared here must be a published contract in opsledger_contracts.
+    private_events: Sequence[type[EventPayload]] = ()
     projections: Callable[[], Sequence[Projection]] = lambda: ()
     subscriptions: Callable[[], Sequence[Subscription]] = lambda: ()
     timer_handlers: Callable[[], Mapping[str, TimerHandler]] = lambda: {}

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from opsledger.service import ServiceDefinition
-from opsledger.timers import TimerHandler
+from opsledger.scheduler import TimerHandler
 
 from dispatch import handlers
 from dispatch.adapters.projections import all_projections, metadata

@@ -1,0 +1,135 @@
+"""The pure side of a service: decoded events, aggregates, reactions and timers.
+
+A service's `domain/` imports this module and its contracts only. Nothing here does I/O:
+the kernel's pipeline (`opsledger.pipeline`) loads streams, calls `decide`, appends and
+applies the reactions; read models (`opsledger.readmodels`) turn an aggregate's state
+into rows.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from opsledger_contracts import EventPayload
+
+from opsledger.calendar import SiteCalendar, SiteRules
+
+S = TypeVar("S")
+C = TypeVar("C")
+R = TypeVar("R", bound=SiteRules)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of a stream as the domain sees it: the decoded payload and its facts."""
+
+    payload: EventPayload
+    stream_id: str
+    version: int
+    site_id: str
+    actor: str
+    occurred_at: datetime
+    event_id: UUID
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    """What a decision may use besides the state: the time, who acts, the site's calendar.
+
+    The calendar is a pure function of dates (and carries the site's rule values), so a
+    decider stays deterministic in (state, command, context).
+    """
+
+    now: datetime
+    actor: str
+    site: SiteCalendar
+
+    def rules(self, model: type[R]) -> R:
+        """This site's values of the service's configurable rules."""
+        return self.site.rules(model)
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    """A timer that fell due, as handed to the command it turns into."""
+
+    timer_id: str
+    kind: str
+    stream_id: str
+    site_id: str
+    due_at: datetime
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Reaction: create or move a timer. When due it runs `Aggregate.timers[kind]`.
+
+    `stream_id` defaults to the stream that reacted; a timer may target another stream
+    (of an aggregate that declares the kind).
+    """
+
+    timer_id: str
+    kind: str
+    due_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    stream_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Reaction: cancel a pending timer (no-op when it fired or never existed)."""
+
+    timer_id: str
+
+
+Reaction = Schedule | Cancel
+
+
+def no_reactions(state: Any, events: Sequence[Event]) -> Sequence[Reaction]:
+    return ()
+
+
+def site_of_state(state: Any, command: Any) -> str:
+    """Default site of a command: the command's `site_id` (new streams), else the state's."""
+    site = getattr(command, "site_id", None) or getattr(state, "site_id", None)
+    if not isinstance(site, str) or not site:
+        raise TypeError(f"cannot tell the site of {type(command).__name__}: declare site_of")
+    return site
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aggregate(Generic[S, C]):
+    """An aggregate declared once: everything the pipeline needs to run its commands.
+
+    - `commands`: every command class it handles -> roles that may run it (an empty set:
+      only the system, i.e. timers and inbound events).
+    - `creates`: the commands that may start a stream; any other command on an empty
+      stream is a 404.
+    - `stream_id`: how a command names its stream.
+    - `site_of(state, command)`: the site that authorizes it (default: the command's
+      `site_id`, else the state's).
+    - `reactions(state, new_events)`: timers to schedule or cancel, applied in the
+      command's transaction.
+    - `timers`: timer kind -> the command to run on the timer's stream when it falls due.
+    """
+
+    stream_type: str
+    initial: S
+    evolve: Callable[[S, Event], S]
+    decide: Callable[[S, C, DecisionContext], Sequence[EventPayload]]
+    stream_id: Callable[[C], str]
+    commands: Mapping[type[Any], frozenset[str]]
+    creates: frozenset[type[Any]] = frozenset()
+    site_of: Callable[[S, C], str] = site_of_state
+    reactions: Callable[[S, Sequence[Event]], Sequence[Reaction]] = no_reactions
+    timers: Mapping[str, Callable[[DueTimer], C]] = field(default_factory=dict)
+
+    def fold(self, history: Sequence[Event], state: S | None = None) -> S:
+        """The state after `history` (from `state`, or the initial one)."""
+        current = self.initial if state is None else state
+        for event in history:
+            current = self.evolve(current, event)
+        return current

@@ -1,0 +1,350 @@
+"""The command pipeline: one way to run a command, from HTTP, a timer or another service.
+
+`CommandBus.run(command, origin)` authorizes by role, opens one transaction, loads the
+stream once, authorizes by site, decides, appends with the version read, applies the
+aggregate's reactions (timers) in the same transaction and returns the new state with
+the recorded events. Commands whose work spans streams are `Workflow`s (a service's
+`handlers.py`); they get a `UnitOfWork` with the same building blocks.
+"""
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any, Generic, TypeVar
+from uuid import uuid4
+
+import structlog
+from opsledger_contracts import DecodedEvent, EventEnvelope, EventPayload
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from opsledger.auth import ForbiddenError, Principal
+from opsledger.calendar import SiteCalendar
+from opsledger.catalog import EventCatalog, NumberAssigned
+from opsledger.consumers import Subscription
+from opsledger.db import lock_for_transaction
+from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, Schedule
+from opsledger.errors import DomainError, NotFoundError
+from opsledger.eventstore import RecordedEvent
+from opsledger.runtime import CommandContext, Runtime, Tx
+from opsledger.scheduler import TimerHandler
+
+log = structlog.get_logger(__name__)
+
+S = TypeVar("S")
+C = TypeVar("C")
+NUMBERING_STREAM_TYPE = "Numbering"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who runs a command and in answer to what: a person's verified token, or the system.
+
+    A person is authorized by role and site; the system (timers, inbound events) is not.
+    """
+
+    actor: str
+    correlation_id: str
+    causation_id: str | None = None
+    principal: Principal | None = None
+
+    @classmethod
+    def person(cls, principal: Principal, correlation_id: str | None = None) -> "Origin":
+        return cls(principal.staff_id, correlation_id or str(uuid4()), None, principal)
+
+    @classmethod
+    def system(cls, component: str, causation_id: str | None = None) -> "Origin":
+        return cls(f"system:{component}", str(uuid4()), causation_id)
+
+    @classmethod
+    def from_envelope(cls, envelope: EventEnvelope, component: str) -> "Origin":
+        """A reaction to another service's event keeps its correlation id."""
+        return cls(f"system:{component}", envelope.correlation_id, str(envelope.event_id))
+
+    def require_role(self, roles: frozenset[str], what: str) -> None:
+        if self.principal is None:
+            return
+        if not roles:
+            raise ForbiddenError(f"{what} is run by the system only")
+        self.principal.authorize(roles)
+
+    def may_access(self, site_id: str) -> bool:
+        return self.principal is None or self.principal.can_access_site(site_id)
+
+    def context(self, site_id: str) -> CommandContext:
+        return CommandContext(self.actor, site_id, self.correlation_id, self.causation_id)
+
+
+@dataclass(frozen=True)
+class CommandResult(Generic[S]):
+    """A command's outcome: the stream's state and version after it, and what was recorded."""
+
+    stream_id: str
+    state: S
+    version: int
+    events: list[RecordedEvent]
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[S]):
+    state: S
+    version: int
+
+
+class UnitOfWork:
+    """One transaction of one command at one site: load, execute, number, read."""
+
+    def __init__(self, bus: "CommandBus", tx: Tx, origin: Origin, site_id: str) -> None:
+        self.bus = bus
+        self.tx = tx
+        self.origin = origin
+        self.site_id = site_id
+        self.now = tx.clock.now()
+
+    @property
+    def conn(self) -> AsyncConnection:
+        """For read-model queries (a service's views) inside this transaction."""
+        return self.tx.conn
+
+    @property
+    def site(self) -> SiteCalendar:
+        return self.tx.sites.calendar(self.site_id)
+
+    @property
+    def ctx(self) -> CommandContext:
+        return self.origin.context(self.site_id)
+
+    async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
+        history = await self.tx.read_stream(stream_id)
+        events = [self.bus.catalog.decode(r) for r in history]
+        return Loaded(aggregate.fold(events), history[-1].version if history else 0)
+
+    async def execute(self, command: Any) -> CommandResult[Any]:
+        """Run another command (of an aggregate or a workflow) in this transaction."""
+        return await self.bus.execute_in(self.tx, command, self.origin)
+
+    async def next_number(self, scope: str, assigned_to: str) -> int:
+        """The next number of a gap-free sequence (`scope` names its stream).
+
+        Taken in this transaction: a refusal or crash rolls the number back with
+        everything else, so numbers are never skipped nor reused. Concurrent takers queue
+        on an advisory lock (PostgreSQL); the versioned append stays the guarantee.
+        """
+        await lock_for_transaction(self.tx.conn, scope)
+        version = await self.tx.store.current_version(self.tx.conn, scope)
+        number = version + 1
+        taken = NumberAssigned(number=number, assigned_to=assigned_to)
+        event = self.ctx.event(taken, self.now)
+        await self.tx.append(scope, NUMBERING_STREAM_TYPE, version, [event])
+        return number
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workflow(Generic[C]):
+    """A command whose work spans several streams; `run` does it in one transaction.
+
+    `attempts` > 1 re-runs it on an optimistic-concurrency conflict (only for work whose
+    decision depends on nothing but the streams it reads, e.g. taking a number).
+    """
+
+    command: type[C]
+    roles: frozenset[str]
+    site_of: Callable[[C], str]
+    run: Callable[[UnitOfWork, C], Awaitable[CommandResult[Any]]]
+    attempts: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inbound:
+    """Another service's events turned into our commands by a pure `policy`.
+
+    `policy(payload, envelope)` returns one of our commands, or None to ignore the event.
+    `name` is stable: it keys the inbox and the consumer group.
+    """
+
+    name: str
+    topic: str
+    events: tuple[type[EventPayload], ...]
+    policy: Callable[[EventPayload, EventEnvelope], Any | None]
+
+
+class CommandBus:
+    """Runs every command of one service through the pipeline."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        catalog: EventCatalog,
+        aggregates: Iterable[Aggregate[Any, Any]] = (),
+        workflows: Iterable[Workflow[Any]] = (),
+    ) -> None:
+        self.runtime = runtime
+        self.catalog = catalog
+        self._aggregates: dict[type[Any], Aggregate[Any, Any]] = {}
+        self._workflows: dict[type[Any], Workflow[Any]] = {}
+        self._timer_kinds: dict[str, Aggregate[Any, Any]] = {}
+        for aggregate in aggregates:
+            for command in aggregate.commands:
+                self._claim(command)
+                self._aggregates[command] = aggregate
+            for kind in aggregate.timers:
+                if kind in self._timer_kinds:
+                    raise ValueError(f"timer kind {kind!r} is declared twice")
+                self._timer_kinds[kind] = aggregate
+        for workflow in workflows:
+            self._claim(workflow.command)
+            self._workflows[workflow.command] = workflow
+
+    def _claim(self, command: type[Any]) -> None:
+        if command in self._aggregates or command in self._workflows:
+            raise ValueError(f"{command.__name__} is handled twice")
+
+    # -- entry points ----------------------------------------------------------------
+
+    async def run(self, command: Any, origin: Origin) -> CommandResult[Any]:
+        """Authorize, then run `command` in its own transaction."""
+        workflow = self._workflows.get(type(command))
+        if workflow is not None:
+            site = workflow.site_of(command)
+            origin.require_role(workflow.roles, type(command).__name__)
+            if origin.principal is not None:
+                origin.principal.authorize(workflow.roles, site)
+            return await self.runtime.retrying(
+                lambda tx: workflow.run(UnitOfWork(self, tx, origin, site), command),
+                attempts=workflow.attempts,
+            )
+        aggregate = self._aggregate_of(command)
+        origin.require_role(aggregate.commands[type(command)], type(command).__name__)
+        async with self.runtime.transaction() as tx:
+            return await self._execute(tx, aggregate, command, origin)
+
+    async def execute_in(self, tx: Tx, command: Any, origin: Origin) -> CommandResult[Any]:
+        """Run `command` inside an open transaction (timers, inbound events, workflows)."""
+        workflow = self._workflows.get(type(command))
+        if workflow is not None:
+            uow = UnitOfWork(self, tx, origin, workflow.site_of(command))
+            return await workflow.run(uow, command)
+        return await self._execute(tx, self._aggregate_of(command), command, origin)
+
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        """One handler per declared timer kind: the kind's command on the timer's stream."""
+        return {kind: self._fire for kind in self._timer_kinds}
+
+    def subscriptions(self, service: str, inbound: Sequence[Inbound]) -> list[Subscription]:
+        return [self._subscription(service, item) for item in inbound]
+
+    # -- the pipeline ------------------------------------------------------------------
+
+    def _aggregate_of(self, command: Any) -> Aggregate[Any, Any]:
+        try:
+            return self._aggregates[type(command)]
+        except KeyError:
+            raise TypeError(f"no aggregate or workflow handles {type(command).__name__}") from None
+
+    async def _execute(
+        self, tx: Tx, aggregate: Aggregate[S, Any], command: Any, origin: Origin
+    ) -> CommandResult[S]:
+        stream = aggregate.stream_id(command)
+        history = await tx.read_stream(stream)
+        state = aggregate.fold([self.catalog.decode(r) for r in history])
+        version = history[-1].version if history else 0
+        creates = type(command) in aggregate.creates
+        if version == 0 and not creates:
+            raise NotFoundError(aggregate.stream_type, stream)
+        site = aggregate.site_of(state, command)
+        if not origin.may_access(site):
+            if not creates:  # do not tell other sites what exists here
+                raise NotFoundError(aggregate.stream_type, stream)
+            raise ForbiddenError(f"staff {origin.actor} may not act for site {site}")
+        now = tx.clock.now()
+        decision = DecisionContext(now=now, actor=origin.actor, site=tx.sites.calendar(site))
+        payloads = aggregate.decide(state, command, decision)
+        ctx = origin.context(site)
+        recorded = await tx.append(
+            stream, aggregate.stream_type, version, [ctx.event(p, now) for p in payloads]
+        )
+        new = [self._as_event(p, r) for p, r in zip(payloads, recorded, strict=True)]
+        state = aggregate.fold(new, state)
+        for reaction in aggregate.reactions(state, new):
+            if isinstance(reaction, Schedule):
+                await tx.schedule_timer(
+                    timer_id=reaction.timer_id,
+                    kind=reaction.kind,
+                    stream_id=reaction.stream_id or stream,
+                    site_id=site,
+                    due_at=reaction.due_at.astimezone(UTC),  # stored as UTC instants
+                    payload=reaction.payload,
+                )
+            else:
+                await tx.cancel_timer(reaction.timer_id)
+        return CommandResult(stream, state, version + len(recorded), recorded)
+
+    @staticmethod
+    def _as_event(payload: EventPayload, recorded: RecordedEvent) -> Event:
+        return Event(
+            payload=payload,
+            stream_id=recorded.stream_id,
+            version=recorded.version,
+            site_id=recorded.site_id,
+            actor=recorded.actor,
+            occurred_at=recorded.occurred_at,
+            event_id=recorded.event_id,
+        )
+
+    async def _fire(self, tx: Tx, timer: DueTimer) -> None:
+        aggregate = self._timer_kinds[timer.kind]
+        command = aggregate.timers[timer.kind](timer)
+        origin = Origin.system(f"timer:{timer.kind}", causation_id=timer.timer_id)
+        try:
+            async with tx.conn.begin_nested():  # a refusal leaves nothing half-written
+                await self._execute(tx, aggregate, command, origin)
+        except DomainError as exc:
+            # The facts moved on (e.g. the order was completed): nothing to do.
+            log.info("timer_command_refused", kind=timer.kind, code=exc.code, reason=exc.message)
+
+    def _subscription(self, service: str, inbound: Inbound) -> Subscription:
+        component = f"{service}.{inbound.name}"
+
+        async def handle(tx: Tx, message: DecodedEvent) -> None:
+            command = inbound.policy(message.payload, message.envelope)
+            if command is None:
+                return
+            origin = Origin.from_envelope(message.envelope, component)
+            try:
+                async with tx.conn.begin_nested():  # a refusal leaves nothing half-written
+                    await self.execute_in(tx, command, origin)
+            except DomainError as exc:
+                # A business refusal is an outcome, not a poison message: no DLQ.
+                log.warning(
+                    "inbound_command_refused",
+                    consumer=inbound.name,
+                    event_id=str(message.envelope.event_id),
+                    code=exc.code,
+                    reason=exc.message,
+                )
+
+        return Subscription(
+            name=inbound.name,
+            topic=inbound.topic,
+            handler=handle,
+            event_types=frozenset(m.event_type for m in inbound.events),
+        )
+
+
+def roles(*names: str) -> frozenset[str]:
+    """`roles("dispatcher", "dispatch_lead")`: the roles that may run a command."""
+    return frozenset(names)
+
+
+SYSTEM_ONLY: frozenset[str] = frozenset()
+
+__all__ = [
+    "SYSTEM_ONLY",
+    "CommandBus",
+    "CommandResult",
+    "Inbound",
+    "Loaded",
+    "Origin",
+    "UnitOfWork",
+    "Workflow",
+    "roles",
+]

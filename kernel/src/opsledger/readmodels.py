@@ -1,0 +1,296 @@
+"""Read models derived from an aggregate's state: `rows(state)`, never a second evolve.
+
+A read model declares its columns and how one aggregate state becomes rows. The kernel
+owns the table: its physical name carries a hash of the definition, so a changed
+definition is a new table, built from the events beside the old one at start-up and
+switched to when caught up (readers never see an empty table); the old one is dropped
+then. No hand-written migration is needed. When a stream changes, its rows are replaced
+by `rows(new_state)`, with the checkpoint in the same transaction.
+"""
+
+import hashlib
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from opsledger.catalog import EventCatalog
+from opsledger.db import checkpoints, lock_for_transaction
+from opsledger.decider import Aggregate, Event
+from opsledger.eventstore import EventStore, RecordedEvent
+from opsledger.projections import read_checkpoint, write_checkpoint
+from opsledger.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+S = TypeVar("S")
+SOURCE_COLUMN = "source_stream"  # the stream a row was derived from (kernel-owned)
+CHECKPOINT_PREFIX = "readmodel:"
+_INSERT_CHUNK = 1000
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadModel(Generic[S]):
+    """A table of rows derived from each stream of one aggregate.
+
+    `columns` must include a primary key; `rows(state)` gives 0..n rows per stream and
+    must depend on the state alone (no clock, no I/O), so a rebuild equals the live table.
+    Bump `revision` when `rows` changes in a way its source text does not show.
+    """
+
+    name: str
+    aggregate: Aggregate[S, Any]
+    columns: Sequence[sa.Column[Any]]
+    rows: Callable[[S], Iterable[Mapping[str, Any]]]
+    indexes: Sequence[Sequence[str]] = ()
+    revision: int = 1
+    table: sa.Table = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not any(c.primary_key for c in self.columns):
+            raise ValueError(f"read model {self.name}: declare a primary key column")
+        physical = f"{self.name}_{self.fingerprint()[:8]}"
+        table = sa.Table(
+            physical,
+            sa.MetaData(),
+            *self.columns,
+            sa.Column(SOURCE_COLUMN, sa.String(200), nullable=False, index=True),
+        )
+        for i, cols in enumerate(self.indexes):
+            sa.Index(f"ix_{physical}_{i}", *(table.c[c] for c in cols))
+        object.__setattr__(self, "table", table)
+
+    def fingerprint(self) -> str:
+        """Changes whenever the table's shape or the `rows` function's source changes."""
+        parts = [self.name, str(self.revision), self.aggregate.stream_type]
+        parts += [f"{c.name}:{c.type!r}:{c.nullable}:{c.primary_key}" for c in self.columns]
+        parts += [",".join(ix) for ix in self.indexes]
+        try:
+            parts.append(inspect.getsource(self.rows))
+        except (OSError, TypeError):
+            parts.append(getattr(self.rows, "__qualname__", ""))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @property
+    def checkpoint(self) -> str:
+        return CHECKPOINT_PREFIX + self.table.name
+
+    def rows_of(self, stream_id: str, state: S) -> list[dict[str, Any]]:
+        return [{**row, SOURCE_COLUMN: stream_id} for row in self.rows(state)]
+
+
+class StateCache(Generic[S]):
+    """Recently folded states by stream, so a live pass rarely re-reads a stream."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._items: dict[str, tuple[int, Any]] = {}
+
+    def get(self, stream_id: str) -> tuple[int, Any] | None:
+        return self._items.get(stream_id)
+
+    def put(self, stream_id: str, version: int, state: Any) -> None:
+        self._items.pop(stream_id, None)
+        self._items[stream_id] = (version, state)
+        if len(self._items) > self._limit:
+            self._items.pop(next(iter(self._items)))
+
+
+async def fold_all(
+    engine: AsyncEngine,
+    store: EventStore,
+    catalog: EventCatalog,
+    aggregates: Iterable[Aggregate[Any, Any]],
+    upto: int | None = None,
+    batch_size: int = 5000,
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every stream's state of the given aggregates, folded in memory from the log."""
+    by_type = {a.stream_type: a for a in aggregates}
+    states: dict[str, dict[str, Any]] = {t: {} for t in by_type}
+    position = 0
+    async for batch in store.iter_all(engine, 0, batch_size):
+        for recorded in batch:
+            if upto is not None and recorded.position > upto:
+                return states, position
+            position = recorded.position
+            aggregate = by_type.get(recorded.stream_type)
+            if aggregate is None:
+                continue
+            streams = states[recorded.stream_type]
+            current = streams.get(recorded.stream_id, aggregate.initial)
+            streams[recorded.stream_id] = aggregate.evolve(current, catalog.decode(recorded))
+    return states, position
+
+
+async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        await conn.execute(table.insert(), rows[start : start + _INSERT_CHUNK])
+
+
+async def write_table(
+    conn: AsyncConnection, model: ReadModel[Any], states: Mapping[str, Any]
+) -> int:
+    """(Re)create the model's table in `conn` and fill it from `states`; returns rows."""
+    await conn.run_sync(lambda sync: model.table.drop(sync, checkfirst=True))
+    await conn.run_sync(lambda sync: model.table.create(sync))
+    rows = [row for stream, state in states.items() for row in model.rows_of(stream, state)]
+    await _insert(conn, model.table, rows)
+    return len(rows)
+
+
+class ReadModelRunner:
+    """Keeps every read model of a service up to date, and builds or rebuilds them."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        catalog: EventCatalog,
+        read_models: Sequence[ReadModel[Any]],
+        batch_size: int = 1000,
+    ) -> None:
+        self._rt = runtime
+        self._catalog = catalog
+        self.projections = list(read_models)  # the name `opsledger rebuild/verify` use
+        names = [m.name for m in self.projections]
+        if len(set(names)) != len(names):
+            raise ValueError(f"read model names must be unique: {names}")
+        self._batch_size = batch_size
+        self._cache: StateCache[Any] = StateCache()
+
+    def find(self, name: str) -> ReadModel[Any]:
+        for model in self.projections:
+            if model.name == name:
+                return model
+        known = ", ".join(m.name for m in self.projections) or "none"
+        raise KeyError(f"no read model {name!r} (known: {known})")
+
+    # -- start-up: build changed definitions beside the old tables ---------------------
+
+    async def prepare(self) -> None:
+        """Build every read model whose table does not exist yet, then drop stale ones."""
+        async with self._rt.engine.connect() as conn:
+            names = set((await conn.execute(sa.select(checkpoints.c.name))).scalars())
+        for model in self.projections:
+            if model.checkpoint not in names:
+                count = await self.rebuild(model, only_if_missing=True)
+                log.info("read_model_built", table=model.table.name, position=count)
+            stale = [
+                n
+                for n in names
+                if n.startswith(f"{CHECKPOINT_PREFIX}{model.name}_")
+                and n != model.checkpoint
+                and len(n) == len(model.checkpoint)
+            ]
+            for name in stale:
+                await self._drop(name)
+
+    async def _drop(self, checkpoint_name: str) -> None:
+        physical = checkpoint_name.removeprefix(CHECKPOINT_PREFIX)
+        async with self._rt.engine.begin() as conn:
+            await conn.execute(sa.text(f'DROP TABLE IF EXISTS "{physical}"'))
+            await conn.execute(checkpoints.delete().where(checkpoints.c.name == checkpoint_name))
+        log.info("read_model_dropped", table=physical)
+
+    async def rebuild(self, model: ReadModel[Any], *, only_if_missing: bool = False) -> int:
+        """Fold the log in memory, then replace the table and checkpoint in one transaction."""
+        rt = self._rt
+        states, position = await fold_all(rt.engine, rt.store, self._catalog, [model.aggregate])
+        async with rt.engine.begin() as conn:
+            await lock_for_transaction(conn, model.checkpoint)  # one builder per table
+            if only_if_missing and await self._has_checkpoint(conn, model):
+                return 0  # another replica built it meanwhile
+            await write_table(conn, model, states[model.aggregate.stream_type])
+            await write_checkpoint(conn, model.checkpoint, position, rt.clock)
+        self._cache = StateCache()
+        return position
+
+    @staticmethod
+    async def _has_checkpoint(conn: AsyncConnection, model: ReadModel[Any]) -> bool:
+        query = sa.select(checkpoints.c.name).where(checkpoints.c.name == model.checkpoint)
+        return (await conn.execute(query)).first() is not None
+
+    # -- live ---------------------------------------------------------------------------
+
+    async def catch_up(self) -> int:
+        total = 0
+        while applied := await self.run_once():
+            total += applied
+        return total
+
+    async def run_once(self) -> int:
+        """Apply the next batch to every read model in one transaction; 0 when idle.
+
+        An idle pass only reads (no row lock, no write), so an idle service writes nothing.
+        """
+        if not self.projections:
+            return 0
+        rt = self._rt
+        async with rt.engine.begin() as conn:
+            head = await rt.store.head_position(conn)
+            positions = {
+                m.name: await read_checkpoint(conn, m.checkpoint) for m in self.projections
+            }
+            low = min(positions.values())
+            if low >= head:
+                return 0
+            batch = await rt.store.read_all(conn, low, self._batch_size)
+            if not batch:
+                return 0
+            end = batch[-1].position
+            for model in self.projections:
+                todo = [e for e in batch if e.position > positions[model.name]]
+                await self._apply(conn, model, todo)
+                await write_checkpoint(conn, model.checkpoint, end, rt.clock)
+        for model in self.projections:
+            rt.metrics.projection_position.labels(projection=model.name).set(end)
+            rt.metrics.projection_lag.labels(projection=model.name).set(head - end)
+        return len(batch)
+
+    async def _apply(
+        self, conn: AsyncConnection, model: ReadModel[Any], batch: Sequence[RecordedEvent]
+    ) -> None:
+        aggregate = model.aggregate
+        touched: dict[str, list[RecordedEvent]] = {}
+        for recorded in batch:
+            if recorded.stream_type == aggregate.stream_type:
+                touched.setdefault(recorded.stream_id, []).append(recorded)
+        if not touched:
+            return
+        rows: list[dict[str, Any]] = []
+        for stream_id, events in touched.items():
+            state = await self._state_at(conn, aggregate, stream_id, events)
+            rows.extend(model.rows_of(stream_id, state))
+        source = model.table.c[SOURCE_COLUMN]
+        streams = list(touched)
+        for start in range(0, len(streams), _INSERT_CHUNK):
+            chunk = streams[start : start + _INSERT_CHUNK]
+            await conn.execute(model.table.delete().where(source.in_(chunk)))
+        await _insert(conn, model.table, rows)
+
+    async def _state_at(
+        self,
+        conn: AsyncConnection,
+        aggregate: Aggregate[Any, Any],
+        stream_id: str,
+        events: Sequence[RecordedEvent],
+    ) -> Any:
+        """The stream's state as of the last of `events` (never beyond: verify compares)."""
+        key = f"{aggregate.stream_type}/{stream_id}"
+        target = events[-1].version
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] == target:
+            return cached[1]
+        pending: Sequence[RecordedEvent]
+        if cached is not None and events[0].version == cached[0] + 1:
+            state, pending = cached[1], events
+        else:
+            state = aggregate.initial
+            pending = await self._rt.store.read_stream(conn, stream_id, to_version=target)
+        decoded: list[Event] = [self._catalog.decode(r) for r in pending]
+        state = aggregate.fold(decoded, state)
+        self._cache.put(key, target, state)
+        return state
