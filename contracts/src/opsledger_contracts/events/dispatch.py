@@ -1,7 +1,7 @@
 """Events published by dispatch on `opsledger.dispatch.events`."""
 
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
 
@@ -424,3 +424,34 @@ class EndOfDayReviewDue(_ReviewEvent):
     )
 
     end_of_day: AwareDatetime = Field(description="The site's end of the working day.")
+
+
+@REGISTRY.register
+class VehicleRequested(WorkOrderEvent):
+    """A work order needs a vehicle: fleet is asked to dispatch a trip (WO-11, flow 3).
+
+    Fleet answers on its own topic with the trip dispatched or the refusal and its reason,
+    both naming this `work_order_id` and `request_id`.
+    """
+
+    event_type: ClassVar[str] = "VehicleRequested"
+    schema_version: ClassVar[int] = 1
+    model_config = _example(
+        request_id="WO-site-a-000042-vehicle-1",
+        purpose="official_business",
+        business="Repair at Block 3, unit 1202",
+        destination="Block 3, unit 1202",
+        needed_at="2026-11-23T02:00:00Z",
+    )
+
+    request_id: str = Field(
+        min_length=1, max_length=100, description="Unique per request; fleet's answers name it."
+    )
+    purpose: Literal["delivery", "official_business"] = Field(
+        description="FL-2: vehicles are for delivery and official business only."
+    )
+    business: str = Field(
+        min_length=1, max_length=500, description="The delivery or the named official business."
+    )
+    destination: str = Field(min_length=1, max_length=200, description="Where the trip goes.")
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
