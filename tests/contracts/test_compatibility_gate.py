@@ -45,13 +45,16 @@ def gate(tmp_path: Path, generate: ModuleType, make_registry: Callable[..., Even
         *current: type[EventPayload],
         published: tuple[type[EventPayload], ...] = (Published,),
         upcasters: UpcasterChain | None = None,
+        withdrawn: dict[str, str] | None = None,
     ) -> list[Problem]:
         contracts = tmp_path / "contracts"
         shutil.rmtree(contracts, ignore_errors=True)
         generate.write(contracts, make_registry(*published))
         committed, errors = load_committed(contracts)
         assert errors == []
-        return check_contracts(committed, make_registry(*current), upcasters or UpcasterChain())
+        return check_contracts(
+            committed, make_registry(*current), upcasters or UpcasterChain(), withdrawn or {}
+        )
 
     return run
 
@@ -325,6 +328,44 @@ def test_removing_a_published_event_fails(gate: Gate) -> None:
         "INCOMPATIBLE dispatch CrewAssigned v1: published schema no longer in the registry "
         "(removing a published event or version is breaking) -> keep its model registered"
     ]
+
+
+class _Released(EventPayload):
+    """Something else."""
+
+    event_type: ClassVar[str] = "CrewReleased"
+    service: ClassVar[str] = "dispatch"
+    crew_id: str = Field(description="Crew.")
+
+
+def test_a_withdrawn_event_may_be_removed(gate: Gate) -> None:
+    problems = gate(_Released, withdrawn={"CrewAssigned": "internal bookkeeping, now private"})
+
+    assert blocking(problems) == []
+
+
+def test_a_removal_not_on_the_withdrawn_list_still_fails(gate: Gate) -> None:
+    problems = gate(_Released, withdrawn={"CrewMoved": "internal bookkeeping, now private"})
+
+    assert blocking(problems) == [
+        "INCOMPATIBLE dispatch CrewAssigned v1: published schema no longer in the registry "
+        "(removing a published event or version is breaking) -> keep its model registered"
+    ]
+
+
+def test_a_withdrawn_event_type_may_not_be_registered_again(gate: Gate) -> None:
+    problems = gate(Published, withdrawn={"CrewAssigned": "internal bookkeeping, now private"})
+
+    assert [p.severity for p in problems] == ["invalid"]
+    assert "was withdrawn (internal bookkeeping, now private)" in problems[0].message
+
+
+def test_the_real_withdrawn_list_gives_a_reason_for_each_type() -> None:
+    from opsledger_contracts import REGISTRY
+    from opsledger_contracts.compatibility import WITHDRAWN
+
+    assert all(reason.strip() for reason in WITHDRAWN.values())
+    assert not {m.event_type for m in REGISTRY} & set(WITHDRAWN)
 
 
 def test_a_model_without_field_descriptions_is_invalid(gate: Gate) -> None:

@@ -10,7 +10,9 @@ contract (an older reader must read new messages). Compatible within a version:
 
 Everything else is incompatible and needs a new model `vN+1` registered next to `vN`,
 plus an upcaster `vN -> vN+1` in `UPCASTERS`. Removing a published event (or one of its
-versions) is incompatible too.
+versions) is incompatible too, unless the event type is listed in `WITHDRAWN` with the
+reason (a deliberate, reviewed decision: e.g. a service's internal bookkeeping that was
+published by mistake and is now a private event of that service).
 """
 
 import json
@@ -39,6 +41,20 @@ _ANNOTATIONS: Final = frozenset(
 _UPPER_BOUNDS: Final = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 _LOWER_BOUNDS: Final = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
 _EXACT: Final = ("format", "pattern", "multipleOf", "uniqueItems", "const", "default")
+
+
+# Event types deliberately withdrawn from the published contracts: event type -> why.
+# Listing one here is the only way a published schema may disappear; the gate still
+# fails on any other removal. Consumers of a withdrawn type must have stopped using it
+# (say which in the reason). Never reuse a withdrawn event type for a new contract.
+WITHDRAWN: Final[Mapping[str, str]] = {
+    # dispatch, issue #6: stored by dispatch as private events, never consumed elsewhere.
+    "WorkOrderSerialAssigned": "internal bookkeeping, now private (kernel NumberAssigned)",
+    "FaultOrderRecorded": "internal bookkeeping, now private (WO-10 fault history)",
+    "WorkOrderRequestReceived": "internal bookkeeping, now private (dispatch's request inbox)",
+    "WorkOrderRequestClosed": "internal bookkeeping, now private (dispatch's request inbox)",
+    "EndOfDayReviewDue": "internal bookkeeping, now private (WO-7 reminder timer)",
+}
 
 
 @dataclass(frozen=True)
@@ -101,13 +117,19 @@ def check_contracts(
     committed: Mapping[EventKey, Schema],
     registry: EventRegistry = REGISTRY,
     upcasters: UpcasterChain = UPCASTERS,
+    withdrawn: Mapping[str, str] = WITHDRAWN,
 ) -> list[Problem]:
-    """Every problem between the committed schemas and the registry, in stable order."""
+    """Every problem between the committed schemas and the registry, in stable order.
+
+    A committed schema whose event type is in `withdrawn` may be missing from the registry.
+    """
     current = current_schemas(registry)
     models = {EventKey.of(m): m for m in registry}
     problems: list[Problem] = []
     for key in sorted(set(committed) | set(current)):
         if key not in current:
+            if key.event_type in withdrawn:
+                continue
             problems.append(
                 Problem(
                     "incompatible",
@@ -118,6 +140,15 @@ def check_contracts(
                 )
             )
             continue
+        if key.event_type in withdrawn:
+            problems.append(
+                Problem(
+                    "invalid",
+                    key,
+                    f"event type {key.event_type} was withdrawn ({withdrawn[key.event_type]})",
+                    hint="never reuse a withdrawn event type: name the new contract differently",
+                )
+            )
         for message in lint_model(models[key]):
             problems.append(Problem("invalid", key, message))
         if key not in committed:
