@@ -45,6 +45,9 @@ class DecisionContext:
     now: datetime
     actor: str
     site: SiteCalendar
+    # The actor's roles from the verified token (empty for the system: timers, inbound),
+    # for decisions that depend on who acts, e.g. "the owner or a shift lead".
+    roles: frozenset[str] = frozenset()
 
     def rules(self, model: type[R]) -> R:
         """This site's values of the service's configurable rules."""
@@ -114,6 +117,8 @@ class Aggregate(Generic[S, C]):
     - `reactions(state, new_events)`: timers to schedule or cancel, applied in the
       command's transaction.
     - `timers`: timer kind -> the command to run on the timer's stream when it falls due.
+    - `timer_actors`: timer kind -> the system component recorded as the actor of what
+      its command decides (`system:<component>`; default `timer:<kind>`).
     """
 
     stream_type: str
@@ -126,6 +131,7 @@ class Aggregate(Generic[S, C]):
     site_of: Callable[[S, C], str] = site_of_state
     reactions: Callable[[S, Sequence[Event]], Sequence[Reaction]] = no_reactions
     timers: Mapping[str, Callable[[DueTimer], C]] = field(default_factory=dict)
+    timer_actors: Mapping[str, str] = field(default_factory=dict)
 
     def fold(self, history: Sequence[Event], state: S | None = None) -> S:
         """The state after `history` (from `state`, or the initial one)."""

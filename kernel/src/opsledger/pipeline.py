@@ -67,6 +67,11 @@ class Origin:
             raise ForbiddenError(f"{what} is run by the system only")
         self.principal.authorize(roles)
 
+    @property
+    def roles(self) -> frozenset[str]:
+        """The person's roles from the token; none for the system."""
+        return self.principal.roles if self.principal is not None else frozenset()
+
     def may_access(self, site_id: str) -> bool:
         return self.principal is None or self.principal.can_access_site(site_id)
 
@@ -256,7 +261,9 @@ class CommandBus:
                 raise NotFoundError(aggregate.stream_type, stream)
             raise ForbiddenError(f"staff {origin.actor} may not act for site {site}")
         now = tx.clock.now()
-        decision = DecisionContext(now=now, actor=origin.actor, site=tx.sites.calendar(site))
+        decision = DecisionContext(
+            now=now, actor=origin.actor, site=tx.sites.calendar(site), roles=origin.roles
+        )
         payloads = aggregate.decide(state, command, decision)
         ctx = origin.context(site)
         recorded = await tx.append(
@@ -293,7 +300,8 @@ class CommandBus:
     async def _fire(self, tx: Tx, timer: DueTimer) -> None:
         aggregate = self._timer_kinds[timer.kind]
         command = aggregate.timers[timer.kind](timer)
-        origin = Origin.system(f"timer:{timer.kind}", causation_id=timer.timer_id)
+        component = aggregate.timer_actors.get(timer.kind, f"timer:{timer.kind}")
+        origin = Origin.system(component, causation_id=timer.timer_id)
         try:
             async with tx.conn.begin_nested():  # a refusal leaves nothing half-written
                 await self._execute(tx, aggregate, command, origin)

@@ -15,10 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.auth import CurrentPrincipal, Principal
 from opsledger.calendar import SiteCalendar
-from opsledger.pipeline import CommandBus, CommandResult, Origin
+from opsledger.decider import Aggregate
+from opsledger.errors import NotFoundError
+from opsledger.eventstore import RecordedEvent
+from opsledger.pipeline import CommandBus, CommandResult, Loaded, Origin
 from opsledger.runtime import Runtime
 
 T = TypeVar("T")
+S = TypeVar("S")
 P = ParamSpec("P")
 
 
@@ -44,6 +48,7 @@ class _Reads:
 
     def __init__(self, request: Request, principal: CurrentPrincipal) -> None:
         self._runtime: Runtime = request.app.state.runtime
+        self._bus: CommandBus = request.app.state.bus
         self.principal = principal
 
     @property
@@ -65,6 +70,23 @@ class _Reads:
     ) -> T:
         async with self._runtime.engine.connect() as conn:
             return await query(conn, *args, **kwargs)
+
+    async def stream(self, stream_id: str) -> list[RecordedEvent]:
+        """A stream's recorded events, oldest first (e.g. an audit history); 404 if none."""
+        async with self._runtime.engine.connect() as conn:
+            history = await self._runtime.store.read_stream(conn, stream_id)
+        if not history:
+            raise NotFoundError("stream", stream_id)
+        return history
+
+    async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
+        """An aggregate's state folded from its stream now (read-your-writes); 404 if none.
+
+        The caller still authorizes by the state's site.
+        """
+        history = await self.stream(stream_id)
+        events = [self._bus.catalog.decode(r) for r in history]
+        return Loaded(aggregate.fold(events), history[-1].version)
 
 
 Commands = Annotated[_Commands, Depends(_Commands)]

@@ -7,7 +7,7 @@
 No storage records are built by hand: events are payloads plus the facts evolve reads.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -60,19 +60,32 @@ class Scenario(Generic[S, C]):
     def state(self) -> S:
         return self.aggregate.fold(self.history)
 
-    def when(self, command: C, *, at: datetime, actor: str = "tester") -> list[EventPayload]:
+    def when(
+        self, command: C, *, at: datetime, actor: str = "tester", roles: Iterable[str] = ()
+    ) -> list[EventPayload]:
         """The events decided for `command` (raises the refusal's DomainError)."""
-        context = DecisionContext(now=at, actor=actor, site=self.site)
+        context = DecisionContext(now=at, actor=actor, site=self.site, roles=frozenset(roles))
         return list(self.aggregate.decide(self.state, command, context))
 
-    def then(self, command: C, *, at: datetime, actor: str = "tester") -> "Scenario[S, C]":
+    def then(
+        self, command: C, *, at: datetime, actor: str = "tester", roles: Iterable[str] = ()
+    ) -> "Scenario[S, C]":
         """Decide `command` and record what it decided, to go on from there."""
-        return self.given(*self.when(command, at=at, actor=actor), at=at, actor=actor)
+        decided = self.when(command, at=at, actor=actor, roles=roles)
+        return self.given(*decided, at=at, actor=actor)
 
-    def refuses(self, command: C, rule: str, *, at: datetime, actor: str = "tester") -> DomainError:
+    def refuses(
+        self,
+        command: C,
+        rule: str,
+        *,
+        at: datetime,
+        actor: str = "tester",
+        roles: Iterable[str] = (),
+    ) -> DomainError:
         """Assert `command` is refused under `rule`; returns the error to inspect further."""
         try:
-            decided = self.when(command, at=at, actor=actor)
+            decided = self.when(command, at=at, actor=actor, roles=roles)
         except DomainError as exc:
             if exc.code != rule:
                 raise AssertionError(
