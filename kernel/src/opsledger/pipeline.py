@@ -61,7 +61,7 @@ class Origin:
         return cls(f"system:{component}", envelope.correlation_id, str(envelope.event_id))
 
     def require_role(self, roles: frozenset[str], what: str) -> None:
-        if self.principal is None:
+        if self.principal is None or roles == ANY_STAFF:
             return
         if not roles:
             raise ForbiddenError(f"{what} is run by the system only")
@@ -163,13 +163,15 @@ class Inbound:
     """Another service's events turned into our commands by a pure `policy`.
 
     `policy(payload, envelope)` returns one of our commands, or None to ignore the event.
-    `name` is stable: it keys the inbox and the consumer group.
+    `name` is stable: it keys the inbox and the consumer group. The recorded actor is
+    `system:<service>.<component>` (`component` defaults to `name`).
     """
 
     name: str
     topic: str
     events: tuple[type[EventPayload], ...]
     policy: Callable[[EventPayload, EventEnvelope], Any | None]
+    component: str | None = None
 
 
 class CommandBus:
@@ -212,7 +214,7 @@ class CommandBus:
             site = workflow.site_of(command)
             origin.require_role(workflow.roles, type(command).__name__)
             if origin.principal is not None:
-                origin.principal.authorize(workflow.roles, site)
+                origin.principal.authorize(workflow.roles - ANY_STAFF, site)
             return await self.runtime.retrying(
                 lambda tx: workflow.run(UnitOfWork(self, tx, origin, site), command),
                 attempts=workflow.attempts,
@@ -310,7 +312,7 @@ class CommandBus:
             log.info("timer_command_refused", kind=timer.kind, code=exc.code, reason=exc.message)
 
     def _subscription(self, service: str, inbound: Inbound) -> Subscription:
-        component = f"{service}.{inbound.name}"
+        component = f"{service}.{inbound.component or inbound.name}"
 
         async def handle(tx: Tx, message: DecodedEvent) -> None:
             command = inbound.policy(message.payload, message.envelope)
@@ -344,8 +346,11 @@ def roles(*names: str) -> frozenset[str]:
 
 
 SYSTEM_ONLY: frozenset[str] = frozenset()
+# Any authenticated staff of the stream's site (the decider checks who, e.g. the assignee).
+ANY_STAFF: frozenset[str] = frozenset({"*"})
 
 __all__ = [
+    "ANY_STAFF",
     "SYSTEM_ONLY",
     "CommandBus",
     "CommandResult",
