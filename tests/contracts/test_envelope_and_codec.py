@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 from typing import ClassVar
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import pytest
@@ -17,6 +18,7 @@ from opsledger_contracts import (
     encode_message,
 )
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
+from opsledger_contracts.headers import SCHEMA_BASE_ENV, schema_path_of
 from pydantic import Field
 
 Headers = list[tuple[str, bytes]]
@@ -73,7 +75,9 @@ def test_headers_are_cloudevents_binary_mode() -> None:
     assert headers["ce_source"] == b"/opsledger/callcenter"
     assert headers["ce_subject"] == b"ping-42"
     assert headers["ce_time"] == b"2025-03-01T09:15:30.123456Z"
-    assert headers["ce_dataschema"] == b"schemas/callcenter/DiagnosticPingSent.v1.json"
+    assert headers["ce_dataschema"] == (
+        b"https://opsledger.example/contracts/schemas/callcenter/DiagnosticPingSent.v1.json"
+    )
     assert headers["content-type"] == b"application/json"
     assert headers["ce_streamversion"] == b"3"
 
@@ -278,3 +282,30 @@ def test_a_model_without_a_declared_stream_type_accepts_any() -> None:
     )
 
     assert key == b"ping-42"
+
+
+def test_ce_dataschema_is_an_absolute_uri_with_a_configurable_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = "schemas/callcenter/DiagnosticPingSent.v1.json"
+    monkeypatch.setenv(SCHEMA_BASE_ENV, "https://contracts.branch-7.internal/opsledger")
+
+    configured = dict(envelope().to_kafka_headers())["ce_dataschema"].decode()
+    explicit = dict(envelope().to_kafka_headers("http://10.1.2.3/c/"))["ce_dataschema"].decode()
+
+    assert configured == f"https://contracts.branch-7.internal/opsledger/{path}"
+    assert urlsplit(configured).scheme == "https"
+    assert explicit == f"http://10.1.2.3/c/{path}"
+    assert schema_path_of(configured) == path == envelope().data_schema_path
+
+
+@pytest.mark.parametrize(
+    "base", ["schemas/", "/contracts/", "contracts.example.com", "https://h/c/?q=1", "https://h/#x"]
+)
+def test_a_schema_base_that_is_not_an_absolute_uri_is_refused(
+    monkeypatch: pytest.MonkeyPatch, base: str
+) -> None:
+    monkeypatch.setenv(SCHEMA_BASE_ENV, base)
+
+    with pytest.raises(ValueError, match="schema base URI"):
+        envelope().to_kafka_headers()

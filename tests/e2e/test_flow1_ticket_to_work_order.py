@@ -18,6 +18,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.auth import TokenService
 from opsledger_contracts import EventEnvelope, events_topic
+from opsledger_contracts.headers import schema_path_of
 
 from tests.conftest import REPO
 from tests.processes import CLI, TEST_SECRET, running, service_env, wait_until
@@ -181,7 +182,7 @@ def test_cc4_wo6_cc5_flow1_repair_ticket_to_closed_with_full_history(
     types: set[str] = set()
     for headers, value in published:
         envelope = EventEnvelope.from_kafka_headers(headers)
-        schema_path = REPO / "contracts" / dict(headers)["ce_dataschema"].decode()
+        schema_path = REPO / "contracts" / schema_path_of(dict(headers)["ce_dataschema"].decode())
         schema = json.loads(schema_path.read_text())
         jsonschema.validate(json.loads(value), schema)
         types.add(envelope.event_type)

@@ -16,7 +16,7 @@ from typing import Any, Final
 from opsledger_contracts import events as _events  # noqa: F401  (registers every model)
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.envelope import CONTENT_TYPE, SPEC_VERSION
-from opsledger_contracts.headers import HEADERS
+from opsledger_contracts.headers import DEFAULT_SCHEMA_BASE_URI, HEADERS
 from opsledger_contracts.registry import REGISTRY, EventRegistry
 from opsledger_contracts.schemas import (
     EventKey,
@@ -171,7 +171,6 @@ def _headers_schema(model: type[EventPayload]) -> dict[str, Any]:
         "ce_specversion": SPEC_VERSION,
         "ce_type": f"opsledger.{model.service}.{model.event_type}",
         "ce_source": f"/opsledger/{model.service}",
-        "ce_dataschema": key.path,
         "ce_schemaversion": str(model.schema_version),
         "content-type": CONTENT_TYPE,
     }
@@ -180,6 +179,9 @@ def _headers_schema(model: type[EventPayload]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for spec in HEADERS:
         schema = {**spec.schema, "description": spec.description}
+        if spec.name == "ce_dataschema":
+            # The base is configurable per deployment; the path is fixed per event.
+            schema = {**schema, "pattern": re.escape(key.path) + "$"}
         if spec.name in pinned:
             schema = {"type": "string", "const": pinned[spec.name], "description": spec.description}
         properties[spec.name] = schema
@@ -193,7 +195,9 @@ def _headers_schema(model: type[EventPayload]) -> dict[str, Any]:
 def _message(model: type[EventPayload]) -> dict[str, Any]:
     description = describe(model)
     envelope = example_envelope(model)
-    headers = {name: value.decode() for name, value in envelope.to_kafka_headers()}
+    headers = {
+        name: value.decode() for name, value in envelope.to_kafka_headers(DEFAULT_SCHEMA_BASE_URI)
+    }
     return {
         "name": model.event_type,
         "title": f"{model.event_type} v{model.schema_version}",

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from opsledger_contracts.headers import data_schema_uri
+
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
 
@@ -66,12 +68,20 @@ class EventEnvelope(BaseModel):
         return f"/opsledger/{self.source}"
 
     @property
-    def data_schema(self) -> str:
+    def data_schema_path(self) -> str:
         """Path of the payload's JSON Schema, relative to the contracts directory."""
         return f"schemas/{self.source}/{self.event_type}.v{self.schema_version}.json"
 
-    def to_kafka_headers(self) -> list[tuple[str, bytes]]:
-        """CloudEvents binary-mode headers (values UTF-8)."""
+    @property
+    def data_schema(self) -> str:
+        """Absolute URI of the payload's JSON Schema (the `ce_dataschema` header)."""
+        return data_schema_uri(self.data_schema_path)
+
+    def to_kafka_headers(self, schema_base: str | None = None) -> list[tuple[str, bytes]]:
+        """CloudEvents binary-mode headers (values UTF-8).
+
+        `schema_base`: base URI of `ce_dataschema`; default the configured one.
+        """
         headers: dict[str, str] = {
             "ce_specversion": SPEC_VERSION,
             "ce_id": str(self.event_id),
@@ -79,7 +89,7 @@ class EventEnvelope(BaseModel):
             "ce_source": self.ce_source,
             "ce_subject": self.stream_id,
             "ce_time": self.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "ce_dataschema": self.data_schema,
+            "ce_dataschema": data_schema_uri(self.data_schema_path, schema_base),
             "content-type": CONTENT_TYPE,
         }
         for field, header in _EXTENSIONS.items():

@@ -4,10 +4,52 @@ One table, used by the AsyncAPI document, the HTML page and the tests, so the pu
 description of the headers cannot drift from what `EventEnvelope` writes.
 """
 
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 _POSITIVE_INT: Final = "^[1-9][0-9]*$"
+
+# `ce_dataschema` is an absolute URI (CloudEvents `dataschema`): a base where the contracts
+# directory is published, plus the schema's path in it (schemas/<service>/<Type>.v<N>.json).
+# The base is configurable per deployment; generated files always use the default, so they
+# do not depend on the machine that generated them.
+DEFAULT_SCHEMA_BASE_URI: Final = "https://opsledger.example/contracts/"
+SCHEMA_BASE_ENV: Final = "OPSLEDGER_SCHEMA_BASE_URI"
+_SCHEMA_PATH_AT_END: Final = re.compile(r"(schemas/[a-z_]+/[A-Za-z0-9]+\.v[1-9][0-9]*\.json)$")
+
+
+def check_schema_base_uri(base: str) -> str:
+    """`base` as a valid absolute base URI ending in '/'; raises `ValueError` otherwise."""
+    parts = urlsplit(base)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(
+            f"schema base URI must be absolute (e.g. https://host/contracts/): {base!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"schema base URI must have no query or fragment: {base!r}")
+    return base if base.endswith("/") else base + "/"
+
+
+def schema_base_uri() -> str:
+    """The configured base ($OPSLEDGER_SCHEMA_BASE_URI), else `DEFAULT_SCHEMA_BASE_URI`."""
+    configured = os.environ.get(SCHEMA_BASE_ENV, "").strip()
+    return check_schema_base_uri(configured) if configured else DEFAULT_SCHEMA_BASE_URI
+
+
+def data_schema_uri(path: str, base: str | None = None) -> str:
+    """Absolute `ce_dataschema` of a schema path (relative to the contracts directory)."""
+    return check_schema_base_uri(base) + path if base else schema_base_uri() + path
+
+
+def schema_path_of(uri: str) -> str:
+    """The schema's path in the contracts directory, from a `ce_dataschema` value."""
+    match = _SCHEMA_PATH_AT_END.search(uri)
+    if match is None:
+        raise ValueError(f"not an OpsLedger schema URI: {uri!r}")
+    return match.group(1)
 
 
 @dataclass(frozen=True)
@@ -57,9 +99,10 @@ HEADERS: Final[tuple[HeaderSpec, ...]] = (
     HeaderSpec(
         "ce_dataschema",
         True,
-        "Path of the payload's JSON Schema, relative to contracts/ "
-        "(schemas/<service>/<EventType>.v<N>.json).",
-        {"type": "string", "format": "uri-reference"},
+        "Absolute URI of the payload's JSON Schema: a configurable base "
+        f"(default {DEFAULT_SCHEMA_BASE_URI}, set by ${SCHEMA_BASE_ENV}) followed by its path "
+        "in contracts/, schemas/<service>/<EventType>.v<N>.json.",
+        {"type": "string", "format": "uri"},
     ),
     HeaderSpec(
         "content-type",

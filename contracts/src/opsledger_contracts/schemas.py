@@ -6,7 +6,8 @@ mode: exactly what producers put in the message value), then made consumer-facin
 - no `additionalProperties: false`: consumers must ignore fields they do not know, so a
   later optional field never breaks a schema they downloaded (producers stay strict:
   the models forbid unknown fields);
-- no auto-generated field titles (noise), a `$id` equal to the `ce_dataschema` header,
+- no auto-generated field titles (noise), a `$id` equal to the `ce_dataschema` header
+  (with the default base URI),
   and an `x-opsledger` block naming service, topic, event type and version.
 """
 
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.envelope import EventEnvelope
+from opsledger_contracts.headers import DEFAULT_SCHEMA_BASE_URI, data_schema_uri
 from opsledger_contracts.topics import SERVICES
 
 JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -75,7 +77,7 @@ def event_schema(model: type[EventPayload]) -> dict[str, Any]:
     _make_consumer_facing(schema)
     key = EventKey.of(model)
     schema["$schema"] = JSON_SCHEMA_DIALECT
-    schema["$id"] = key.path
+    schema["$id"] = data_schema_uri(key.path, DEFAULT_SCHEMA_BASE_URI)
     schema["title"] = model.event_type
     schema["description"] = describe(model)
     schema["x-opsledger"] = {
