@@ -10,15 +10,20 @@ by `rows(new_state)`, with the checkpoint in the same transaction.
 
 import hashlib
 import inspect
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
+from opsledger_contracts import UPCASTERS
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.catalog import EventCatalog
+from opsledger.clock import as_utc
 from opsledger.db import checkpoints, lock_for_transaction
 from opsledger.decider import Aggregate, Event
 from opsledger.eventstore import EventStore, RecordedEvent
@@ -28,6 +33,8 @@ from opsledger.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 S = TypeVar("S")
+# progress(position reached, position to reach): for a bar on long rebuilds.
+Progress = Callable[[int, int], None]
 SOURCE_COLUMN = "source_stream"  # the stream a row was derived from (kernel-owned)
 CHECKPOINT_PREFIX = "readmodel:"
 _INSERT_CHUNK = 1000
@@ -100,30 +107,71 @@ class StateCache(Generic[S]):
             self._items.pop(next(iter(self._items)))
 
 
+_SCAN = sa.text(
+    "SELECT position, event_id, stream_id, stream_type, version, event_type,"
+    " schema_version, site_id, actor, occurred_at, payload FROM events"
+    " WHERE position > :after AND position <= :upto AND stream_type IN :types"
+    " ORDER BY position LIMIT :limit"
+).bindparams(sa.bindparam("types", expanding=True))
+
+
+def _instant(value: Any) -> datetime:
+    # Raw driver values: asyncpg gives aware datetimes, SQLite gives UTC text.
+    if isinstance(value, datetime):
+        return as_utc(value)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
 async def fold_all(
     engine: AsyncEngine,
     store: EventStore,
     catalog: EventCatalog,
     aggregates: Iterable[Aggregate[Any, Any]],
     upto: int | None = None,
-    batch_size: int = 5000,
+    batch_size: int = 10_000,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, dict[str, Any]], int]:
-    """Every stream's state of the given aggregates, folded in memory from the log."""
+    """Every stream's state of the given aggregates, folded in memory from the log.
+
+    Reads raw rows of just those stream types (no per-row ORM processing) up to `upto`
+    (default: the head when the fold starts) and decodes each payload once.
+    """
     by_type = {a.stream_type: a for a in aggregates}
     states: dict[str, dict[str, Any]] = {t: {} for t in by_type}
-    position = 0
-    async for batch in store.iter_all(engine, 0, batch_size):
-        for recorded in batch:
-            if upto is not None and recorded.position > upto:
-                return states, position
-            position = recorded.position
-            aggregate = by_type.get(recorded.stream_type)
-            if aggregate is None:
-                continue
-            streams = states[recorded.stream_type]
-            current = streams.get(recorded.stream_id, aggregate.initial)
-            streams[recorded.stream_id] = aggregate.evolve(current, catalog.decode(recorded))
-    return states, position
+    async with engine.connect() as conn:
+        head = await store.head_position(conn)
+    upto = head if upto is None else upto
+    upcast, models = UPCASTERS.upcast, catalog.registry.get
+    after = 0
+    while True:
+        async with engine.connect() as conn:
+            params = {"after": after, "upto": upto, "types": list(by_type), "limit": batch_size}
+            rows = (await conn.execute(_SCAN, params)).all()
+        for row in rows:
+            (_, event_id, stream_id, stream_type, version, event_type, stored, *rest) = row
+            site_id, actor, occurred_at, raw = rest
+            if isinstance(raw, str | bytes) and not UPCASTERS.has_step(event_type, stored):
+                payload = models(event_type, stored).model_validate_json(raw)
+            else:
+                data = json.loads(raw) if isinstance(raw, str | bytes) else raw
+                schema_version, data = upcast(event_type, stored, data)
+                payload = models(event_type, schema_version).model_validate(data)
+            event = Event(
+                payload=payload,
+                stream_id=stream_id,
+                version=version,
+                site_id=site_id,
+                actor=actor,
+                occurred_at=_instant(occurred_at),
+                event_id=event_id if isinstance(event_id, UUID) else UUID(event_id),
+            )
+            aggregate, streams = by_type[stream_type], states[stream_type]
+            streams[stream_id] = aggregate.evolve(streams.get(stream_id, aggregate.initial), event)
+        if progress is not None:
+            progress(rows[-1][0] if rows else upto, upto)
+        if len(rows) < batch_size:
+            return states, upto
+        after = rows[-1][0]
 
 
 async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -195,10 +243,21 @@ class ReadModelRunner:
             await conn.execute(checkpoints.delete().where(checkpoints.c.name == checkpoint_name))
         log.info("read_model_dropped", table=physical)
 
-    async def rebuild(self, model: ReadModel[Any], *, only_if_missing: bool = False) -> int:
-        """Fold the log in memory, then replace the table and checkpoint in one transaction."""
+    async def rebuild(
+        self,
+        model: ReadModel[Any],
+        *,
+        only_if_missing: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Fold the log in memory, then replace the table and checkpoint in one transaction.
+
+        Returns the position it was rebuilt up to.
+        """
         rt = self._rt
-        states, position = await fold_all(rt.engine, rt.store, self._catalog, [model.aggregate])
+        states, position = await fold_all(
+            rt.engine, rt.store, self._catalog, [model.aggregate], progress=progress
+        )
         async with rt.engine.begin() as conn:
             await lock_for_transaction(conn, model.checkpoint)  # one builder per table
             if only_if_missing and await self._has_checkpoint(conn, model):
@@ -287,6 +346,8 @@ class ReadModelRunner:
         pending: Sequence[RecordedEvent]
         if cached is not None and events[0].version == cached[0] + 1:
             state, pending = cached[1], events
+        elif events[0].version == 1:
+            state, pending = aggregate.initial, events
         else:
             state = aggregate.initial
             pending = await self._rt.store.read_stream(conn, stream_id, to_version=target)
