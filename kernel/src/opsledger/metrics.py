@@ -1,8 +1,23 @@
 """Prometheus metrics of one service process (own registry, so tests can build many)."""
 
+from collections.abc import Iterable
+from typing import Protocol
+
+from opsledger_contracts import REGISTRY
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class _Appended(Protocol):
+    """What `count_appended` needs of a recorded event (eventstore.RecordedEvent fits)."""
+
+    @property
+    def event_type(self) -> str: ...
+
+
+# Reasons an authentication fails; the label takes only these values (bounded).
+AUTH_FAILURE_REASONS = ("missing", "malformed", "bad_signature", "expired", "invalid_claims")
 
 
 class Metrics:
@@ -113,9 +128,42 @@ class Metrics:
             ["dependency"],
             registry=r,
         )
+        self.domain_events = Counter(
+            "opsledger_domain_events_total",
+            "Events recorded, by event type (a bounded set: the service's contract types); "
+            "business alerts (SLA breaches, overdue work orders) count these",
+            ["event_type"],
+            registry=r,
+        )
+        # Exported at 0 for every published type of this service: increase() then sees the
+        # first SLA breach after a restart too (a series born at 1 shows no increase).
+        for model in REGISTRY.for_service(service):
+            self.domain_events.labels(event_type=model.event_type)
+        self.auth_failures = Counter(
+            "opsledger_auth_failures_total",
+            "Requests refused with 401, by reason: " + ", ".join(AUTH_FAILURE_REASONS),
+            ["reason"],
+            registry=r,
+        )
+        for reason in AUTH_FAILURE_REASONS:  # exported at 0, so rate() works from the start
+            self.auth_failures.labels(reason=reason)
+        self.http_body_rejected = Counter(
+            "opsledger_http_request_body_rejected_total",
+            "Requests refused with 413 because the body exceeded the configured limit",
+            registry=r,
+        )
         self.domain_rejections = Counter(
             "opsledger_domain_rejections_total",
             "Commands refused by a business rule",
             ["rule"],
             registry=r,
         )
+
+    def count_appended(self, stream_type: str, recorded: Iterable[_Appended]) -> None:
+        """Count events appended to one stream: in total and by event type."""
+        n = 0
+        for event in recorded:
+            self.domain_events.labels(event_type=event.event_type).inc()
+            n += 1
+        if n:
+            self.events_appended.labels(stream_type=stream_type).inc(n)
