@@ -31,7 +31,9 @@ class KafkaConnector:
                     client_id=self.client_id,
                     enable_idempotence=True,  # forces acks=all; no duplicates from retries
                     acks="all",
-                    linger_ms=5,
+                    # No lingering: the relay hands over a whole batch at once anyway, and a
+                    # lone event should leave at once (latency to other services).
+                    linger_ms=0,
                     request_timeout_ms=15_000,
                 )
                 try:
