@@ -16,7 +16,26 @@ _ALGORITHM = "HS256"
 
 
 class AuthError(Exception):
-    """401: no token, a bad signature, or an expired token."""
+    """401: no token, a bad signature, or an expired token.
+
+    `reason` is one of metrics.AUTH_FAILURE_REASONS (the label of the failure counter).
+    """
+
+    def __init__(self, message: str, reason: str = "invalid_claims") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _reason(exc: jwt.PyJWTError) -> str:
+    # InvalidSignatureError is a DecodeError: test it first. `alg: none` and other
+    # algorithms than ours count as a bad signature.
+    if isinstance(exc, (jwt.InvalidSignatureError, jwt.InvalidAlgorithmError)):
+        return "bad_signature"
+    if isinstance(exc, jwt.ExpiredSignatureError):
+        return "expired"
+    if isinstance(exc, jwt.DecodeError):
+        return "malformed"
+    return "invalid_claims"
 
 
 class ForbiddenError(Exception):
@@ -60,6 +79,8 @@ class TokenService:
         sites: Iterable[str],
         ttl: timedelta = timedelta(hours=12),
     ) -> str:
+        if ttl <= timedelta(0):
+            raise ValueError(f"token lifetime must be positive, got {ttl}")
         now = self._clock.now()
         claims: dict[str, Any] = {
             "sub": staff_id,
@@ -81,16 +102,16 @@ class TokenService:
                 options={"require": ["exp", "sub", "iss"], "verify_exp": False},
             )
         except jwt.PyJWTError as exc:
-            raise AuthError(f"invalid token: {exc}") from exc
+            raise AuthError(f"invalid token: {exc}", _reason(exc)) from exc
         # Expiry against our clock (injectable in tests), not the wall clock.
         if (
             datetime.fromtimestamp(int(claims["exp"]), self._clock.now().tzinfo)
             <= self._clock.now()
         ):
-            raise AuthError("token expired")
+            raise AuthError("token expired", "expired")
         roles, sites = claims.get("roles", []), claims.get("sites", [])
         if not isinstance(roles, list) or not isinstance(sites, list):
-            raise AuthError("invalid token: roles and sites must be lists")
+            raise AuthError("invalid token: roles and sites must be lists", "invalid_claims")
         return Principal(
             staff_id=str(claims["sub"]),
             roles=frozenset(map(str, roles)),
@@ -107,7 +128,7 @@ def current_principal(
 ) -> Principal:
     """FastAPI dependency: the verified caller, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthError("missing bearer token (Authorization: Bearer <token>)")
+        raise AuthError("missing bearer token (Authorization: Bearer <token>)", "missing")
     tokens: TokenService = request.app.state.tokens
     return tokens.verify(credentials.credentials)
 

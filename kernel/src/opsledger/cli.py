@@ -45,7 +45,13 @@ def _service(name: str) -> "ServiceApp":
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from opsledger.settings import UnsafeConfigurationError
+
     service = _service(args.service)
+    try:
+        service.settings.check_production_safety()
+    except UnsafeConfigurationError as exc:
+        raise SystemExit(f"refusing to start {args.service}: {exc}") from None
     port = args.port or service.settings.http_port or service.definition.default_port
     host = args.host or service.settings.http_host
     uvicorn.run(
@@ -131,11 +137,26 @@ def cmd_token(args: argparse.Namespace) -> int:
     sites = [s.strip() for s in args.sites.split(",") if s.strip()]
     if not sites:
         raise SystemExit("--sites: give at least one site id (or * for all)")
+    if not roles:
+        raise SystemExit("--roles: give at least one role")
     token = TokenService(settings.auth_secret, settings.auth_issuer).mint(
         args.staff, roles, sites, timedelta(minutes=args.ttl_minutes)
     )
     print(token)
     return 0
+
+
+def _positive_minutes(text: str) -> int:
+    """argparse type: a token lifetime must be positive (a token born expired is useless)."""
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}") from None
+    if not 1 <= minutes <= 365 * 24 * 60:
+        raise argparse.ArgumentTypeError(
+            f"must be between 1 and {365 * 24 * 60} minutes (one year), got {minutes}"
+        )
+    return minutes
 
 
 def cmd_services(_: argparse.Namespace) -> int:
@@ -172,7 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--staff", required=True)
     token.add_argument("--roles", required=True, help="comma separated, e.g. agent,shift_lead")
     token.add_argument("--sites", required=True, help="comma separated site ids, or *")
-    token.add_argument("--ttl-minutes", type=int, default=12 * 60)
+    token.add_argument(
+        "--ttl-minutes",
+        type=_positive_minutes,
+        default=12 * 60,
+        help="lifetime in minutes (1 to 525600; default 720)",
+    )
     token.set_defaults(func=cmd_token)
 
     services = sub.add_parser("services", help="list installed services")

@@ -16,12 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsledger.auth import AuthError, ForbiddenError, Principal
 from opsledger.errors import DomainError
 from opsledger.eventstore import ConcurrencyError
-from opsledger.metrics import Metrics
+from opsledger.metrics import AUTH_FAILURE_REASONS, Metrics
 from opsledger.runtime import CommandContext, Runtime
+from opsledger.settings import DEFAULT_MAX_REQUEST_BODY_BYTES
 
 log = structlog.get_logger(__name__)
 
@@ -108,6 +110,8 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
 
     @app.exception_handler(AuthError)
     async def _unauthenticated(_: Request, exc: AuthError) -> JSONResponse:
+        reason = exc.reason if exc.reason in AUTH_FAILURE_REASONS else "invalid_claims"
+        metrics.auth_failures.labels(reason=reason).inc()
         return JSONResponse(
             error_body("UNAUTHENTICATED", str(exc)),
             status_code=401,
@@ -132,7 +136,83 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         )
 
 
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies above the limit with 413, before the app reads
+    them into memory. A declared Content-Length is checked up front; a chunked body is
+    counted as it arrives. The limit is the service's `max_request_body_bytes` setting."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    @staticmethod
+    def _limit(scope: Scope) -> int:
+        service = getattr(getattr(scope.get("app"), "state", None), "service", None)
+        settings = getattr(service, "settings", None)
+        limit = getattr(settings, "max_request_body_bytes", DEFAULT_MAX_REQUEST_BODY_BYTES)
+        return int(limit)
+
+    async def _refuse(self, send: Send, limit: int) -> None:
+        self.metrics.http_body_rejected.inc()
+        await JSONResponse(
+            error_body("PAYLOAD_TOO_LARGE", f"request body exceeds {limit} bytes"),
+            status_code=413,
+        )({"type": "http"}, _no_receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope)
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await JSONResponse(
+                    error_body("VALIDATION", "Content-Length must be a non-negative integer"),
+                    status_code=400,
+                )(scope, receive, send)
+                return
+            if int(declared) > limit:
+                await self._refuse(send, limit)
+                return
+        received = 0
+        too_large = False
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    too_large = True
+                    return {"type": "http.disconnect"}  # the app stops reading
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if too_large and not started:
+                return  # we answer 413 instead
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await self._refuse(send, limit)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
 def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
+    # Added first, so it runs inside `_observe`: a 413 is counted like any other answer.
+    app.add_middleware(BodySizeLimit, metrics=metrics)
+
     @app.middleware("http")
     async def _observe(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]

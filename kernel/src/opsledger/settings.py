@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -9,6 +10,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from opsledger.calendar import SiteConfig
 
 DEV_AUTH_SECRET = "opsledger-dev-secret-change-me-0123456789"
+DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+
+class UnsafeConfigurationError(ValueError):
+    """The settings are fine for a laptop but must not serve real traffic."""
 
 
 class Settings(BaseSettings):
@@ -34,6 +40,23 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=None, ge=1, le=65535)
     auth_secret: str = Field(default=DEV_AUTH_SECRET, min_length=32)
+    dev_mode: bool = Field(
+        default=False,
+        description="Development mode: allows the built-in development auth key. Never in "
+        "production: anyone can mint tokens with that key.",
+    )
+    max_request_body_bytes: int = Field(
+        default=DEFAULT_MAX_REQUEST_BODY_BYTES,
+        ge=1024,
+        le=100 * 1024 * 1024,
+        description="Larger request bodies are refused with 413",
+    )
+    schema_base_uri: str = Field(
+        default="",
+        max_length=500,
+        description="Absolute URI the ce_dataschema header starts with (where the contracts "
+        "directory is published); empty: the contracts package's default",
+    )
     auth_issuer: str = "opsledger"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -57,6 +80,34 @@ class Settings(BaseSettings):
                 "OPSLEDGER_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://"
             )
         return value
+
+    @field_validator("schema_base_uri")
+    @classmethod
+    def _absolute_base(cls, value: str) -> str:
+        if value:
+            parts = urlsplit(value)
+            if not parts.scheme or not parts.netloc:
+                raise ValueError(
+                    "OPSLEDGER_SCHEMA_BASE_URI must be an absolute URI, e.g. "
+                    "https://contracts.example.com/opsledger/"
+                )
+            if parts.query or parts.fragment:
+                raise ValueError("OPSLEDGER_SCHEMA_BASE_URI must have no query or fragment")
+            if not value.endswith("/"):
+                value += "/"  # a base: schema paths are appended to it
+        return value
+
+    def check_production_safety(self) -> None:
+        """Refuse to serve with the development auth key unless dev mode is set explicitly.
+
+        Raises `UnsafeConfigurationError` with what to do; call before serving traffic.
+        """
+        if self.auth_secret == DEV_AUTH_SECRET and not self.dev_mode:
+            raise UnsafeConfigurationError(
+                "OPSLEDGER_AUTH_SECRET is the built-in development key, with which anyone can "
+                "mint valid tokens: set OPSLEDGER_AUTH_SECRET to a secret of 32+ characters, "
+                "or set OPSLEDGER_DEV_MODE=true on a development machine"
+            )
 
     def database_url_for(self, service: str) -> str:
         if self.database_url:
