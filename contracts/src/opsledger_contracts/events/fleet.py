@@ -1,1 +1,536 @@
-"""Events published by fleet on `opsledger.fleet.events` (none yet: the domain lands later)."""
+"""Events published by fleet on `opsledger.fleet.events` (RULES.md §3, FL-1 … FL-10).
+
+Distances are km and fuel litres, both decimals (JSON strings such as "12.5"); money is
+integer fen; timestamps are UTC instants; months are the site's local calendar months.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
+
+from opsledger_contracts.base import EventPayload
+from opsledger_contracts.ledger import LEDGER_EXAMPLE, LedgerEntry
+from opsledger_contracts.registry import REGISTRY
+
+Km = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=1, description="km")]
+Litres = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, description="litres")]
+Economy = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, description="L/100 km")]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Staff = Annotated[str, Field(min_length=1, max_length=64, description="Staff id.")]
+
+_VEH = "veh-site-a-0001"
+
+
+def _example(**fields: JsonValue) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [fields]})
+
+
+# -- vehicles and trips (FL-2, FL-3, FL-4) --------------------------------------------
+
+
+class VehicleEvent(EventPayload):
+    """Fields every event of a vehicle's stream carries (the vehicle's dispatch log)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "Vehicle"
+
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+
+
+@REGISTRY.register
+class VehicleRegistered(VehicleEvent):
+    """A vehicle joined the site's fleet with its designated parking place (FL-2, FL-3)."""
+
+    event_type: ClassVar[str] = "VehicleRegistered"
+    model_config = _example(
+        vehicle_id=_VEH,
+        plate="闽A·12345",
+        model="soueast",
+        unit="customer-service",
+        parking_place="Depot yard, bay 3",
+        odometer_km="48210.0",
+    )
+
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    model: str = Field(min_length=1, max_length=40, description="Model key (FL-5 allowances).")
+    unit: str = Field(min_length=1, max_length=100, description="The unit that owns it.")
+    parking_place: str = Field(min_length=1, max_length=200, description="FL-3 parking place.")
+    odometer_km: Km
+
+
+@REGISTRY.register
+class VehicleFaultReported(VehicleEvent):
+    """A fault was reported: the vehicle is not dispatched until it is cleared (FL-2 rev.)."""
+
+    event_type: ClassVar[str] = "VehicleFaultReported"
+    model_config = _example(vehicle_id=_VEH, fault_id="F1", description="Brake warning light")
+
+    fault_id: str = Field(min_length=1, max_length=64, description="Fault report id.")
+    description: str = Field(min_length=1, max_length=1000, description="The fault.")
+
+
+@REGISTRY.register
+class VehicleFaultCleared(VehicleEvent):
+    """A reported fault was repaired or found harmless."""
+
+    event_type: ClassVar[str] = "VehicleFaultCleared"
+    model_config = _example(vehicle_id=_VEH, fault_id="F1", note="Brake pads replaced")
+
+    fault_id: str = Field(min_length=1, max_length=64, description="Fault report id.")
+    note: str = Field(min_length=1, max_length=1000, description="How it was cleared.")
+
+
+@REGISTRY.register
+class OdometerReadingConfirmed(VehicleEvent):
+    """The fleet captain confirmed an odometer reading outside the plausible range (FL-2)."""
+
+    event_type: ClassVar[str] = "OdometerReadingConfirmed"
+    model_config = _example(
+        vehicle_id=_VEH, odometer_km="50400.0", previous_km="48210.0", reason="Long repair trip"
+    )
+
+    odometer_km: Km
+    previous_km: Km
+    reason: str = Field(min_length=1, max_length=1000, description="Why the jump is real.")
+
+
+@REGISTRY.register
+class TripDispatched(VehicleEvent):
+    """The depot director dispatched a trip: the dispatch log entry (派車登記, FL-1, FL-2).
+
+    `work_order_id` and `request_id` are set when the trip answers dispatch's
+    `VehicleRequested` (WO-11, flow 3).
+    """
+
+    event_type: ClassVar[str] = "TripDispatched"
+    model_config = _example(
+        vehicle_id=_VEH,
+        trip_id="trip-0001",
+        plate="闽A·12345",
+        purpose="delivery",
+        business="Cigarette delivery, route 3",
+        destination="Route 3",
+        driver_id="drv-07",
+        odometer_out_km="48210.0",
+        work_order_id=None,
+        request_id=None,
+    )
+
+    trip_id: str = Field(min_length=1, max_length=100, description="Trip id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    purpose: Literal["delivery", "official_business"] = Field(description="FL-2 purposes.")
+    business: str = Field(min_length=1, max_length=500, description="What the trip is for.")
+    destination: str = Field(min_length=1, max_length=200, description="Where it goes.")
+    driver_id: Staff
+    odometer_out_km: Km
+    work_order_id: str | None = Field(default=None, max_length=64, description="Flow 3 order.")
+    request_id: str | None = Field(default=None, max_length=100, description="Flow 3 request.")
+
+
+@REGISTRY.register
+class TripReturned(VehicleEvent):
+    """The vehicle came back; odometer in and the trip's km (FL-2)."""
+
+    event_type: ClassVar[str] = "TripReturned"
+    model_config = _example(
+        vehicle_id=_VEH,
+        trip_id="trip-0001",
+        driver_id="drv-07",
+        odometer_in_km="48275.5",
+        km="65.5",
+        month="2026-11",
+        jump_confirmed_by=None,
+    )
+
+    trip_id: str = Field(min_length=1, max_length=100, description="Trip id.")
+    driver_id: Staff
+    odometer_in_km: Km
+    km: Km
+    month: Month
+    jump_confirmed_by: str | None = Field(
+        default=None, max_length=64, description="Fleet captain who confirmed a km jump."
+    )
+
+
+@REGISTRY.register
+class VehicleServiceOverdue(VehicleEvent):
+    """The routine service mileage was passed without a service (FL-4 rev.)."""
+
+    event_type: ClassVar[str] = "VehicleServiceOverdue"
+    model_config = _example(vehicle_id=_VEH, odometer_km="53300.0", due_at_km="53210.0")
+
+    odometer_km: Km
+    due_at_km: Km
+
+
+@REGISTRY.register
+class VehicleServiced(VehicleEvent):
+    """A routine service was done at a designated shop (FL-4)."""
+
+    event_type: ClassVar[str] = "VehicleServiced"
+    model_config = _example(vehicle_id=_VEH, odometer_km="53300.0", shop="Fuzhou Soueast 4S")
+
+    odometer_km: Km
+    shop: str = Field(min_length=1, max_length=200, description="Designated shop.")
+
+
+# -- drivers (FL-1) ---------------------------------------------------------------------
+
+
+class DriverEvent(EventPayload):
+    """Fields every event of a driver's stream carries."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "Driver"
+
+    driver_id: Staff
+
+
+@REGISTRY.register
+class DriverCertified(DriverEvent):
+    """A driver holds a company certificate (上崗證) valid from/to, site-local dates (FL-1).
+
+    A renewal is another `DriverCertified`; the latest one counts.
+    """
+
+    event_type: ClassVar[str] = "DriverCertified"
+    model_config = _example(
+        driver_id="drv-07",
+        name="Lin Wei",
+        certificate_no="SG-2026-0107",
+        valid_from="2026-01-01",
+        valid_to="2027-12-31",
+    )
+
+    name: str = Field(min_length=1, max_length=100, description="The driver's name.")
+    certificate_no: str = Field(min_length=1, max_length=64, description="Certificate number.")
+    valid_from: date = Field(description="First valid day (site-local).")
+    valid_to: date = Field(description="Last valid day (site-local).")
+
+
+@REGISTRY.register
+class DriverSuspended(DriverEvent):
+    """The certificate is suspended: no vehicle until reinstated (FL-1)."""
+
+    event_type: ClassVar[str] = "DriverSuspended"
+    model_config = _example(driver_id="drv-07", reason="Pending accident inquiry")
+
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+@REGISTRY.register
+class DriverReinstated(DriverEvent):
+    """A suspension ended."""
+
+    event_type: ClassVar[str] = "DriverReinstated"
+    model_config = _example(driver_id="drv-07", reason="Inquiry closed: not at fault")
+
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+@REGISTRY.register
+class DriverCertificateRevoked(DriverEvent):
+    """The certificate was revoked for good; only a new certification gives a vehicle (FL-1)."""
+
+    event_type: ClassVar[str] = "DriverCertificateRevoked"
+    model_config = _example(driver_id="drv-07", reason="Dismissed (FL-8)")
+
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+# -- flow 3: answers to dispatch's VehicleRequested (WO-11) ----------------------------
+
+
+class VehicleRequestEvent(EventPayload):
+    """Fleet's answer to one `VehicleRequested`, naming the order and the request."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "VehicleRequest"
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="dispatch work order.")
+    request_id: str = Field(min_length=1, max_length=100, description="The request answered.")
+
+
+@REGISTRY.register
+class VehicleRequestFulfilled(VehicleRequestEvent):
+    """A trip was dispatched for the request with a certified driver (FL-1, FL-2)."""
+
+    event_type: ClassVar[str] = "VehicleRequestFulfilled"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        trip_id="trip-WO-site-a-000042-vehicle-1",
+        vehicle_id=_VEH,
+        plate="闽A·12345",
+        driver_id="drv-07",
+    )
+
+    trip_id: str = Field(min_length=1, max_length=100, description="The trip dispatched.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    driver_id: Staff
+
+
+@REGISTRY.register
+class VehicleRequestRefused(VehicleRequestEvent):
+    """No trip for the request, with the rule and the reason (FL-1, FL-2)."""
+
+    event_type: ClassVar[str] = "VehicleRequestRefused"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        rule="FL-1",
+        reason="No certified driver is free at site-a",
+    )
+
+    rule: str = Field(min_length=1, max_length=16, description="Rule ID of the refusal.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+# -- fuel (FL-5, FL-6, FL-7) -------------------------------------------------------------
+
+
+class FuelMonthEvent(EventPayload):
+    """Fields of every event of one vehicle-month of fuel (stream fuel-<vehicle>-<month>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "FuelMonth"
+
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    month: Month
+
+
+@REGISTRY.register
+class FuelPurchaseRecorded(FuelMonthEvent):
+    """A fuel purchase registered for the vehicle (逐臺登記, FL-5, FL-6).
+
+    `back_dated`: filled before the site-local day it was recorded on; accepted and
+    visible to auditors.
+    """
+
+    event_type: ClassVar[str] = "FuelPurchaseRecorded"
+    model_config = _example(
+        vehicle_id=_VEH,
+        month="2026-11",
+        purchase_id="fp-0001",
+        litres="40.00",
+        amount_fen=34000,
+        station="Sinopec Gulou",
+        odometer_km="48400.0",
+        full_fill=True,
+        invoice_no="35000123",
+        filled_at="2026-11-20T03:00:00Z",
+        back_dated=False,
+    )
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="Purchase id.")
+    litres: Litres
+    amount_fen: int = Field(gt=0, description="Amount paid in fen.")
+    station: str = Field(min_length=1, max_length=200, description="Filling station.")
+    odometer_km: Km
+    full_fill: bool = Field(description="Tank filled up (economy is computed between these).")
+    invoice_no: str = Field(min_length=1, max_length=64, description="Invoice number.")
+    filled_at: AwareDatetime = Field(description="When the fuel was bought.")
+    back_dated: bool = Field(description="Recorded on a later site-local day than bought.")
+
+
+@REGISTRY.register
+class FuelPurchaseSigned(FuelMonthEvent):
+    """The fleet captain signed the invoice (FL-6)."""
+
+    event_type: ClassVar[str] = "FuelPurchaseSigned"
+    model_config = _example(vehicle_id=_VEH, month="2026-11", purchase_id="fp-0001")
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="Purchase id.")
+
+
+@REGISTRY.register
+class FuelPurchaseApproved(FuelMonthEvent):
+    """The manager's office approved the signed invoice: it is reimbursable (FL-6)."""
+
+    event_type: ClassVar[str] = "FuelPurchaseApproved"
+    model_config = _example(vehicle_id=_VEH, month="2026-11", purchase_id="fp-0001")
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="Purchase id.")
+
+
+@REGISTRY.register
+class FuelPurchaseVoided(FuelMonthEvent):
+    """A purchase was voided; a correction is a void plus a new purchase (§0)."""
+
+    event_type: ClassVar[str] = "FuelPurchaseVoided"
+    model_config = _example(
+        vehicle_id=_VEH, month="2026-11", purchase_id="fp-0001", reason="Wrong litres typed"
+    )
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="Purchase id.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+@REGISTRY.register
+class FuelMonthReconciled(FuelMonthEvent):
+    """The fleet captain closed the vehicle-month: litres / km * 100 against the allowance.
+
+    `revision` counts closings (a reopened month closes again with revision + 1).
+    `economy_l_per_100km` is null when no km were driven.
+    """
+
+    event_type: ClassVar[str] = "FuelMonthReconciled"
+    model_config = _example(
+        vehicle_id=_VEH,
+        month="2026-11",
+        revision=1,
+        model="soueast",
+        km="1000.0",
+        litres="175.00",
+        amount_fen=148750,
+        economy_l_per_100km="17.50",
+        allowance_l_per_100km="14.00",
+        allowed_litres="140.00",
+        excess_litres="35.00",
+        excess_pct="25.00",
+        anomalous=True,
+        serious=True,
+        fine_fen=29750,
+        driver_id="drv-07",
+    )
+
+    revision: int = Field(ge=1, description="1 for the first closing, +1 per reopening.")
+    model: str = Field(min_length=1, max_length=40, description="Vehicle model.")
+    km: Km
+    litres: Litres
+    amount_fen: int = Field(ge=0, description="Fuel paid in the month, fen.")
+    economy_l_per_100km: Decimal | None = Field(
+        default=None, ge=0, max_digits=8, decimal_places=2, description="L/100 km driven."
+    )
+    allowance_l_per_100km: Economy
+    allowed_litres: Litres
+    excess_litres: Litres
+    excess_pct: Decimal | None = Field(
+        default=None, max_digits=9, decimal_places=2, description="% over the allowance."
+    )
+    anomalous: bool = Field(description="Above the allowance, or fuel with no km (FL-5).")
+    serious: bool = Field(description="Over the serious-excess threshold (FL-7).")
+    fine_fen: int = Field(
+        ge=0, description="FL-7: excess litres at the month's average price when serious."
+    )
+    driver_id: str | None = Field(
+        default=None, max_length=64, description="Driver with the most km in the month."
+    )
+
+
+@REGISTRY.register
+class FuelAnomalyDetected(FuelMonthEvent):
+    """A fuel anomaly to report to the office (FL-5): over the allowance, or fuel with no km."""
+
+    event_type: ClassVar[str] = "FuelAnomalyDetected"
+    model_config = _example(
+        vehicle_id=_VEH,
+        month="2026-11",
+        revision=1,
+        kind="over_allowance",
+        excess_litres="35.00",
+        excess_pct="25.00",
+        serious=True,
+        driver_id="drv-07",
+    )
+
+    revision: int = Field(ge=1, description="The closing that found it.")
+    kind: Literal["over_allowance", "no_km"] = Field(description="What is anomalous.")
+    excess_litres: Litres
+    excess_pct: Decimal | None = Field(
+        default=None, max_digits=9, decimal_places=2, description="% over the allowance."
+    )
+    serious: bool = Field(description="Over the serious-excess threshold (FL-7).")
+    driver_id: str | None = Field(
+        default=None, max_length=64, description="Driver with the most km in the month."
+    )
+
+
+@REGISTRY.register
+class FuelMonthReopened(FuelMonthEvent):
+    """A purchase arrived for a closed month: it is open again (a correction, FL-5)."""
+
+    event_type: ClassVar[str] = "FuelMonthReopened"
+    model_config = _example(
+        vehicle_id=_VEH, month="2026-11", purchase_id="fp-0009", closed_revision=1
+    )
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="The late purchase.")
+    closed_revision: int = Field(ge=1, description="The closing it supersedes.")
+
+
+# -- conduct: violations, flags, ledger (FL-3, FL-7 … FL-10) ----------------------------
+
+
+class ConductEvent(EventPayload):
+    """Fields of every event of a person's fleet conduct record (stream conduct-<site>-<person>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "Conduct"
+
+    person: Staff
+
+
+@REGISTRY.register
+class ViolationRecorded(ConductEvent):
+    """A breach of the vehicle rules by a person, with its penalty (FL-2, FL-3, FL-7).
+
+    `count` is how many of this kind the person has now (repeat offenders, FL-3).
+    """
+
+    event_type: ClassVar[str] = "ViolationRecorded"
+    model_config = _example(
+        person="drv-07",
+        violation_id="v-0001",
+        kind="overnight_away",
+        role="driver",
+        vehicle_id=_VEH,
+        occurred_at="2026-11-20T14:00:00Z",
+        month="2026-11",
+        note="Parked at home overnight",
+        penalty_fen=30000,
+        count=1,
+    )
+
+    violation_id: str = Field(min_length=1, max_length=64, description="Violation id.")
+    kind: Literal["overnight_away", "private_use", "drink_driving", "other_driver"] = Field(
+        description="What was breached."
+    )
+    role: Literal["driver", "director"] = Field(description="The person's role (FL-7 amounts).")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    occurred_at: AwareDatetime = Field(description="When it happened.")
+    month: Month
+    note: str = Field(min_length=1, max_length=1000, description="What happened.")
+    penalty_fen: int = Field(ge=0, description="The fine in fen (0: none set by the rules).")
+    count: int = Field(ge=1, description="Violations of this kind by the person so far.")
+
+
+@REGISTRY.register
+class PersonFlagged(ConductEvent):
+    """A person is flagged for removal from post or dismissal (FL-3, FL-7, FL-8)."""
+
+    event_type: ClassVar[str] = "PersonFlagged"
+    model_config = _example(
+        person="drv-07", flag="dismissal", rule="FL-3", reason="Second overnight parking away"
+    )
+
+    flag: Literal["removal", "dismissal"] = Field(description="What management should decide.")
+    rule: str = Field(min_length=1, max_length=16, description="Rule ID.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+@REGISTRY.register
+class FleetLedgerEntryRecorded(LedgerEntry):
+    """A fleet penalty or reward in the person's monthly ledger (FL-3, FL-7, FL-8, FL-9).
+
+    The shared `opsledger_contracts.ledger.LedgerEntry` shape, recorded in the person's
+    conduct stream.
+    """
+
+    event_type: ClassVar[str] = "FleetLedgerEntryRecorded"
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "Conduct"
+    model_config = _example(**LEDGER_EXAMPLE)

@@ -1,0 +1,41 @@
+"""A person's fleet conduct record (stream conduct-<site>-<person>): FL-3, FL-7 … FL-10."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+from opsledger.pipeline import SYSTEM_ONLY, roles
+
+from fleet.domain.conduct.commands import ConductCommand, RecordFuelFine, RecordViolation
+from fleet.domain.conduct.decide import decide
+from fleet.domain.conduct.state import ConductState, LedgerLine, evolve
+
+__all__ = [
+    "CONDUCT",
+    "ConductState",
+    "LedgerLine",
+    "RecordFuelFine",
+    "RecordViolation",
+    "conduct_stream",
+]
+
+
+def conduct_stream(site_id: str, person: str) -> str:
+    return f"conduct-{site_id}-{person}"
+
+
+def _stream_id(command: Any) -> str:
+    return conduct_stream(command.site_id, command.person)
+
+
+CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
+    stream_type="Conduct",
+    initial=ConductState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=_stream_id,
+    commands={
+        RecordViolation: roles("depot_director", "fleet_captain", "fleet_office"),
+        RecordFuelFine: SYSTEM_ONLY,  # the CloseFuelMonth workflow
+    },
+    creates=frozenset({RecordViolation, RecordFuelFine}),
+)

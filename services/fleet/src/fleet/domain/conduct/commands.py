@@ -1,0 +1,37 @@
+"""Commands on a person's fleet conduct record: violations, fines, flags (FL-3, FL-7)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+ViolationKind = Literal["overnight_away", "private_use", "drink_driving", "other_driver"]
+
+
+@dataclass(frozen=True)
+class RecordViolation:
+    site_id: str
+    person: str
+    violation_id: str
+    kind: ViolationKind
+    role: Literal["driver", "director"]
+    vehicle_id: str
+    occurred_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordFuelFine:
+    """A fuel fine or its correction (run by the `CloseFuelMonth` workflow, FL-7)."""
+
+    site_id: str
+    person: str
+    entry_id: str
+    month: str
+    amount_fen: int
+    reason: str
+    source: str
+    corrects: str | None
+    flag: bool
+
+
+ConductCommand = RecordViolation | RecordFuelFine

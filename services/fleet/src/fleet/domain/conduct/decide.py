@@ -1,0 +1,135 @@
+"""The conduct decider: violations with their penalties, fines and flags (FL-3, FL-7)."""
+
+from datetime import timedelta
+
+from opsledger.decider import DecisionContext
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.fleet import (
+    FleetLedgerEntryRecorded,
+    PersonFlagged,
+    ViolationRecorded,
+)
+
+from fleet.domain.common import conflict, refuse
+from fleet.domain.conduct.commands import ConductCommand, RecordFuelFine, RecordViolation
+from fleet.domain.conduct.state import ConductState
+from fleet.domain.rules import FleetRules
+
+RULE_OF = {
+    "overnight_away": "FL-3",
+    "private_use": "FL-7",
+    "drink_driving": "FL-7",
+    "other_driver": "FL-2",
+}
+WHAT = {
+    "overnight_away": "Vehicle taken home / parked away overnight",
+    "private_use": "Private use of a vehicle",
+    "drink_driving": "Drinking on duty or drunk driving",
+    "other_driver": "Vehicle handed to someone not named on the trip",
+}
+
+
+def decide(
+    state: ConductState, command: ConductCommand, ctx: DecisionContext
+) -> list[EventPayload]:
+    match command:
+        case RecordViolation():
+            return _violation(state, command, ctx)
+        case RecordFuelFine():
+            if state.has_entry(command.entry_id):
+                return []  # already recorded (a retried closing)
+            return _fine(command)
+    raise TypeError(type(command).__name__)
+
+
+def penalty_fen(kind: str, role: str, rules: FleetRules) -> int:
+    """FL-3 / FL-7 amounts; other_driver has no amount in the rules (recorded, 0)."""
+    if kind == "overnight_away":
+        return rules.overnight_parking_fen
+    if kind == "private_use":
+        return (
+            rules.private_use_director_fen if role == "director" else rules.private_use_driver_fen
+        )
+    if kind == "drink_driving":
+        return rules.drink_driving_fen
+    return 0
+
+
+def _violation(
+    state: ConductState, command: RecordViolation, ctx: DecisionContext
+) -> list[EventPayload]:
+    if command.occurred_at > ctx.now + timedelta(minutes=5):
+        refuse(RULE_OF[command.kind], "a violation cannot be in the future", "occurred_at")
+    if any(v.violation_id == command.violation_id for v in state.violations):
+        conflict(f"violation {command.violation_id} is already recorded")
+    rule = RULE_OF[command.kind]
+    amount = penalty_fen(command.kind, command.role, ctx.rules(FleetRules))
+    month = ctx.site.month(command.occurred_at)
+    count = state.count(command.kind) + 1
+    events: list[EventPayload] = [
+        ViolationRecorded(
+            person=command.person,
+            violation_id=command.violation_id,
+            kind=command.kind,
+            role=command.role,
+            vehicle_id=command.vehicle_id,
+            occurred_at=command.occurred_at,
+            month=month,
+            note=command.note,
+            penalty_fen=amount,
+            count=count,
+        )
+    ]
+    if amount:
+        events.append(
+            FleetLedgerEntryRecorded(
+                entry_id=f"violation-{ctx.site.site_id}-{command.person}-{command.violation_id}",
+                person=command.person,
+                month=month,
+                kind="penalty",
+                amount_fen=amount,
+                rule=rule,
+                reason=f"{WHAT[command.kind]}: {command.note}",
+                source=f"violation-{command.violation_id}",
+            )
+        )
+    if command.kind == "overnight_away" and count >= 2:
+        # FL-3: repeat offenders — directors removed from post, drivers dismissed.
+        flag = "removal" if command.role == "director" else "dismissal"
+        events.append(
+            PersonFlagged(
+                person=command.person,
+                flag=flag,
+                rule="FL-3",
+                reason=f"Overnight parking away from the designated place, {count} times",
+            )
+        )
+    return events
+
+
+def _fine(command: RecordFuelFine) -> list[EventPayload]:
+    if command.amount_fen == 0:
+        return []
+    events: list[EventPayload] = [
+        FleetLedgerEntryRecorded(
+            entry_id=command.entry_id,
+            person=command.person,
+            month=command.month,
+            kind="penalty",
+            amount_fen=command.amount_fen,
+            rule="FL-7",
+            reason=command.reason,
+            source=command.source,
+            corrects=command.corrects,
+        )
+    ]
+    if command.flag:
+        events.append(
+            PersonFlagged(
+                person=command.person,
+                flag="dismissal",
+                rule="FL-7",
+                reason=f"Serious fuel excess in {command.month} ({command.source})",
+            )
+        )
+    return events

@@ -1,0 +1,86 @@
+"""Drivers and their company certificate (上崗證, FL-1)."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate, DecisionContext
+from opsledger.pipeline import roles
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.fleet import (
+    DriverCertificateRevoked,
+    DriverCertified,
+    DriverReinstated,
+    DriverSuspended,
+)
+
+from fleet.domain.common import refuse
+from fleet.domain.drivers.commands import (
+    CertifyDriver,
+    DriverCommand,
+    ReinstateDriver,
+    RevokeCertificate,
+    SuspendDriver,
+)
+from fleet.domain.drivers.state import DriverState, certification_problem, evolve
+from fleet.domain.sites import site_of_stream
+
+__all__ = ["DRIVER", "DriverState", "certification_problem", "driver_stream"]
+
+
+def driver_stream(driver_id: str) -> str:
+    return f"driver-{driver_id}"
+
+
+def decide(state: DriverState, command: DriverCommand, ctx: DecisionContext) -> list[EventPayload]:
+    match command:
+        case CertifyDriver():
+            if command.valid_to < command.valid_from:
+                refuse("FL-1", "the certificate's valid_to is before valid_from", "valid_to")
+            if state.revoked and command.certificate_no == state.certificate_no:
+                refuse(
+                    "FL-1",
+                    "a revoked certificate is not reissued: give a new number",
+                    "certificate_no",
+                )
+            return [
+                DriverCertified(
+                    driver_id=command.driver_id,
+                    name=command.name,
+                    certificate_no=command.certificate_no,
+                    valid_from=command.valid_from,
+                    valid_to=command.valid_to,
+                )
+            ]
+        case SuspendDriver():
+            if state.revoked or state.suspended:
+                refuse("FL-1", f"driver {state.driver_id} is already suspended or revoked")
+            return [DriverSuspended(driver_id=state.driver_id, reason=command.reason)]
+        case ReinstateDriver():
+            if not state.suspended:
+                refuse("FL-1", f"driver {state.driver_id} is not suspended")
+            return [DriverReinstated(driver_id=state.driver_id, reason=command.reason)]
+        case RevokeCertificate():
+            if state.revoked:
+                refuse("FL-1", f"driver {state.driver_id}'s certificate is already revoked")
+            return [DriverCertificateRevoked(driver_id=state.driver_id, reason=command.reason)]
+    raise TypeError(type(command).__name__)
+
+
+def _stream_id(command: Any) -> str:
+    return driver_stream(command.driver_id)
+
+
+DRIVER: Aggregate[DriverState, DriverCommand] = Aggregate(
+    stream_type="Driver",
+    initial=DriverState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=_stream_id,
+    commands={
+        CertifyDriver: roles("fleet_office", "fleet_captain"),
+        SuspendDriver: roles("fleet_office", "fleet_captain", "depot_director"),
+        ReinstateDriver: roles("fleet_office", "fleet_captain"),
+        RevokeCertificate: roles("fleet_office"),
+    },
+    site_of=site_of_stream,
+    creates=frozenset({CertifyDriver}),
+)

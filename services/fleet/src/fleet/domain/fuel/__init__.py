@@ -1,0 +1,52 @@
+"""Fuel per vehicle-month: purchases, signatures, reconciliation (FL-5, FL-6, FL-7)."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+from opsledger.pipeline import SYSTEM_ONLY, roles
+
+from fleet.domain.fuel.commands import (
+    AddFuelPurchase,
+    ApproveFuelPurchase,
+    FuelCommand,
+    ReconcileFuelMonth,
+    SignFuelPurchase,
+    VoidFuelPurchase,
+)
+from fleet.domain.fuel.decide import decide
+from fleet.domain.fuel.state import FuelMonthState, Purchase, Reconciliation, evolve
+
+__all__ = [
+    "FUEL_MONTH",
+    "AddFuelPurchase",
+    "FuelMonthState",
+    "Purchase",
+    "ReconcileFuelMonth",
+    "Reconciliation",
+    "fuel_stream",
+]
+
+
+def fuel_stream(vehicle_id: str, month: str) -> str:
+    return f"fuel-{vehicle_id}-{month}"
+
+
+def _stream_id(command: Any) -> str:
+    return fuel_stream(command.vehicle_id, command.month)
+
+
+FUEL_MONTH: Aggregate[FuelMonthState, FuelCommand] = Aggregate(
+    stream_type="FuelMonth",
+    initial=FuelMonthState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=_stream_id,
+    commands={
+        AddFuelPurchase: SYSTEM_ONLY,  # the RecordFuelPurchase workflow
+        SignFuelPurchase: roles("fleet_captain"),
+        ApproveFuelPurchase: roles("manager"),
+        VoidFuelPurchase: roles("fleet_captain"),
+        ReconcileFuelMonth: SYSTEM_ONLY,  # the CloseFuelMonth workflow
+    },
+    creates=frozenset({AddFuelPurchase, ReconcileFuelMonth}),
+)

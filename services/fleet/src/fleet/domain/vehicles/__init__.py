@@ -1,0 +1,54 @@
+"""Vehicles and their dispatch log (派車登記): the Vehicle aggregate."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+from opsledger.pipeline import SYSTEM_ONLY, roles
+
+from fleet.domain.sites import site_of_stream
+from fleet.domain.vehicles.commands import (
+    ClearFault,
+    ConfirmOdometer,
+    ConfirmTripReturn,
+    RecordService,
+    RegisterVehicle,
+    ReportFault,
+    ReturnOwnTrip,
+    ReturnTrip,
+    StartTrip,
+    VehicleCommand,
+)
+from fleet.domain.vehicles.decide import decide
+from fleet.domain.vehicles.state import Trip, VehicleState, evolve
+
+__all__ = ["VEHICLE", "Trip", "VehicleState", "vehicle_stream"]
+
+
+def vehicle_stream(vehicle_id: str) -> str:
+    return f"vehicle-{vehicle_id}"
+
+
+def _stream_id(command: Any) -> str:
+    return vehicle_stream(command.vehicle_id)
+
+
+VEHICLE: Aggregate[VehicleState, VehicleCommand] = Aggregate(
+    stream_type="Vehicle",
+    initial=VehicleState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=_stream_id,
+    commands={
+        RegisterVehicle: roles("fleet_captain", "fleet_office", "depot_director"),
+        ReportFault: roles("driver", "depot_director", "fleet_captain", "fleet_group_lead"),
+        ClearFault: roles("fleet_captain", "depot_director"),
+        ConfirmOdometer: roles("fleet_captain"),
+        StartTrip: SYSTEM_ONLY,  # run by the DispatchTrip workflow (loads the driver)
+        ReturnTrip: roles("depot_director", "fleet_captain"),
+        ReturnOwnTrip: roles("driver"),
+        ConfirmTripReturn: roles("fleet_captain"),
+        RecordService: roles("fleet_captain"),
+    },
+    site_of=site_of_stream,
+    creates=frozenset({RegisterVehicle}),
+)

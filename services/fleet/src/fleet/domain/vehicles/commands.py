@@ -1,0 +1,107 @@
+"""Commands on a vehicle and its dispatch log (FL-1, FL-2, FL-4)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from fleet.domain.drivers import DriverState
+
+Purpose = Literal["delivery", "official_business", "private"]
+
+
+@dataclass(frozen=True)
+class RegisterVehicle:
+    site_id: str
+    vehicle_id: str
+    plate: str
+    model: str
+    unit: str
+    parking_place: str
+    odometer_km: Decimal
+
+
+@dataclass(frozen=True)
+class ReportFault:
+    vehicle_id: str
+    fault_id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ClearFault:
+    vehicle_id: str
+    fault_id: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ConfirmOdometer:
+    """The fleet captain confirms a reading outside the plausible range (FL-2 rev.)."""
+
+    vehicle_id: str
+    odometer_km: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class StartTrip:
+    """A dispatch decided with the driver's certificate at hand (run by `DispatchTrip`)."""
+
+    vehicle_id: str
+    trip_id: str
+    purpose: Purpose
+    business: str
+    destination: str
+    driver_id: str
+    driver: DriverState | None
+    odometer_out_km: Decimal
+    for_unit: str | None = None
+    work_order_id: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnTrip:
+    """The depot director (or the captain) records the return."""
+
+    vehicle_id: str
+    trip_id: str
+    odometer_in_km: Decimal
+
+
+@dataclass(frozen=True)
+class ReturnOwnTrip:
+    """The driver records the return of the trip they were named on (FL-2 rev.)."""
+
+    vehicle_id: str
+    trip_id: str
+    odometer_in_km: Decimal
+
+
+@dataclass(frozen=True)
+class ConfirmTripReturn:
+    """The fleet captain records a return whose km jump is above the limit (FL-2 rev.)."""
+
+    vehicle_id: str
+    trip_id: str
+    odometer_in_km: Decimal
+
+
+@dataclass(frozen=True)
+class RecordService:
+    vehicle_id: str
+    odometer_km: Decimal
+    shop: str
+
+
+VehicleCommand = (
+    RegisterVehicle
+    | ReportFault
+    | ClearFault
+    | ConfirmOdometer
+    | StartTrip
+    | ReturnTrip
+    | ReturnOwnTrip
+    | ConfirmTripReturn
+    | RecordService
+)

@@ -1,0 +1,228 @@
+"""The vehicle decider: registration, faults, the dispatch log, service (FL-1, FL-2, FL-4)."""
+
+from opsledger.decider import DecisionContext
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.fleet import (
+    OdometerReadingConfirmed,
+    TripDispatched,
+    TripReturned,
+    VehicleFaultCleared,
+    VehicleFaultReported,
+    VehicleRegistered,
+    VehicleServiced,
+    VehicleServiceOverdue,
+)
+
+from fleet.domain.common import conflict, refuse
+from fleet.domain.drivers import certification_problem
+from fleet.domain.rules import FleetRules
+from fleet.domain.vehicles.commands import (
+    ClearFault,
+    ConfirmOdometer,
+    ConfirmTripReturn,
+    RecordService,
+    RegisterVehicle,
+    ReportFault,
+    ReturnOwnTrip,
+    ReturnTrip,
+    StartTrip,
+    VehicleCommand,
+)
+from fleet.domain.vehicles.state import VehicleState
+
+
+def decide(
+    state: VehicleState, command: VehicleCommand, ctx: DecisionContext
+) -> list[EventPayload]:
+    rules = ctx.rules(FleetRules)
+    match command:
+        case RegisterVehicle():
+            if state.vehicle_id:
+                conflict(f"vehicle {command.vehicle_id} is already registered")
+            if command.model not in rules.models:
+                known = ", ".join(sorted(rules.models))
+                refuse(
+                    "FL-5",
+                    f"model {command.model!r} has no fuel allowance at this site (known: {known})",
+                    "model",
+                )
+            return [
+                VehicleRegistered(
+                    vehicle_id=command.vehicle_id,
+                    plate=command.plate,
+                    model=command.model,
+                    unit=command.unit,
+                    parking_place=command.parking_place,
+                    odometer_km=command.odometer_km,
+                )
+            ]
+        case ReportFault():
+            if any(f[0] == command.fault_id for f in state.faults):
+                conflict(f"fault {command.fault_id} is already open")
+            return [
+                VehicleFaultReported(
+                    vehicle_id=state.vehicle_id,
+                    fault_id=command.fault_id,
+                    description=command.description,
+                )
+            ]
+        case ClearFault():
+            if not any(f[0] == command.fault_id for f in state.faults):
+                refuse("FL-2", f"no open fault {command.fault_id}", "fault_id")
+            return [
+                VehicleFaultCleared(
+                    vehicle_id=state.vehicle_id, fault_id=command.fault_id, note=command.note
+                )
+            ]
+        case ConfirmOdometer():
+            if state.out is not None:
+                refuse("FL-2", f"vehicle is out on trip {state.out.trip_id}: record the return")
+            if command.odometer_km < state.odometer:
+                refuse(
+                    "FL-2",
+                    f"the odometer never goes backwards: {command.odometer_km} km "
+                    f"< {state.odometer} km",
+                    "odometer_km",
+                )
+            return [
+                OdometerReadingConfirmed(
+                    vehicle_id=state.vehicle_id,
+                    odometer_km=command.odometer_km,
+                    previous_km=state.odometer,
+                    reason=command.reason,
+                )
+            ]
+        case StartTrip():
+            return [_dispatch(state, command, ctx, rules)]
+        case ReturnTrip() | ReturnOwnTrip() | ConfirmTripReturn():
+            return _return(state, command, ctx, rules)
+        case RecordService():
+            if command.odometer_km < state.serviced_at_km:
+                refuse("FL-2", "the odometer never goes backwards", "odometer_km")
+            return [
+                VehicleServiced(
+                    vehicle_id=state.vehicle_id, odometer_km=command.odometer_km, shop=command.shop
+                )
+            ]
+    raise TypeError(type(command).__name__)
+
+
+def _dispatch(
+    state: VehicleState, command: StartTrip, ctx: DecisionContext, rules: FleetRules
+) -> TripDispatched:
+    problem = certification_problem(command.driver, ctx.site.local_date(ctx.now))
+    if problem is not None:
+        refuse("FL-1", f"driver {command.driver_id} {problem}", "driver_id")
+    if command.purpose == "private":
+        refuse("FL-2", "vehicles are for delivery and official business only", "purpose")
+    if not command.business.strip():
+        refuse("FL-2", "name the delivery or the official business", "business")
+    if command.for_unit is not None and command.for_unit != state.unit:
+        refuse(
+            "FL-2",
+            f"no lending to other units: the vehicle belongs to {state.unit}, "
+            f"not {command.for_unit}",
+            "for_unit",
+        )
+    if state.out is not None:
+        refuse(
+            "FL-2",
+            f"vehicle {state.plate} is already out on trip {state.out.trip_id}",
+            "vehicle_id",
+        )
+    if state.faults:
+        fault_id, description = state.faults[0]
+        refuse(
+            "FL-2",
+            f"vehicle {state.plate} has an open fault report {fault_id} "
+            f"({description}): never driven with a fault",
+            "vehicle_id",
+        )
+    if command.odometer_out_km < state.odometer:
+        refuse(
+            "FL-2",
+            f"the odometer never goes backwards: out {command.odometer_out_km} km "
+            f"< last reading {state.odometer} km",
+            "odometer_out_km",
+        )
+    if command.odometer_out_km - state.odometer > rules.max_trip_km:
+        refuse(
+            "FL-2",
+            f"odometer out is {command.odometer_out_km - state.odometer} km above "
+            f"the last reading (limit {rules.max_trip_km}): the fleet captain confirms "
+            "the reading first",
+            "odometer_out_km",
+        )
+    if state.trip(command.trip_id) is not None:
+        conflict(f"trip {command.trip_id} already exists")
+    assert command.purpose in ("delivery", "official_business")
+    return TripDispatched(
+        vehicle_id=state.vehicle_id,
+        trip_id=command.trip_id,
+        plate=state.plate,
+        purpose=command.purpose,
+        business=command.business.strip(),
+        destination=command.destination,
+        driver_id=command.driver_id,
+        odometer_out_km=command.odometer_out_km,
+        work_order_id=command.work_order_id,
+        request_id=command.request_id,
+    )
+
+
+def _return(
+    state: VehicleState,
+    command: ReturnTrip | ReturnOwnTrip | ConfirmTripReturn,
+    ctx: DecisionContext,
+    rules: FleetRules,
+) -> list[EventPayload]:
+    trip = state.trip(command.trip_id)
+    if trip is None:
+        refuse("FL-2", f"no trip {command.trip_id} in this vehicle's log", "trip_id")
+    if trip.odometer_in is not None:
+        conflict(f"trip {command.trip_id} already returned")
+    if isinstance(command, ReturnOwnTrip) and ctx.actor != trip.driver_id:
+        refuse(
+            "FL-2",
+            f"the driver named on the trip ({trip.driver_id}) drives it and records its return",
+            "trip_id",
+        )
+    km = command.odometer_in_km - trip.odometer_out
+    if km < 0:
+        refuse(
+            "FL-2",
+            f"odometer in {command.odometer_in_km} km is below odometer out {trip.odometer_out} km",
+            "odometer_in_km",
+        )
+    confirmed = isinstance(command, ConfirmTripReturn)
+    if km > rules.max_trip_km and not confirmed:
+        refuse(
+            "FL-2",
+            f"{km} km on one trip is above the {rules.max_trip_km} km limit: "
+            "the fleet captain confirms it",
+            "odometer_in_km",
+        )
+    events: list[EventPayload] = [
+        TripReturned(
+            vehicle_id=state.vehicle_id,
+            trip_id=trip.trip_id,
+            driver_id=trip.driver_id,
+            odometer_in_km=command.odometer_in_km,
+            km=km,
+            month=ctx.site.month(ctx.now),
+            jump_confirmed_by=ctx.actor if confirmed and km > rules.max_trip_km else None,
+        )
+    ]
+    due = state.serviced_at_km + rules.service_interval_km
+    if command.odometer_in_km >= due and not state.overdue_reported:
+        events.append(  # FL-4 rev.: routine service at the configured mileage
+            VehicleServiceOverdue(
+                vehicle_id=state.vehicle_id,
+                odometer_km=command.odometer_in_km,
+                due_at_km=due,
+            )
+        )
+    return events
+
+
+__all__ = ["decide"]

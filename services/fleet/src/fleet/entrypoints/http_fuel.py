@@ -1,0 +1,148 @@
+"""HTTP routes for fuel purchases, monthly reconciliation and the ledger (FL-5 … FL-7)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from fastapi import APIRouter
+from opsledger.http import rule
+from opsledger.pipeline import roles
+from opsledger.routes import Commands, Reads
+from pydantic import AwareDatetime, BaseModel, Field
+
+from fleet import views
+from fleet.domain.fuel import FuelMonthState
+from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
+from fleet.entrypoints.fields import Body, Ident, Km, Litres, Month, Reason, Short, SiteId
+from fleet.entrypoints.http_vehicles import BOARD_READERS
+from fleet.handlers import CloseFuelMonth, RecordFuelPurchase
+
+router = APIRouter(tags=["fuel and ledger"])
+RECONCILIATION_READERS = roles(
+    "fleet_captain", "fleet_office", "depot_director", "manager", "finance", "auditor"
+)
+LEDGER_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")
+
+
+class PurchaseView(BaseModel):
+    purchase_id: str
+    litres: Decimal
+    amount_fen: int
+    invoice_no: str
+    filled_at: datetime
+    back_dated: bool
+    signed_by: str | None
+    approved_by: str | None
+    voided: bool
+    reimbursable: bool
+
+
+class FuelMonthView(BaseModel):
+    vehicle_id: str
+    month: str
+    closed: bool
+    purchases: list[PurchaseView]
+    reconciliation: views.FuelMonthRow | None
+
+    @classmethod
+    def of(cls, s: FuelMonthState) -> "FuelMonthView":
+        rec = s.reconciliation
+        return cls(
+            vehicle_id=s.vehicle_id,
+            month=s.month,
+            closed=s.closed,
+            purchases=[PurchaseView.model_validate(p, from_attributes=True) for p in s.purchases],
+            reconciliation=None
+            if rec is None
+            else views.FuelMonthRow(
+                vehicle_id=s.vehicle_id,
+                month=s.month,
+                closed=s.closed,
+                revision=rec.revision,
+                km=rec.km,
+                litres=rec.litres,
+                amount_fen=rec.amount_fen,
+                economy=rec.economy,
+                allowance=rec.allowance,
+                excess_litres=rec.excess_litres,
+                excess_pct=rec.excess_pct,
+                anomalous=rec.anomalous,
+                serious=rec.serious,
+                fine_fen=rec.fine_fen,
+                driver_id=rec.driver_id,
+            ),
+        )
+
+
+class PurchaseBody(Body):
+    site_id: SiteId
+    vehicle_id: Ident
+    litres: Litres
+    amount_fen: int = Field(gt=0, le=10_000_000, json_schema_extra=rule("FL-6"))
+    station: Short = Field(json_schema_extra=rule("FL-5"))
+    odometer_km: Km
+    full_fill: bool
+    invoice_no: Ident = Field(json_schema_extra=rule("FL-6"))
+    filled_at: AwareDatetime = Field(json_schema_extra=rule("FL-6"))
+
+
+@router.post("/fuel-purchases", status_code=201)
+async def record_purchase(body: PurchaseBody, commands: Commands) -> FuelMonthView:
+    result = await commands.run(RecordFuelPurchase(**body.model_dump()))
+    return FuelMonthView.of(result.state)
+
+
+@router.get("/vehicles/{vehicle_id}/fuel")
+async def vehicle_fuel(
+    vehicle_id: Ident, site_id: SiteId, reads: Reads, month: Month | None = None
+) -> list[views.PurchaseRow]:
+    reads.authorize(BOARD_READERS, site_id)
+    return await reads(views.vehicle_fuel, site_id, vehicle_id, month)
+
+
+@router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/sign")
+async def sign(
+    vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
+) -> FuelMonthView:
+    result = await commands.run(SignFuelPurchase(vehicle_id, month, purchase_id))
+    return FuelMonthView.of(result.state)
+
+
+@router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/approve")
+async def approve(
+    vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
+) -> FuelMonthView:
+    result = await commands.run(ApproveFuelPurchase(vehicle_id, month, purchase_id))
+    return FuelMonthView.of(result.state)
+
+
+@router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/void")
+async def void(
+    vehicle_id: Ident, month: Month, purchase_id: Ident, body: Reason, commands: Commands
+) -> FuelMonthView:
+    result = await commands.run(VoidFuelPurchase(vehicle_id, month, purchase_id, body.reason))
+    return FuelMonthView.of(result.state)
+
+
+class CloseBody(Body):
+    site_id: SiteId
+
+
+@router.post("/vehicles/{vehicle_id}/fuel/{month}/close")
+async def close_month(
+    vehicle_id: Ident, month: Month, body: CloseBody, commands: Commands
+) -> FuelMonthView:
+    result = await commands.run(CloseFuelMonth(body.site_id, vehicle_id, month))
+    return FuelMonthView.of(result.state)
+
+
+@router.get("/fuel/reconciliation")
+async def reconciliation(site_id: SiteId, month: Month, reads: Reads) -> views.ReconciliationReport:
+    reads.authorize(RECONCILIATION_READERS, site_id)
+    return await reads(views.reconciliation, site_id, month)
+
+
+@router.get("/ledger/{person}")
+async def ledger(person: str, site_id: SiteId, month: Month, reads: Reads) -> views.LedgerView:
+    own = reads.principal.staff_id == person
+    reads.authorize(frozenset() if own else LEDGER_READERS, site_id)
+    return await reads(views.ledger, site_id, person, month)

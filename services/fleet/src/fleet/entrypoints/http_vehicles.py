@@ -1,0 +1,311 @@
+"""HTTP routes for vehicles, drivers, trips and violations (FL-1 … FL-4, FL-7)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter
+from opsledger.http import rule
+from opsledger.pipeline import roles
+from opsledger.routes import Commands, Reads
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from fleet import views
+from fleet.domain.conduct import ConductState, RecordViolation
+from fleet.domain.drivers import DriverState
+from fleet.domain.drivers.commands import (
+    CertifyDriver,
+    ReinstateDriver,
+    RevokeCertificate,
+    SuspendDriver,
+)
+from fleet.domain.vehicles import Trip, VehicleState
+from fleet.domain.vehicles.commands import (
+    ClearFault,
+    ConfirmOdometer,
+    ConfirmTripReturn,
+    RecordService,
+    RegisterVehicle,
+    ReportFault,
+    ReturnOwnTrip,
+    ReturnTrip,
+)
+from fleet.entrypoints.fields import Body, Ident, Km, Month, Reason, Short, SiteId, StaffId, Text
+from fleet.handlers import DispatchTrip
+
+router = APIRouter(tags=["vehicles, drivers and trips"])
+BOARD_READERS = roles(
+    "depot_director",
+    "fleet_captain",
+    "fleet_group_lead",
+    "fleet_office",
+    "driver",
+    "manager",
+    "auditor",
+)
+RETURN_FOR_OTHERS = frozenset({"depot_director", "fleet_captain", "admin"})
+
+
+class TripView(BaseModel):
+    trip_id: str
+    driver_id: str
+    purpose: str
+    business: str
+    odometer_out_km: Decimal
+    odometer_in_km: Decimal | None
+    km: Decimal | None
+    dispatched_at: datetime
+    returned_at: datetime | None
+
+    @classmethod
+    def of(cls, t: Trip) -> "TripView":
+        return cls(
+            trip_id=t.trip_id,
+            driver_id=t.driver_id,
+            purpose=t.purpose,
+            business=t.business,
+            odometer_out_km=t.odometer_out,
+            odometer_in_km=t.odometer_in,
+            km=t.km,
+            dispatched_at=t.dispatched_at,
+            returned_at=t.returned_at,
+        )
+
+
+class VehicleView(BaseModel):
+    vehicle_id: str
+    site_id: str
+    plate: str
+    model: str
+    unit: str
+    parking_place: str
+    odometer_km: Decimal
+    open_faults: list[str]
+    current_trip: TripView | None
+    last_trip: TripView | None
+
+    @classmethod
+    def of(cls, s: VehicleState) -> "VehicleView":
+        last = TripView.of(s.trips[-1]) if s.trips else None
+        return cls(
+            vehicle_id=s.vehicle_id,
+            site_id=s.site_id,
+            plate=s.plate,
+            model=s.model,
+            unit=s.unit,
+            parking_place=s.parking_place,
+            odometer_km=s.odometer,
+            open_faults=[f"{fid}: {text}" for fid, text in s.faults],
+            current_trip=last if s.out is not None else None,
+            last_trip=last,
+        )
+
+
+class DriverView(BaseModel):
+    driver_id: str
+    site_id: str
+    name: str
+    certificate_no: str
+    valid_from: date | None
+    valid_to: date | None
+    suspended: bool
+    revoked: bool
+
+    @classmethod
+    def of(cls, s: DriverState) -> "DriverView":
+        return cls.model_validate(s, from_attributes=True)
+
+
+class RegisterVehicleBody(Body):
+    site_id: SiteId
+    vehicle_id: Ident
+    plate: str = Field(min_length=1, max_length=20)
+    model: str = Field(min_length=1, max_length=40, json_schema_extra=rule("FL-5"))
+    unit: Short = Field(json_schema_extra=rule("FL-2"))
+    parking_place: Short = Field(json_schema_extra=rule("FL-3"))
+    odometer_km: Km
+
+
+@router.post("/vehicles", status_code=201)
+async def register_vehicle(body: RegisterVehicleBody, commands: Commands) -> VehicleView:
+    result = await commands.run(RegisterVehicle(**body.model_dump()))
+    return VehicleView.of(result.state)
+
+
+@router.get("/vehicles")
+async def vehicle_board(site_id: SiteId, reads: Reads) -> list[views.VehicleRow]:
+    reads.authorize(BOARD_READERS, site_id)
+    return await reads(views.vehicle_board, site_id)
+
+
+@router.get("/vehicles/{vehicle_id}/trips")
+async def vehicle_trips(
+    vehicle_id: Ident, site_id: SiteId, reads: Reads, month: Month | None = None
+) -> list[views.TripRow]:
+    reads.authorize(BOARD_READERS, site_id)
+    return await reads(views.vehicle_trips, site_id, vehicle_id, month)
+
+
+class FaultBody(Body):
+    fault_id: Ident
+    description: Text
+
+
+@router.post("/vehicles/{vehicle_id}/faults")
+async def report_fault(vehicle_id: Ident, body: FaultBody, commands: Commands) -> VehicleView:
+    result = await commands.run(ReportFault(vehicle_id, body.fault_id, body.description))
+    return VehicleView.of(result.state)
+
+
+class NoteBody(Body):
+    note: Text
+
+
+@router.post("/vehicles/{vehicle_id}/faults/{fault_id}/clear")
+async def clear_fault(
+    vehicle_id: Ident, fault_id: Ident, body: NoteBody, commands: Commands
+) -> VehicleView:
+    result = await commands.run(ClearFault(vehicle_id, fault_id, body.note))
+    return VehicleView.of(result.state)
+
+
+class OdometerBody(Body):
+    odometer_km: Km
+    reason: Text
+
+
+@router.post("/vehicles/{vehicle_id}/odometer")
+async def confirm_odometer(
+    vehicle_id: Ident, body: OdometerBody, commands: Commands
+) -> VehicleView:
+    result = await commands.run(ConfirmOdometer(vehicle_id, body.odometer_km, body.reason))
+    return VehicleView.of(result.state)
+
+
+class ServiceBody(Body):
+    odometer_km: Km
+    shop: Short = Field(json_schema_extra=rule("FL-4"))
+
+
+@router.post("/vehicles/{vehicle_id}/service")
+async def record_service(vehicle_id: Ident, body: ServiceBody, commands: Commands) -> VehicleView:
+    result = await commands.run(RecordService(vehicle_id, body.odometer_km, body.shop))
+    return VehicleView.of(result.state)
+
+
+class DispatchBody(Body):
+    site_id: SiteId
+    vehicle_id: Ident
+    purpose: Literal["delivery", "official_business", "private"] = Field(
+        json_schema_extra=rule("FL-2")
+    )
+    business: str = Field(min_length=1, max_length=500, json_schema_extra=rule("FL-2"))
+    destination: Short
+    driver_id: StaffId = Field(json_schema_extra=rule("FL-1"))
+    odometer_out_km: Km
+    for_unit: Short | None = Field(default=None, json_schema_extra=rule("FL-2"))
+
+
+@router.post("/trips", status_code=201)
+async def dispatch_trip(body: DispatchBody, commands: Commands) -> VehicleView:
+    result = await commands.run(DispatchTrip(**body.model_dump()))
+    return VehicleView.of(result.state)
+
+
+class ReturnBody(Body):
+    odometer_in_km: Km
+    confirm_jump: bool = Field(default=False, description="Fleet captain: accept a km jump")
+
+
+@router.post("/vehicles/{vehicle_id}/trips/{trip_id}/return")
+async def return_trip(
+    vehicle_id: Ident, trip_id: str, body: ReturnBody, commands: Commands
+) -> VehicleView:
+    args = (vehicle_id, trip_id, body.odometer_in_km)
+    if body.confirm_jump:
+        command: ReturnTrip | ReturnOwnTrip | ConfirmTripReturn = ConfirmTripReturn(*args)
+    elif commands.principal.roles & RETURN_FOR_OTHERS:
+        command = ReturnTrip(*args)
+    else:
+        command = ReturnOwnTrip(*args)  # a driver records their own trip (FL-2 rev.)
+    result = await commands.run(command)
+    return VehicleView.of(result.state)
+
+
+class CertifyBody(Body):
+    site_id: SiteId
+    driver_id: StaffId
+    name: str = Field(min_length=1, max_length=100)
+    certificate_no: Ident = Field(json_schema_extra=rule("FL-1"))
+    valid_from: date = Field(json_schema_extra=rule("FL-1"))
+    valid_to: date = Field(json_schema_extra=rule("FL-1"))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CertifyBody":
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to must not be before valid_from (FL-1)")
+        return self
+
+
+@router.post("/drivers", status_code=201)
+async def certify_driver(body: CertifyBody, commands: Commands) -> DriverView:
+    result = await commands.run(CertifyDriver(**body.model_dump()))
+    return DriverView.of(result.state)
+
+
+@router.get("/drivers")
+async def drivers(site_id: SiteId, reads: Reads) -> list[views.DriverRow]:
+    reads.authorize(BOARD_READERS, site_id)
+    return await reads(views.drivers, site_id)
+
+
+@router.post("/drivers/{driver_id}/suspend")
+async def suspend(driver_id: StaffId, body: Reason, commands: Commands) -> DriverView:
+    return DriverView.of((await commands.run(SuspendDriver(driver_id, body.reason))).state)
+
+
+@router.post("/drivers/{driver_id}/reinstate")
+async def reinstate(driver_id: StaffId, body: Reason, commands: Commands) -> DriverView:
+    return DriverView.of((await commands.run(ReinstateDriver(driver_id, body.reason))).state)
+
+
+@router.post("/drivers/{driver_id}/revoke")
+async def revoke(driver_id: StaffId, body: Reason, commands: Commands) -> DriverView:
+    return DriverView.of((await commands.run(RevokeCertificate(driver_id, body.reason))).state)
+
+
+class ViolationBody(Body):
+    site_id: SiteId
+    person: StaffId
+    violation_id: Ident
+    kind: Literal["overnight_away", "private_use", "drink_driving", "other_driver"] = Field(
+        json_schema_extra=rule("FL-7")
+    )
+    role: Literal["driver", "director"] = Field(json_schema_extra=rule("FL-7"))
+    vehicle_id: Ident
+    occurred_at: AwareDatetime
+    note: Text
+
+
+class ConductView(BaseModel):
+    person: str
+    site_id: str
+    violations: int
+    ledger_fen: int
+    flags: list[str]
+
+    @classmethod
+    def of(cls, s: ConductState) -> "ConductView":
+        return cls(
+            person=s.person,
+            site_id=s.site_id,
+            violations=len(s.violations),
+            ledger_fen=sum(x.amount_fen if x.kind == "reward" else -x.amount_fen for x in s.ledger),
+            flags=[f"{flag} ({rule_id}): {reason}" for flag, rule_id, reason in s.flags],
+        )
+
+
+@router.post("/violations", status_code=201)
+async def record_violation(body: ViolationBody, commands: Commands) -> ConductView:
+    result = await commands.run(RecordViolation(**body.model_dump()))
+    return ConductView.of(result.state)

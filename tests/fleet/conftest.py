@@ -1,0 +1,107 @@
+"""Fixtures of the fleet tests: the service in-process on a ManualClock."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from opsledger.app import ServiceApp
+from opsledger.auth import TokenService
+from opsledger.clock import ManualClock
+from opsledger.service import load_service
+from opsledger.settings import Settings
+
+SECRET = "fleet-test-secret-0123456789-0123456789-0123"
+# Monday 2026-11-23 09:00 in Asia/Shanghai (the default site zone).
+START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+SITE = "site-a"
+
+
+@dataclass
+class Fleet:
+    service: ServiceApp
+    client: httpx.AsyncClient
+    clock: ManualClock
+
+    def auth(self, staff: str, roles: str, sites: str = SITE) -> dict[str, str]:
+        token = TokenService(SECRET).mint(
+            staff, roles.split(","), sites.split(","), ttl=timedelta(days=365)
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def director(self) -> dict[str, str]:
+        return self.auth("dir-01", "depot_director")
+
+    @property
+    def captain(self) -> dict[str, str]:
+        return self.auth("cap-01", "fleet_captain")
+
+    @property
+    def manager(self) -> dict[str, str]:
+        return self.auth("mgr-01", "manager")
+
+    async def post(self, path: str, body: Any, headers: dict[str, str], status: int = 200) -> Any:
+        answer = await self.client.post(path, json=body, headers=headers)
+        assert answer.status_code == status, answer.text
+        return answer.json()
+
+    async def get(self, path: str, headers: dict[str, str], **params: str) -> Any:
+        await self.service.read_models.catch_up()
+        answer = await self.client.get(path, params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    async def vehicle(self, vehicle_id: str = "veh-1", model: str = "soueast") -> Any:
+        body = {
+            "site_id": SITE,
+            "vehicle_id": vehicle_id,
+            "plate": f"闽A·{vehicle_id[-1]}0001",
+            "model": model,
+            "unit": "customer-service",
+            "parking_place": "Depot yard, bay 3",
+            "odometer_km": "1000.0",
+        }
+        return await self.post("/vehicles", body, self.captain, 201)
+
+    async def driver(self, driver_id: str = "drv-07", valid_to: str = "2027-12-31") -> Any:
+        body = {
+            "site_id": SITE,
+            "driver_id": driver_id,
+            "name": "Lin Wei",
+            "certificate_no": f"SG-{driver_id}",
+            "valid_from": "2026-01-01",
+            "valid_to": valid_to,
+        }
+        return await self.post("/drivers", body, self.captain, 201)
+
+    def trip_body(self, **overrides: Any) -> dict[str, Any]:
+        body = {
+            "site_id": SITE,
+            "vehicle_id": "veh-1",
+            "purpose": "delivery",
+            "business": "Route 3 delivery",
+            "destination": "Route 3",
+            "driver_id": "drv-07",
+            "odometer_out_km": "1000.0",
+        }
+        body.update(overrides)
+        return body
+
+    async def events(self) -> list[Any]:
+        async with self.service.runtime.engine.connect() as conn:
+            return await self.service.runtime.store.read_all(conn)
+
+
+@pytest.fixture
+async def fleet(database_url: str) -> AsyncIterator[Fleet]:
+    clock = ManualClock(START)
+    settings = Settings(database_url=database_url, auth_secret=SECRET)
+    service = ServiceApp(load_service("fleet"), settings, clock=clock)
+    await service.start(background=False)
+    transport = httpx.ASGITransport(app=service.build_http(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://fleet") as client:
+        yield Fleet(service, client, clock)
+    await service.stop()
