@@ -126,6 +126,10 @@ class EventStore:
         self._clock = clock or SystemClock()
         self._upcasters = upcasters
 
+    @property
+    def upcasters(self) -> UpcasterChain:
+        return self._upcasters
+
     async def current_version(self, conn: AsyncConnection, stream_id: str) -> int:
         query = sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
         return int((await conn.execute(query)).scalar() or 0)
