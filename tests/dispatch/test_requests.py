@@ -3,7 +3,7 @@
 from datetime import timedelta
 from uuid import uuid4
 
-from dispatch import handlers
+from dispatch.entrypoints.inbound import INBOUND
 from opsledger_contracts import DecodedEvent, EventEnvelope
 from opsledger_contracts.events.callcenter import WorkOrderRequested
 
@@ -37,22 +37,27 @@ def requested(ticket_id: str = "T-site-a-000123", site_id: str = SITE) -> Decode
     return DecodedEvent(envelope=envelope, payload=payload)
 
 
+async def deliver(dispatch: Dispatch, message: DecodedEvent) -> None:
+    """As the `work-order-requests` subscription does, in one transaction."""
+    subscriptions = dispatch.service.bus.subscriptions("dispatch", INBOUND)
+    (requests,) = [s for s in subscriptions if s.name == "work-order-requests"]
+    async with dispatch.service.runtime.transaction() as tx:
+        await requests.handler(tx, message)
+
+
 async def test_work_order_requested_is_recorded_once_and_listed_as_open(
     dispatch: Dispatch,
 ) -> None:
     message = requested()
-    runtime = dispatch.service.runtime
-    async with runtime.transaction() as tx:
-        await handlers.on_work_order_requested(tx, message)
+    await deliver(dispatch, message)
     # Another delivery of a request for the same ticket (even a new event id) changes nothing.
-    async with runtime.transaction() as tx:
-        await handlers.on_work_order_requested(tx, requested())
+    await deliver(dispatch, requested())
     (received,) = await dispatch.stream("work-order-request-T-site-a-000123")
     assert received.event_type == "WorkOrderRequestReceived"
     assert received.correlation_id == "corr-flow-1"
     assert received.causation_id == str(message.envelope.event_id)
     assert received.actor == "system:dispatch.requests"
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     listed = await dispatch.client.get(
         "/work-order-requests", params={"site_id": SITE}, headers=dispatch.dispatcher()
     )
@@ -63,8 +68,7 @@ async def test_work_order_requested_is_recorded_once_and_listed_as_open(
 async def test_issuing_with_the_ticket_closes_the_request_and_carries_the_ticket(
     dispatch: Dispatch,
 ) -> None:
-    async with dispatch.service.runtime.transaction() as tx:
-        await handlers.on_work_order_requested(tx, requested())
+    await deliver(dispatch, requested())
     unknown = await dispatch.client.post(
         "/work-orders", json=dispatch.order_body(ticket_id="T-nope"), headers=dispatch.dispatcher()
     )
@@ -81,7 +85,7 @@ async def test_issuing_with_the_ticket_closes_the_request_and_carries_the_ticket
     await dispatch.post(wo_id, "accept", dispatch.assignee())
     for event in await dispatch.stream(f"work-order-{wo_id}"):
         assert event.payload["ticket_id"] == "T-site-a-000123"  # callcenter follows it
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     still_open = await dispatch.client.get(
         "/work-order-requests", params={"site_id": SITE}, headers=dispatch.dispatcher()
     )
@@ -95,8 +99,7 @@ async def test_issuing_with_the_ticket_closes_the_request_and_carries_the_ticket
 
 
 async def test_a_request_from_another_site_cannot_be_issued_here(dispatch: Dispatch) -> None:
-    async with dispatch.service.runtime.transaction() as tx:
-        await handlers.on_work_order_requested(tx, requested("T-b-1", site_id="site-b"))
+    await deliver(dispatch, requested("T-b-1", site_id="site-b"))
     answer = await dispatch.client.post(
         "/work-orders", json=dispatch.order_body(ticket_id="T-b-1"), headers=dispatch.dispatcher()
     )

@@ -1,9 +1,8 @@
-"""Dispatch's composition: migrations match the projection tables; docs; wiring."""
+"""Dispatch's composition: migrations match the declared tables; docs; wiring."""
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from dispatch.adapters.projections import metadata
 from dispatch.bootstrap import definition
 from opsledger.migrate import target_metadata
 from opsledger_contracts import REGISTRY
@@ -11,17 +10,26 @@ from opsledger_contracts import REGISTRY
 from tests.dispatch.conftest import Dispatch
 
 
-async def test_migrations_create_exactly_the_projection_tables(dispatch: Dispatch) -> None:
+async def test_migrations_create_exactly_the_declared_tables(dispatch: Dispatch) -> None:
+    """Alembic owns the kernel's tables (dispatch declares none of its own now); the read
+    models' tables are kernel-managed (built from the events at start-up), not migrated."""
     merged = target_metadata(definition)
+    read_model_tables = {m.table.name for m in dispatch.service.read_models.projections}
+
+    def migrated(name: str | None, kind: str, parent: object) -> bool:
+        return not (kind == "table" and name in read_model_tables)
 
     def diff(sync_conn: sa.Connection) -> list[object]:
-        context = MigrationContext.configure(sync_conn)
+        context = MigrationContext.configure(sync_conn, opts={"include_name": migrated})
         return list(compare_metadata(context, merged))
 
     async with dispatch.service.runtime.engine.connect() as conn:
         differences = await conn.run_sync(diff)
+        tables = set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
     assert differences == []
-    assert {"work_orders", "penalties", "work_order_requests"} <= set(metadata.tables)
+    assert read_model_tables <= tables
+    assert not {"work_orders", "penalties", "work_order_requests", "diagnostic_pings"} & tables
+    assert definition.metadata.tables == {}
 
 
 async def test_openapi_documents_the_work_order_api(dispatch: Dispatch) -> None:
@@ -34,24 +42,33 @@ async def test_openapi_documents_the_work_order_api(dispatch: Dispatch) -> None:
         "/penalties",
         "/work-order-requests",
         "/end-of-day-reviews",
+        "/diagnostics/pings/{ping_id}",
     ):
         assert path in paths
 
 
-def test_every_event_dispatch_appends_is_a_published_contract() -> None:
+def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
     published = {m.event_type for m in REGISTRY if m.service == "dispatch"}
+    private = {m.event_type for m in definition.private_events}
     assert {
-        "WorkOrderSerialAssigned",
         "PenaltyRecorded",
-        "FaultOrderRecorded",
-        "WorkOrderRequestReceived",
-        "WorkOrderRequestClosed",
         "WorkOrderRefusalRecorded",
         "WorkOrderJudgedUnreasonable",
         "EndOfDayReviewRecorded",
-        "EndOfDayReviewDue",
     } <= published
-    assert set(definition.timer_handlers()) == {
+    assert private == {
+        "WorkOrderSerialAssigned",
+        "FaultOrderRecorded",
+        "WorkOrderRequestReceived",
+        "WorkOrderRequestClosed",
+        "EndOfDayReviewDue",
+    }
+    assert not published & private
+
+
+def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None:
+    assert set(dispatch.service.bus.timer_handlers()) == {
         "work_order_overdue",
         "work_order_end_of_day_review_due",
     }
+    assert {i.name for i in definition.inbound()} == {"diagnostic-pings", "work-order-requests"}

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import datetime, timedelta
 
-from opsledger.projections import verify
+from opsledger.verify import verify_read_models
 
 from tests.dispatch.conftest import SITE, START, Dispatch
 
@@ -182,7 +182,7 @@ async def test_wo4_recorded_refusal_costs_the_assignee_100_yuan(dispatch: Dispat
     assert refused.json()["penalties_fen"] == 10_000
     twice = await dispatch.post(wo_id, "refusals", dispatch.dispatcher(), {"reason": "again"})
     assert error(twice)["code"] == "WO-4"
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     ledger = await dispatch.client.get(
         "/penalties", params={"site_id": SITE, "month": "2026-11"}, headers=dispatch.lead()
     )
@@ -209,7 +209,7 @@ async def test_wo5_overdue_timer_fines_the_assignee_at_reply_by(dispatch: Dispat
     assert penalty.payload["person"] == "eng-12" and penalty.payload["amount_fen"] == 3000
     assert penalty.payload["rule"] == "WO-5" and penalty.payload["month"] == "2026-11"
     assert penalty.actor == "system:dispatch.overdue"
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     board = await dispatch.client.get(
         "/work-orders", params={"site_id": SITE, "status": "overdue"}, headers=dispatch.dispatcher()
     )
@@ -360,7 +360,7 @@ async def test_wo7_end_of_day_review_names_unfinished_orders_without_a_reason(
     done = (await dispatch.issue())["work_order_id"]
     await dispatch.post(done, "accept", dispatch.assignee())
     await dispatch.post(done, "complete", dispatch.assignee(), {"process": "p", "result": "r"})
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     body = {"site_id": SITE, "date": "2026-11-23", "reasons": {open_one: "Waiting for parts"}}
     refused = await dispatch.client.post(
         "/end-of-day-reviews", json=body, headers=dispatch.dispatcher()
@@ -413,8 +413,8 @@ async def test_wo8_serials_are_per_site_gap_free_and_refusals_take_none(
     assert [first["serial_no"], second["serial_no"]] == [1, 2]
     assert first["work_order_id"] == "WO-site-a-000001"
     assert other_site.json()["work_order_id"] == "WO-site-b-000001"
-    serials = await dispatch.stream("work-order-serials-site-a")
-    assert [e.payload["serial_no"] for e in serials] == [1, 2]
+    serials = await dispatch.stream("work-order-serials-site-a")  # kernel numbering
+    assert [e.payload["number"] for e in serials] == [1, 2]
 
 
 async def test_wo8_concurrent_issuers_get_serials_1_to_20(dispatch: Dispatch) -> None:
@@ -430,7 +430,7 @@ async def test_wo8_concurrent_issuers_get_serials_1_to_20(dispatch: Dispatch) ->
 
     serials = await asyncio.gather(*(one(i) for i in range(20)))
     assert sorted(serials) == list(range(1, 21))
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     board = await dispatch.client.get(
         "/work-orders", params={"site_id": SITE}, headers=dispatch.dispatcher()
     )
@@ -458,7 +458,7 @@ async def test_wo9_unreasonable_dispatch_on_escalation_fines_the_issuer(
     assert judged.json()["judged_unreasonable"] is True
     twice = await dispatch.post(wo_id, "unreasonable", dispatch.lead(), {"reason": "again"})
     assert error(twice)["code"] == "WO-9"
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
     ledger = await dispatch.client.get(
         "/penalties", params={"site_id": SITE, "month": "2026-11"}, headers=dispatch.lead()
     )
@@ -515,7 +515,7 @@ async def test_board_detail_and_projections_verify_after_a_full_scenario(
     await dispatch.post(b, "unreasonable", dispatch.lead(), {"reason": "Bad dispatch"})
     dispatch.clock.advance(timedelta(hours=5))
     await dispatch.service.timers.fire_due()
-    await dispatch.service.projections.catch_up()
+    await dispatch.service.read_models.catch_up()
 
     board = await dispatch.client.get(
         "/work-orders", params={"site_id": SITE}, headers=dispatch.dispatcher()
@@ -548,8 +548,11 @@ async def test_board_detail_and_projections_verify_after_a_full_scenario(
     totals = {p["person"]: p["total_fen"] for p in ledger.json()}
     assert totals == {"eng-12": 10_000 + 3_000, "sup-3": 3_000, "disp-07": 3_000}
 
-    runtime = dispatch.service.runtime
-    differences = await verify(
-        runtime.engine, runtime.store, dispatch.service.projections.projections
+    service = dispatch.service
+    differences = await verify_read_models(
+        service.runtime.engine,
+        service.runtime.store,
+        service.catalog,
+        service.read_models.projections,
     )
     assert differences == []

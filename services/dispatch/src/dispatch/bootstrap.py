@@ -3,34 +3,30 @@
 from pathlib import Path
 
 from opsledger.service import ServiceDefinition
-from opsledger.scheduler import TimerHandler
 
-from dispatch import handlers
-from dispatch.adapters.projections import all_projections, metadata
-from dispatch.domain import reviews
+from dispatch.domain.diagnostics import PING_RECEIPT
+from dispatch.domain.fault_history import FAULT_HISTORY
+from dispatch.domain.private_events import PRIVATE_EVENTS
+from dispatch.domain.requests import REQUEST
+from dispatch.domain.reviews import END_OF_DAY_REVIEW
 from dispatch.domain.rules import DispatchRules
-from dispatch.entrypoints.http import build_router
-from dispatch.entrypoints.subscribers import build_subscriptions
-from dispatch.entrypoints.work_orders_http import build_router as build_work_orders_router
-
-
-def timer_handlers() -> dict[str, TimerHandler]:
-    return {
-        handlers.OVERDUE_TIMER_KIND: handlers.on_overdue_timer,  # WO-5
-        reviews.REMINDER_TIMER_KIND: handlers.on_review_reminder_timer,  # WO-7
-    }
-
+from dispatch.domain.work_order import WORK_ORDER
+from dispatch.entrypoints import http_desk, http_work_orders
+from dispatch.entrypoints.inbound import INBOUND
+from dispatch.handlers import WORKFLOWS
+from dispatch.readmodels import read_models
 
 definition = ServiceDefinition(
     name="dispatch",
     title="Work-order dispatcher",
     default_port=8102,
     description="Work orders: issue, accept, escalate, complete, sign-off, callback, archive.",
-    metadata=metadata,
-    routers=lambda: [build_router(), build_work_orders_router()],
-    projections=all_projections,
-    subscriptions=build_subscriptions,
-    timer_handlers=timer_handlers,
+    routers=lambda: [http_work_orders.router, http_desk.router],
+    aggregates=lambda: [WORK_ORDER, END_OF_DAY_REVIEW, REQUEST, FAULT_HISTORY, PING_RECEIPT],
+    workflows=lambda: WORKFLOWS,
+    read_models=read_models,
+    inbound=lambda: INBOUND,
+    private_events=PRIVATE_EVENTS,
     migrations=Path(__file__).parent / "migrations",
     site_rules=DispatchRules,
 )

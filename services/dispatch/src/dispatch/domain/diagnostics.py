@@ -1,51 +1,55 @@
-"""Dispatch's side of the diagnostic ping: record that a callcenter ping arrived."""
+"""Dispatch's side of the diagnostic ping: record that a callcenter ping arrived.
+
+Stream `ping-receipt-<ping_id>`, stream type "DiagnosticPingReceipt".
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
-from opsledger.eventstore import RecordedEvent
+from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts.events.dispatch import DiagnosticPingReceived
 
-STREAM_TYPE = "DiagnosticPingReceipt"
-
-
-@dataclass(frozen=True)
-class RecordPingReceipt:
-    ping_id: str
-    message: str
-    sent_event_id: str
-    sent_at: datetime
-
-
-@dataclass(frozen=True)
-class ReceiptState:
-    received: bool = False
-
-
-class PingReceiptDecider:
-    stream_type = STREAM_TYPE
-
-    def initial_state(self) -> ReceiptState:
-        return ReceiptState()
-
-    def evolve(self, state: ReceiptState, event: RecordedEvent) -> ReceiptState:
-        return ReceiptState(received=True)
-
-    def decide(
-        self, state: ReceiptState, command: RecordPingReceipt, now: datetime
-    ) -> Sequence[DiagnosticPingReceived]:
-        if state.received:
-            return []  # a re-sent ping changes nothing
-        return [
-            DiagnosticPingReceived(
-                ping_id=command.ping_id,
-                message=command.message,
-                sent_event_id=command.sent_event_id,
-                sent_at=command.sent_at,
-            )
-        ]
+STREAM_TYPE: Final = "DiagnosticPingReceipt"
 
 
 def stream_id(ping_id: str) -> str:
     return f"ping-receipt-{ping_id}"
+
+
+@dataclass(frozen=True)
+class RecordPingReceipt:
+    site_id: str
+    ping: DiagnosticPingReceived
+
+
+@dataclass(frozen=True)
+class ReceiptState:
+    ping: DiagnosticPingReceived | None = None
+    site_id: str = ""
+    received_at: datetime | None = None
+
+
+def evolve(state: ReceiptState, event: Event) -> ReceiptState:
+    if isinstance(event.payload, DiagnosticPingReceived) and state.ping is None:
+        return ReceiptState(event.payload, event.site_id, event.occurred_at)
+    return state
+
+
+def decide(
+    state: ReceiptState, command: RecordPingReceipt, ctx: DecisionContext
+) -> Sequence[DiagnosticPingReceived]:
+    return [] if state.ping is not None else [command.ping]  # a re-sent ping changes nothing
+
+
+PING_RECEIPT: Aggregate[ReceiptState, RecordPingReceipt] = Aggregate(
+    stream_type=STREAM_TYPE,
+    initial=ReceiptState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=lambda command: stream_id(command.ping.ping_id),
+    commands={RecordPingReceipt: SYSTEM_ONLY},
+    creates=frozenset({RecordPingReceipt}),
+)

@@ -1,17 +1,22 @@
 """WO-10 repeat repairs: the fault history of one asset (or location) and fault code.
 
-The issuing transaction reads the history stream and appends to it with optimistic
-concurrency, so the repeat check is exact even with concurrent issuers (a projection
-read would be eventually consistent and could miss an order issued a moment earlier).
+Stream `fault-history-<site>-<key>`, stream type "FaultHistory" (private events). The
+issue workflow reads it and appends to it in the issuing transaction with the version
+read, so the repeat check is exact even with concurrent issuers (a read model would be
+eventually consistent and could miss an order issued a moment earlier).
 """
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from opsledger.eventstore import RecordedEvent
-from opsledger_contracts.events.dispatch import FaultOrderRecorded
+from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.pipeline import SYSTEM_ONLY
+
+from dispatch.domain.private_events import FaultOrderRecorded
+from dispatch.domain.work_order.commands import IssueWorkOrder
 
 STREAM_TYPE: Final = "FaultHistory"
 
@@ -37,15 +42,69 @@ def stream_id(site_id: str, key: str) -> str:
     return f"fault-history-{site_id}-{digest}"
 
 
-def previous_within(
-    history: Sequence[RecordedEvent], now: datetime, window: timedelta
-) -> str | None:
+@dataclass(frozen=True)
+class RecordFaultOrder:
+    site_id: str
+    entry: FaultOrderRecorded
+
+    @property
+    def stream(self) -> str:
+        entry = self.entry
+        return stream_id(self.site_id, fault_key(entry.asset_id, entry.location, entry.fault_code))
+
+    def numbered(self, work_order_id: str, serial_no: int) -> "RecordFaultOrder":
+        update = {"work_order_id": work_order_id, "serial_no": serial_no}
+        return RecordFaultOrder(self.site_id, self.entry.model_copy(update=update))
+
+
+def entry_of(command: IssueWorkOrder, now: datetime) -> RecordFaultOrder | None:
+    """The fault-history entry an order issued now makes (numbered once it has a serial)."""
+    if not (command.fault_code and command.location):
+        return None
+    entry = FaultOrderRecorded(
+        work_order_id="(unnumbered)",
+        serial_no=1,
+        fault_code=command.fault_code,
+        asset_id=command.asset_id,
+        location=command.location.strip(),
+        issued_at=now,
+    )
+    return RecordFaultOrder(command.site_id, entry)
+
+
+@dataclass(frozen=True)
+class FaultHistory:
+    """The latest order recorded for this fault (older ones never matter)."""
+
+    latest: FaultOrderRecorded | None = None
+
+
+def evolve(state: FaultHistory, event: Event) -> FaultHistory:
+    if isinstance(event.payload, FaultOrderRecorded):
+        return FaultHistory(event.payload)
+    return state
+
+
+def previous_within(state: FaultHistory, now: datetime, window: timedelta) -> str | None:
     """The latest earlier order for this fault issued within `window` before `now`."""
-    for event in reversed(history):
-        if event.event_type != FaultOrderRecorded.event_type:
-            continue
-        earlier = FaultOrderRecorded.model_validate(event.payload)
-        if now - earlier.issued_at <= window:
-            return earlier.work_order_id
-        return None  # the latest is outside the window, so every older one is too
-    return None
+    latest = state.latest
+    if latest is not None and now - latest.issued_at <= window:
+        return latest.work_order_id
+    return None  # the latest is outside the window, so every older one is too
+
+
+def decide(
+    state: FaultHistory, command: RecordFaultOrder, ctx: DecisionContext
+) -> Sequence[FaultOrderRecorded]:
+    return [command.entry]
+
+
+FAULT_HISTORY: Aggregate[FaultHistory, RecordFaultOrder] = Aggregate(
+    stream_type=STREAM_TYPE,
+    initial=FaultHistory(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=lambda command: command.stream,
+    commands={RecordFaultOrder: SYSTEM_ONLY},
+    creates=frozenset({RecordFaultOrder}),
+)

@@ -1,0 +1,148 @@
+"""Dispatch's private events: stored in its streams, never published (issue #6).
+
+Internal bookkeeping that other departments must not depend on; see the service README
+("Private events") for why each one is private. Formerly published contracts, so their
+event types and payloads are unchanged: existing databases hold them.
+"""
+
+from datetime import date
+from typing import ClassVar
+
+from opsledger_contracts import EventPayload
+from pydantic import AwareDatetime, ConfigDict, Field
+
+_WO = "WO-site-a-000042"
+
+
+class WorkOrderSerialAssigned(EventPayload):
+    """Legacy: a serial was taken (WO-8). Serials are now the kernel's `NumberAssigned`
+    on the same stream `work-order-serials-<site>`; kept so older databases decode."""
+
+    event_type: ClassVar[str] = "WorkOrderSerialAssigned"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrderSerials"
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"work_order_id": _WO, "serial_no": 42}]}
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The numbered order.")
+    serial_no: int = Field(ge=1, description="The serial number taken.")
+
+
+class FaultOrderRecorded(EventPayload):
+    """An order for a fault at an asset (or location) entered the fault history (WO-10).
+
+    Stream `fault-history-<site>-<key>` per site, asset/location and fault code; issuing
+    reads it to flag repeat repairs exactly, and appends to it with optimistic concurrency.
+    """
+
+    event_type: ClassVar[str] = "FaultOrderRecorded"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "FaultHistory"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "work_order_id": _WO,
+                    "serial_no": 42,
+                    "fault_code": "plumbing.leak",
+                    "asset_id": "B3-1202-sink",
+                    "location": "Block 3, unit 1202, kitchen",
+                    "issued_at": "2026-11-22T02:00:00Z",
+                }
+            ]
+        }
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The order.")
+    serial_no: int = Field(ge=1, description="Its serial number.")
+    fault_code: str = Field(min_length=1, max_length=64, description="The fault.")
+    asset_id: str | None = Field(default=None, max_length=100, description="The asset, if any.")
+    location: str = Field(min_length=1, max_length=200, description="Where.")
+    issued_at: AwareDatetime = Field(description="When the order was issued.")
+
+
+class _RequestEvent(EventPayload):
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrderRequest"
+
+    ticket_id: str = Field(min_length=1, max_length=64, description="The requesting ticket.")
+
+
+class WorkOrderRequestReceived(_RequestEvent):
+    """Dispatch received callcenter's `WorkOrderRequested` (CC-4): an open request."""
+
+    event_type: ClassVar[str] = "WorkOrderRequestReceived"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ticket_id": "T-site-a-000123",
+                    "kind": "repair",
+                    "location": "Block 3, unit 1202, kitchen",
+                    "content": "Water leaking under the sink",
+                    "requirements": "Bring a replacement trap",
+                    "reply_by": "2026-11-23T10:00:00Z",
+                    "asset_id": "B3-1202-sink",
+                    "fault_code": "plumbing.leak",
+                    "requested_event_id": "a7d5b825-ae1a-505f-86d5-e4e9bd4e3872",
+                }
+            ]
+        }
+    )
+
+    kind: str = Field(min_length=1, max_length=32, description="Kind of the ticket.")
+    location: str = Field(min_length=1, max_length=200, description="Where the work is.")
+    content: str = Field(min_length=1, max_length=2000, description="What is wrong.")
+    requirements: str = Field(max_length=1000, description="Requirements, as requested.")
+    reply_by: AwareDatetime = Field(description="When callcenter needs it done by.")
+    asset_id: str | None = Field(default=None, max_length=100, description="Asset, if known.")
+    fault_code: str | None = Field(default=None, max_length=64, description="Fault, if known.")
+    requested_event_id: str = Field(
+        min_length=1, max_length=64, description="event_id of the WorkOrderRequested."
+    )
+
+
+class WorkOrderRequestClosed(_RequestEvent):
+    """A work order was issued for the request, which is no longer open."""
+
+    event_type: ClassVar[str] = "WorkOrderRequestClosed"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"ticket_id": "T-site-a-000123", "work_order_id": _WO, "serial_no": 42}]
+        }
+    )
+
+    work_order_id: str = Field(min_length=1, max_length=64, description="The issued order.")
+    serial_no: int = Field(ge=1, description="Its serial number.")
+
+
+class EndOfDayReviewDue(EventPayload):
+    """Reminder: the site's end of day is 10 minutes away, the review is due (WO-7)."""
+
+    event_type: ClassVar[str] = "EndOfDayReviewDue"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"local_date": "2026-11-22", "end_of_day": "2026-11-22T10:00:00Z"}]
+        }
+    )
+
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "EndOfDayReview"
+
+    local_date: date = Field(description="The site-local day reviewed.")
+    end_of_day: AwareDatetime = Field(description="The site's end of the working day.")
+
+
+PRIVATE_EVENTS: tuple[type[EventPayload], ...] = (
+    WorkOrderSerialAssigned,
+    FaultOrderRecorded,
+    WorkOrderRequestReceived,
+    WorkOrderRequestClosed,
+    EndOfDayReviewDue,
+)

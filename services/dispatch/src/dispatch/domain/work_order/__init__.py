@@ -1,0 +1,63 @@
+"""The work-order aggregate (WO-1 … WO-10), declared once for the kernel's pipeline.
+
+Stream `work-order-<id>`, stream type "WorkOrder". Issuing spans streams (serial, request,
+fault history) and is a workflow in `dispatch.handlers`; every other command runs here.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Final
+
+from opsledger.decider import Aggregate, DueTimer, Event, Reaction, Schedule
+from opsledger_contracts.events.dispatch import WorkOrderIssued, WorkOrderProgressReported
+
+from dispatch.domain.work_order.commands import ROLES, Command, MarkOverdue, NumberedIssue
+from dispatch.domain.work_order.decide import decide
+from dispatch.domain.work_order.state import STREAM_TYPE, WorkOrderState, evolve, stream_id
+
+OVERDUE_TIMER_KIND: Final = "work_order_overdue"
+
+
+def overdue_timer_id(work_order_id: str) -> str:
+    return f"work-order-overdue-{work_order_id}"
+
+
+def reactions(state: WorkOrderState, events: Sequence[Event]) -> Sequence[Reaction]:
+    """WO-5: an overdue timer at the reply-by time, moved by a report with `expected_by`."""
+    deadlines: list[datetime] = []
+    for event in events:
+        match event.payload:
+            case WorkOrderIssued() as issued:
+                deadlines.append(issued.reply_by)
+            case WorkOrderProgressReported(expected_by=datetime() as expected):
+                deadlines.append(expected)
+    return [_overdue_timer(state.work_order_id, deadline) for deadline in deadlines[-1:]]
+
+
+def _overdue_timer(work_order_id: str, deadline: datetime) -> Schedule:
+    due = deadline.astimezone(UTC)
+    return Schedule(
+        timer_id=overdue_timer_id(work_order_id),
+        kind=OVERDUE_TIMER_KIND,
+        due_at=due,
+        payload={"work_order_id": work_order_id, "deadline": due.isoformat()},
+    )
+
+
+def _overdue(timer: DueTimer) -> MarkOverdue:
+    deadline = datetime.fromisoformat(str(timer.payload["deadline"]))
+    return MarkOverdue(str(timer.payload["work_order_id"]), deadline)
+
+
+WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
+    stream_type=STREAM_TYPE,
+    initial=WorkOrderState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=lambda command: stream_id(command.work_order_id),
+    commands=ROLES,
+    creates=frozenset({NumberedIssue}),
+    reactions=reactions,
+    timers={OVERDUE_TIMER_KIND: _overdue},
+    timer_actors={OVERDUE_TIMER_KIND: "dispatch.overdue"},
+)

@@ -1,0 +1,150 @@
+"""Work-order commands (WO-1 … WO-10) and who may run each.
+
+The actor is never a field: it comes from the verified token (`DecisionContext.actor`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from opsledger.pipeline import ANY_STAFF, SYSTEM_ONLY, roles
+
+# WO-2: who may issue, and the roles an order may be assigned to (000 第11篇 第四条).
+ISSUER_ROLES: Final = roles("dispatcher", "dispatch_lead", "dept_head")
+ASSIGNEE_ROLES: Final = roles(
+    "dept_head",
+    "supervisor",
+    "property_assistant",
+    "engineer",
+    "maintenance_worker",
+    "repair_supervisor",
+    "consultant",
+    "assignee",
+)
+DISPATCH_ROLES: Final = roles("dispatcher", "dispatch_lead")
+JUDGE_ROLES: Final = roles("dispatch_lead")
+
+
+@dataclass(frozen=True)
+class IssueWorkOrder:
+    """WO-1/WO-2 input; the optional fields are checked so all gaps are named at once."""
+
+    site_id: str
+    location: str | None
+    content: str | None
+    requirements: str | None
+    reply_by: datetime | None
+    assignee: str | None
+    assignee_role: str | None
+    ticket_id: str | None = None
+    asset_id: str | None = None
+    fault_code: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberedIssue:
+    """An issue after validation, with the serial number taken for it (WO-8)."""
+
+    command: IssueWorkOrder
+    work_order_id: str
+    serial_no: int
+    previous_work_order_id: str | None = None  # WO-10: an earlier order for the same fault
+
+    @property
+    def site_id(self) -> str:
+        return self.command.site_id
+
+
+@dataclass(frozen=True)
+class AcceptWorkOrder:
+    work_order_id: str
+
+
+@dataclass(frozen=True)
+class EscalateWorkOrder:
+    work_order_id: str
+    escalated_to: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordRefusal:
+    work_order_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    work_order_id: str
+    note: str
+    expected_by: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CompleteWorkOrder:
+    work_order_id: str
+    process: str
+    result: str
+
+
+@dataclass(frozen=True)
+class SignOffWorkOrder:
+    work_order_id: str
+    signed_by: str
+
+
+@dataclass(frozen=True)
+class RecordCallback:
+    work_order_id: str
+    confirmed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArchiveWorkOrder:
+    work_order_id: str
+
+
+@dataclass(frozen=True)
+class JudgeUnreasonable:
+    work_order_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    """From the overdue timer: the deadline it was scheduled for (WO-5)."""
+
+    work_order_id: str
+    deadline: datetime
+
+
+Command = (
+    NumberedIssue
+    | AcceptWorkOrder
+    | EscalateWorkOrder
+    | RecordRefusal
+    | ReportProgress
+    | CompleteWorkOrder
+    | SignOffWorkOrder
+    | RecordCallback
+    | ArchiveWorkOrder
+    | JudgeUnreasonable
+    | MarkOverdue
+)
+
+# Who may run each command. ANY_STAFF: any staff of the site, the decider checks who
+# (the assignee); SYSTEM_ONLY: the issue workflow and the overdue timer.
+ROLES: Final[dict[type[Any], frozenset[str]]] = {
+    NumberedIssue: SYSTEM_ONLY,
+    AcceptWorkOrder: ANY_STAFF,
+    EscalateWorkOrder: ANY_STAFF,
+    RecordRefusal: DISPATCH_ROLES,
+    ReportProgress: ANY_STAFF,
+    CompleteWorkOrder: ANY_STAFF,
+    SignOffWorkOrder: ANY_STAFF,
+    RecordCallback: DISPATCH_ROLES,
+    ArchiveWorkOrder: DISPATCH_ROLES,
+    JudgeUnreasonable: JUDGE_ROLES,
+    MarkOverdue: SYSTEM_ONLY,
+}

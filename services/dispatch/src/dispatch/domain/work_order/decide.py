@@ -1,0 +1,258 @@
+"""The work-order decider: pure decisions over one order (WO-1 … WO-10).
+
+The time, the actor and the site calendar (which only names months) come in the
+`DecisionContext`; nothing here does I/O.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from typing import Any
+
+from opsledger.decider import DecisionContext
+from opsledger.errors import DomainError
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.dispatch import (
+    WorkOrderAccepted,
+    WorkOrderEscalated,
+    WorkOrderJudgedUnreasonable,
+    WorkOrderOverdue,
+    WorkOrderProgressReported,
+    WorkOrderRefusalRecorded,
+)
+
+from dispatch.domain.work_order.checks import (
+    OVERDUE_PENALTY_FEN,
+    REFUSAL_PENALTY_FEN,
+    UNREASONABLE_PENALTY_FEN,
+    blank,
+    must_be_assignee,
+    must_be_open,
+    penalty,
+    truncate_to_minute,
+)
+from dispatch.domain.work_order.closeout import archive, callback, complete, sign_off
+from dispatch.domain.work_order.commands import (
+    AcceptWorkOrder,
+    ArchiveWorkOrder,
+    Command,
+    CompleteWorkOrder,
+    EscalateWorkOrder,
+    JudgeUnreasonable,
+    MarkOverdue,
+    NumberedIssue,
+    RecordCallback,
+    RecordRefusal,
+    ReportProgress,
+    SignOffWorkOrder,
+)
+from dispatch.domain.work_order.issue import issue, validate_issue
+from dispatch.domain.work_order.state import (
+    ACCEPTED,
+    OPEN_STATUSES,
+    WorkOrderState,
+)
+
+__all__ = ["blank", "decide", "validate_issue"]
+
+
+def decide(state: WorkOrderState, command: Command, ctx: DecisionContext) -> Sequence[EventPayload]:
+    """The events `command` leads to, or a DomainError naming the rule."""
+    handler: Callable[[WorkOrderState, Any, DecisionContext], list[EventPayload]] = _HANDLERS[
+        type(command)
+    ]
+    return handler(state, command, ctx)
+
+
+def _accept(
+    state: WorkOrderState, command: AcceptWorkOrder, ctx: DecisionContext
+) -> list[EventPayload]:
+    must_be_assignee(state, ctx.actor, "WO-3", "accept")
+    if state.status == ACCEPTED:
+        raise DomainError("WO-3", f"work order {state.work_order_id} is accepted already")
+    must_be_open(state, "WO-3", "accept")
+    return [
+        WorkOrderAccepted(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            assignee=ctx.actor,
+            accepted_at=truncate_to_minute(ctx.now),
+        )
+    ]
+
+
+def _escalate(
+    state: WorkOrderState, command: EscalateWorkOrder, ctx: DecisionContext
+) -> list[EventPayload]:
+    must_be_assignee(state, ctx.actor, "WO-4", "escalate")
+    must_be_open(state, "WO-4", "escalate")
+    if blank(command.escalated_to):
+        raise DomainError("WO-4", "escalation names the superior", field="escalated_to")
+    if blank(command.reason):
+        raise DomainError("WO-4", "escalation needs a reason", field="reason")
+    if command.escalated_to.strip() == ctx.actor:
+        raise DomainError("WO-4", "escalate to a superior, not to yourself", field="escalated_to")
+    return [
+        WorkOrderEscalated(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            escalated_by=ctx.actor,
+            escalated_to=command.escalated_to.strip(),
+            reason=command.reason.strip(),
+        )
+    ]
+
+
+def _refusal(
+    state: WorkOrderState, command: RecordRefusal, ctx: DecisionContext
+) -> list[EventPayload]:
+    must_be_open(state, "WO-4", "record a refusal on")
+    if blank(command.reason):
+        raise DomainError("WO-4", "a recorded refusal needs what happened", field="reason")
+    if state.assignee in state.refusals_by:
+        raise DomainError(
+            "WO-4",
+            f"a refusal by {state.assignee} is recorded already on {state.work_order_id}",
+        )
+    reason = command.reason.strip()
+    return [
+        WorkOrderRefusalRecorded(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            recorded_by=ctx.actor,
+            assignee=state.assignee,
+            reason=reason,
+        ),
+        penalty(
+            ctx,
+            state,
+            state.assignee,
+            REFUSAL_PENALTY_FEN,
+            "WO-4",
+            f"Refused work order {state.work_order_id}: {reason}"[:1000],
+            ctx.now,
+        ),
+    ]
+
+
+def _progress(
+    state: WorkOrderState, command: ReportProgress, ctx: DecisionContext
+) -> list[EventPayload]:
+    must_be_assignee(state, ctx.actor, "WO-5", "report progress on")
+    if state.status in OPEN_STATUSES and state.status != ACCEPTED:
+        raise DomainError(
+            "WO-3", f"accept work order {state.work_order_id} before reporting progress"
+        )
+    if state.status != ACCEPTED:
+        raise DomainError(
+            "WO-5", f"work order {state.work_order_id} is {state.status}: nothing to report"
+        )
+    if blank(command.note):
+        raise DomainError("WO-5", "a progress report needs a note", field="note")
+    assert state.deadline is not None
+    if ctx.now >= state.deadline:
+        raise DomainError(
+            "WO-5",
+            f"progress must be reported before the reply-by time "
+            f"{state.deadline.isoformat()}, which has passed",
+        )
+    if command.expected_by is not None and (
+        command.expected_by.tzinfo is None or command.expected_by <= ctx.now
+    ):
+        raise DomainError(
+            "WO-5", "expected_by must be in the future, with a time zone", field="expected_by"
+        )
+    return [
+        WorkOrderProgressReported(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            reported_by=ctx.actor,
+            note=command.note.strip(),
+            expected_by=(command.expected_by.astimezone(UTC) if command.expected_by else None),
+        )
+    ]
+
+
+def _unreasonable(
+    state: WorkOrderState, command: JudgeUnreasonable, ctx: DecisionContext
+) -> list[EventPayload]:
+    if not state.escalated:
+        raise DomainError(
+            "WO-9",
+            f"only an escalated order can be judged unreasonable; {state.work_order_id} "
+            "was not escalated",
+        )
+    if state.judged_unreasonable:
+        raise DomainError("WO-9", f"{state.work_order_id} was judged unreasonable already")
+    if blank(command.reason):
+        raise DomainError("WO-9", "the judgement needs a reason", field="reason")
+    reason = command.reason.strip()
+    return [
+        WorkOrderJudgedUnreasonable(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            judged_by=ctx.actor,
+            issuer=state.issuer,
+            reason=reason,
+        ),
+        penalty(
+            ctx,
+            state,
+            state.issuer,
+            UNREASONABLE_PENALTY_FEN,
+            "WO-9",
+            f"Unreasonable dispatch of {state.work_order_id}: {reason}"[:1000],
+            ctx.now,
+        ),
+    ]
+
+
+def _overdue(
+    state: WorkOrderState, command: MarkOverdue, ctx: DecisionContext
+) -> list[EventPayload]:
+    # A timer for a deadline that has since moved, or an order that complied: no effect.
+    if (
+        state.deadline != command.deadline
+        or state.completed
+        or state.reported_before_deadline
+        or state.overdue
+    ):
+        return []
+    return [
+        WorkOrderOverdue(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            assignee=state.assignee,
+            reply_by=command.deadline,
+        ),
+        penalty(
+            ctx,
+            state,
+            state.assignee,
+            OVERDUE_PENALTY_FEN,
+            "WO-5",
+            f"Reply-by {command.deadline.isoformat()} of {state.work_order_id} passed "
+            "without completion or a progress report",
+            command.deadline,  # the month in which the deadline was missed
+        ),
+    ]
+
+
+_HANDLERS: dict[type[Any], Callable[[WorkOrderState, Any, DecisionContext], list[EventPayload]]] = {
+    NumberedIssue: issue,
+    AcceptWorkOrder: _accept,
+    EscalateWorkOrder: _escalate,
+    RecordRefusal: _refusal,
+    ReportProgress: _progress,
+    CompleteWorkOrder: complete,
+    SignOffWorkOrder: sign_off,
+    RecordCallback: callback,
+    ArchiveWorkOrder: archive,
+    JudgeUnreasonable: _unreasonable,
+    MarkOverdue: _overdue,
+}

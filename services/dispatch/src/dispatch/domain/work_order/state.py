@@ -1,0 +1,200 @@
+"""The state of one work order and how each event changes it (stream `work-order-<id>`)."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Final
+
+from opsledger.decider import Event
+from opsledger_contracts.events.dispatch import (
+    PenaltyRecorded,
+    RepeatRepairFlagged,
+    WorkOrderAccepted,
+    WorkOrderArchived,
+    WorkOrderCallbackRecorded,
+    WorkOrderCompleted,
+    WorkOrderEscalated,
+    WorkOrderIssued,
+    WorkOrderJudgedUnreasonable,
+    WorkOrderOverdue,
+    WorkOrderProgressReported,
+    WorkOrderRefusalRecorded,
+    WorkOrderSignedOff,
+)
+
+STREAM_TYPE: Final = "WorkOrder"
+
+# Lifecycle statuses. "overdue" is a flag on top of them (see WorkOrderState.overdue).
+ISSUED: Final = "issued"
+ESCALATED: Final = "escalated"  # handed to the superior, awaiting their acceptance
+ACCEPTED: Final = "accepted"
+COMPLETED: Final = "completed"
+SIGNED_OFF: Final = "signed_off"
+CALLED_BACK: Final = "called_back"
+ARCHIVED: Final = "archived"
+OPEN_STATUSES: Final = frozenset({ISSUED, ESCALATED, ACCEPTED})
+STATUSES: Final = (ISSUED, ESCALATED, ACCEPTED, COMPLETED, SIGNED_OFF, CALLED_BACK, ARCHIVED)
+
+
+def stream_id(work_order_id: str) -> str:
+    return f"work-order-{work_order_id}"
+
+
+def work_order_id(site_id: str, serial_no: int) -> str:
+    """`WO-<site>-<serial:06d>` (WO-8)."""
+    return f"WO-{site_id}-{serial_no:06d}"
+
+
+def site_of(work_order_id: str) -> str | None:
+    """The site encoded in a work order id, or None when it is not one of ours."""
+    if not work_order_id.startswith("WO-"):
+        return None
+    site, sep, serial = work_order_id[3:].rpartition("-")
+    return site if sep and site and serial.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One line of the penalty ledger (WO-4, WO-5, WO-9)."""
+
+    event_id: str
+    person: str
+    month: str
+    amount_fen: int
+    rule: str
+    reason: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkOrderState:
+    """What the rules, the board and the ledger need to know about one order."""
+
+    exists: bool = False
+    work_order_id: str = ""
+    serial_no: int = 0
+    ticket_id: str | None = None
+    site_id: str = ""
+    issuer: str = ""
+    assignee: str = ""
+    assignee_role: str | None = None
+    location: str = ""
+    content: str = ""
+    requirements: str = ""
+    reply_by: datetime | None = None
+    asset_id: str | None = None
+    fault_code: str | None = None
+    issued_at: datetime | None = None
+    status: str = ""
+    accepted_at: datetime | None = None
+    deadline: datetime | None = None  # reply_by, or the expected time of the last report
+    reported_before_deadline: bool = False
+    overdue: bool = False
+    escalated: bool = False
+    escalated_by: str | None = None
+    judged_unreasonable: bool = False
+    refusals_by: frozenset[str] = frozenset()
+    signed_off: bool = False
+    called_back: bool = False
+    repeat_of: str | None = None
+    penalties: tuple[Penalty, ...] = ()
+    last_progress_at: datetime | None = None
+    completed_at: datetime | None = None
+    archived_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.status in (COMPLETED, SIGNED_OFF, CALLED_BACK, ARCHIVED)
+
+    @property
+    def penalties_fen(self) -> int:
+        return sum(p.amount_fen for p in self.penalties)
+
+
+def evolve(state: WorkOrderState, event: Event) -> WorkOrderState:
+    """The state after one event; every event also stamps `updated_at`."""
+    return replace(_apply(state, event), updated_at=event.occurred_at)
+
+
+def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
+    match event.payload:
+        case WorkOrderIssued() as issued:
+            return WorkOrderState(
+                exists=True,
+                work_order_id=issued.work_order_id,
+                serial_no=issued.serial_no,
+                ticket_id=issued.ticket_id,
+                site_id=event.site_id,
+                issuer=issued.issuer,
+                assignee=issued.assignee,
+                assignee_role=issued.assignee_role,
+                location=issued.location,
+                content=issued.content,
+                requirements=issued.requirements,
+                reply_by=issued.reply_by,
+                asset_id=issued.asset_id,
+                fault_code=issued.fault_code,
+                issued_at=event.occurred_at,
+                status=ISSUED,
+                deadline=issued.reply_by,
+            )
+        case RepeatRepairFlagged() as flagged:
+            return replace(state, repeat_of=flagged.previous_work_order_id)
+        case WorkOrderAccepted() as accepted:
+            return replace(state, status=ACCEPTED, accepted_at=accepted.accepted_at)
+        case WorkOrderEscalated() as escalated:
+            return replace(
+                state,
+                status=ESCALATED,
+                assignee=escalated.escalated_to,
+                accepted_at=None,
+                escalated=True,
+                escalated_by=escalated.escalated_by,
+            )
+        case WorkOrderRefusalRecorded() as refusal:
+            return replace(state, refusals_by=state.refusals_by | {refusal.assignee})
+        case WorkOrderProgressReported() as report:
+            at = event.occurred_at
+            if report.expected_by is not None:
+                return replace(
+                    state,
+                    deadline=report.expected_by,
+                    reported_before_deadline=False,
+                    last_progress_at=at,
+                )
+            return replace(state, reported_before_deadline=True, last_progress_at=at)
+        case WorkOrderOverdue():
+            return replace(state, overdue=True)
+        case WorkOrderCompleted():
+            return replace(
+                state,
+                status=COMPLETED,
+                signed_off=False,
+                called_back=False,
+                completed_at=event.occurred_at,
+            )
+        case WorkOrderSignedOff():
+            return replace(state, status=SIGNED_OFF, signed_off=True)
+        case WorkOrderCallbackRecorded() as callback:
+            if callback.confirmed:
+                return replace(state, status=CALLED_BACK, called_back=True)
+            # The customer does not confirm: the work is reopened for the assignee.
+            return replace(
+                state, status=ACCEPTED, signed_off=False, called_back=False, completed_at=None
+            )
+        case WorkOrderArchived():
+            return replace(state, status=ARCHIVED, archived_at=event.occurred_at)
+        case WorkOrderJudgedUnreasonable():
+            return replace(state, judged_unreasonable=True)
+        case PenaltyRecorded() as penalty:
+            line = Penalty(
+                event_id=str(event.event_id),
+                person=penalty.person,
+                month=penalty.month,
+                amount_fen=penalty.amount_fen,
+                rule=penalty.rule,
+                reason=penalty.reason,
+                occurred_at=event.occurred_at,
+            )
+            return replace(state, penalties=(*state.penalties, line))
+    return state
