@@ -556,3 +556,75 @@ async def test_board_detail_and_projections_verify_after_a_full_scenario(
         service.read_models.projections,
     )
     assert differences == []
+
+
+# -- reassignment (issue #6 item 8) -------------------------------------------------------
+
+
+async def test_dispatch_reassigns_an_open_or_escalated_order_with_a_reason(
+    dispatch: Dispatch,
+) -> None:
+    wo_id = (await dispatch.issue())["work_order_id"]
+    body = {"assignee": "eng-15", "assignee_role": "engineer", "reason": "eng-12 is ill"}
+    by_assignee = await dispatch.post(wo_id, "reassign", dispatch.assignee(), body)
+    assert by_assignee.status_code == 403
+    no_reason = await dispatch.post(
+        wo_id, "reassign", dispatch.dispatcher(), {**body, "reason": " "}
+    )
+    assert no_reason.status_code == 422 and error(no_reason)["field"] == "reason"
+    await dispatch.post(wo_id, "accept", dispatch.assignee())
+    moved = await dispatch.post(wo_id, "reassign", dispatch.dispatcher(), body)
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["assignee"], moved.json()["status"]) == ("eng-15", "issued")
+    assert moved.json()["accepted_at"] is None
+    old = await dispatch.post(
+        wo_id, "complete", dispatch.assignee(), {"process": "p", "result": "r"}
+    )
+    assert old.status_code == 403  # the old assignee can no longer act on it
+    assert (await dispatch.post(wo_id, "accept", dispatch.assignee())).status_code == 403
+    new = await dispatch.post(wo_id, "accept", dispatch.assignee("eng-15"))
+    assert new.json()["status"] == "accepted"
+
+    escalated = (await dispatch.issue())["work_order_id"]
+    await dispatch.post(
+        escalated, "escalate", dispatch.assignee(), {"escalated_to": "sup-3", "reason": "Lift"}
+    )
+    lead = await dispatch.post(
+        escalated,
+        "reassign",
+        dispatch.lead(),
+        {"assignee": "lift-1", "assignee_role": "repair_supervisor", "reason": "Lift expert"},
+    )
+    assert lead.json()["assignee"] == "lift-1" and lead.json()["escalated"] is True
+
+    await dispatch.service.read_models.catch_up()
+    board = await dispatch.client.get(
+        "/work-orders", params={"site_id": SITE}, headers=dispatch.dispatcher()
+    )
+    assert {r["work_order_id"]: r["assignee"] for r in board.json()} == {
+        wo_id: "eng-15",
+        escalated: "lift-1",
+    }
+    history = await dispatch.client.get(
+        f"/work-orders/{wo_id}/history", headers=dispatch.dispatcher()
+    )
+    (reassigned,) = [h for h in history.json() if h["event_type"] == "WorkOrderReassigned"]
+    assert reassigned["actor"] == "disp-07"
+    assert reassigned["payload"]["reason"] == "eng-12 is ill"
+    assert reassigned["payload"]["previous_assignee"] == "eng-12"
+
+
+async def test_a_finished_order_cannot_be_reassigned(dispatch: Dispatch) -> None:
+    wo_id = (await dispatch.issue())["work_order_id"]
+    await dispatch.post(wo_id, "accept", dispatch.assignee())
+    await dispatch.post(wo_id, "complete", dispatch.assignee(), {"process": "p", "result": "r"})
+    body = {"assignee": "eng-15", "assignee_role": "engineer", "reason": "late"}
+    refused = await dispatch.post(wo_id, "reassign", dispatch.lead(), body)
+    assert refused.status_code == 422 and error(refused)["code"] == "WO-2"
+    same = (await dispatch.issue())["work_order_id"]
+    to_self = await dispatch.post(same, "reassign", dispatch.lead(), {**body, "assignee": "eng-12"})
+    assert error(to_self)["field"] == "assignee"
+    driver = await dispatch.post(
+        same, "reassign", dispatch.lead(), {**body, "assignee_role": "driver"}
+    )
+    assert error(driver)["field"] == "assignee_role"

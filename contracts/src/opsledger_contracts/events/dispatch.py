@@ -118,6 +118,32 @@ class WorkOrderEscalated(WorkOrderEvent):
 
 
 @REGISTRY.register
+class WorkOrderReassigned(WorkOrderEvent):
+    """A dispatcher or dispatch lead gave an open or escalated order to another assignee.
+
+    The order is issued anew to the new assignee, who must accept it (WO-3); the
+    previous assignee can no longer act on it.
+    """
+
+    event_type: ClassVar[str] = "WorkOrderReassigned"
+    model_config = _example(
+        reassigned_by="disp-07",
+        previous_assignee="eng-12",
+        assignee="eng-15",
+        assignee_role="engineer",
+        reason="eng-12 is on sick leave",
+    )
+
+    reassigned_by: str = Field(min_length=1, max_length=64, description="Who reassigned.")
+    previous_assignee: str = Field(min_length=1, max_length=64, description="Assignee before.")
+    assignee: str = Field(min_length=1, max_length=64, description="The new assignee.")
+    assignee_role: str = Field(
+        min_length=1, max_length=64, description="The new assignee's role (WO-2)."
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+@REGISTRY.register
 class WorkOrderProgressReported(WorkOrderEvent):
     """The assignee reported progress to dispatch (keeps the order from going overdue, WO-5)."""
 

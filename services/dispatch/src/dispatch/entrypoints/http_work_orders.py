@@ -67,6 +67,12 @@ class EscalateBody(_Body):
     reason: str = Field(json_schema_extra=rule("WO-4"), max_length=1000)
 
 
+class ReassignBody(_Body):
+    assignee: str = Field(max_length=64, description="The new assignee's staff id")
+    assignee_role: str = Field(json_schema_extra=rule("WO-2"), max_length=64)
+    reason: str = Field(max_length=1000)
+
+
 class ReasonBody(_Body):
     reason: str = Field(max_length=1000)
 
@@ -119,6 +125,14 @@ async def escalate(work_order_id: str, body: EscalateBody, commands: Commands) -
     """The assignee cannot decline but may hand the order to a superior, with a reason
     (WO-4); the superior becomes the assignee and must accept it."""
     result = await commands.run(wo.EscalateWorkOrder(work_order_id, **body.model_dump()))
+    return views.work_order(result.state)
+
+
+@router.post("/work-orders/{work_order_id}/reassign")
+async def reassign(work_order_id: str, body: ReassignBody, commands: Commands) -> WorkOrderView:
+    """A dispatcher or dispatch lead gives an open or escalated order to another
+    assignee, with a reason; the new assignee must accept it (WO-3)."""
+    result = await commands.run(wo.ReassignWorkOrder(work_order_id, **body.model_dump()))
     return views.work_order(result.state)
 
 

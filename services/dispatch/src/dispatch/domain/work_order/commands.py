@@ -68,6 +68,14 @@ class EscalateWorkOrder:
 
 
 @dataclass(frozen=True)
+class ReassignWorkOrder:
+    work_order_id: str
+    assignee: str
+    assignee_role: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RecordRefusal:
     work_order_id: str
     reason: str
@@ -123,6 +131,7 @@ Command = (
     NumberedIssue
     | AcceptWorkOrder
     | EscalateWorkOrder
+    | ReassignWorkOrder
     | RecordRefusal
     | ReportProgress
     | CompleteWorkOrder
@@ -139,6 +148,7 @@ ROLES: Final[dict[type[Any], frozenset[str]]] = {
     NumberedIssue: SYSTEM_ONLY,
     AcceptWorkOrder: ANY_STAFF,
     EscalateWorkOrder: ANY_STAFF,
+    ReassignWorkOrder: DISPATCH_ROLES,
     RecordRefusal: DISPATCH_ROLES,
     ReportProgress: ANY_STAFF,
     CompleteWorkOrder: ANY_STAFF,

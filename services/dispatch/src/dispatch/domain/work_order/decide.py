@@ -17,6 +17,7 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderJudgedUnreasonable,
     WorkOrderOverdue,
     WorkOrderProgressReported,
+    WorkOrderReassigned,
     WorkOrderRefusalRecorded,
 )
 
@@ -32,6 +33,7 @@ from dispatch.domain.work_order.checks import (
 )
 from dispatch.domain.work_order.closeout import archive, callback, complete, sign_off
 from dispatch.domain.work_order.commands import (
+    ASSIGNEE_ROLES,
     AcceptWorkOrder,
     ArchiveWorkOrder,
     Command,
@@ -40,6 +42,7 @@ from dispatch.domain.work_order.commands import (
     JudgeUnreasonable,
     MarkOverdue,
     NumberedIssue,
+    ReassignWorkOrder,
     RecordCallback,
     RecordRefusal,
     ReportProgress,
@@ -243,10 +246,42 @@ def _overdue(
     ]
 
 
+def _reassign(
+    state: WorkOrderState, command: ReassignWorkOrder, ctx: DecisionContext
+) -> list[EventPayload]:
+    must_be_open(state, "WO-2", "reassign")
+    missing = [n for n in ("assignee", "assignee_role", "reason") if blank(getattr(command, n))]
+    if missing:
+        raise DomainError(
+            "WO-2", f"reassigning needs: {', '.join(missing)}", field=",".join(missing)
+        )
+    if command.assignee_role not in ASSIGNEE_ROLES:
+        raise DomainError(
+            "WO-2",
+            f"assignee_role {command.assignee_role!r} may not receive work orders",
+            field="assignee_role",
+        )
+    if command.assignee.strip() == state.assignee:
+        raise DomainError("WO-2", f"{state.assignee} is the assignee already", field="assignee")
+    return [
+        WorkOrderReassigned(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            reassigned_by=ctx.actor,
+            previous_assignee=state.assignee,
+            assignee=command.assignee.strip(),
+            assignee_role=command.assignee_role,
+            reason=command.reason.strip(),
+        )
+    ]
+
+
 _HANDLERS: dict[type[Any], Callable[[WorkOrderState, Any, DecisionContext], list[EventPayload]]] = {
     NumberedIssue: issue,
     AcceptWorkOrder: _accept,
     EscalateWorkOrder: _escalate,
+    ReassignWorkOrder: _reassign,
     RecordRefusal: _refusal,
     ReportProgress: _progress,
     CompleteWorkOrder: complete,

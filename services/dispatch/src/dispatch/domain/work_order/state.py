@@ -17,6 +17,7 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderJudgedUnreasonable,
     WorkOrderOverdue,
     WorkOrderProgressReported,
+    WorkOrderReassigned,
     WorkOrderRefusalRecorded,
     WorkOrderSignedOff,
 )
@@ -150,6 +151,14 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 accepted_at=None,
                 escalated=True,
                 escalated_by=escalated.escalated_by,
+            )
+        case WorkOrderReassigned() as reassigned:
+            return replace(
+                state,
+                status=ISSUED,
+                assignee=reassigned.assignee,
+                assignee_role=reassigned.assignee_role,
+                accepted_at=None,
             )
         case WorkOrderRefusalRecorded() as refusal:
             return replace(state, refusals_by=state.refusals_by | {refusal.assignee})
