@@ -509,6 +509,45 @@ class ViolationRecorded(ConductEvent):
 
 
 @REGISTRY.register
+class AccidentRecorded(ConductEvent):
+    """An accident of the person's, with their share of the cost (FL-8).
+
+    On duty: `responsibility` share capped per site; private use or engine seizure from
+    neglect: the whole cost. `liability_fen` is also a ledger entry.
+    """
+
+    event_type: ClassVar[str] = "AccidentRecorded"
+    model_config = _example(
+        person="drv-07",
+        accident_id="acc-0001",
+        vehicle_id=_VEH,
+        occurred_at="2026-11-20T06:00:00Z",
+        month="2026-11",
+        on_duty=True,
+        responsibility="main",
+        cost_fen=500000,
+        liability_fen=200000,
+        engine_seizure=False,
+        concealed=False,
+        serious=False,
+    )
+
+    accident_id: str = Field(min_length=1, max_length=64, description="Accident id.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    occurred_at: AwareDatetime = Field(description="When it happened.")
+    month: Month
+    on_duty: bool = Field(description="False: private use, 100% personal.")
+    responsibility: Literal["full", "main", "equal", "minor", "none"] = Field(
+        description="Responsibility as determined (traffic police / insurer)."
+    )
+    cost_fen: int = Field(ge=0, description="Total cost of the accident, fen.")
+    liability_fen: int = Field(ge=0, description="The person's share, fen.")
+    engine_seizure: bool = Field(description="Engine seized from neglected oil/coolant.")
+    concealed: bool = Field(description="Not reported by the person (found out later).")
+    serious: bool = Field(description="Serious consequences.")
+
+
+@REGISTRY.register
 class PersonFlagged(ConductEvent):
     """A person is flagged for removal from post or dismissal (FL-3, FL-7, FL-8)."""
 

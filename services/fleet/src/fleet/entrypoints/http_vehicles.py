@@ -11,7 +11,7 @@ from opsledger.routes import Commands, Reads
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from fleet import views
-from fleet.domain.conduct import ConductState, RecordViolation
+from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
 from fleet.domain.drivers import DriverState
 from fleet.domain.drivers.commands import (
     CertifyDriver,
@@ -308,4 +308,26 @@ class ConductView(BaseModel):
 @router.post("/violations", status_code=201)
 async def record_violation(body: ViolationBody, commands: Commands) -> ConductView:
     result = await commands.run(RecordViolation(**body.model_dump()))
+    return ConductView.of(result.state)
+
+
+class AccidentBody(Body):
+    site_id: SiteId
+    person: StaffId
+    accident_id: Ident
+    vehicle_id: Ident
+    occurred_at: AwareDatetime
+    on_duty: bool = Field(json_schema_extra=rule("FL-8"))
+    responsibility: Literal["full", "main", "equal", "minor", "none"] = Field(
+        json_schema_extra=rule("FL-8")
+    )
+    cost_fen: int = Field(ge=0, le=100_000_000, json_schema_extra=rule("FL-8"))
+    engine_seizure: bool = False
+    concealed: bool = False
+    serious: bool = False
+
+
+@router.post("/accidents", status_code=201)
+async def record_accident(body: AccidentBody, commands: Commands) -> ConductView:
+    result = await commands.run(RecordAccident(**body.model_dump()))
     return ConductView.of(result.state)

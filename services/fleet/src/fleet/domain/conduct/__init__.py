@@ -5,7 +5,12 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY, roles
 
-from fleet.domain.conduct.commands import ConductCommand, RecordFuelFine, RecordViolation
+from fleet.domain.conduct.commands import (
+    ConductCommand,
+    RecordAccident,
+    RecordFuelFine,
+    RecordViolation,
+)
 from fleet.domain.conduct.decide import decide
 from fleet.domain.conduct.state import ConductState, LedgerLine, evolve
 
@@ -13,6 +18,7 @@ __all__ = [
     "CONDUCT",
     "ConductState",
     "LedgerLine",
+    "RecordAccident",
     "RecordFuelFine",
     "RecordViolation",
     "conduct_stream",
@@ -35,7 +41,8 @@ CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
     stream_id=_stream_id,
     commands={
         RecordViolation: roles("depot_director", "fleet_captain", "fleet_office"),
+        RecordAccident: roles("fleet_captain", "fleet_office"),
         RecordFuelFine: SYSTEM_ONLY,  # the CloseFuelMonth workflow
     },
-    creates=frozenset({RecordViolation, RecordFuelFine}),
+    creates=frozenset({RecordViolation, RecordFuelFine, RecordAccident}),
 )

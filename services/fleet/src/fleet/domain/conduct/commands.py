@@ -34,4 +34,19 @@ class RecordFuelFine:
     flag: bool
 
 
-ConductCommand = RecordViolation | RecordFuelFine
+@dataclass(frozen=True)
+class RecordAccident:
+    site_id: str
+    person: str
+    accident_id: str
+    vehicle_id: str
+    occurred_at: datetime
+    on_duty: bool
+    responsibility: Literal["full", "main", "equal", "minor", "none"]
+    cost_fen: int
+    engine_seizure: bool
+    concealed: bool
+    serious: bool
+
+
+ConductCommand = RecordViolation | RecordFuelFine | RecordAccident

@@ -11,7 +11,13 @@ from opsledger_contracts.events.fleet import (
 )
 
 from fleet.domain.common import conflict, refuse
-from fleet.domain.conduct.commands import ConductCommand, RecordFuelFine, RecordViolation
+from fleet.domain.conduct.accidents import decide_accident
+from fleet.domain.conduct.commands import (
+    ConductCommand,
+    RecordAccident,
+    RecordFuelFine,
+    RecordViolation,
+)
 from fleet.domain.conduct.state import ConductState
 from fleet.domain.rules import FleetRules
 
@@ -35,6 +41,8 @@ def decide(
     match command:
         case RecordViolation():
             return _violation(state, command, ctx)
+        case RecordAccident():
+            return decide_accident(state, command, ctx)
         case RecordFuelFine():
             if state.has_entry(command.entry_id):
                 return []  # already recorded (a retried closing)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from opsledger.decider import Event
 from opsledger_contracts.events.fleet import (
+    AccidentRecorded,
     FleetLedgerEntryRecorded,
     PersonFlagged,
     ViolationRecorded,
@@ -40,6 +41,7 @@ class ConductState:
     violations: tuple[Violation, ...] = ()
     ledger: tuple[LedgerLine, ...] = ()
     flags: tuple[tuple[str, str, str], ...] = ()  # (flag, rule, reason)
+    accidents: tuple[tuple[str, datetime, str], ...] = ()  # (id, occurred_at, responsibility)
 
     def count(self, kind: str) -> int:
         return sum(1 for v in self.violations if v.kind == kind)
@@ -61,6 +63,9 @@ def evolve(state: ConductState, event: Event) -> ConductState:
                 e.entry_id, e.month, e.kind, e.amount_fen, e.rule, e.reason, e.source, e.corrects
             )
             return replace(state, person=e.person, ledger=(*state.ledger, line))
+        case AccidentRecorded() as e:
+            accident = (e.accident_id, e.occurred_at, e.responsibility)
+            return replace(state, person=e.person, accidents=(*state.accidents, accident))
         case PersonFlagged() as e:
             return replace(state, person=e.person, flags=(*state.flags, (e.flag, e.rule, e.reason)))
     return state
