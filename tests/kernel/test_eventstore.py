@@ -181,3 +181,61 @@ async def test_retrying_re_decides_after_a_conflict_so_concurrent_counters_have_
 
     taken = await asyncio.gather(*(runtime.retrying(take_next, attempts=20) for _ in range(8)))
     assert sorted(taken) == list(range(1, 9))
+
+
+async def test_what_append_returns_is_exactly_what_a_reader_gets_back(engine: AsyncEngine) -> None:
+    """Append builds its result without reading the rows back: it must not differ."""
+    store = EventStore(ManualClock(T0))
+    async with engine.begin() as conn:
+        await store.append(conn, "counter-0", "Counter", 0, [new(0)])
+        written = await store.append(
+            conn,
+            "counter-1",
+            "Counter",
+            0,
+            [new(1, causation_id="cause-1"), new(2, occurred_at=T0 - timedelta(hours=1))],
+        )
+    async with engine.connect() as conn:
+        read = await store.read_stream(conn, "counter-1")
+    assert written == read
+    assert [e.position for e in written] == [written[0].position, written[0].position + 1]
+
+
+@pytest.mark.postgres
+async def test_a_pool_whose_connections_the_server_killed_recovers_without_pre_ping(
+    postgres_admin_url: str,
+) -> None:
+    """No pre-ping: a connection the server closed is replaced, at worst after one failure."""
+    import sqlalchemy as sa
+    from opsledger.db import create_engine
+    from opsledger.migrate import upgrade
+
+    from tests.conftest import KERNEL_ONLY, create_pg_database, drop_pg_database
+
+    url = await create_pg_database(postgres_admin_url)
+    engine = create_engine(url)
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        await upgrade(engine, KERNEL_ONLY)
+        store = EventStore()
+        async with engine.begin() as conn:
+            await store.append(conn, "counter-1", "Counter", 0, [new(1)])
+            pid = (await conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar()
+        async with admin.connect() as conn:
+            await conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        failures: list[sa.exc.DBAPIError] = []
+        for _ in range(3):
+            try:
+                async with engine.begin() as conn:
+                    await store.append(conn, "counter-1", "Counter", 1, [new(2)])
+                break
+            except sa.exc.DBAPIError as exc:
+                failures.append(exc)
+        assert len(failures) <= 1, failures
+        assert all(f.connection_invalidated for f in failures), failures
+        async with engine.connect() as conn:
+            assert await store.current_version(conn, "counter-1") == 2
+    finally:
+        await engine.dispose()
+        await admin.dispose()
+        await drop_pg_database(postgres_admin_url, url)
