@@ -3,7 +3,7 @@ site, every full read logged, no personal data in list views."""
 
 from datetime import timedelta
 
-from opsledger.projections import verify
+from opsledger.verify import verify_read_models
 
 from tests.callcenter.conftest import CallCenter
 
@@ -47,13 +47,18 @@ async def test_cc7_list_view_shows_no_personal_data(cc: CallCenter) -> None:
     assert updated.status_code == 200, updated.text
     nothing = await cc.client.put(f"/customers/{cid}", json={}, headers=cc.auth())
     assert nothing.status_code == 422 and nothing.json()["error"]["code"] == "CC-7"
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     listed = (await cc.get("/customers?site_id=site-a")).json()
     assert len(listed) == 1
     text = str(listed)
     assert "Wang" not in text and "1390" not in text and "B3-1202" not in text
     runtime = cc.service.runtime
-    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+    assert (
+        await verify_read_models(
+            runtime.engine, runtime.store, cc.service.catalog, cc.service.read_models.projections
+        )
+        == []
+    )
 
 
 async def test_cc7_missing_record_24h_after_first_contact_is_an_event(cc: CallCenter) -> None:

@@ -5,22 +5,51 @@ Dispatch's events are handed to the subscription handler as the kernel consumer 
 """
 
 from datetime import datetime, timedelta
+from uuid import uuid4
 
-from callcenter import handlers
-from callcenter.entrypoints.subscribers import build_subscriptions
+from callcenter.bootstrap import definition
+from callcenter.inbound import WORK_ORDER_EVENT_TYPES
 from opsledger.consumers import IncomingMessage, Outcome
-from opsledger.projections import verify
-from opsledger_contracts import EventPayload, encode_message, events_topic
+from opsledger.verify import verify_read_models
+from opsledger_contracts import (
+    DecodedEvent,
+    EventEnvelope,
+    EventPayload,
+    encode_message,
+    events_topic,
+)
 from opsledger_contracts.events import dispatch as wo
 
 from tests.callcenter.conftest import CallCenter
-from tests.callcenter.events import dispatch_message
 
 WO_ID = "WO-site-a-000042"
 
 
+def dispatch_message(
+    payload: EventPayload, occurred_at: datetime, version: int = 1, actor: str = "disp-07"
+) -> DecodedEvent:
+    """A dispatch event as the consumer hands it to a handler (decoded, validated)."""
+    work_order_id = str(getattr(payload, "work_order_id", "WO-x"))
+    envelope = EventEnvelope(
+        event_id=uuid4(),
+        event_type=payload.event_type,
+        schema_version=payload.schema_version,
+        source="dispatch",
+        site_id="site-a",
+        stream_id=f"workorder-{work_order_id}",
+        stream_type="WorkOrder",
+        stream_version=version,
+        occurred_at=occurred_at,
+        correlation_id=str(uuid4()),
+        causation_id=None,
+        actor=actor,
+    )
+    return DecodedEvent(envelope=envelope, payload=payload)
+
+
 async def deliver(cc: CallCenter, payload: EventPayload, version: int) -> None:
-    (subscription,) = build_subscriptions()
+    (consumer,) = cc.service.consumers
+    subscription = consumer.subscription
     async with cc.service.runtime.transaction() as tx:
         await subscription.handler(tx, dispatch_message(payload, cc.clock.now(), version))
 
@@ -30,12 +59,12 @@ def common(ticket_id: str | None) -> dict[str, object]:
 
 
 async def test_cc4_subscription_is_dispatchs_topic_for_every_work_order_step() -> None:
-    (subscription,) = build_subscriptions()
+    (subscription,) = definition.inbound()
     assert subscription.topic == events_topic("dispatch")
     assert subscription.name == "work-orders"
-    assert {"WorkOrderIssued", "WorkOrderCallbackRecorded", "RepeatRepairFlagged"} <= set(
-        subscription.event_types
-    )
+    assert {"WorkOrderIssued", "WorkOrderCallbackRecorded", "RepeatRepairFlagged"} <= {
+        m.event_type for m in subscription.events
+    }
 
 
 async def test_flow1_ticket_follows_the_work_order_to_resolution_callback_and_close(
@@ -155,7 +184,7 @@ async def test_flow1_ticket_follows_the_work_order_to_resolution_callback_and_cl
     timestamps = [datetime.fromisoformat(h["occurred_at"]) for h in history]
     assert timestamps == sorted(timestamps)
 
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     listed = (await cc.get("/tickets?site_id=site-a&status=closed")).json()
     assert [t["ticket_id"] for t in listed] == [tid]
     kpis = {
@@ -167,7 +196,12 @@ async def test_flow1_ticket_follows_the_work_order_to_resolution_callback_and_cl
     assert kpis["callback_rate"]["rate"] == 1.0 and kpis["callback_rate"]["met"] is True
     assert kpis["repair_timeliness"]["met"] is True and kpis["first_time_fix_rate"]["met"] is True
     runtime = cc.service.runtime
-    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+    assert (
+        await verify_read_models(
+            runtime.engine, runtime.store, cc.service.catalog, cc.service.read_models.projections
+        )
+        == []
+    )
 
 
 async def test_cc4_events_without_or_with_unknown_ticket_are_ignored(cc: CallCenter) -> None:
@@ -208,7 +242,7 @@ async def test_cc6_overdue_and_repeat_repair_count_against_the_targets(cc: CallC
     await deliver(
         cc, wo.WorkOrderOverdue(**common(tid), assignee="eng-12", reply_by=cc.clock.now()), 3
     )
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     report = (await cc.get("/kpis?site_id=site-a&month=2026-03", roles="shift_lead")).json()
     kpis = {k["name"]: k for k in report["kpis"]}
     assert kpis["repair_timeliness"] == {
@@ -222,7 +256,7 @@ async def test_cc6_overdue_and_repeat_repair_count_against_the_targets(cc: CallC
     assert kpis["first_time_fix_rate"]["met"] is False
     history = (await cc.get(f"/tickets/{tid}/history")).json()
     assert [h["data"].get("status") for h in history[-2:]] == ["repeat_repair", "overdue"]
-    assert {"WorkOrderOverdue", "RepeatRepairFlagged"} <= handlers.WORK_ORDER_EVENT_TYPES
+    assert {"WorkOrderOverdue", "RepeatRepairFlagged"} <= WORK_ORDER_EVENT_TYPES
 
 
 async def test_cc4_redelivered_dispatch_event_is_applied_once(cc: CallCenter) -> None:

@@ -1,39 +1,33 @@
 """CC-6 quality targets and CC-11 answered-call rate per site and site-local month."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from callcenter.domain.kpis import evaluate
-from opsledger.projections import verify
+from callcenter.domain.kpis import MonthCounts, evaluate
+from opsledger.verify import verify_read_models
 
 from tests.callcenter.conftest import CallCenter
 
 
-def row(**fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "kind": "repair",
-        "closed_outcome": None,
-        "ever_resolved": False,
-        "callback_reached": False,
-        "satisfaction": None,
-        "work_order_id": None,
-        "work_order_overdue": False,
-        "repeat_repair": False,
-        "sla_breached": False,
-    }
-    return {**base, **fields}
-
-
 def test_cc6_targets_are_judged_from_the_figures() -> None:
-    rows = [
-        *[row(kind="complaint", closed_outcome="resolved") for _ in range(24)],
-        row(kind="complaint"),  # open: 24/25 = 96% meets the target exactly
-        row(kind="complaint", closed_outcome="invalid_complaint"),  # not counted
-        row(ever_resolved=True, callback_reached=True, satisfaction=5, work_order_id="WO-1"),
-        row(ever_resolved=True, satisfaction=3, work_order_id="WO-2", work_order_overdue=True),
-        row(ever_resolved=True, closed_outcome="callback_unreachable", sla_breached=True),
-    ]
-    figures = {k.name: k for k in evaluate(rows, ["answered"] * 9 + ["abandoned"])}
+    # 25 valid complaints (24 closed) besides an invalid one; three resolved tickets: one
+    # called back and rated 5 with a timely first-time work order, one rated 3 whose work
+    # order went overdue, one closed unreachable with an SLA breach; 9 of 10 calls answered.
+    counts = MonthCounts(
+        tickets=29,
+        valid_complaints=25,
+        closed_valid_complaints=24,  # 24/25 = 96% meets the target exactly
+        resolved=3,
+        called_back=2,
+        rated=2,
+        satisfied=1,
+        repairs=2,
+        repairs_on_time=1,
+        repairs_first_time=2,
+        sla_breaches=1,
+        calls=10,
+        answered_calls=9,
+    )
+    figures = {k.name: k for k in evaluate(counts)}
     closure = figures["valid_complaint_closure_rate"]
     assert (closure.numerator, closure.denominator, closure.met) == (24, 25, True)
     callback = figures["callback_rate"]
@@ -43,7 +37,7 @@ def test_cc6_targets_are_judged_from_the_figures() -> None:
     assert figures["first_time_fix_rate"].met is True
     assert figures["answered_call_rate"].rate == 0.9 and figures["answered_call_rate"].met is True
     assert figures["sla_breaches"].numerator == 1 and figures["sla_breaches"].met is False
-    empty = {k.name: k for k in evaluate([], [])}
+    empty = {k.name: k for k in evaluate(MonthCounts())}
     assert empty["callback_rate"].rate is None and empty["callback_rate"].met is None
 
 
@@ -86,7 +80,7 @@ async def test_cc11_answered_call_rate_per_site_local_month(cc: CallCenter) -> N
         },
     )
     assert unnamed.status_code == 422 and unnamed.json()["error"]["field"] == "answered_by"
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     report = (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="cc_manager")).json()
     rate = next(k for k in report["kpis"] if k["name"] == "answered_call_rate")
     assert (rate["numerator"], rate["denominator"], rate["met"]) == (2, 3, False)
@@ -95,7 +89,12 @@ async def test_cc11_answered_call_rate_per_site_local_month(cc: CallCenter) -> N
     assert next(k for k in march["kpis"] if k["name"] == "answered_call_rate")["denominator"] == 0
     assert (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="driver")).status_code == 403
     runtime = cc.service.runtime
-    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+    assert (
+        await verify_read_models(
+            runtime.engine, runtime.store, cc.service.catalog, cc.service.read_models.projections
+        )
+        == []
+    )
 
 
 async def test_cc6_kpis_over_http_count_complaints_callbacks_and_breaches(cc: CallCenter) -> None:
@@ -111,7 +110,7 @@ async def test_cc6_kpis_over_http_count_complaints_callbacks_and_breaches(cc: Ca
     assert (await cc.post(f"/tickets/{tid}/close")).status_code == 200
     cc.clock.advance(timedelta(days=5))
     await cc.service.timers.fire_due()  # left_open's first response is overdue
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     report = (await cc.get("/kpis?site_id=site-a&month=2026-03", roles="agent")).json()
     kpis = {k["name"]: k for k in report["kpis"]}
     assert (
@@ -124,7 +123,12 @@ async def test_cc6_kpis_over_http_count_complaints_callbacks_and_breaches(cc: Ca
     assert kpis["sla_breaches"]["numerator"] == 1
     assert left_open["ticket_id"] != tid
     runtime = cc.service.runtime
-    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+    assert (
+        await verify_read_models(
+            runtime.engine, runtime.store, cc.service.catalog, cc.service.read_models.projections
+        )
+        == []
+    )
 
 
 async def test_cc11_seats_online_in_peak_hours_and_at_night(cc: CallCenter) -> None:
@@ -146,7 +150,7 @@ async def test_cc11_seats_online_in_peak_hours_and_at_night(cc: CallCenter) -> N
     out = await cc.post("/seats/logout", {"site_id": "site-a"}, staff="a8")
     assert out.status_code == 200 and out.json()["seat_id"] == "s-8"
     cc.clock.set(midnight + timedelta(hours=10))
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     report = (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="cc_manager")).json()
     kpis = {k["name"]: k for k in report["kpis"]}
     # 00:00-07:45: 32 night quarter-hours with 2 seats; 09:00-09:45: 8, 8, 7, 7 seats.
@@ -161,4 +165,9 @@ async def test_cc11_seats_online_in_peak_hours_and_at_night(cc: CallCenter) -> N
     )
     assert kpis["seats_online_peak"]["met"] is False
     runtime = cc.service.runtime
-    assert await verify(runtime.engine, runtime.store, cc.service.projections.projections) == []
+    assert (
+        await verify_read_models(
+            runtime.engine, runtime.store, cc.service.catalog, cc.service.read_models.projections
+        )
+        == []
+    )

@@ -2,37 +2,59 @@
 over HTTP."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
-from callcenter.domain import rosters as r
+from callcenter.domain.rosters import HANDOVER, ROSTER, RosterState
+from callcenter.domain.rosters import commands as r
 from opsledger.errors import DomainError
+from opsledger.testing import Scenario, given
+from opsledger_contracts import EventPayload
 
 from tests.callcenter.conftest import CallCenter
-from tests.callcenter.events import InMemory
 
 NOW = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)
+# The site calendar's public holidays in April 2026 (清明): 4-5 and 4-6.
 APRIL_HOLIDAYS = frozenset({date(2026, 4, 5), date(2026, 4, 6)})
-MANAGER = frozenset({"cc_manager"})
-LEAD = frozenset({"shift_lead"})
+MANAGER = ("mgr-1", frozenset({"cc_manager"}))
+LEAD = ("lead-1", frozenset({"shift_lead"}))
+SITE, MONTH = "site-a", "2026-04"
+
+Run = Scenario[RosterState, Any]
 
 
 def d(day: int) -> date:
     return date(2026, 4, day)
 
 
-def roster(*entries: tuple[int, str, str]) -> InMemory[r.RosterState]:
-    run: InMemory[r.RosterState] = InMemory(r.RosterDecider())
-    run.do(
-        r.PublishRoster(
-            "2026-04", "2026-03", tuple(r.Assignment(d(day), s, who) for day, s, who in entries)
-        ),
-        NOW,
-    )
+def do(
+    run: Scenario[Any, Any], command: Any, by: tuple[str, frozenset[str]] | str = "agent-1"
+) -> list[EventPayload]:
+    """Decide as `by` (staff id, or staff id and roles) and record what was decided."""
+    staff, roles = (by, frozenset({"agent"})) if isinstance(by, str) else by
+    decided = run.when(command, at=NOW, actor=staff, roles=roles)
+    run.given(*decided, at=NOW, actor=staff)
+    return decided
+
+
+def publish(month: str, *entries: r.Assignment) -> r.PublishRoster:
+    return r.PublishRoster(SITE, month, entries)
+
+
+def roster(*entries: tuple[int, str, str]) -> Run:
+    run: Run = given(ROSTER, at=NOW)
+    do(run, publish(MONTH, *(r.Assignment(d(day), s, who) for day, s, who in entries)), MANAGER)
     return run
 
 
+def request(sid: str, a_slot: tuple[int, str], b: str, b_slot: tuple[int, str]) -> r.RequestSwap:
+    return r.RequestSwap(
+        SITE, MONTH, (d(a_slot[0]), a_slot[1]), b, (d(b_slot[0]), b_slot[1]), "why", swap_id=sid
+    )
+
+
 def swap(
-    run: InMemory[r.RosterState],
+    run: Run,
     sid: str,
     a: str,
     a_slot: tuple[int, str],
@@ -41,80 +63,79 @@ def swap(
     *,
     approve: bool = True,
 ) -> None:
-    run.do(
-        r.RequestSwap(
-            sid, a, (d(a_slot[0]), a_slot[1]), b, (d(b_slot[0]), b_slot[1]), "why", APRIL_HOLIDAYS
-        ),
-        NOW,
-    )
+    do(run, request(sid, a_slot, b, b_slot), a)
     if approve:
-        run.do(r.AgreeSwap(sid, b), NOW)
-        run.do(r.ApproveSwap(sid, "mgr-1", MANAGER, APRIL_HOLIDAYS), NOW)
+        do(run, r.AgreeSwap(SITE, MONTH, sid), b)
+        do(run, r.ApproveSwap(SITE, MONTH, sid), MANAGER)
 
 
-def refused(run: InMemory[r.RosterState], command: r.RosterCommand) -> DomainError:
-    before = list(run.events)
+def refused(
+    run: Scenario[Any, Any], command: Any, by: tuple[str, frozenset[str]] | str = "agent-1"
+) -> DomainError:
+    before = list(run.history)
     with pytest.raises(DomainError) as info:
-        run.do(command, NOW)
-    assert run.events == before
+        do(run, command, by)
+    assert run.history == before
     return info.value
 
 
+def leave(staff: str, day: int, reason: str) -> r.GrantLeave:
+    return r.GrantLeave(SITE, MONTH, staff, d(day), "morning", reason)
+
+
+def test_cc9_the_site_calendar_has_the_april_holidays() -> None:
+    run = roster((1, "morning", "agent-1"))
+    assert run.site.public_holidays(2026, 4) == APRIL_HOLIDAYS
+
+
 def test_cc8_roster_is_published_in_advance_once() -> None:
-    run: InMemory[r.RosterState] = InMemory(r.RosterDecider())
-    late = r.PublishRoster("2026-03", "2026-03", (r.Assignment(date(2026, 3, 20), "night", "a"),))
-    err = refused(run, late)
+    run: Run = given(ROSTER, at=NOW)
+    late = publish("2026-03", r.Assignment(date(2026, 3, 20), "night", "a"))
+    err = refused(run, late, MANAGER)
     assert (err.code, err.field) == ("CC-8", "month")
-    stray = r.PublishRoster("2026-04", "2026-03", (r.Assignment(date(2026, 5, 1), "night", "a"),))
-    err = refused(run, stray)
+    stray = publish("2026-04", r.Assignment(date(2026, 5, 1), "night", "a"))
+    err = refused(run, stray, MANAGER)
     assert (err.code, err.field) == ("CC-8", "assignments.0.date")
     run = roster((1, "morning", "agent-1"))
-    err = refused(run, r.PublishRoster("2026-04", "2026-03", (r.Assignment(d(2), "night", "a"),)))
+    err = refused(run, publish("2026-04", r.Assignment(d(2), "night", "a")), MANAGER)
     assert err.code == "CC-8" and err.status == 409
 
 
 def test_cc8_roster_changes_only_with_supervisor_approval() -> None:
     run = roster((1, "morning", "agent-1"))
-    err = refused(
-        run,
-        r.ChangeRoster(
-            d(1), "morning", "sick", "agent-1", frozenset({"agent"}), "agent-1", "agent-2"
-        ),
-    )
+    change = r.ChangeRoster(SITE, MONTH, d(1), "morning", "sick", "agent-1", "agent-2")
+    err = refused(run, change, "agent-1")
     assert err.code == "CC-8" and err.status == 403
-    err = refused(run, r.ChangeRoster(d(1), "night", "x", "lead-1", LEAD, "agent-1"))
+    err = refused(run, r.ChangeRoster(SITE, MONTH, d(1), "night", "x", "agent-1"), LEAD)
     assert (err.code, err.field) == ("CC-8", "remove_staff_id")
-    run.do(r.ChangeRoster(d(1), "morning", "training", "lead-1", LEAD, "agent-1", "agent-2"), NOW)
+    do(run, r.ChangeRoster(SITE, MONTH, d(1), "morning", "training", "agent-1", "agent-2"), LEAD)
     assert run.state.assignments == frozenset({(d(1), "morning", "agent-2")})
 
 
 def test_cc8_handover_to_nobody_is_refused() -> None:
-    run: InMemory[bool] = InMemory(r.HandoverDecider())
+    run: Scenario[bool, Any] = given(HANDOVER, at=NOW)
     for incoming in ("", "   ", "agent-1"):
-        command = r.HandOverShift(d(1), "morning", "agent-1", incoming, "ok", "", "")
+        command = r.HandOverShift(SITE, d(1), "morning", incoming, "ok")
         with pytest.raises(DomainError) as info:
-            run.do(command, NOW)
+            do(run, command, "agent-1")
         assert (info.value.code, info.value.field) == ("CC-8", "incoming")
-    run.do(
-        r.HandOverShift(d(1), "morning", "agent-1", "agent-2", "seat 4 headset broken", "T-1", ""),
-        NOW,
-    )
+    do(run, r.HandOverShift(SITE, d(1), "morning", "agent-2", "seat 4 headset broken", "T-1"))
     with pytest.raises(DomainError) as again:
-        run.do(r.HandOverShift(d(1), "morning", "agent-1", "agent-3", "ok", "", ""), NOW)
+        do(run, r.HandOverShift(SITE, d(1), "morning", "agent-3", "ok"), "agent-1")
     assert again.value.status == 409
 
 
 def test_cc9_both_agree_then_the_manager_approves() -> None:
     run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
     swap(run, "S1", "agent-1", (8, "morning"), "agent-2", (10, "morning"), approve=False)
-    err = refused(run, r.ApproveSwap("S1", "mgr-1", MANAGER, APRIL_HOLIDAYS))
+    err = refused(run, r.ApproveSwap(SITE, MONTH, "S1"), MANAGER)
     assert (err.code, err.field) == ("CC-9", "swap_id")
-    err = refused(run, r.AgreeSwap("S1", "agent-3"))
+    err = refused(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-3")
     assert err.code == "CC-9" and err.status == 403
-    run.do(r.AgreeSwap("S1", "agent-2"), NOW)
-    err = refused(run, r.ApproveSwap("S1", "lead-1", LEAD, APRIL_HOLIDAYS))
+    do(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-2")
+    err = refused(run, r.ApproveSwap(SITE, MONTH, "S1"), LEAD)
     assert err.code == "CC-9" and err.status == 403
-    run.do(r.ApproveSwap("S1", "mgr-1", MANAGER, APRIL_HOLIDAYS), NOW)
+    do(run, r.ApproveSwap(SITE, MONTH, "S1"), MANAGER)
     assert run.state.assignments == frozenset(
         {(d(8), "morning", "agent-2"), (d(10), "morning", "agent-1")}
     )
@@ -134,10 +155,7 @@ def test_cc9_at_most_three_swaps_per_person_per_month() -> None:
     swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
     swap(run, "S2", "agent-1", (8, "morning"), "agent-3", (10, "morning"))
     swap(run, "S3", "agent-1", (14, "morning"), "agent-4", (16, "morning"))
-    cmd = r.RequestSwap(
-        "S4", "agent-1", (d(21), "morning"), "agent-5", (d(23), "morning"), "x", APRIL_HOLIDAYS
-    )
-    err = refused(run, cmd)
+    err = refused(run, request("S4", (21, "morning"), "agent-5", (23, "morning")))
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "3 times" in err.message
 
@@ -150,10 +168,7 @@ def test_cc9_no_consecutive_swaps() -> None:
         (9, "morning", "agent-3"),
     )
     swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
-    cmd = r.RequestSwap(
-        "S2", "agent-1", (d(4), "morning"), "agent-3", (d(9), "morning"), "x", APRIL_HOLIDAYS
-    )
-    err = refused(run, cmd)
+    err = refused(run, request("S2", (4, "morning"), "agent-3", (9, "morning")))
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "consecutive" in err.message
 
@@ -161,42 +176,29 @@ def test_cc9_no_consecutive_swaps() -> None:
 def test_cc9_neither_party_may_end_up_with_shifts_back_to_back() -> None:
     # agent-1 works the afternoon of the 8th (16-24) and would take the night of the 9th (00-08).
     run = roster((8, "afternoon", "agent-1"), (12, "morning", "agent-1"), (9, "night", "agent-2"))
-    cmd = r.RequestSwap(
-        "S1", "agent-1", (d(12), "morning"), "agent-2", (d(9), "night"), "x", APRIL_HOLIDAYS
-    )
-    err = refused(run, cmd)
+    err = refused(run, request("S1", (12, "morning"), "agent-2", (9, "night")))
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "back to back" in err.message
     # ... and the counterpart side: agent-2 would take a morning right after their night.
     run = roster((8, "morning", "agent-1"), (8, "night", "agent-2"), (15, "morning", "agent-2"))
-    cmd = r.RequestSwap(
-        "S2", "agent-1", (d(8), "morning"), "agent-2", (d(15), "morning"), "x", APRIL_HOLIDAYS
-    )
-    err = refused(run, cmd)
+    err = refused(run, request("S2", (8, "morning"), "agent-2", (15, "morning")))
     assert (err.code, err.field) == ("CC-9", "counterpart")
 
 
 def test_cc9_no_swap_or_leave_on_a_public_holiday() -> None:
     run = roster((6, "morning", "agent-1"), (9, "morning", "agent-2"))
-    cmd = r.RequestSwap(
-        "S1", "agent-1", (d(6), "morning"), "agent-2", (d(9), "morning"), "x", APRIL_HOLIDAYS
-    )
-    err = refused(run, cmd)
+    err = refused(run, request("S1", (6, "morning"), "agent-2", (9, "morning")))
     assert (err.code, err.field) == ("CC-9", "requester_date")
-    err = refused(
-        run, r.GrantLeave("agent-1", d(6), "morning", "family", "lead-1", LEAD, APRIL_HOLIDAYS)
-    )
+    err = refused(run, leave("agent-1", 6, "family"), LEAD)
     assert (err.code, err.field) == ("CC-9", "date")
-    run.do(r.GrantLeave("agent-2", d(9), "morning", "sick", "lead-1", LEAD, APRIL_HOLIDAYS), NOW)
+    do(run, leave("agent-2", 9, "sick"), LEAD)
 
 
 def test_cc9_no_leave_on_a_swap_or_pay_back_day() -> None:
     run = roster((1, "morning", "agent-1"), (3, "morning", "agent-2"))
     swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
     # agent-1 now works the 3rd (the pay-back day): no leave then.
-    err = refused(
-        run, r.GrantLeave("agent-1", d(3), "morning", "tired", "lead-1", LEAD, APRIL_HOLIDAYS)
-    )
+    err = refused(run, leave("agent-1", 3, "tired"), LEAD)
     assert (err.code, err.field) == ("CC-9", "date")
     assert "swap" in err.message
 

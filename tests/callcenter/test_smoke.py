@@ -9,6 +9,6 @@ async def test_cc2_open_repair_ticket_and_read_it_back(cc: CallCenter) -> None:
     assert opened["status"] == "open" and opened["owner"] == "agent-1"
     got = await cc.get(f"/tickets/{opened['ticket_id']}")
     assert got.status_code == 200 and got.json() == opened
-    await cc.service.projections.catch_up()
+    await cc.service.read_models.catch_up()
     listed = await cc.get("/tickets?site_id=site-a&status=open")
     assert [t["ticket_id"] for t in listed.json()] == [opened["ticket_id"]]

@@ -149,6 +149,11 @@ class TicketOpened(TicketEvent):
     first_response_due_at: AwareDatetime = Field(description="First-response deadline (CC-3).")
     sla_continuous: bool = Field(description="True: 7x24 time; false: working time.")
     calendar_id: str = Field(max_length=200, description="Calendar the deadline used.")
+    customer_record_due_at: AwareDatetime | None = Field(
+        default=None,
+        description="A customer record must be linked by then (CC-7, per-site hours); "
+        "absent on tickets opened before it was recorded.",
+    )
 
 
 @REGISTRY.register

@@ -2,30 +2,47 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from opsledger.service import ServiceDefinition
 
-from callcenter import handlers
-from callcenter.adapters.projections import build_projections, metadata
-from callcenter.domain.customer_events import PRIVATE_EVENT_TYPES
+from callcenter.domain.calls import CALL, SEAT
+from callcenter.domain.customers import CUSTOMER, PRIVATE_EVENTS
+from callcenter.domain.diagnostics import PING
+from callcenter.domain.rosters import HANDOVER, ROSTER
 from callcenter.domain.rules import CallcenterRules
-from callcenter.entrypoints import staff_http, tickets_http
-from callcenter.entrypoints.http import build_router
-from callcenter.entrypoints.subscribers import build_subscriptions
+from callcenter.domain.tickets import TICKET
+from callcenter.entrypoints import (
+    http_calls,
+    http_customers,
+    http_diagnostics,
+    http_rosters,
+    http_tickets,
+)
+from callcenter.handlers import WORKFLOWS
+from callcenter.inbound import INBOUND
+from callcenter.readmodels import READ_MODELS
 
 definition = ServiceDefinition(
     name="callcenter",
     title="Call center",
     default_port=8101,
     description="Complaints, repair requests and inquiries; SLAs, callbacks, rosters.",
-    metadata=metadata,
-    routers=lambda: [build_router(), tickets_http.build_router(), staff_http.build_router()],
-    projections=build_projections,
-    subscriptions=build_subscriptions,
-    timer_handlers=lambda: {
-        handlers.SLA_TIMER: handlers.on_sla_due,
-        handlers.CUSTOMER_RECORD_TIMER: handlers.on_customer_record_due,
-    },
+    # No tables of our own: read-model tables are the kernel's (callcenter_0003 dropped
+    # the hand-written projection tables).
+    metadata=sa.MetaData(),
+    aggregates=lambda: [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING],
+    workflows=lambda: WORKFLOWS,
+    read_models=lambda: READ_MODELS,
+    inbound=lambda: INBOUND,
+    # CC-7: customer personal data is stored, never published.
+    private_events=PRIVATE_EVENTS,
+    routers=lambda: [
+        http_tickets.router,
+        http_customers.router,
+        http_rosters.router,
+        http_calls.router,
+        http_diagnostics.router,
+    ],
     migrations=Path(__file__).parent / "migrations",
-    private_event_types=PRIVATE_EVENT_TYPES,
     site_rules=CallcenterRules,
 )

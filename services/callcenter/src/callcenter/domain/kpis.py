@@ -1,9 +1,12 @@
-"""CC-6 and CC-11 targets and how a month's figures are judged against them (pure)."""
+"""CC-6 and CC-11 targets and how a month's figures are judged against them (pure).
 
-from collections.abc import Iterable, Mapping, Sequence
+The counts are SQL aggregations over the read models (`callcenter.views`); what counts
+as what is decided there, with the decisions RULES.md left open written next to it.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 # Targets from RULES.md CC-6 / CC-11 (000 第10篇, 002 呼叫中心). *Configurable*.
@@ -43,6 +46,25 @@ class Kpi:
     met: bool | None
 
 
+@dataclass(frozen=True)
+class MonthCounts:
+    """A site's month in numbers: tickets by month of first contact, calls by ringing."""
+
+    tickets: int = 0
+    valid_complaints: int = 0
+    closed_valid_complaints: int = 0
+    resolved: int = 0
+    called_back: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    repairs: int = 0
+    repairs_on_time: int = 0
+    repairs_first_time: int = 0
+    sla_breaches: int = 0
+    calls: int = 0
+    answered_calls: int = 0
+
+
 def _ratio(name: str, numerator: int, denominator: int) -> Kpi:
     target = TARGETS[name]
     if denominator == 0:
@@ -51,44 +73,23 @@ def _ratio(name: str, numerator: int, denominator: int) -> Kpi:
     return Kpi(name, numerator, denominator, round(rate, 4), target, rate >= target)
 
 
-def evaluate(ticket_rows: Iterable[Mapping[str, Any]], call_outcomes: Iterable[str]) -> list[Kpi]:
-    """The month's KPIs from its tickets (by month of first contact) and its calls.
-
-    Decisions where RULES.md is silent:
-    - valid complaints are complaints not ruled invalid by a supervisor; closed ones count;
-    - callback rate: resolved complaints and repairs with a confirmed callback, or closed
-      `callback_unreachable` after the configured attempts;
-    - satisfaction share: reached callbacks rating 4 or 5;
-    - repair timeliness: repair tickets whose work order never went overdue (WO-5);
-    - first-time fix: repair tickets with a work order not flagged a repeat (WO-10).
-    """
-    rows = list(ticket_rows)
-    complaints = [
-        r for r in rows if r["kind"] == "complaint" and r["closed_outcome"] != "invalid_complaint"
-    ]
-    closed_complaints = [r for r in complaints if r["closed_outcome"] is not None]
-    resolved = [r for r in rows if r["kind"] in ("complaint", "repair") and r["ever_resolved"]]
-    called_back = [
-        r
-        for r in resolved
-        if r["callback_reached"] or r["closed_outcome"] == "callback_unreachable"
-    ]
-    rated = [r for r in rows if r["satisfaction"] is not None]
-    satisfied = [r for r in rated if r["satisfaction"] >= 4]
-    repairs = [r for r in rows if r["kind"] == "repair" and r["work_order_id"] is not None]
-    on_time = [r for r in repairs if not r["work_order_overdue"]]
-    first_time = [r for r in repairs if not r["repeat_repair"]]
-    outcomes = list(call_outcomes)
-    answered = [o for o in outcomes if o == "answered"]
-    breaches = sum(1 for r in rows if r["sla_breached"])
+def evaluate(n: MonthCounts) -> list[Kpi]:
+    """The month's CC-6 and CC-11 call figures, judged against the targets."""
     return [
-        _ratio("valid_complaint_closure_rate", len(closed_complaints), len(complaints)),
-        _ratio("callback_rate", len(called_back), len(resolved)),
-        _ratio("satisfaction_share", len(satisfied), len(rated)),
-        _ratio("repair_timeliness", len(on_time), len(repairs)),
-        _ratio("first_time_fix_rate", len(first_time), len(repairs)),
-        _ratio("answered_call_rate", len(answered), len(outcomes)),
-        Kpi("sla_breaches", breaches, len(rows), None, None, breaches <= MAX_SLA_BREACHES),
+        _ratio("valid_complaint_closure_rate", n.closed_valid_complaints, n.valid_complaints),
+        _ratio("callback_rate", n.called_back, n.resolved),
+        _ratio("satisfaction_share", n.satisfied, n.rated),
+        _ratio("repair_timeliness", n.repairs_on_time, n.repairs),
+        _ratio("first_time_fix_rate", n.repairs_first_time, n.repairs),
+        _ratio("answered_call_rate", n.answered_calls, n.calls),
+        Kpi(
+            "sla_breaches",
+            n.sla_breaches,
+            n.tickets,
+            None,
+            None,
+            n.sla_breaches <= MAX_SLA_BREACHES,
+        ),
     ]
 
 

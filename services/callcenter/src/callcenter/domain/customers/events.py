@@ -1,9 +1,9 @@
 """Private events of customer records: personal data that never leaves callcenter (CC-7).
 
-They are stored like every event (audit, rebuildable projections) but the bootstrap lists
-them as `private_event_types`, so the relay never produces them to Kafka and they are not
-part of the published contracts. What other services may know — that a record was read,
-by whom — is the published `CustomerRecordViewed`.
+They are stored like every event (audit, rebuildable read models) but the service
+definition lists them in `private_events`, so the relay never produces them to Kafka and
+they are not published contracts. What other services may know — that a record was
+read, by whom — is the published `CustomerRecordViewed`.
 """
 
 from typing import ClassVar
@@ -34,6 +34,4 @@ class CustomerRecordUpdated(CustomerEvent):
     notes: str | None = Field(default=None, max_length=4000, description="Notes.")
 
 
-PRIVATE_EVENT_TYPES: frozenset[str] = frozenset(
-    m.event_type for m in (CustomerRecordCreated, CustomerRecordUpdated)
-)
+PRIVATE_EVENTS = (CustomerRecordCreated, CustomerRecordUpdated)

@@ -1,0 +1,34 @@
+"""Calls offered to the seats (stream `call-<site>-<id>`) and agents' seat sessions
+(stream `seat-<site>-<staff>`), for the CC-11 KPIs."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+
+from callcenter.domain.calls import commands as c
+from callcenter.domain.calls.decide import decide_call, decide_seat
+from callcenter.domain.calls.state import CallState, SeatState, evolve_call, evolve_seat
+from callcenter.domain.roles import CC_ROLES
+
+CALL: Aggregate[CallState, c.LogCall] = Aggregate(
+    stream_type="Call",
+    initial=CallState(),
+    evolve=evolve_call,
+    decide=decide_call,
+    stream_id=c.call_stream,
+    commands={c.LogCall: CC_ROLES},
+    creates=frozenset({c.LogCall}),
+)
+
+SEAT: Aggregate[SeatState, Any] = Aggregate(
+    stream_type="Seat",
+    initial=SeatState(),
+    evolve=evolve_seat,
+    decide=decide_seat,
+    stream_id=c.seat_stream,
+    commands={c.LogIn: CC_ROLES, c.LogOut: CC_ROLES},
+    # Logging out when never logged in is a CC-11 refusal, not a 404.
+    creates=frozenset({c.LogIn, c.LogOut}),
+)
+
+__all__ = ["CALL", "SEAT", "CallState", "SeatState"]

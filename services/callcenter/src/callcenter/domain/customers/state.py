@@ -1,0 +1,57 @@
+"""A customer record's state (personal data: never in a list read model, CC-7)."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from opsledger.decider import Event
+from opsledger_contracts.events.callcenter import CustomerRecordViewed
+
+from callcenter.domain.customers.events import CustomerRecordCreated, CustomerRecordUpdated
+
+
+@dataclass(frozen=True)
+class CustomerState:
+    customer_id: str | None = None
+    site_id: str = ""
+    name: str = ""
+    phone: str = ""
+    unit: str = ""
+    notes: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    views: int = 0
+
+    @property
+    def exists(self) -> bool:
+        return self.customer_id is not None
+
+
+def _or(new: str | None, old: str) -> str:
+    return new if new is not None else old
+
+
+def evolve(state: CustomerState, event: Event) -> CustomerState:
+    match event.payload:
+        case CustomerRecordCreated() as e:
+            return CustomerState(
+                customer_id=e.customer_id,
+                site_id=event.site_id,
+                name=e.name,
+                phone=e.phone,
+                unit=e.unit,
+                notes=e.notes,
+                created_at=event.occurred_at,
+                updated_at=event.occurred_at,
+            )
+        case CustomerRecordUpdated() as u:
+            return replace(
+                state,
+                name=_or(u.name, state.name),
+                phone=_or(u.phone, state.phone),
+                unit=_or(u.unit, state.unit),
+                notes=_or(u.notes, state.notes),
+                updated_at=event.occurred_at,
+            )
+        case CustomerRecordViewed():
+            return replace(state, views=state.views + 1)
+    return state

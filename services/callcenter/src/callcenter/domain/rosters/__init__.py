@@ -1,0 +1,52 @@
+"""Rosters (CC-8, CC-9) and shift handovers (CC-8): two aggregates, declared once.
+
+Stream `roster-<site>-<YYYY-MM>` (one monthly three-shift roster per site, swaps and
+leave on it) and `handover-<site>-<date>-<shift>` (one handover log per shift).
+"""
+
+from typing import Any
+
+from opsledger.decider import Aggregate, Event
+from opsledger_contracts.events.callcenter import ShiftHandedOver
+
+from callcenter.domain.roles import CC_ROLES, MANAGER, SUPERVISORS
+from callcenter.domain.rosters import commands as c
+from callcenter.domain.rosters.decide import decide, decide_handover
+from callcenter.domain.rosters.state import SHIFT_ORDER, RosterState, evolve
+
+STREAM_TYPE = "Roster"
+HANDOVER_STREAM_TYPE = "ShiftHandover"
+
+ROSTER: Aggregate[RosterState, Any] = Aggregate(
+    stream_type=STREAM_TYPE,
+    initial=RosterState(),
+    evolve=evolve,
+    decide=decide,
+    stream_id=c.roster_stream,
+    commands={
+        c.PublishRoster: MANAGER,
+        c.ChangeRoster: SUPERVISORS,
+        c.RequestSwap: CC_ROLES,
+        c.AgreeSwap: CC_ROLES,
+        c.ApproveSwap: MANAGER,
+        c.GrantLeave: SUPERVISORS,
+    },
+    creates=frozenset({c.PublishRoster}),
+)
+
+
+def _handed_over(state: bool, event: Event) -> bool:
+    return state or isinstance(event.payload, ShiftHandedOver)
+
+
+HANDOVER: Aggregate[bool, c.HandOverShift] = Aggregate(
+    stream_type=HANDOVER_STREAM_TYPE,
+    initial=False,
+    evolve=_handed_over,
+    decide=decide_handover,
+    stream_id=c.handover_stream,
+    commands={c.HandOverShift: CC_ROLES},
+    creates=frozenset({c.HandOverShift}),
+)
+
+__all__ = ["HANDOVER", "ROSTER", "SHIFT_ORDER", "RosterState"]

@@ -1,0 +1,103 @@
+"""Commands of the roster (CC-8, CC-9) and handover (CC-8) aggregates.
+
+Who acts (requester, approver, outgoing agent) is the token's staff; public holidays and
+the current month come from the site calendar in the decision context.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+from uuid import uuid4
+
+Shift = Literal["morning", "afternoon", "night"]
+Slot = tuple[date, str]  # (day, shift)
+
+
+def new_swap_id() -> str:
+    return f"S-{uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    day: date
+    shift: str
+    staff_id: str
+
+
+@dataclass(frozen=True)
+class PublishRoster:
+    site_id: str
+    month: str
+    assignments: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True)
+class ChangeRoster:
+    site_id: str
+    month: str
+    day: date
+    shift: str
+    reason: str
+    remove_staff_id: str | None = None
+    add_staff_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestSwap:
+    site_id: str
+    month: str
+    requester_slot: Slot
+    counterpart: str
+    counterpart_slot: Slot
+    reason: str
+    swap_id: str = field(default_factory=new_swap_id)
+
+
+@dataclass(frozen=True)
+class AgreeSwap:
+    site_id: str
+    month: str
+    swap_id: str
+
+
+@dataclass(frozen=True)
+class ApproveSwap:
+    site_id: str
+    month: str
+    swap_id: str
+
+
+@dataclass(frozen=True)
+class GrantLeave:
+    site_id: str
+    month: str
+    staff_id: str
+    day: date
+    shift: str
+    reason: str
+
+
+RosterCommand = PublishRoster | ChangeRoster | RequestSwap | AgreeSwap | ApproveSwap | GrantLeave
+
+
+def stream_id(site_id: str, month: str) -> str:
+    return f"roster-{site_id}-{month}"
+
+
+def roster_stream(command: RosterCommand) -> str:
+    return stream_id(command.site_id, command.month)
+
+
+@dataclass(frozen=True)
+class HandOverShift:
+    site_id: str
+    day: date
+    shift: str
+    incoming: str
+    equipment_state: str
+    open_issues: str = ""
+    staffing_changes: str = ""
+
+
+def handover_stream(command: HandOverShift) -> str:
+    return f"handover-{command.site_id}-{command.day.isoformat()}-{command.shift}"

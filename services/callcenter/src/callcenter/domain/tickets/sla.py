@@ -1,0 +1,105 @@
+"""CC-3: the first-response deadline, its pause and resume, the breach."""
+
+from datetime import datetime, timedelta
+
+from opsledger.calendar import SiteCalendar
+from opsledger.decider import DecisionContext
+from opsledger.errors import DomainError
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.callcenter import (
+    SlaBreached,
+    TicketFirstResponded,
+    TicketSlaPaused,
+    TicketSlaResumed,
+)
+
+from callcenter.domain.rules import CallcenterRules
+from callcenter.domain.tickets import commands as c
+from callcenter.domain.tickets.guards import acting
+from callcenter.domain.tickets.state import TicketState
+
+# CC-3/CC-11: emergencies count continuous (7x24) time, the others working time.
+CONTINUOUS_SLA_KINDS: frozenset[str] = frozenset({"emergency"})
+
+
+def first_response_deadline(
+    kind: str, opened_at: datetime, calendar: SiteCalendar, complaint_level: int | None = None
+) -> tuple[datetime, bool]:
+    """CC-3: the deadline (per kind and complaint level) and whether it counts 7x24 time."""
+    sla = calendar.rules(CallcenterRules).first_response(kind, complaint_level)
+    if kind in CONTINUOUS_SLA_KINDS:
+        return opened_at + sla, True
+    return calendar.add_working_time(opened_at, sla), False
+
+
+def first_response(
+    s: TicketState, cmd: c.RecordFirstResponse, ctx: DecisionContext
+) -> list[EventPayload]:
+    ticket_id = acting(s, ctx, "respond")
+    if s.responded:
+        raise DomainError("CC-3", "the first response is recorded already", status=409)
+    within = not s.sla_breached and (
+        s.sla_paused or s.sla_due_at is None or ctx.now <= s.sla_due_at
+    )
+    return [
+        TicketFirstResponded(
+            ticket_id=ticket_id, responded_by=ctx.actor, note=cmd.note, within_sla=within
+        )
+    ]
+
+
+def pause(s: TicketState, cmd: c.PauseSla, ctx: DecisionContext) -> list[EventPayload]:
+    ticket_id = acting(s, ctx, "pause the SLA clock")
+    if not s.sla_running or s.sla_due_at is None:
+        raise DomainError(
+            "CC-3",
+            "the SLA clock is not running (answered, paused already or breached)",
+            status=409,
+        )
+    if s.sla_continuous:
+        remaining = max(s.sla_due_at - ctx.now, timedelta(0))
+    else:
+        remaining = ctx.site.working_time_between(ctx.now, s.sla_due_at)
+    return [
+        TicketSlaPaused(
+            ticket_id=ticket_id,
+            reason=cmd.reason,
+            waiting_on=cmd.waiting_on,
+            remaining_seconds=int(remaining.total_seconds()),
+            calendar_id=ctx.site.calendar_id,
+        )
+    ]
+
+
+def resume(s: TicketState, cmd: c.ResumeSla, ctx: DecisionContext) -> list[EventPayload]:
+    ticket_id = acting(s, ctx, "resume the SLA clock")
+    if not s.sla_paused or s.sla_remaining is None:
+        raise DomainError("CC-3", "the SLA clock is not paused", status=409)
+    if s.sla_continuous:
+        due = ctx.now + s.sla_remaining
+    else:
+        due = ctx.site.add_working_time(ctx.now, s.sla_remaining)
+    return [
+        TicketSlaResumed(
+            ticket_id=ticket_id,
+            first_response_due_at=due,
+            remaining_seconds=int(s.sla_remaining.total_seconds()),
+            calendar_id=ctx.site.calendar_id,
+        )
+    ]
+
+
+def breach(s: TicketState, cmd: c.MarkSlaBreached, ctx: DecisionContext) -> list[EventPayload]:
+    # A stale timer (moved by pause/resume, or answered meanwhile) emits nothing.
+    if (
+        s.ticket_id is None
+        or not s.sla_running
+        or s.sla_due_at is None
+        or abs(s.sla_due_at - cmd.due_at) > timedelta(seconds=1)
+    ):
+        return []
+    return [
+        SlaBreached(
+            ticket_id=s.ticket_id, kind=s.kind, owner=s.owner, due_at=cmd.due_at, month=s.month
+        )
+    ]

@@ -1,0 +1,91 @@
+"""HTTP routes of calls, seats (CC-11) and the KPIs (CC-6, CC-11)."""
+
+from typing import Literal
+
+from fastapi import APIRouter
+from opsledger.routes import Commands, Reads
+from pydantic import AwareDatetime, BaseModel, Field
+
+from callcenter import views
+from callcenter.domain.calls import commands as c
+from callcenter.domain.roles import READ_ROLES
+from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteQuery
+
+
+class LogCallRequest(Body):
+    site_id: Id
+    call_id: Id
+    outcome: Literal["answered", "abandoned"]
+    offered_at: AwareDatetime
+    answered_by: Id | None = None
+
+
+class SeatLogInRequest(Body):
+    site_id: Id
+    seat_id: Id
+
+
+class SeatLogOutRequest(Body):
+    site_id: Id
+
+
+class KpiView(BaseModel):
+    name: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    target: float | None
+    met: bool | None
+
+
+class KpiReport(BaseModel):
+    site_id: str
+    month: str
+    kpis: list[KpiView]
+    not_measured: list[str] = Field(
+        description="Targets of CC-6/CC-11 this service cannot compute (yet), and why."
+    )
+
+
+NOT_MEASURED = [
+    "surveyed_satisfaction (CC-6 >= 95%): surveys are not recorded in this service",
+]
+
+router = APIRouter(tags=["kpis"])
+
+
+@router.post("/calls", status_code=201)
+async def log_call(body: LogCallRequest, commands: Commands) -> dict[str, str]:
+    """Log an offered call as answered or abandoned (CC-11 answered-call rate)."""
+    state = (await commands.run(c.LogCall(**body.model_dump()))).state
+    return {"call_id": body.call_id, "month": state.month}
+
+
+@router.post("/seats/login", status_code=201)
+async def seat_login(body: SeatLogInRequest, commands: Commands) -> dict[str, str]:
+    """The token's agent logs in at a seat (CC-11 seats online)."""
+    staff_id = commands.principal.staff_id
+    await commands.run(c.LogIn(body.site_id, staff_id, body.seat_id))
+    return {"staff_id": staff_id, "seat_id": body.seat_id}
+
+
+@router.post("/seats/logout")
+async def seat_logout(body: SeatLogOutRequest, commands: Commands) -> dict[str, str]:
+    """The token's agent logs out of their seat (CC-11)."""
+    staff_id = commands.principal.staff_id
+    state = (await commands.run(c.LogOut(body.site_id, staff_id))).state
+    return {"staff_id": staff_id, "seat_id": state.sessions[-1].seat_id}
+
+
+@router.get("/kpis")
+async def get_kpis(site_id: SiteQuery, month: MonthQuery, reads: Reads) -> KpiReport:
+    """CC-6/CC-11 figures of a site and site-local month and whether each target is
+    met; tickets count in the month of their first contact."""
+    reads.authorize(READ_ROLES, site_id)
+    figures = await reads(views.kpi_figures, site_id, month, reads.now, reads.site(site_id))
+    return KpiReport(
+        site_id=site_id,
+        month=month,
+        kpis=[KpiView.model_validate(k, from_attributes=True) for k in figures],
+        not_measured=NOT_MEASURED,
+    )
