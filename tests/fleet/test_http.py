@@ -22,7 +22,7 @@ async def test_fl1_fl2_dispatch_and_return_over_http(fleet: Fleet) -> None:
     )
     assert back["last_trip"]["km"] == "65.5" and back["current_trip"] is None
     trips = await fleet.get("/vehicles/veh-1/trips", fleet.director, site_id=SITE)
-    assert trips[0]["km"] == "65.5"
+    assert trips[0]["km"] == "65.5" and trips[0]["dispatched_at"].endswith("Z")
 
 
 async def test_fl2_only_the_depot_director_dispatches(fleet: Fleet) -> None:
@@ -123,3 +123,14 @@ async def test_fl5_fl6_fl7_fuel_close_month_and_ledger(fleet: Fleet) -> None:
     assert ledger["penalties_fen"] == 25500 and ledger["entries"][0]["rule"] == "FL-7"
     fuel = await fleet.get("/vehicles/veh-1/fuel", fleet.director, site_id=SITE)
     assert fuel[0]["reimbursable"] is True
+
+
+async def test_read_models_rebuild_equal_live(fleet: Fleet) -> None:
+    from opsledger.verify import verify_read_models
+
+    await test_fl5_fl6_fl7_fuel_close_month_and_ledger(fleet)
+    await fleet.service.read_models.catch_up()
+    service = fleet.service
+    runtime = service.runtime
+    models = service.read_models.projections
+    assert await verify_read_models(runtime.engine, runtime.store, service.catalog, models) == []

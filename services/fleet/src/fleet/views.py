@@ -1,11 +1,11 @@
 """Fleet's read queries over its read models (one module; routes call these via `Reads`)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fleet.readmodels import DRIVERS, FUEL_MONTHS, FUEL_PURCHASES, LEDGER, TRIPS, VEHICLES
@@ -15,6 +15,17 @@ V = TypeVar("V", bound=BaseModel)
 
 class _Row(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _utc(cls, data: Any) -> Any:
+        """SQLite hands timestamps back naive: they were stored as UTC instants."""
+        if isinstance(data, dict):
+            return {
+                k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v
+                for k, v in data.items()
+            }
+        return data
 
 
 class VehicleRow(_Row):
