@@ -17,7 +17,7 @@ sync: ## install the locked Python environment (.venv)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: sync ## local Kafka + all five services on SQLite, in the foreground (Ctrl-C stops all)
+run: sync ## local Kafka + all five services on SQLite, in the foreground; restarts crashed ones (Ctrl-C stops all)
 	deploy/local/run.sh
 
 test: sync contracts-check ## the whole suite against real Kafka and PostgreSQL (started and stopped here)
@@ -48,7 +48,7 @@ migrate: sync ## apply migrations of every service (OPSLEDGER_DATABASE_URL decid
 	for s in callcenter dispatch fleet permits secrets_registry; do $(UV) run --frozen opsledger migrate $$s; done
 
 down: ## stop local services, Kafka and PostgreSQL started by the project
-	-pkill -TERM -f 'opsledger serve' || true
+	deploy/local/run.sh --stop
 	deploy/local/kafka.sh stop
 	deploy/local/postgres.sh stop
 

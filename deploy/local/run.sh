@@ -3,10 +3,18 @@
 #
 #   deploy/local/run.sh [--postgres]
 #
+#   deploy/local/run.sh --stop        (`make down`) stop what a run.sh started, by pid file
+#
 # Starts Kafka (deploy/local/kafka.sh) unless it is already running and, while it boots,
-# the five services as separate processes. Ctrl-C, SIGTERM, or any service exiting stops
-# all services (TERM, then KILL after 15 s) and then the Kafka this script started (a
-# Kafka that was already running is left alone).
+# the five services as separate processes. A service that exits is restarted with
+# exponential backoff (logged as "<service> exited (status N); restart #k in S s"); one that
+# keeps crashing (more than OPSLEDGER_MAX_RESTARTS times in a row, each within
+# OPSLEDGER_RESTART_RESET_SECONDS of its start) stops everything with exit status 1.
+# Ctrl-C or SIGTERM stops all services (TERM, then KILL after 15 s) and then the Kafka this
+# script started (a Kafka that was already running is left alone).
+#
+# Pid files: var/run/run.sh.pid and var/run/<service>.pid ("<pid> <start time>", so a
+# recycled pid is never mistaken for ours). --stop signals only those processes.
 #
 # --postgres  also start PostgreSQL (deploy/local/postgres.sh) and point every service at its
 #             own database; without it each service uses its default SQLite file under var/.
@@ -22,6 +30,12 @@
 #   OPSLEDGER_DATABASE_URL    passed through; "{service}" in it is replaced per service.
 #   KAFKA_HOST, KAFKA_PORT    the broker (default 127.0.0.1:9092), see kafka.sh.
 #   OPSLEDGER_STOP_TIMEOUT    seconds between TERM and KILL for the services (default 15).
+#   OPSLEDGER_RESTART_BACKOFF_MS      first restart delay (default 1000), doubled per crash
+#   OPSLEDGER_RESTART_BACKOFF_MAX_MS  longest restart delay (default 30000)
+#   OPSLEDGER_MAX_RESTARTS            crashes in a row before giving up (default 10)
+#   OPSLEDGER_RESTART_RESET_SECONDS   a service that ran this long has its count reset (60)
+#   OPSLEDGER_DEV_MODE        set to true when OPSLEDGER_AUTH_SECRET is unset, so the services
+#                             accept the built-in development key (never in production).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,18 +48,92 @@ STOP_TIMEOUT="${OPSLEDGER_STOP_TIMEOUT:-15}"
 KAFKA_BOOTSTRAP="${KAFKA_HOST:-127.0.0.1}:${KAFKA_PORT:-9092}"
 KAFKA_SH="$SCRIPT_DIR/kafka.sh"
 LOG_DIR="${OPSLEDGER_VAR_DIR:-$REPO_ROOT/var}/run"
+BACKOFF_MS="${OPSLEDGER_RESTART_BACKOFF_MS:-1000}"
+BACKOFF_MAX_MS="${OPSLEDGER_RESTART_BACKOFF_MAX_MS:-30000}"
+MAX_RESTARTS="${OPSLEDGER_MAX_RESTARTS:-10}"
+RESET_SECONDS="${OPSLEDGER_RESTART_RESET_SECONDS:-60}"
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+for var in BACKOFF_MS BACKOFF_MAX_MS MAX_RESTARTS RESET_SECONDS STOP_TIMEOUT; do
+  [[ "${!var}" =~ ^[0-9]+$ ]] || { log "ERROR: $var must be a whole number, got '${!var}'"; exit 2; }
+done
+
 USE_POSTGRES=0
+STOP_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --postgres) USE_POSTGRES=1 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $arg (try --help)" ;;
+    --stop) STOP_ONLY=1 ;;
+    -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) log "ERROR: unknown argument: $arg (try --help)"; exit 2 ;;
   esac
 done
+
+now_ms() { local t="${EPOCHREALTIME/[.,]/}"; echo $((t / 1000)); }
+
+# Start time of a process (field 22 of /proc/<pid>/stat): with the pid, identifies it.
+proc_start() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"  # the command name may contain spaces: skip past it
+  local -a fields
+  read -r -a fields <<<"$stat"
+  echo "${fields[19]}"
+}
+
+write_pid_file() {  # name pid
+  local start
+  start="$(proc_start "$2" || echo 0)"
+  printf '%s %s\n' "$2" "$start" >"$LOG_DIR/$1.pid"
+}
+
+# Prints the pid recorded in a pid file if that very process still runs, else nothing.
+live_pid_from_file() {
+  local file="$1" pid start
+  [ -f "$file" ] || return 0
+  read -r pid start <"$file" || return 0
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  if [ "$(proc_start "$pid" 2>/dev/null)" = "$start" ]; then echo "$pid"; fi
+}
+
+stop_by_pid_files() {
+  local file pid waited svc
+  pid="$(live_pid_from_file "$LOG_DIR/run.sh.pid")"
+  if [ -n "$pid" ]; then
+    log "stopping run.sh (pid $pid); it stops its services"
+    kill -TERM "$pid" 2>/dev/null || true
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $(((STOP_TIMEOUT + 30) * 5)) ]; do
+      sleep 0.2; waited=$((waited + 1))
+    done
+  fi
+  # Services left behind (run.sh killed with -9, say): their process groups, by pid file.
+  for file in "$LOG_DIR"/*.pid; do
+    [ -e "$file" ] || continue
+    svc="$(basename "$file" .pid)"
+    [ "$svc" = run.sh ] && { rm -f "$file"; continue; }
+    pid="$(live_pid_from_file "$file")"
+    if [ -n "$pid" ]; then
+      log "stopping $svc (pid $pid)"
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      waited=0
+      while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((STOP_TIMEOUT * 5)) ]; do
+        sleep 0.2; waited=$((waited + 1))
+      done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    rm -f "$file"
+  done
+  log "nothing started by run.sh is running"
+}
+
+if [ "$STOP_ONLY" -eq 1 ]; then
+  mkdir -p "$LOG_DIR"
+  stop_by_pid_files
+  exit 0
+fi
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
@@ -54,7 +142,7 @@ probe_host() {
   case "$HTTP_HOST" in 0.0.0.0|'') echo 127.0.0.1 ;; ::|'[::]') echo ::1 ;; *) echo "$HTTP_HOST" ;; esac
 }
 
-declare -A PIDS=() PORTS=() READY=()
+declare -A PIDS=() PORTS=() READY=() RESTARTS=() STARTED_AT=() NEXT_START=()
 KAFKA_STARTED_HERE=0
 CLEANED_UP=0
 EXIT_CODE=0
@@ -87,7 +175,10 @@ stop_services() {
     ticks=$((ticks + 1))
   done
   # Reap them, so no zombie outlives us.
-  for svc in "${!PIDS[@]}"; do wait "${PIDS[$svc]}" 2>/dev/null || true; done
+  for svc in "${!PIDS[@]}"; do
+    wait "${PIDS[$svc]}" 2>/dev/null || true
+    rm -f "$LOG_DIR/$svc.pid"
+  done
 }
 
 cleanup() {
@@ -102,6 +193,7 @@ cleanup() {
     log "stopping the Kafka started by run.sh"
     "$KAFKA_SH" stop || log "kafka.sh stop failed"
   fi
+  if [ "$(live_pid_from_file "$LOG_DIR/run.sh.pid")" = "$$" ]; then rm -f "$LOG_DIR/run.sh.pid"; fi
   log "all stopped"
 }
 
@@ -118,6 +210,11 @@ trap 'on_signal HUP' HUP
 trap 'cleanup' EXIT
 
 cd "$REPO_ROOT"
+mkdir -p "$LOG_DIR"
+if [ -n "$(live_pid_from_file "$LOG_DIR/run.sh.pid")" ]; then
+  die "another run.sh is running (pid file $LOG_DIR/run.sh.pid); stop it with: $0 --stop"
+fi
+write_pid_file run.sh "$$"
 
 # Fail early, before starting anything, if a service port is taken.
 i=0
@@ -150,12 +247,15 @@ if [ "$USE_POSTGRES" -eq 1 ]; then
 fi
 
 export OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS="${OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS:-$KAFKA_BOOTSTRAP}"
-mkdir -p "$LOG_DIR"
+if [ -z "${OPSLEDGER_AUTH_SECRET:-}" ] && [ -z "${OPSLEDGER_DEV_MODE:-}" ]; then
+  # Services refuse the built-in key outside development mode; this is a developer's machine.
+  export OPSLEDGER_DEV_MODE=true
+  log "OPSLEDGER_AUTH_SECRET is not set: development mode with the built-in key"
+fi
 
-for svc in "${SERVICES[@]}"; do
-  port="${PORTS[$svc]}"
-  argv=()
-  has_service_placeholder=0
+start_service() {
+  local svc="$1" port="${PORTS[$1]}" word has_service_placeholder=0 db_url
+  local -a argv=()
   for word in "${SERVE_ARGV[@]}"; do
     [[ "$word" == *"{service}"* ]] && has_service_placeholder=1
     word="${word//\{service\}/$svc}"
@@ -172,7 +272,14 @@ for svc in "${SERVICES[@]}"; do
     setsid "${argv[@]}" </dev/null \
     > >(trap '' INT TERM HUP; exec tee -a "$LOG_DIR/$svc.log" | exec sed -u "s/^/[$svc] /") 2>&1 &
   PIDS[$svc]=$!
+  STARTED_AT[$svc]="$(now_ms)"
+  write_pid_file "$svc" "${PIDS[$svc]}"
   log "started $svc (pid ${PIDS[$svc]}): ${argv[*]}"
+}
+
+for svc in "${SERVICES[@]}"; do
+  RESTARTS[$svc]=0
+  start_service "$svc"
 done
 
 if [ -n "${KAFKA_START_PID:-}" ]; then
@@ -185,18 +292,41 @@ for svc in "${SERVICES[@]}"; do
 done
 log "logs in $LOG_DIR; Ctrl-C stops everything"
 
-# Supervise: any service exiting stops everything. `sleep & wait` keeps signals prompt.
+# Supervise: a service that exits is restarted after a backoff that doubles with each crash
+# in a row; `sleep & wait` keeps signals prompt.
 while :; do
   for svc in "${SERVICES[@]}"; do
+    if [ -z "${PIDS[$svc]:-}" ]; then
+      if [ "$(now_ms)" -ge "${NEXT_START[$svc]}" ]; then
+        start_service "$svc"
+        log "restarted $svc (restart #${RESTARTS[$svc]})"
+      fi
+      continue
+    fi
     pid="${PIDS[$svc]}"
     if ! kill -0 "$pid" 2>/dev/null; then
       status=0
       wait "$pid" 2>/dev/null || status=$?
-      log "$svc exited (status $status); stopping everything"
-      unset "PIDS[$svc]"
-      EXIT_CODE=1
-      cleanup
-      exit "$EXIT_CODE"
+      unset "PIDS[$svc]" "READY[$svc]"
+      rm -f "$LOG_DIR/$svc.pid"
+      # What is left of its process group (e.g. `uv run` after its child died) goes too.
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      if [ $(($(now_ms) - STARTED_AT[$svc])) -ge $((RESET_SECONDS * 1000)) ]; then
+        RESTARTS[$svc]=0  # it ran for a while: a new crash is not "in a row"
+      fi
+      RESTARTS[$svc]=$((RESTARTS[$svc] + 1))
+      if [ "${RESTARTS[$svc]}" -gt "$MAX_RESTARTS" ]; then
+        log "$svc exited (status $status); giving up after $MAX_RESTARTS restarts in a row; stopping everything"
+        EXIT_CODE=1
+        cleanup
+        exit "$EXIT_CODE"
+      fi
+      delay=$BACKOFF_MS
+      for ((k = 1; k < RESTARTS[$svc] && delay < BACKOFF_MAX_MS; k++)); do delay=$((delay * 2)); done
+      [ "$delay" -gt "$BACKOFF_MAX_MS" ] && delay=$BACKOFF_MAX_MS
+      NEXT_START[$svc]=$(($(now_ms) + delay))
+      log "$svc exited (status $status); restart #${RESTARTS[$svc]} in $((delay / 1000)).$(printf '%03d' $((delay % 1000))) s"
+      continue
     fi
     if [ -z "${READY[$svc]:-}" ] && port_open "$(probe_host)" "${PORTS[$svc]}"; then
       READY[$svc]=1

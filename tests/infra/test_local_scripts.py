@@ -3,7 +3,8 @@
 The Kafka and run.sh tests use their own state directory and free ports, so they never touch
 the broker that `make test` started on 9092. run.sh is exercised with a stand-in service
 (OPSLEDGER_SERVE_CMD) so that its process handling is tested on its own: start, readiness,
-stop on a signal, stop when one service dies, SIGKILL for a service that ignores SIGTERM,
+stop on a signal, restart of a killed service with backoff, giving up on one that keeps
+crashing, SIGKILL for a service that ignores SIGTERM, `--stop` (make down) by pid file only,
 and stopping only the Kafka it started itself.
 """
 
@@ -318,11 +319,16 @@ def test_run_sh_on_ctrl_c_stops_the_services_but_not_a_kafka_it_did_not_start(
 
 
 @pytest.mark.slow
-def test_run_sh_stops_everything_when_one_service_dies(
+def test_run_sh_stops_everything_when_one_service_keeps_crashing(
     run_env_with_kafka: dict[str, str], tmp_path: Path
 ) -> None:
     props = f"{run_env_with_kafka['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
-    env = dict(run_env_with_kafka, STANDIN_DIE="fleet")
+    env = dict(
+        run_env_with_kafka,
+        STANDIN_DIE="fleet",
+        OPSLEDGER_MAX_RESTARTS="2",
+        OPSLEDGER_RESTART_BACKOFF_MS="200",
+    )
     proc, out = _start_run_sh(env, tmp_path)
     try:
         code = proc.wait(timeout=60)
@@ -331,11 +337,83 @@ def test_run_sh_stops_everything_when_one_service_dies(
             os.killpg(proc.pid, signal.SIGKILL)
     text = out.read_text()
     assert code == 1, text
-    assert "fleet exited (status 7)" in text
+    assert "fleet exited (status 7); restart #1 in 0.200 s" in text
+    assert "fleet exited (status 7); restart #2 in 0.400 s" in text
+    assert "fleet exited (status 7); giving up after 2 restarts in a row" in text
     assert "leaving it running" in text
     _assert_all_gone(env, str(tmp_path / "standin.py"))
     assert len(_pids_matching(f"kafka.Kafka {props}")) == 1  # not ours to stop
     assert _listening(int(env["KAFKA_PORT"]))
+
+
+def _pid_file(env: dict[str, str], name: str) -> int:
+    pid, _start = Path(env["OPSLEDGER_VAR_DIR"], "run", f"{name}.pid").read_text().split()
+    return int(pid)
+
+
+@pytest.mark.slow
+def test_run_sh_restarts_a_killed_service_and_logs_it(
+    run_env_with_kafka: dict[str, str], tmp_path: Path
+) -> None:
+    env = dict(run_env_with_kafka, OPSLEDGER_RESTART_BACKOFF_MS="300")
+    fleet_port = _ports(env)[2]
+    proc, out = _start_run_sh(env, tmp_path)
+    try:
+        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+        assert _pid_file(env, "run.sh") == proc.pid
+        first = _pid_file(env, "fleet")
+        os.killpg(first, signal.SIGKILL)  # like `kill -9`: no goodbye
+        _wait_for(lambda: "restarted fleet (restart #1)" in out.read_text(), 60, "restart")
+        _wait_for(lambda: _listening(fleet_port), 60, "fleet listening again")
+        second = _pid_file(env, "fleet")
+        assert second != first
+        assert proc.poll() is None  # the others went on
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 143
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = out.read_text()
+    assert "fleet exited (status 137); restart #1 in 0.300 s" in text
+    assert text.count("started fleet (pid") == 2
+    _assert_all_gone(env, str(tmp_path / "standin.py"))
+    assert list(Path(env["OPSLEDGER_VAR_DIR"], "run").glob("*.pid")) == []
+
+
+@pytest.mark.slow
+def test_run_sh_stop_stops_only_what_run_sh_started(
+    run_env_with_kafka: dict[str, str], tmp_path: Path
+) -> None:
+    """`make down`: by pid file, never by name; a look-alike process is left alone."""
+    env = dict(run_env_with_kafka)
+    standin = str(tmp_path / "standin.py")
+    bystander_env = dict(
+        env,
+        OPSLEDGER_HTTP_HOST="127.0.0.1",
+        OPSLEDGER_HTTP_PORT=str(_free_port()),
+        OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1",
+    )
+    bystander = subprocess.Popen(
+        [sys.executable, standin, "fleet"], env=bystander_env, stdout=subprocess.DEVNULL
+    )
+    proc, out = _start_run_sh(env, tmp_path)
+    try:
+        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+        # A stale pid file must not make --stop signal whatever now has that pid.
+        Path(env["OPSLEDGER_VAR_DIR"], "run", "ghost.pid").write_text(f"{bystander.pid} 1\n")
+        result = _sh(RUN_SH, "--stop", env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert proc.wait(timeout=60) == 143
+        assert bystander.poll() is None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        bystander.terminate()
+        bystander.wait(10)
+    for port in _ports(env):
+        assert not _listening(port), port
+    assert list(Path(env["OPSLEDGER_VAR_DIR"], "run").glob("*.pid")) == []
+    assert _sh(RUN_SH, "--stop", env=env).returncode == 0  # idempotent
 
 
 @pytest.mark.slow
