@@ -96,8 +96,11 @@ def no_reactions(state: Any, events: Sequence[Event]) -> Sequence[Reaction]:
 
 
 def site_of_state(state: Any, command: Any) -> str:
-    """Default site of a command: the command's `site_id` (new streams), else the state's."""
-    site = getattr(command, "site_id", None) or getattr(state, "site_id", None)
+    """Default site of a command: the stream's own site, else (a new stream) the command's.
+
+    The stream's site wins, so a creating command cannot act on another site's stream.
+    """
+    site = getattr(state, "site_id", None) or getattr(command, "site_id", None)
     if not isinstance(site, str) or not site:
         raise TypeError(f"cannot tell the site of {type(command).__name__}: declare site_of")
     return site
