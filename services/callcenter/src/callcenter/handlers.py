@@ -4,6 +4,7 @@ The rules stay in the deciders; a workflow only gathers the facts they need (doe
 record exist, at which site) and runs the aggregates' commands in one transaction.
 """
 
+from dataclasses import asdict
 from typing import Any
 
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
@@ -24,20 +25,9 @@ async def _site_of_record(uow: UnitOfWork, customer_id: str) -> str | None:
 async def open_ticket(uow: UnitOfWork, c: tickets.OpenTicket) -> CommandResult[Any]:
     """CC-1/CC-2: open a ticket owned by the caller; CC-7: a named record must be ours."""
     record_site = await _site_of_record(uow, c.customer_id) if c.customer_id else None
+    ticket_id = new_ticket_id(c.site_id)
     return await uow.execute(
-        tickets.StartTicket(
-            ticket_id=new_ticket_id(c.site_id),
-            site_id=c.site_id,
-            kind=c.kind,
-            channel=c.channel,
-            subject=c.subject,
-            description=c.description,
-            complaint_level=c.complaint_level,
-            category=c.category,
-            renovation_unit=c.renovation_unit,
-            customer_id=c.customer_id,
-            customer_site_id=record_site,
-        )
+        tickets.StartTicket(ticket_id, **asdict(c), customer_site_id=record_site)
     )
 
 
@@ -58,23 +48,16 @@ async def create_customer(uow: UnitOfWork, c: customers.CreateCustomer) -> Comma
     return created
 
 
+def _site(command: Any) -> str:
+    return str(command.site_id)
+
+
+def _ticket_site(command: tickets.LinkCustomer) -> str:
+    return tickets.site_of_ticket(command.ticket_id)
+
+
 WORKFLOWS: list[Workflow[Any]] = [
-    Workflow(
-        command=tickets.OpenTicket,
-        roles=CC_ROLES,
-        site_of=lambda c: c.site_id,
-        run=open_ticket,
-    ),
-    Workflow(
-        command=tickets.LinkCustomer,
-        roles=CC_ROLES,
-        site_of=lambda c: tickets.site_of_ticket(c.ticket_id),
-        run=link_customer,
-    ),
-    Workflow(
-        command=customers.CreateCustomer,
-        roles=CC_ROLES,
-        site_of=lambda c: c.site_id,
-        run=create_customer,
-    ),
+    Workflow(command=tickets.OpenTicket, roles=CC_ROLES, site_of=_site, run=open_ticket),
+    Workflow(command=tickets.LinkCustomer, roles=CC_ROLES, site_of=_ticket_site, run=link_customer),
+    Workflow(command=customers.CreateCustomer, roles=CC_ROLES, site_of=_site, run=create_customer),
 ]

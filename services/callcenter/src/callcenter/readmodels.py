@@ -57,40 +57,45 @@ def ticket_rows(s: TicketState) -> Iterable[Row]:
     }
 
 
+# CC-6 inputs and board flags: every one a non-null boolean column.
+TICKET_FLAGS = (
+    "responded",
+    "sla_paused",
+    "sla_breached",
+    "work_order_open",
+    "work_order_overdue",
+    "repeat_repair",
+    "resolved",
+    "ever_resolved",
+    "callback_reached",
+    "customer_record_missing",
+)
+
+
+def _text(name: str, size: int = 32, *, nullable: bool = False) -> sa.Column[Any]:
+    return sa.Column(name, sa.String(size), nullable=nullable)
+
+
 TICKETS: ReadModel[TicketState] = ReadModel(
     name="cc_tickets",
     aggregate=TICKET,
     columns=[
         sa.Column("ticket_id", ID, primary_key=True),
-        sa.Column("site_id", ID, nullable=False),
-        sa.Column("kind", sa.String(32), nullable=False),
-        sa.Column("channel", sa.String(32), nullable=False),
-        sa.Column("subject", sa.String(200), nullable=False),
-        sa.Column("status", sa.String(32), nullable=False),
-        sa.Column("owner", ID, nullable=False),
-        sa.Column("complaint_level", sa.Integer, nullable=True),
-        sa.Column("customer_id", ID, nullable=True),
-        sa.Column("month", sa.String(7), nullable=False),
-        sa.Column("opened_at", WHEN, nullable=False),
-        sa.Column("first_response_due_at", WHEN, nullable=True),
-        sa.Column("responded", sa.Boolean, nullable=False),
-        sa.Column("sla_paused", sa.Boolean, nullable=False),
-        sa.Column("sla_breached", sa.Boolean, nullable=False),
-        sa.Column("escalated_to", sa.String(32), nullable=True),
-        sa.Column("work_order_open", sa.Boolean, nullable=False),
-        sa.Column("work_order_id", ID, nullable=True),
-        sa.Column("work_order_status", sa.String(32), nullable=True),
-        sa.Column("work_order_overdue", sa.Boolean, nullable=False),
-        sa.Column("repeat_repair", sa.Boolean, nullable=False),
-        sa.Column("resolved", sa.Boolean, nullable=False),
-        sa.Column("ever_resolved", sa.Boolean, nullable=False),
-        sa.Column("callback_reached", sa.Boolean, nullable=False),
+        *(_text(name, 64) for name in ("site_id", "owner")),
+        *(_text(name) for name in ("kind", "channel", "status")),
+        _text("subject", 200),
+        _text("month", 7),
+        *(_text(name, 64, nullable=True) for name in ("customer_id", "work_order_id")),
+        *(_text(name, nullable=True) for name in ("escalated_to", "work_order_status")),
+        _text("closed_outcome", nullable=True),
+        *(
+            sa.Column(name, sa.Integer, nullable=True)
+            for name in ("complaint_level", "satisfaction")
+        ),
         sa.Column("callback_attempts", sa.Integer, nullable=False),
-        sa.Column("satisfaction", sa.Integer, nullable=True),
-        sa.Column("customer_record_missing", sa.Boolean, nullable=False),
-        sa.Column("closed_outcome", sa.String(32), nullable=True),
-        sa.Column("closed_at", WHEN, nullable=True),
-        sa.Column("updated_at", WHEN, nullable=False),
+        *(sa.Column(name, WHEN, nullable=False) for name in ("opened_at", "updated_at")),
+        *(sa.Column(name, WHEN, nullable=True) for name in ("first_response_due_at", "closed_at")),
+        *(sa.Column(name, sa.Boolean, nullable=False) for name in TICKET_FLAGS),
     ],
     rows=ticket_rows,
     indexes=[("site_id", "status"), ("site_id", "month")],

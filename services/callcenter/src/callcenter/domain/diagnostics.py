@@ -13,7 +13,7 @@ from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from callcenter.domain.roles import CC_ROLES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SendDiagnosticPing:
     site_id: str
     ping_id: str

@@ -31,7 +31,7 @@ SEAT_SAMPLE_EVERY = timedelta(minutes=15)
 MAX_SLA_BREACHES = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Kpi:
     """One figure: numerator/denominator, the rate, the target and whether it is met.
 
@@ -46,7 +46,7 @@ class Kpi:
     met: bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthCounts:
     """A site's month in numbers: tickets by month of first contact, calls by ringing."""
 

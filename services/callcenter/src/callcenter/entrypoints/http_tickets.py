@@ -1,5 +1,6 @@
 """HTTP routes of tickets (CC-1 … CC-5, CC-7 link, CC-10)."""
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -112,31 +113,14 @@ class TicketView(BaseModel):
     @classmethod
     def of(cls, s: TicketState, version: int) -> "TicketView":
         remaining = s.sla_remaining
-        return cls(
-            ticket_id=s.ticket_id or "",
-            site_id=s.site_id,
-            kind=s.kind,
-            channel=s.channel,
-            status=s.status,
-            owner=s.owner,
-            complaint_level=s.complaint_level,
-            customer_id=s.customer_id,
-            month=s.month,
-            first_response_due_at=s.sla_due_at,
-            responded=s.responded,
-            sla_paused=s.sla_paused,
-            sla_remaining_seconds=int(remaining.total_seconds()) if remaining else None,
-            sla_breached=s.sla_breached,
-            calendar_id=s.calendar_id,
-            escalated_to=s.escalated_to,
-            work_order_id=s.work_order_id,
-            work_order_status=s.work_order_status,
-            resolved=s.resolved,
-            callback_attempts=s.callback_attempts,
-            callback_confirmed=s.callback_confirmed,
-            satisfaction=s.satisfaction,
-            closed_outcome=s.closed_outcome,
-            version=version,
+        return cls.model_validate(
+            {
+                **asdict(s),
+                "status": s.status,
+                "first_response_due_at": s.sla_due_at,
+                "sla_remaining_seconds": int(remaining.total_seconds()) if remaining else None,
+                "version": version,
+            }
         )
 
     @classmethod

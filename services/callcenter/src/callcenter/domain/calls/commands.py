@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogCall:
     site_id: str
     call_id: str
@@ -18,7 +18,7 @@ def call_stream(command: LogCall) -> str:
     return f"call-{command.site_id}-{command.call_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogIn:
     """`staff_id` names whose seat session it is (the stream); it must be the actor."""
 
@@ -27,7 +27,7 @@ class LogIn:
     seat_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogOut:
     site_id: str
     staff_id: str

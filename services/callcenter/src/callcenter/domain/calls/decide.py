@@ -1,6 +1,7 @@
 """Call and seat decisions (CC-11)."""
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
@@ -19,15 +20,11 @@ def decide_call(state: CallState, cmd: c.LogCall, ctx: DecisionContext) -> Seque
         raise DomainError("CC-11", "a call cannot ring in the future", field="offered_at")
     if cmd.outcome == "answered" and not cmd.answered_by:
         raise DomainError("CC-11", "name the agent who answered", field="answered_by")
-    return [
-        CallLogged(
-            call_id=cmd.call_id,
-            outcome=cmd.outcome,
-            offered_at=cmd.offered_at,
-            month=ctx.site.month(cmd.offered_at),
-            answered_by=cmd.answered_by if cmd.outcome == "answered" else None,
-        )
-    ]
+    answered_by = cmd.answered_by if cmd.outcome == "answered" else None
+    month = ctx.site.month(cmd.offered_at)
+    fields = asdict(cmd) | {"answered_by": answered_by, "month": month}
+    del fields["site_id"]
+    return [CallLogged(**fields)]
 
 
 def decide_seat(

@@ -7,7 +7,7 @@ from opsledger.decider import Event
 from opsledger_contracts.events.callcenter import CallLogged, SeatLoggedIn, SeatLoggedOut
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallState:
     call_id: str | None = None
     site_id: str = ""
@@ -23,14 +23,14 @@ def evolve_call(state: CallState, event: Event) -> CallState:
     return state
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     seat_id: str
     login_at: datetime
     logout_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeatState:
     """An agent's seat sessions at one site; the last is open while logged in."""
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CreateCustomer:
     """Workflow: create a record and, optionally, link the ticket of the first contact."""
 
@@ -15,7 +15,7 @@ class CreateCustomer:
     ticket_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenCustomerRecord:
     customer_id: str
     site_id: str
@@ -25,7 +25,7 @@ class OpenCustomerRecord:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateCustomer:
     customer_id: str
     name: str | None = None
@@ -34,7 +34,7 @@ class UpdateCustomer:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ViewCustomer:
     """A full read of the record: logged with who read it and in which role."""
 

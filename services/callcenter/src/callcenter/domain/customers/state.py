@@ -9,7 +9,7 @@ from opsledger_contracts.events.callcenter import CustomerRecordViewed
 from callcenter.domain.customers.events import CustomerRecordCreated, CustomerRecordUpdated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerState:
     customer_id: str | None = None
     site_id: str = ""

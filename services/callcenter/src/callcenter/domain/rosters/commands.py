@@ -17,21 +17,21 @@ def new_swap_id() -> str:
     return f"S-{uuid4().hex[:8]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     day: date
     shift: str
     staff_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishRoster:
     site_id: str
     month: str
     assignments: tuple[Assignment, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeRoster:
     site_id: str
     month: str
@@ -42,7 +42,7 @@ class ChangeRoster:
     add_staff_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestSwap:
     site_id: str
     month: str
@@ -53,21 +53,21 @@ class RequestSwap:
     swap_id: str = field(default_factory=new_swap_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgreeSwap:
     site_id: str
     month: str
     swap_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApproveSwap:
     site_id: str
     month: str
     swap_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GrantLeave:
     site_id: str
     month: str
@@ -88,7 +88,7 @@ def roster_stream(command: RosterCommand) -> str:
     return stream_id(command.site_id, command.month)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HandOverShift:
     site_id: str
     day: date

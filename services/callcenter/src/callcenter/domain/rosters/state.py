@@ -29,7 +29,7 @@ def slot_index(slot: Slot) -> int:
     return day.toordinal() * 3 + SHIFT_ORDER[shift]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Swap:
     swap_id: str
     requester: str
@@ -45,7 +45,7 @@ class Swap:
         return set()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterState:
     site_id: str = ""
     month: str | None = None

@@ -33,11 +33,13 @@ def new_ticket_id(site_id: str) -> str:
 
 
 def sla_timer_id(ticket_id: str) -> str:
-    return f"ticket-sla-{ticket_id}"
+    """CC-3's timer of a ticket (the id pending timers in existing databases carry)."""
+    return "ticket-sla-" + ticket_id
 
 
 def customer_record_timer_id(ticket_id: str) -> str:
-    return f"ticket-customer-record-{ticket_id}"
+    """CC-7's timer of a ticket."""
+    return "ticket-customer-record-" + ticket_id
 
 
 def reactions(state: TicketState, events: Sequence[Event]) -> list[Reaction]:

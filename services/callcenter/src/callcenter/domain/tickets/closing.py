@@ -1,5 +1,6 @@
 """CC-4 and CC-5: the work order, resolution, callbacks and closing."""
 
+from dataclasses import asdict
 from typing import Literal
 
 from opsledger.decider import DecisionContext
@@ -25,7 +26,7 @@ WORK_ORDER_KINDS: frozenset[str] = frozenset({"repair", "complaint"})
 def request_work_order(
     s: TicketState, cmd: c.RequestWorkOrder, ctx: DecisionContext
 ) -> list[EventPayload]:
-    ticket_id = open_ticket(s)
+    open_ticket(s)
     if s.kind not in WORK_ORDER_KINDS:
         raise DomainError("CC-4", "only repairs and complaints needing on-site work", field="kind")
     acting(s, ctx, "request a work order")
@@ -43,18 +44,7 @@ def request_work_order(
         )
     if cmd.reply_by <= ctx.now:
         raise DomainError("CC-4", "reply_by must be in the future", field="reply_by")
-    return [
-        WorkOrderRequested(
-            ticket_id=ticket_id,
-            kind=s.kind,
-            location=cmd.location,
-            content=cmd.content,
-            requirements=cmd.requirements,
-            reply_by=cmd.reply_by,
-            asset_id=cmd.asset_id,
-            fault_code=cmd.fault_code,
-        )
-    ]
+    return [WorkOrderRequested(kind=s.kind, **asdict(cmd))]
 
 
 def work_order_progress(

@@ -13,7 +13,7 @@ TicketKind = Literal["inquiry", "complaint", "repair", "service_request", "emerg
 Channel = Literal["phone", "walk_in", "letter", "online"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenTicket:
     """Workflow: open a ticket, checking the customer record it names (if any)."""
 
@@ -28,7 +28,7 @@ class OpenTicket:
     customer_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkCustomer:
     """Workflow: link a ticket to an existing customer record of its site (CC-7)."""
 
@@ -36,7 +36,7 @@ class LinkCustomer:
     customer_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StartTicket:
     """Open the ticket stream; `customer_site_id` is the named record's site (None: none)."""
 
@@ -53,7 +53,7 @@ class StartTicket:
     customer_site_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TransferTicket:
     ticket_id: str
     from_agent: str
@@ -61,25 +61,25 @@ class TransferTicket:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordFirstResponse:
     ticket_id: str
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PauseSla:
     ticket_id: str
     reason: str
     waiting_on: Literal["customer", "third_party"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResumeSla:
     ticket_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkSlaBreached:
     """From the SLA timer: the deadline it was scheduled for."""
 
@@ -87,7 +87,7 @@ class MarkSlaBreached:
     due_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EscalateTicket:
     ticket_id: str
     reason: str
@@ -95,12 +95,12 @@ class EscalateTicket:
     agent_cannot_resolve: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TakeEscalation:
     ticket_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestWorkOrder:
     ticket_id: str
     location: str
@@ -111,7 +111,7 @@ class RequestWorkOrder:
     fault_code: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordWorkOrderProgress:
     """A dispatch work-order event concerning this ticket (CC-4)."""
 
@@ -126,13 +126,13 @@ class RecordWorkOrderProgress:
     confirmed: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolveTicket:
     ticket_id: str
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordCallback:
     ticket_id: str
     reached: bool
@@ -141,13 +141,13 @@ class RecordCallback:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CloseTicket:
     ticket_id: str
     invalid_complaint: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttachCustomer:
     """Link a record; `customer_site_id` is the record's site (None: no such record)."""
 
@@ -156,7 +156,7 @@ class AttachCustomer:
     customer_site_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkCustomerRecordMissing:
     """From the CC-7 timer: is a customer record linked by now?"""
 

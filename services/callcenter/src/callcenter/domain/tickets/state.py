@@ -23,7 +23,7 @@ from opsledger_contracts.events.callcenter import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketState:
     ticket_id: str | None = None
     site_id: str = ""
@@ -32,13 +32,13 @@ class TicketState:
     subject: str = ""
     owner: str = ""
     month: str = ""
+    responded: bool = False
     complaint_level: int | None = None
     customer_id: str | None = None
+    sla_continuous: bool = False
     opened_at: datetime | None = None
     updated_at: datetime | None = None
-    responded: bool = False
     sla_due_at: datetime | None = None
-    sla_continuous: bool = False
     sla_paused: bool = False
     sla_remaining: timedelta | None = None
     sla_breached: bool = False
