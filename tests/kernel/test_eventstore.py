@@ -239,3 +239,38 @@ async def test_a_pool_whose_connections_the_server_killed_recovers_without_pre_p
         await engine.dispose()
         await admin.dispose()
         await drop_pg_database(postgres_admin_url, url)
+
+
+async def test_a_follower_stops_below_an_append_still_in_flight_and_passes_a_rolled_back_one(
+    engine: AsyncEngine,
+) -> None:
+    """Deterministic form of the ordering trap: an earlier position commits after a later."""
+    store = EventStore()
+    early = await engine.connect()
+    try:
+        await early.begin()
+        (first,) = await store.append(early, "early", "Counter", 0, [new(1)])
+        if engine.dialect.name == "sqlite":
+            return  # one writer: the later append could not even start before this commits
+        async with engine.begin() as conn:
+            (later,) = await store.append(conn, "later", "Counter", 0, [new(2)])
+        assert later.position > first.position
+        async with engine.connect() as conn:
+            assert await store.read_all(conn, 0) == []
+            assert await store.head_position(conn) == first.position - 1
+        await early.commit()
+        async with engine.connect() as conn:
+            assert [e.position for e in await store.read_all(conn, 0)] == [
+                first.position,
+                later.position,
+            ]
+        await early.begin()
+        await store.append(early, "aborted", "Counter", 0, [new(3)])
+        async with engine.begin() as conn:
+            (last,) = await store.append(conn, "last", "Counter", 0, [new(4)])
+        await early.rollback()
+        async with engine.connect() as conn:
+            tail = await store.read_all(conn, later.position)
+        assert [e.position for e in tail] == [last.position]  # the gap does not hold it back
+    finally:
+        await early.close()

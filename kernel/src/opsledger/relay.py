@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.clock import as_utc
 from opsledger.db import advisory_lock_key, events
+from opsledger.eventstore import safe_head
 from opsledger.kafka import KafkaConnector
 from opsledger.projections import read_checkpoint, write_checkpoint
 from opsledger.runtime import Runtime
@@ -118,11 +119,10 @@ class OutboxRelay:
             return 0
         async with rt.engine.connect() as conn:
             position = await read_checkpoint(conn, RELAY_CHECKPOINT)
-            rows = (
-                await conn.execute(
-                    _BATCH.where(events.c.position > position), {"n": self._batch_size}
-                )
-            ).all()
+            query = _BATCH.where(events.c.position > position)
+            if conn.dialect.name == "postgresql":  # never past an in-flight append
+                query = query.where(events.c.position <= await safe_head(conn))
+            rows = (await conn.execute(query, {"n": self._batch_size})).all()
         if not rows:
             return 0
         producer = await self._kafka.producer()
