@@ -380,7 +380,7 @@ HOOKED_ROWS = {
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "not measured"
-    if unit in ("ms", "µs"):
+    if unit in ("ms", "µs", "x"):
         return f"{value:,.2f} {unit}"
     return f"{value:,.0f} {unit}"
 
@@ -410,7 +410,7 @@ def main() -> None:
     batches1, batches8 = n(60), n(15)
     relay_total = n(20_000) // 1000 * 1000 or 1000
     rows: dict[str, Row] = {}
-    progress = Progress(total=13 + len(HOOKED_ROWS))
+    progress = Progress(total=15 + len(HOOKED_ROWS))
     with tempfile.TemporaryDirectory(dir=os.environ.get("OPSLEDGER_BENCH_TMP")) as tmp_name:
         tmp = Path(tmp_name)
         with progress.step("fsync latency of this machine") as step:
