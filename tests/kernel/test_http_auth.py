@@ -1,13 +1,14 @@
 """HTTP conventions of every service: 401/403/409/422 answers, never a stack trace."""
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import APIRouter
 from opsledger.app import ServiceApp
 from opsledger.auth import TokenService
+from opsledger.clock import ManualClock
 from opsledger.eventstore import NewEvent
 from opsledger.http import RuntimeDep
 from opsledger.service import load_service
@@ -70,8 +71,13 @@ async def test_missing_or_forged_or_expired_token_is_401(
     forged = await client.post(
         "/diagnostics/pings", json=PING, headers={"Authorization": f"Bearer {forged_token}"}
     )
+    # Minted an hour ago for 5 s (a non-positive lifetime is refused at minting).
+    an_hour_ago = ManualClock(datetime.now(UTC) - timedelta(hours=1))
+    old_token = TokenService(SECRET, clock=an_hour_ago).mint(
+        "staff-7", ["agent"], ["site-a"], timedelta(seconds=5)
+    )
     expired = await client.post(
-        "/diagnostics/pings", json=PING, headers=bearer(ttl=timedelta(seconds=-5))
+        "/diagnostics/pings", json=PING, headers={"Authorization": f"Bearer {old_token}"}
     )
     for answer in (missing, forged, expired):
         assert answer.status_code == 401
