@@ -50,7 +50,7 @@ def events(run: Run) -> list[EventPayload]:
 
 def opened(kind: str = "repair", now: datetime = FRI_0900, **fields: Any) -> Run:
     run: Run = given(TICKET, at=now, site=CAL)
-    do(run, t.StartTicket(T, "site-a", kind, "phone", "subject", **fields), now)
+    do(run, t.StartTicket(T, t.OpenTicket("site-a", kind, "phone", "subject", **fields)), now)
     return run
 
 

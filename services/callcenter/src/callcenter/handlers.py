@@ -4,7 +4,6 @@ The rules stay in the deciders; a workflow only gathers the facts they need (doe
 record exist, at which site) and runs the aggregates' commands in one transaction.
 """
 
-from dataclasses import asdict
 from typing import Any
 
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
@@ -26,9 +25,7 @@ async def open_ticket(uow: UnitOfWork, c: tickets.OpenTicket) -> CommandResult[A
     """CC-1/CC-2: open a ticket owned by the caller; CC-7: a named record must be ours."""
     record_site = await _site_of_record(uow, c.customer_id) if c.customer_id else None
     ticket_id = new_ticket_id(c.site_id)
-    return await uow.execute(
-        tickets.StartTicket(ticket_id, **asdict(c), customer_site_id=record_site)
-    )
+    return await uow.execute(tickets.StartTicket(ticket_id, c, record_site))
 
 
 async def link_customer(uow: UnitOfWork, c: tickets.LinkCustomer) -> CommandResult[Any]:

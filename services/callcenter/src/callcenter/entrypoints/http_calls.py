@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from callcenter import views
 from callcenter.domain.calls import commands as c
+from callcenter.domain.kpis import Kpi
 from callcenter.domain.roles import READ_ROLES
 from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteQuery
 
@@ -29,19 +30,10 @@ class SeatLogOutRequest(Body):
     site_id: Id
 
 
-class KpiView(BaseModel):
-    name: str
-    numerator: int
-    denominator: int
-    rate: float | None
-    target: float | None
-    met: bool | None
-
-
 class KpiReport(BaseModel):
     site_id: str
     month: str
-    kpis: list[KpiView]
+    kpis: list[Kpi]
     not_measured: list[str] = Field(
         description="Targets of CC-6/CC-11 this service cannot compute (yet), and why."
     )
@@ -86,6 +78,6 @@ async def get_kpis(site_id: SiteQuery, month: MonthQuery, reads: Reads) -> KpiRe
     return KpiReport(
         site_id=site_id,
         month=month,
-        kpis=[KpiView.model_validate(k, from_attributes=True) for k in figures],
+        kpis=figures,
         not_measured=NOT_MEASURED,
     )

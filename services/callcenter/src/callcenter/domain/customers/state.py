@@ -33,16 +33,9 @@ def _or(new: str | None, old: str) -> str:
 def evolve(state: CustomerState, event: Event) -> CustomerState:
     match event.payload:
         case CustomerRecordCreated() as e:
-            return CustomerState(
-                customer_id=e.customer_id,
-                site_id=event.site_id,
-                name=e.name,
-                phone=e.phone,
-                unit=e.unit,
-                notes=e.notes,
-                created_at=event.occurred_at,
-                updated_at=event.occurred_at,
-            )
+            record = e.model_dump(include={"customer_id", "name", "phone", "unit", "notes"})
+            when = event.occurred_at
+            return CustomerState(site_id=event.site_id, created_at=when, updated_at=when, **record)
         case CustomerRecordUpdated() as u:
             return replace(
                 state,

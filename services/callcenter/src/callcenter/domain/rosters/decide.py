@@ -125,13 +125,8 @@ def _change(
 def _request_swap(
     state: RosterState, month: str, cmd: c.RequestSwap, ctx: DecisionContext
 ) -> list[EventPayload]:
-    swap = Swap(
-        swap_id=cmd.swap_id,
-        requester=ctx.actor,
-        requester_slot=cmd.requester_slot,
-        counterpart=cmd.counterpart,
-        counterpart_slot=cmd.counterpart_slot,
-    )
+    slots = (cmd.requester_slot, cmd.counterpart, cmd.counterpart_slot)
+    swap = Swap(cmd.swap_id, ctx.actor, *slots)
     for day, fld in (
         (swap.requester_slot[0], "requester_date"),
         (swap.counterpart_slot[0], "counterpart_date"),

@@ -41,16 +41,12 @@ class StartTicket:
     """Open the ticket stream; `customer_site_id` is the named record's site (None: none)."""
 
     ticket_id: str
-    site_id: str
-    kind: str
-    channel: str
-    subject: str
-    description: str = ""
-    complaint_level: int | None = None
-    category: str | None = None
-    renovation_unit: str | None = None
-    customer_id: str | None = None
+    contact: OpenTicket
     customer_site_id: str | None = None
+
+    @property
+    def site_id(self) -> str:
+        return self.contact.site_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,12 @@ TAKERS: dict[str, frozenset[str]] = {
 }
 
 
-def _start(state: TicketState, cmd: c.StartTicket, ctx: DecisionContext) -> list[EventPayload]:
+def _start(state: TicketState, start: c.StartTicket, ctx: DecisionContext) -> list[EventPayload]:
+    cmd = start.contact
     if cmd.customer_id is not None:
-        require_customer(cmd.customer_id, cmd.customer_site_id, cmd.site_id)
+        require_customer(cmd.customer_id, start.customer_site_id, cmd.site_id)
     if state.exists:
-        raise DomainError("CC-2", f"ticket {cmd.ticket_id} exists already", status=409)
+        raise DomainError("CC-2", f"ticket {start.ticket_id} exists already", status=409)
     if cmd.kind not in KINDS:
         raise DomainError("CC-2", f"unknown ticket kind {cmd.kind!r}", field="kind")
     if cmd.kind == "complaint" and cmd.complaint_level is None:
@@ -51,7 +52,7 @@ def _start(state: TicketState, cmd: c.StartTicket, ctx: DecisionContext) -> list
     record_hours = ctx.rules(CallcenterRules).customer_record_hours
     return [
         TicketOpened(
-            ticket_id=cmd.ticket_id,
+            ticket_id=start.ticket_id,
             kind=cmd.kind,
             channel=cmd.channel,
             subject=cmd.subject,
