@@ -352,3 +352,53 @@ class VehicleRequested(WorkOrderEvent):
     )
     destination: str = Field(min_length=1, max_length=200, description="Where the trip goes.")
     needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+
+
+@REGISTRY.register
+class WorkOrderVehicleDispatched(WorkOrderEvent):
+    """Fleet dispatched a trip for the order's vehicle request: recorded on the order (WO-11).
+
+    Dispatch's record of fleet's `VehicleRequestFulfilled` (flow 3), so whoever follows
+    work orders on this topic sees the trip, driver and vehicle without reading fleet's.
+    """
+
+    event_type: ClassVar[str] = "WorkOrderVehicleDispatched"
+    schema_version: ClassVar[int] = 1
+    model_config = _example(
+        request_id="WO-site-a-000042-vehicle-1",
+        trip_id="trip-WO-site-a-000042-vehicle-1",
+        vehicle_id="veh-site-a-0001",
+        plate="闽A·12345",
+        driver_id="drv-07",
+    )
+
+    request_id: str = Field(
+        min_length=1, max_length=100, description="The `VehicleRequested` answered."
+    )
+    trip_id: str = Field(min_length=1, max_length=100, description="Fleet's trip.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Fleet's vehicle id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    driver_id: str = Field(min_length=1, max_length=64, description="The certified driver.")
+
+
+@REGISTRY.register
+class WorkOrderVehicleRefused(WorkOrderEvent):
+    """Fleet refused the order's vehicle request, with the rule and the reason (WO-11).
+
+    Dispatch's record of fleet's `VehicleRequestRefused` (flow 3); the dispatcher may
+    request a vehicle again.
+    """
+
+    event_type: ClassVar[str] = "WorkOrderVehicleRefused"
+    schema_version: ClassVar[int] = 1
+    model_config = _example(
+        request_id="WO-site-a-000042-vehicle-1",
+        rule="FL-2",
+        reason="No vehicle is available at site-a",
+    )
+
+    request_id: str = Field(
+        min_length=1, max_length=100, description="The `VehicleRequested` answered."
+    )
+    rule: str = Field(min_length=1, max_length=16, description="Fleet's rule ID (FL-1, FL-2).")
+    reason: str = Field(min_length=1, max_length=1000, description="Fleet's reason.")

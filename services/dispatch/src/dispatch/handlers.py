@@ -12,9 +12,11 @@ from dispatch.domain.work_order.commands import (
     ISSUER_ROLES,
     IssueWorkOrder,
     NumberedIssue,
+    RequestVehicle,
 )
 from dispatch.domain.work_order.decide import validate_issue
 from dispatch.domain.work_order.state import work_order_id
+from dispatch.domain.work_order.vehicle import validate_need
 
 # Serials: kernel numbering on `work-order-serials-<site>` (kept, so existing sites
 # continue their sequence). Concurrent issuers conflict there; each retry re-reads it.
@@ -22,9 +24,11 @@ ISSUE_ATTEMPTS = 50
 
 
 async def issue(uow: UnitOfWork, command: IssueWorkOrder) -> CommandResult[Any]:
-    """WO-1/2/8/10 and CC-4 in one transaction; a refusal takes no serial number."""
+    """WO-1/2/8/10/11 and CC-4 in one transaction; a refusal takes no serial number."""
     site, now = command.site_id, uow.now
     validate_issue(command, now)
+    if command.vehicle is not None:
+        validate_need(command.vehicle, now, prefix="vehicle.")
     if command.ticket_id is not None:
         request = await uow.load(requests.REQUEST, requests.stream_id(command.ticket_id))
         requests.check_open(request.state, command.ticket_id, site)
@@ -36,6 +40,8 @@ async def issue(uow: UnitOfWork, command: IssueWorkOrder) -> CommandResult[Any]:
     serial = await uow.next_number(f"work-order-serials-{site}", work_order_id(site, 0))
     wo_id = work_order_id(site, serial)
     issued = await uow.execute(NumberedIssue(command, wo_id, serial, previous))
+    if command.vehicle is not None:  # WO-11: fleet is asked in the same transaction
+        issued = await uow.execute(RequestVehicle(wo_id, command.vehicle))
     if command.ticket_id is not None:
         await uow.execute(requests.CloseRequest(command.ticket_id, wo_id, serial))
     if fault is not None:

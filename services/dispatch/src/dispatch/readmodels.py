@@ -52,11 +52,39 @@ BOARD_COLUMNS = [
     _col("penalties_fen", sa.Integer()),
     _col("updated_at", _Time),
 ]
+# WO-11: the latest vehicle request and fleet's answer, `vehicle_<VehicleRequest field>`.
+VEHICLE_PREFIX = "vehicle_"
+VEHICLE_COLUMNS = [
+    _col(VEHICLE_PREFIX + name, kind, nullable=True)
+    for name, kind in (
+        ("request_id", sa.String(100)),
+        ("status", sa.String(12)),
+        ("purpose", sa.String(20)),
+        ("business", sa.String(500)),
+        ("destination", sa.String(200)),
+        ("needed_at", _Time),
+        ("requested_by", sa.String(64)),
+        ("requested_at", _Time),
+        ("trip_id", sa.String(100)),
+        ("vehicle_id", sa.String(64)),
+        ("plate", sa.String(20)),
+        ("driver_id", sa.String(64)),
+        ("rule", sa.String(16)),
+        ("reason", sa.String(1000)),
+        ("answered_at", _Time),
+    )
+]
 _BOARD_NAMES = [c.name for c in BOARD_COLUMNS]
 
 
 def board_rows(state: WorkOrderState) -> Iterable[Row]:
-    return [{name: getattr(state, name) for name in _BOARD_NAMES}] if state.exists else []
+    if not state.exists:
+        return []
+    vehicle = {
+        c.name: getattr(state.vehicle, c.name.removeprefix(VEHICLE_PREFIX), None)
+        for c in VEHICLE_COLUMNS
+    }
+    return [{**{name: getattr(state, name) for name in _BOARD_NAMES}, **vehicle}]
 
 
 def penalty_rows(state: WorkOrderState) -> Iterable[Row]:
@@ -82,7 +110,7 @@ def ping_rows(state: ReceiptState) -> Iterable[Row]:
 WORK_ORDERS = ReadModel(
     name="work_orders",
     aggregate=WORK_ORDER,
-    columns=BOARD_COLUMNS,
+    columns=[*BOARD_COLUMNS, *VEHICLE_COLUMNS],
     rows=board_rows,
     indexes=[("site_id", "status")],
 )

@@ -13,11 +13,17 @@ import sqlalchemy as sa
 from opsledger.clock import as_utc
 from opsledger.db import events
 from opsledger.eventstore import RecordedEvent
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dispatch.domain.work_order.state import OPEN_STATUSES, WorkOrderState
-from dispatch.readmodels import DIAGNOSTIC_PINGS, PENALTIES, WORK_ORDER_REQUESTS, WORK_ORDERS
+from dispatch.readmodels import (
+    DIAGNOSTIC_PINGS,
+    PENALTIES,
+    VEHICLE_PREFIX,
+    WORK_ORDER_REQUESTS,
+    WORK_ORDERS,
+)
 
 StatusFilter = Literal[
     "issued",
@@ -47,6 +53,29 @@ class _View(BaseModel):
         return cls.model_validate({name: get(name) for name in cls.model_fields})
 
 
+class VehicleView(_View):
+    """WO-11: a vehicle request to fleet and fleet's answer (status `requested`, then
+    `dispatched` with the trip, or `refused` with the rule and reason)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    request_id: str
+    status: str
+    purpose: str
+    business: str
+    destination: str
+    needed_at: datetime
+    requested_by: str
+    requested_at: datetime
+    trip_id: str | None
+    vehicle_id: str | None
+    plate: str | None
+    driver_id: str | None
+    rule: str | None
+    reason: str | None
+    answered_at: datetime | None
+
+
 class WorkOrderView(_View):
     work_order_id: str
     site_id: str
@@ -70,6 +99,7 @@ class WorkOrderView(_View):
     issued_at: datetime
     accepted_at: datetime | None
     penalties_fen: int
+    vehicle: VehicleView | None = None  # WO-11: the latest request and its answer
 
 
 class WorkOrderRow(WorkOrderView):
@@ -158,7 +188,14 @@ async def board(
     elif status is not None:
         query = query.where(table.c.status == status)
     rows = (await conn.execute(query.order_by(table.c.serial_no))).mappings().all()
-    return [WorkOrderRow.of(dict(row)) for row in rows]
+    return [WorkOrderRow.of({**row, "vehicle": _vehicle(row)}) for row in rows]
+
+
+def _vehicle(row: Any) -> VehicleView | None:
+    """The board's `vehicle_*` columns as the order's vehicle (WO-11), if it has one."""
+    if row[VEHICLE_PREFIX + "request_id"] is None:
+        return None
+    return VehicleView.of({name: row[VEHICLE_PREFIX + name] for name in VehicleView.model_fields})
 
 
 async def penalties(conn: AsyncConnection, site_id: str, month: str) -> list[PersonPenalties]:

@@ -35,6 +35,31 @@ def _text(rule_id: str, max_length: int, description: str = "") -> object:
     )
 
 
+class VehicleBody(_Body):
+    """WO-11: the order needs a vehicle from fleet (FL-2 purposes only)."""
+
+    purpose: str | None = Field(
+        default=None,
+        json_schema_extra=rule("FL-2"),
+        max_length=32,
+        description="`delivery` or `official_business` (FL-2)",
+    )
+    business: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The delivery or the named official business; default: the order's content",
+    )
+    destination: str | None = Field(
+        default=None, max_length=200, description="Default: the order's location"
+    )
+    needed_at: datetime | None = Field(
+        default=None, description="When the vehicle is needed, with zone; default: now"
+    )
+
+    def need(self) -> wo.VehicleNeed:
+        return wo.VehicleNeed(**self.model_dump())
+
+
 class IssueWorkOrderBody(_Body):
     """WO-1 fields are optional here so that the domain can name every missing one."""
 
@@ -57,6 +82,11 @@ class IssueWorkOrderBody(_Body):
     )
     fault_code: str | None = Field(
         json_schema_extra=rule("WO-10"), default=None, min_length=1, max_length=64
+    )
+    vehicle: VehicleBody | None = Field(
+        json_schema_extra=rule("WO-11"),
+        default=None,
+        description="WO-11: the order needs a vehicle; fleet is asked when it is issued",
     )
 
 
@@ -108,8 +138,11 @@ class CallbackBody(_Body):
 async def issue(body: IssueWorkOrderBody, commands: Commands) -> WorkOrderView:
     """Issue a work order (WO-1 mandatory fields, WO-2 issuer and assignee roles, WO-8
     gap-free per-site serial, WO-10 repeat-repair flag; closes the ticket's request when
-    `ticket_id` is given)."""
-    result = await commands.run(wo.IssueWorkOrder(**body.model_dump()))
+    `ticket_id` is given; WO-11 asks fleet for a vehicle when `vehicle` is given)."""
+    vehicle = body.vehicle.need() if body.vehicle is not None else None
+    result = await commands.run(
+        wo.IssueWorkOrder(**body.model_dump(exclude={"vehicle"}), vehicle=vehicle)
+    )
     return views.work_order(result.state)
 
 
@@ -184,6 +217,16 @@ async def unreasonable(work_order_id: str, body: ReasonBody, commands: Commands)
     """A dispatch lead judges an escalated order unreasonable: 30 yuan against the
     issuer (WO-9)."""
     result = await commands.run(wo.JudgeUnreasonable(work_order_id, body.reason))
+    return views.work_order(result.state)
+
+
+@router.post("/work-orders/{work_order_id}/vehicle-requests")
+async def request_vehicle(
+    work_order_id: str, body: VehicleBody, commands: Commands
+) -> WorkOrderView:
+    """Ask fleet for a vehicle for an open order (WO-11, flow 3); one request at a time.
+    Fleet's trip or refusal appears on the order (`vehicle`) when it answers."""
+    result = await commands.run(wo.RequestVehicle(work_order_id, body.need()))
     return views.work_order(result.state)
 
 

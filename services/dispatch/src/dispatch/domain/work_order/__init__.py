@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
-from opsledger.decider import Aggregate, DueTimer, Event, Reaction, Schedule
+from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, Reaction, Schedule
+from opsledger_contracts import EventPayload
 from opsledger_contracts.events.dispatch import WorkOrderIssued, WorkOrderProgressReported
 
+from dispatch.domain.work_order import vehicle
 from dispatch.domain.work_order.commands import ROLES, Command, MarkOverdue, NumberedIssue
 from dispatch.domain.work_order.decide import decide
 from dispatch.domain.work_order.state import STREAM_TYPE, WorkOrderState, evolve, stream_id
@@ -44,6 +46,15 @@ def _overdue_timer(work_order_id: str, deadline: datetime) -> Schedule:
     )
 
 
+def _decide(
+    state: WorkOrderState, command: Command, ctx: DecisionContext
+) -> Sequence[EventPayload]:
+    """WO-11 (vehicles) is decided in `vehicle`, every other command in `decide`."""
+    if isinstance(command, vehicle.COMMANDS):
+        return vehicle.decide(state, command, ctx)
+    return decide(state, command, ctx)
+
+
 def _overdue(timer: DueTimer) -> MarkOverdue:
     deadline = datetime.fromisoformat(str(timer.payload["deadline"]))
     return MarkOverdue(str(timer.payload["work_order_id"]), deadline)
@@ -53,7 +64,7 @@ WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
     stream_type=STREAM_TYPE,
     initial=WorkOrderState(),
     evolve=evolve,
-    decide=decide,
+    decide=_decide,
     stream_id=lambda command: stream_id(command.work_order_id),
     commands=ROLES,
     creates=frozenset({NumberedIssue}),

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from opsledger.pipeline import ANY_STAFF, SYSTEM_ONLY, roles
+from opsledger_contracts.events.fleet import VehicleRequestFulfilled, VehicleRequestRefused
 
 # WO-2: who may issue, and the roles an order may be assigned to (000 第11篇 第四条).
 ISSUER_ROLES: Final = roles("dispatcher", "dispatch_lead", "dept_head")
@@ -26,6 +27,17 @@ JUDGE_ROLES: Final = roles("dispatch_lead")
 
 
 @dataclass(frozen=True)
+class VehicleNeed:
+    """WO-11: the order needs a vehicle from fleet. Unset business/destination default to
+    the order's content/location, unset needed_at to now; checked in `vehicle.py`."""
+
+    purpose: str | None
+    business: str | None = None
+    destination: str | None = None
+    needed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class IssueWorkOrder:
     """WO-1/WO-2 input; the optional fields are checked so all gaps are named at once."""
 
@@ -39,6 +51,7 @@ class IssueWorkOrder:
     ticket_id: str | None = None
     asset_id: str | None = None
     fault_code: str | None = None
+    vehicle: VehicleNeed | None = None  # WO-11: requested from fleet when issued
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,22 @@ class MarkOverdue:
     deadline: datetime
 
 
+@dataclass(frozen=True)
+class RequestVehicle:
+    """WO-11: ask fleet for a vehicle for an open order (also run when issuing one)."""
+
+    work_order_id: str
+    need: VehicleNeed
+
+
+@dataclass(frozen=True)
+class RecordVehicleAnswer:
+    """From fleet's answer to our `VehicleRequested` (inbound, flow 3)."""
+
+    work_order_id: str
+    answer: VehicleRequestFulfilled | VehicleRequestRefused
+
+
 Command = (
     NumberedIssue
     | AcceptWorkOrder
@@ -140,6 +169,8 @@ Command = (
     | ArchiveWorkOrder
     | JudgeUnreasonable
     | MarkOverdue
+    | RequestVehicle
+    | RecordVehicleAnswer
 )
 
 # Who may run each command. ANY_STAFF: any staff of the site, the decider checks who
@@ -157,4 +188,6 @@ ROLES: Final[dict[type[Any], frozenset[str]]] = {
     ArchiveWorkOrder: DISPATCH_ROLES,
     JudgeUnreasonable: JUDGE_ROLES,
     MarkOverdue: SYSTEM_ONLY,
+    RequestVehicle: ISSUER_ROLES,
+    RecordVehicleAnswer: SYSTEM_ONLY,
 }

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from opsledger.decider import Event
 from opsledger_contracts.events.dispatch import (
     PenaltyRecorded,
     RepeatRepairFlagged,
+    VehicleRequested,
     WorkOrderAccepted,
     WorkOrderArchived,
     WorkOrderCallbackRecorded,
@@ -20,6 +21,8 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderReassigned,
     WorkOrderRefusalRecorded,
     WorkOrderSignedOff,
+    WorkOrderVehicleDispatched,
+    WorkOrderVehicleRefused,
 )
 
 STREAM_TYPE: Final = "WorkOrder"
@@ -34,6 +37,10 @@ CALLED_BACK: Final = "called_back"
 ARCHIVED: Final = "archived"
 OPEN_STATUSES: Final = frozenset({ISSUED, ESCALATED, ACCEPTED})
 STATUSES: Final = (ISSUED, ESCALATED, ACCEPTED, COMPLETED, SIGNED_OFF, CALLED_BACK, ARCHIVED)
+# A vehicle request's status (WO-11): waiting for fleet, then fleet's answer.
+VEHICLE_REQUESTED: Final = "requested"
+VEHICLE_DISPATCHED: Final = "dispatched"
+VEHICLE_REFUSED: Final = "refused"
 
 
 def stream_id(work_order_id: str) -> str:
@@ -64,6 +71,27 @@ class Penalty:
     rule: str
     reason: str
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class VehicleRequest:
+    """One request to fleet for a vehicle (WO-11) and, once it came, fleet's answer."""
+
+    request_id: str
+    purpose: str
+    business: str
+    destination: str
+    needed_at: datetime
+    requested_by: str
+    requested_at: datetime
+    status: str = VEHICLE_REQUESTED
+    trip_id: str | None = None
+    vehicle_id: str | None = None
+    plate: str | None = None
+    driver_id: str | None = None
+    rule: str | None = None  # of a refusal
+    reason: str | None = None
+    answered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,7 @@ class WorkOrderState:
     completed_at: datetime | None = None
     archived_at: datetime | None = None
     updated_at: datetime | None = None
+    vehicle_requests: tuple[VehicleRequest, ...] = ()  # WO-11, oldest first
 
     @property
     def completed(self) -> bool:
@@ -110,6 +139,11 @@ class WorkOrderState:
     @property
     def penalties_fen(self) -> int:
         return sum(p.amount_fen for p in self.penalties)
+
+    @property
+    def vehicle(self) -> VehicleRequest | None:
+        """The latest vehicle request and its answer (WO-11), if any."""
+        return self.vehicle_requests[-1] if self.vehicle_requests else None
 
 
 def evolve(state: WorkOrderState, event: Event) -> WorkOrderState:
@@ -206,4 +240,42 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 occurred_at=event.occurred_at,
             )
             return replace(state, penalties=(*state.penalties, line))
+        case VehicleRequested() as asked:
+            request = VehicleRequest(
+                request_id=asked.request_id,
+                purpose=asked.purpose,
+                business=asked.business,
+                destination=asked.destination,
+                needed_at=asked.needed_at,
+                requested_by=event.actor,
+                requested_at=event.occurred_at,
+            )
+            return replace(state, vehicle_requests=(*state.vehicle_requests, request))
+        case WorkOrderVehicleDispatched() as trip:
+            return _vehicle_answered(
+                state,
+                trip.request_id,
+                status=VEHICLE_DISPATCHED,
+                answered_at=event.occurred_at,
+                trip_id=trip.trip_id,
+                vehicle_id=trip.vehicle_id,
+                plate=trip.plate,
+                driver_id=trip.driver_id,
+            )
+        case WorkOrderVehicleRefused() as refused:
+            return _vehicle_answered(
+                state,
+                refused.request_id,
+                status=VEHICLE_REFUSED,
+                answered_at=event.occurred_at,
+                rule=refused.rule,
+                reason=refused.reason,
+            )
     return state
+
+
+def _vehicle_answered(state: WorkOrderState, request_id: str, **answer: Any) -> WorkOrderState:
+    requests = tuple(
+        replace(r, **answer) if r.request_id == request_id else r for r in state.vehicle_requests
+    )
+    return replace(state, vehicle_requests=requests)
