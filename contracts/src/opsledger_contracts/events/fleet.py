@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
 from opsledger_contracts.base import EventPayload
 from opsledger_contracts.ledger import LEDGER_EXAMPLE, LedgerEntry
@@ -573,3 +573,222 @@ class FleetLedgerEntryRecorded(LedgerEntry):
     service: ClassVar[str] = "fleet"
     stream_type: ClassVar[str | None] = "Conduct"
     model_config = _example(**LEDGER_EXAMPLE)
+
+
+# -- maintenance: repairs and small parts (FL-4) ----------------------------------------
+
+_REPAIR = "rep-site-a-000001"
+
+
+class RepairEvent(EventPayload):
+    """Fields of every event of one repair (stream repair-<repair_id>, 車輛維修單)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "Repair"
+
+    repair_id: str = Field(min_length=1, max_length=64, description="Repair id.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+
+
+class RepairPart(BaseModel):
+    """One line of the parts list the driver signs (FL-4)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="Part or material.")
+    quantity: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="How many.")
+    amount_fen: int = Field(ge=0, description="Price of the line, fen.")
+    major: bool = Field(description="A major part: the old one comes back for inspection.")
+
+
+@REGISTRY.register
+class RepairRequested(RepairEvent):
+    """A repair was requested; the vehicle's fault `fault_id` stays open until it is done.
+
+    While the fault is open the vehicle is not dispatched (FL-2 rev.).
+    """
+
+    event_type: ClassVar[str] = "RepairRequested"
+    model_config = _example(
+        repair_id=_REPAIR,
+        vehicle_id=_VEH,
+        fault_id="F1",
+        driver_id="drv-07",
+        shop="Fuzhou Soueast 4S",
+        description="Clutch slipping",
+    )
+
+    fault_id: str = Field(min_length=1, max_length=64, description="The vehicle's fault report.")
+    driver_id: Staff
+    shop: str = Field(min_length=1, max_length=200, description="Designated repair shop.")
+    description: str = Field(min_length=1, max_length=1000, description="What is wrong.")
+
+
+@REGISTRY.register
+class RepairApproved(RepairEvent):
+    """The office (fleet) approved the repair before the shop (FL-4).
+
+    `by_phone`: approved by phone in an emergency; the repair form follows.
+    """
+
+    event_type: ClassVar[str] = "RepairApproved"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, by_phone=False, form_no="RF-0001")
+
+    by_phone: bool = Field(description="Phone approval; the form is approved later.")
+    form_no: str | None = Field(default=None, max_length=64, description="Repair form number.")
+
+
+@REGISTRY.register
+class RepairFormApproved(RepairEvent):
+    """The repair form of a phone-approved repair was filed and approved (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairFormApproved"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, form_no="RF-0001")
+
+    form_no: str = Field(min_length=1, max_length=64, description="Repair form number.")
+
+
+@REGISTRY.register
+class RepairSentToShop(RepairEvent):
+    """The vehicle went to the designated shop, after approval (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairSentToShop"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, shop="Fuzhou Soueast 4S")
+
+    shop: str = Field(min_length=1, max_length=200, description="Designated repair shop.")
+
+
+@REGISTRY.register
+class RepairPartsListSigned(RepairEvent):
+    """The driver signed the list of parts and materials replaced (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairPartsListSigned"
+    model_config = _example(
+        repair_id=_REPAIR,
+        vehicle_id=_VEH,
+        driver_id="drv-07",
+        parts=[{"name": "Clutch plate", "quantity": "1", "amount_fen": 68000, "major": True}],
+        total_fen=68000,
+    )
+
+    driver_id: Staff
+    parts: list[RepairPart] = Field(min_length=1, max_length=100, description="The list.")
+    total_fen: int = Field(ge=0, description="Sum of the lines, fen.")
+
+
+@REGISTRY.register
+class ReplacedPartsInspected(RepairEvent):
+    """The replaced major parts came back and the office inspected them (FL-4)."""
+
+    event_type: ClassVar[str] = "ReplacedPartsInspected"
+    model_config = _example(
+        repair_id=_REPAIR, vehicle_id=_VEH, parts=["Clutch plate"], note="Worn through"
+    )
+
+    parts: list[str] = Field(min_length=1, max_length=100, description="Parts returned.")
+    note: str = Field(min_length=1, max_length=1000, description="What the inspection found.")
+
+
+@REGISTRY.register
+class RepairCompleted(RepairEvent):
+    """The vehicle is back from the shop repaired; its fault report is cleared (FL-2, FL-4)."""
+
+    event_type: ClassVar[str] = "RepairCompleted"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, note="Clutch replaced")
+
+    note: str = Field(min_length=1, max_length=1000, description="What was done.")
+
+
+@REGISTRY.register
+class RepairSettled(RepairEvent):
+    """The fleet captain settled the bill with the shop (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairSettled"
+    model_config = _example(
+        repair_id=_REPAIR, vehicle_id=_VEH, amount_fen=78000, invoice_no="35000999"
+    )
+
+    amount_fen: int = Field(gt=0, description="Amount settled with the shop, fen.")
+    invoice_no: str = Field(min_length=1, max_length=64, description="The shop's invoice.")
+
+
+@REGISTRY.register
+class RepairAudited(RepairEvent):
+    """The office audited the settlement (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairAudited"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, note="Parts checked line by line")
+
+    note: str = Field(min_length=1, max_length=1000, description="Audit note.")
+
+
+@REGISTRY.register
+class RepairPaymentApproved(RepairEvent):
+    """The manager's office approved paying the shop (FL-4)."""
+
+    event_type: ClassVar[str] = "RepairPaymentApproved"
+    model_config = _example(repair_id=_REPAIR, vehicle_id=_VEH, amount_fen=78000)
+
+    amount_fen: int = Field(gt=0, description="Amount approved, fen.")
+
+
+class PartsPurchaseEvent(EventPayload):
+    """Fields of every event of one purchase of oil or small parts (stream parts-<id>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "PartsPurchase"
+
+    purchase_id: str = Field(min_length=1, max_length=64, description="Purchase id.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+
+
+@REGISTRY.register
+class SmallPartsRequested(PartsPurchaseEvent):
+    """A driver asks to buy oil or small parts for routine self-maintenance (FL-4)."""
+
+    event_type: ClassVar[str] = "SmallPartsRequested"
+    model_config = _example(
+        purchase_id="sp-0001", vehicle_id=_VEH, items="4 L engine oil", estimated_fen=24000
+    )
+
+    items: str = Field(min_length=1, max_length=1000, description="What is needed.")
+    estimated_fen: int = Field(ge=0, description="Estimated cost, fen.")
+
+
+@REGISTRY.register
+class SmallPartsConfirmed(PartsPurchaseEvent):
+    """The fleet group lead confirmed the need (FL-4)."""
+
+    event_type: ClassVar[str] = "SmallPartsConfirmed"
+    model_config = _example(purchase_id="sp-0001", vehicle_id=_VEH)
+
+
+@REGISTRY.register
+class SmallPartsApproved(PartsPurchaseEvent):
+    """The depot director approved the confirmed purchase (FL-4)."""
+
+    event_type: ClassVar[str] = "SmallPartsApproved"
+    model_config = _example(purchase_id="sp-0001", vehicle_id=_VEH)
+
+
+@REGISTRY.register
+class SmallPartsBought(PartsPurchaseEvent):
+    """Oil or small parts were bought. Reimbursable only if confirmed and approved first.
+
+    Otherwise the driver bears the cost (FL-4): `reimbursable` is false with the reason.
+    """
+
+    event_type: ClassVar[str] = "SmallPartsBought"
+    model_config = _example(
+        purchase_id="sp-0001",
+        vehicle_id=_VEH,
+        amount_fen=23500,
+        invoice_no="35000777",
+        reimbursable=True,
+        reason=None,
+    )
+
+    amount_fen: int = Field(gt=0, description="Amount paid, fen.")
+    invoice_no: str = Field(min_length=1, max_length=64, description="Invoice number.")
+    reimbursable: bool = Field(description="Confirmed by the group lead and approved first.")
+    reason: str | None = Field(default=None, max_length=1000, description="Why not.")

@@ -1,0 +1,99 @@
+"""FL-4 maintenance: repairs (stream repair-<id>) and oil / small parts (parts-<id>)."""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+from opsledger.pipeline import SYSTEM_ONLY, roles
+
+from fleet.domain.maintenance.commands import (
+    ApproveRepair,
+    ApproveRepairForm,
+    ApproveRepairPayment,
+    ApproveSmallParts,
+    AuditRepair,
+    CompleteRepair,
+    ConfirmSmallParts,
+    InspectReplacedParts,
+    OpenRepair,
+    Part,
+    PartsCommand,
+    RecordSmallPartsBought,
+    RepairCommand,
+    RequestSmallParts,
+    SendRepairToShop,
+    SettleRepair,
+    SignPartsList,
+)
+from fleet.domain.maintenance.decide import decide_parts, decide_repair
+from fleet.domain.maintenance.state import (
+    PartsPurchaseState,
+    RepairState,
+    evolve_parts,
+    evolve_repair,
+)
+from fleet.domain.sites import site_of_stream
+
+__all__ = [
+    "PARTS_PURCHASE",
+    "REPAIR",
+    "Part",
+    "PartsPurchaseState",
+    "RepairState",
+    "parts_stream",
+    "repair_stream",
+]
+
+
+def repair_stream(repair_id: str) -> str:
+    return f"repair-{repair_id}"
+
+
+def parts_stream(purchase_id: str) -> str:
+    return f"parts-{purchase_id}"
+
+
+def _repair_id(command: Any) -> str:
+    return repair_stream(command.repair_id)
+
+
+def _parts_id(command: Any) -> str:
+    return parts_stream(command.purchase_id)
+
+
+REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
+    stream_type="Repair",
+    initial=RepairState(),
+    evolve=evolve_repair,
+    decide=decide_repair,
+    stream_id=_repair_id,
+    commands={
+        OpenRepair: SYSTEM_ONLY,  # the RequestRepair workflow (opens the vehicle's fault)
+        ApproveRepair: roles("fleet_office"),
+        ApproveRepairForm: roles("fleet_office"),
+        SendRepairToShop: roles("depot_director", "fleet_captain", "driver"),
+        SignPartsList: roles("driver"),
+        InspectReplacedParts: roles("fleet_office"),
+        CompleteRepair: SYSTEM_ONLY,  # the FinishRepair workflow (clears the fault)
+        SettleRepair: roles("fleet_captain"),
+        AuditRepair: roles("fleet_office"),
+        ApproveRepairPayment: roles("manager"),
+    },
+    site_of=site_of_stream,
+    creates=frozenset({OpenRepair}),
+)
+
+PARTS_PURCHASE: Aggregate[PartsPurchaseState, PartsCommand] = Aggregate(
+    stream_type="PartsPurchase",
+    initial=PartsPurchaseState(),
+    evolve=evolve_parts,
+    decide=decide_parts,
+    stream_id=_parts_id,
+    commands={
+        RequestSmallParts: roles("driver", "fleet_captain", "fleet_group_lead"),
+        ConfirmSmallParts: roles("fleet_group_lead"),
+        ApproveSmallParts: roles("depot_director"),
+        RecordSmallPartsBought: roles("driver", "fleet_captain", "fleet_group_lead"),
+    },
+    site_of=site_of_stream,
+    creates=frozenset({RequestSmallParts, RecordSmallPartsBought}),
+)

@@ -1,0 +1,150 @@
+"""A repair and a small-parts purchase as the deciders see them (FL-4)."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from opsledger.decider import Event
+from opsledger_contracts.events.fleet import (
+    RepairApproved,
+    RepairAudited,
+    RepairCompleted,
+    RepairFormApproved,
+    RepairPartsListSigned,
+    RepairPaymentApproved,
+    RepairRequested,
+    RepairSentToShop,
+    RepairSettled,
+    ReplacedPartsInspected,
+    SmallPartsApproved,
+    SmallPartsBought,
+    SmallPartsConfirmed,
+    SmallPartsRequested,
+)
+
+from fleet.domain.maintenance.commands import Part
+
+# A repair's stages, in order; `status` is the latest one reached.
+STAGES = (
+    "requested",
+    "approved",
+    "at_shop",
+    "completed",
+    "settled",
+    "audited",
+    "payment_approved",
+)
+
+
+@dataclass(frozen=True)
+class RepairState:
+    repair_id: str = ""
+    site_id: str = ""
+    vehicle_id: str = ""
+    fault_id: str = ""
+    driver_id: str = ""
+    shop: str = ""
+    description: str = ""
+    requested_at: datetime | None = None
+    status: str = ""
+    by_phone: bool = False
+    form_no: str | None = None
+    parts: tuple[Part, ...] = ()
+    parts_signed_by: str | None = None
+    inspected: frozenset[str] = frozenset()
+    settled_fen: int | None = None
+    invoice_no: str | None = None
+
+    def reached(self, stage: str) -> bool:
+        return bool(self.status) and STAGES.index(self.status) >= STAGES.index(stage)
+
+    @property
+    def form_missing(self) -> bool:
+        """Approved by phone and the repair form not approved yet."""
+        return self.reached("approved") and self.form_no is None
+
+    @property
+    def uninspected(self) -> list[str]:
+        """Major parts replaced whose old part has not been inspected yet."""
+        return [p.name for p in self.parts if p.major and p.name not in self.inspected]
+
+
+def evolve_repair(state: RepairState, event: Event) -> RepairState:
+    match event.payload:
+        case RepairRequested() as e:
+            return replace(
+                state,
+                repair_id=e.repair_id,
+                site_id=event.site_id,
+                vehicle_id=e.vehicle_id,
+                fault_id=e.fault_id,
+                driver_id=e.driver_id,
+                shop=e.shop,
+                description=e.description,
+                requested_at=event.occurred_at,
+                status="requested",
+            )
+        case RepairApproved() as e:
+            return replace(state, status="approved", by_phone=e.by_phone, form_no=e.form_no)
+        case RepairFormApproved() as e:
+            return replace(state, form_no=e.form_no)
+        case RepairSentToShop() as e:
+            return replace(state, status="at_shop", shop=e.shop)
+        case RepairPartsListSigned() as e:
+            parts = tuple(Part(p.name, p.quantity, p.amount_fen, p.major) for p in e.parts)
+            return replace(state, parts=parts, parts_signed_by=e.driver_id)
+        case ReplacedPartsInspected() as e:
+            return replace(state, inspected=state.inspected | frozenset(e.parts))
+        case RepairCompleted():
+            return replace(state, status="completed")
+        case RepairSettled() as e:
+            return replace(
+                state, status="settled", settled_fen=e.amount_fen, invoice_no=e.invoice_no
+            )
+        case RepairAudited():
+            return replace(state, status="audited")
+        case RepairPaymentApproved():
+            return replace(state, status="payment_approved")
+    return state
+
+
+@dataclass(frozen=True)
+class PartsPurchaseState:
+    purchase_id: str = ""
+    site_id: str = ""
+    vehicle_id: str = ""
+    items: str = ""
+    estimated_fen: int = 0
+    confirmed_by: str | None = None
+    approved_by: str | None = None
+    bought_fen: int | None = None
+    invoice_no: str | None = None
+    reimbursable: bool = False
+    reason: str | None = None
+
+
+def evolve_parts(state: PartsPurchaseState, event: Event) -> PartsPurchaseState:
+    state = replace(state, site_id=state.site_id or event.site_id)
+    match event.payload:
+        case SmallPartsRequested() as e:
+            return replace(
+                state,
+                purchase_id=e.purchase_id,
+                vehicle_id=e.vehicle_id,
+                items=e.items,
+                estimated_fen=e.estimated_fen,
+            )
+        case SmallPartsConfirmed():
+            return replace(state, confirmed_by=event.actor)
+        case SmallPartsApproved():
+            return replace(state, approved_by=event.actor)
+        case SmallPartsBought() as e:
+            return replace(
+                state,
+                purchase_id=e.purchase_id,
+                vehicle_id=e.vehicle_id,
+                bought_fen=e.amount_fen,
+                invoice_no=e.invoice_no,
+                reimbursable=e.reimbursable,
+                reason=e.reason,
+            )
+    return state
