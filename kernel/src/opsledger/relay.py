@@ -13,12 +13,12 @@ from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
-from opsledger_contracts import EventEnvelope, events_topic
+from opsledger_contracts import events_topic
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.clock import as_utc
 from opsledger.db import advisory_lock_key, events
-from opsledger.eventstore import safe_head
+from opsledger.eventstore import RecordedEvent, safe_head
 from opsledger.kafka import KafkaConnector
 from opsledger.projections import read_checkpoint, write_checkpoint
 from opsledger.runtime import Runtime
@@ -131,20 +131,23 @@ class OutboxRelay:
             if row.event_type in self._private:
                 continue  # stays in the store; the checkpoint still moves past it
             schema_version, value = self._value(row.event_type, row.schema_version, row.body)
-            envelope = EventEnvelope(
+            envelope = RecordedEvent(
+                position=row.position,
                 event_id=_uuid(row.event_id),
-                event_type=row.event_type,
-                schema_version=schema_version,
-                source=rt.service,
-                site_id=row.site_id,
                 stream_id=row.stream_id,
                 stream_type=row.stream_type,
-                stream_version=row.version,
-                occurred_at=as_utc(row.occurred_at),
+                version=row.version,
+                event_type=row.event_type,
+                schema_version=schema_version,
+                stored_schema_version=row.schema_version,
+                site_id=row.site_id,
+                actor=row.actor,
                 correlation_id=row.correlation_id,
                 causation_id=row.causation_id,
-                actor=row.actor,
-            )
+                occurred_at=as_utc(row.occurred_at),
+                recorded_at=as_utc(row.occurred_at),  # not part of the envelope
+                payload={},  # the value is the stored JSON itself
+            ).envelope(rt.service)
             acks.append(
                 await producer.send(
                     self.topic,
