@@ -422,6 +422,12 @@ def main() -> None:
     batches1, batches8 = n(60), n(15)
     relay_total = n(20_000) // 1000 * 1000 or 1000
     rows: dict[str, Row] = {}
+    load_before = os.getloadavg()
+    print(
+        f"load average before: {load_before[0]:.2f} on {os.cpu_count()} CPUs "
+        "(other processes share this machine; figures move with it)",
+        file=sys.stderr,
+    )
     progress = Progress(total=11 + len(HOOKED_ROWS))
     with tempfile.TemporaryDirectory(dir=os.environ.get("OPSLEDGER_BENCH_TMP")) as tmp_name:
         tmp = Path(tmp_name)
@@ -576,13 +582,17 @@ def main() -> None:
                 rows[key] = asyncio.run(hook(tmp, scale))
                 step.result(_fmt(rows[key].value, rows[key].unit))
 
+    load_after = os.getloadavg()
     print(render(rows))
+    print(f"\nload average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f}")
     results = {
         "generated_at": datetime.now(UTC).isoformat(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "quick": quick,
+            "loadavg_1min_before": round(load_before[0], 2),
+            "loadavg_1min_after": round(load_after[0], 2),
         },
         **{key: asdict(row) for key, row in rows.items()},
     }
