@@ -84,8 +84,10 @@ def test_wo5_overdue_is_decided_for_the_current_deadline_only() -> None:
     assert penalty.model_dump()["amount_fen"] == 3000
     stale = wo.MarkOverdue(W, deadline - timedelta(hours=1))
     assert accepted.when(stale, actor="system", at=deadline) == []
-    accepted.then(wo.ReportProgress(W, "half done"), actor="eng-12", at=NOW)
+    later = deadline + timedelta(hours=2)
+    accepted.then(wo.ReportProgress(W, "half done", later), actor="eng-12", at=NOW)
     assert accepted.when(wo.MarkOverdue(W, deadline), actor="system", at=deadline) == []
+    assert len(accepted.when(wo.MarkOverdue(W, later), actor="system", at=later)) == 2
 
 
 def test_wo5_issue_and_expected_by_schedule_the_overdue_timer() -> None:

@@ -226,7 +226,13 @@ async def test_wo5_progress_before_reply_by_keeps_the_order_from_going_overdue(
     wo_id = (await dispatch.issue())["work_order_id"]
     await dispatch.post(wo_id, "accept", dispatch.assignee())
     dispatch.clock.advance(timedelta(hours=1))
-    reported = await dispatch.post(wo_id, "progress", dispatch.assignee(), {"note": "Part ordered"})
+    without = await dispatch.post(wo_id, "progress", dispatch.assignee(), {"note": "Part ordered"})
+    assert without.status_code == 422  # WO-5 rev.: a report gives the new expected time
+    assert error(without)["code"] == "WO-5" and error(without)["field"] == "expected_by"
+    expected = (START + timedelta(hours=8)).isoformat()
+    reported = await dispatch.post(
+        wo_id, "progress", dispatch.assignee(), {"note": "Part ordered", "expected_by": expected}
+    )
     assert reported.status_code == 200, reported.text
     dispatch.clock.advance(timedelta(hours=4))
     await dispatch.service.timers.fire_due()
@@ -252,7 +258,12 @@ async def test_wo5_progress_with_expected_by_moves_the_deadline(dispatch: Dispat
         e.event_type for e in await dispatch.stream(f"work-order-{wo_id}")
     ]
     dispatch.clock.set(new_deadline)
-    late = await dispatch.post(wo_id, "progress", dispatch.assignee(), {"note": "still at it"})
+    late = await dispatch.post(
+        wo_id,
+        "progress",
+        dispatch.assignee(),
+        {"note": "still at it", "expected_by": (new_deadline + timedelta(days=1)).isoformat()},
+    )
     assert late.status_code == 422 and error(late)["code"] == "WO-5"
     await dispatch.service.timers.fire_due()
     overdue = [

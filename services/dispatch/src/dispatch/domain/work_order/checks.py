@@ -4,8 +4,10 @@ from datetime import datetime
 
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
+from opsledger_contracts import EventPayload
 from opsledger_contracts.events.dispatch import (
     PenaltyRecorded,
+    WorkOrderOverdue,
 )
 
 from dispatch.domain.work_order.state import (
@@ -61,3 +63,52 @@ def must_be_open(state: WorkOrderState, rule: str, what: str) -> None:
         raise DomainError(
             rule, f"cannot {what} work order {state.work_order_id}: it is {state.status}"
         )
+
+
+def overdue(state: WorkOrderState, ctx: DecisionContext, deadline: datetime) -> list[EventPayload]:
+    """WO-5: the order went overdue at `deadline`; 30 yuan against the assignee then."""
+    return [
+        WorkOrderOverdue(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            assignee=state.assignee,
+            reply_by=deadline,
+        ),
+        penalty(
+            ctx,
+            state,
+            state.assignee,
+            OVERDUE_PENALTY_FEN,
+            "WO-5",
+            f"Reply-by {deadline.isoformat()} of {state.work_order_id} passed "
+            "without completion or a progress report",
+            deadline,  # the month in which the deadline was missed
+        ),
+    ]
+
+
+def missed_deadline(state: WorkOrderState, at: datetime) -> datetime | None:
+    """WO-5 (rev.): the deadline this open order missed by `at`, if it is not recorded yet.
+
+    The deadline is the reply-by time or the expected time of the last progress report
+    (each report must be made before the deadline and moves it). It is missed at the
+    deadline itself. The first completion settles WO-5 (a reopened order is rework), and
+    a legacy report without an expected time exempted the order under the old rule.
+    """
+    if (
+        state.deadline is None
+        or state.overdue
+        or state.first_completed_at is not None
+        or state.reported_before_deadline
+        or at < state.deadline
+    ):
+        return None
+    return state.deadline
+
+
+def settle_overdue(state: WorkOrderState, ctx: DecisionContext) -> list[EventPayload]:
+    """The overdue facts a decision at `ctx.now` must record first, whether or not the
+    overdue timer ran: the outcome follows the facts, not the timer (WO-5 rev.)."""
+    deadline = missed_deadline(state, ctx.now)
+    return [] if deadline is None else overdue(state, ctx, deadline)

@@ -13,6 +13,7 @@ from opsledger_contracts.events.dispatch import (
 from dispatch.domain.work_order.checks import (
     blank,
     must_be_assignee,
+    settle_overdue,
 )
 from dispatch.domain.work_order.commands import (
     DISPATCH_ROLES,
@@ -49,7 +50,10 @@ def complete(
             f"completion records the process and the result: missing {', '.join(missing)}",
             field=",".join(missing),
         )
+    # WO-5 (rev.): completed after the deadline without a report before it: overdue and
+    # fined in this decision, whether or not the overdue timer has run.
     return [
+        *settle_overdue(state, ctx),
         WorkOrderCompleted(
             work_order_id=state.work_order_id,
             serial_no=state.serial_no,
@@ -57,7 +61,7 @@ def complete(
             completed_by=ctx.actor,
             process=command.process.strip(),
             result=command.result.strip(),
-        )
+        ),
     ]
 
 

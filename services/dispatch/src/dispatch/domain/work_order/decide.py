@@ -15,20 +15,21 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderAccepted,
     WorkOrderEscalated,
     WorkOrderJudgedUnreasonable,
-    WorkOrderOverdue,
     WorkOrderProgressReported,
     WorkOrderReassigned,
     WorkOrderRefusalRecorded,
 )
 
 from dispatch.domain.work_order.checks import (
-    OVERDUE_PENALTY_FEN,
     REFUSAL_PENALTY_FEN,
     UNREASONABLE_PENALTY_FEN,
     blank,
+    missed_deadline,
     must_be_assignee,
     must_be_open,
+    overdue,
     penalty,
+    settle_overdue,
     truncate_to_minute,
 )
 from dispatch.domain.work_order.closeout import archive, callback, complete, sign_off
@@ -96,6 +97,7 @@ def _escalate(
     if command.escalated_to.strip() == ctx.actor:
         raise DomainError("WO-4", "escalate to a superior, not to yourself", field="escalated_to")
     return [
+        *settle_overdue(state, ctx),  # WO-5: a missed deadline is the escalating assignee's
         WorkOrderEscalated(
             work_order_id=state.work_order_id,
             serial_no=state.serial_no,
@@ -103,7 +105,7 @@ def _escalate(
             escalated_by=ctx.actor,
             escalated_to=command.escalated_to.strip(),
             reason=command.reason.strip(),
-        )
+        ),
     ]
 
 
@@ -161,9 +163,14 @@ def _progress(
             f"progress must be reported before the reply-by time "
             f"{state.deadline.isoformat()}, which has passed",
         )
-    if command.expected_by is not None and (
-        command.expected_by.tzinfo is None or command.expected_by <= ctx.now
-    ):
+    if command.expected_by is None:
+        raise DomainError(
+            "WO-5",
+            "a progress report gives the new expected completion time (expected_by), "
+            "which becomes the order's deadline",
+            field="expected_by",
+        )
+    if command.expected_by.tzinfo is None or command.expected_by <= ctx.now:
         raise DomainError(
             "WO-5", "expected_by must be in the future, with a time zone", field="expected_by"
         )
@@ -174,7 +181,7 @@ def _progress(
             ticket_id=state.ticket_id,
             reported_by=ctx.actor,
             note=command.note.strip(),
-            expected_by=(command.expected_by.astimezone(UTC) if command.expected_by else None),
+            expected_by=command.expected_by.astimezone(UTC),
         )
     ]
 
@@ -217,33 +224,11 @@ def _unreasonable(
 def _overdue(
     state: WorkOrderState, command: MarkOverdue, ctx: DecisionContext
 ) -> list[EventPayload]:
-    # A timer for a deadline that has since moved, or an order that complied: no effect.
-    if (
-        state.deadline != command.deadline
-        or state.completed
-        or state.reported_before_deadline
-        or state.overdue
-    ):
+    # A timer for a deadline that has since moved, an order that complied, or one whose
+    # overdue a decision already recorded (WO-5 rev.): no effect.
+    if state.deadline != command.deadline or missed_deadline(state, command.deadline) is None:
         return []
-    return [
-        WorkOrderOverdue(
-            work_order_id=state.work_order_id,
-            serial_no=state.serial_no,
-            ticket_id=state.ticket_id,
-            assignee=state.assignee,
-            reply_by=command.deadline,
-        ),
-        penalty(
-            ctx,
-            state,
-            state.assignee,
-            OVERDUE_PENALTY_FEN,
-            "WO-5",
-            f"Reply-by {command.deadline.isoformat()} of {state.work_order_id} passed "
-            "without completion or a progress report",
-            command.deadline,  # the month in which the deadline was missed
-        ),
-    ]
+    return overdue(state, ctx, command.deadline)
 
 
 def _reassign(
@@ -264,6 +249,7 @@ def _reassign(
     if command.assignee.strip() == state.assignee:
         raise DomainError("WO-2", f"{state.assignee} is the assignee already", field="assignee")
     return [
+        *settle_overdue(state, ctx),  # WO-5: a missed deadline is the previous assignee's
         WorkOrderReassigned(
             work_order_id=state.work_order_id,
             serial_no=state.serial_no,
@@ -273,7 +259,7 @@ def _reassign(
             assignee=command.assignee.strip(),
             assignee_role=command.assignee_role,
             reason=command.reason.strip(),
-        )
+        ),
     ]
 
 

@@ -128,6 +128,7 @@ class WorkOrderState:
     penalties: tuple[Penalty, ...] = ()
     last_progress_at: datetime | None = None
     completed_at: datetime | None = None
+    first_completed_at: datetime | None = None  # WO-5 is settled by the first completion
     archived_at: datetime | None = None
     updated_at: datetime | None = None
     vehicle_requests: tuple[VehicleRequest, ...] = ()  # WO-11, oldest first
@@ -215,6 +216,7 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 signed_off=False,
                 called_back=False,
                 completed_at=event.occurred_at,
+                first_completed_at=state.first_completed_at or event.occurred_at,
             )
         case WorkOrderSignedOff():
             return replace(state, status=SIGNED_OFF, signed_off=True)
