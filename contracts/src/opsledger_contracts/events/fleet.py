@@ -792,3 +792,140 @@ class SmallPartsBought(PartsPurchaseEvent):
     invoice_no: str = Field(min_length=1, max_length=64, description="Invoice number.")
     reimbursable: bool = Field(description="Confirmed by the group lead and approved first.")
     reason: str | None = Field(default=None, max_length=1000, description="Why not.")
+
+
+# -- rewards (FL-9) ------------------------------------------------------------------------
+
+
+class RewardMonthEvent(EventPayload):
+    """Fields of every event of a site's monthly rewards (stream rewards-<site>-<month>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "RewardMonth"
+
+    month: Month
+
+
+class RewardLine(BaseModel):
+    """One proposed reward: the safe month (driver, group lead) or the safe-km subsidy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person: Staff
+    kind: Literal["safe_month_driver", "safe_month_group_lead", "safe_km"] = Field(
+        description="Which reward (FL-9)."
+    )
+    amount_fen: int = Field(gt=0, description="Amount, fen.")
+    km: Km | None = Field(default=None, description="Safe km driven in the month (safe_km).")
+
+
+class RewardExclusion(BaseModel):
+    """Someone who earns no reward this month, and why (an incident)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person: Staff
+    reason: str = Field(min_length=1, max_length=1000, description="The incidents.")
+
+
+@REGISTRY.register
+class MonthlyRewardsProposed(RewardMonthEvent):
+    """The month's safe-driving rewards and safe-km subsidy, computed from the log (FL-9).
+
+    `revision` counts proposals; a proposal is replaced until the fleet signs it.
+    """
+
+    event_type: ClassVar[str] = "MonthlyRewardsProposed"
+    model_config = _example(
+        month="2026-11",
+        revision=1,
+        lines=[
+            {"person": "drv-07", "kind": "safe_month_driver", "amount_fen": 10000, "km": None},
+            {"person": "drv-07", "kind": "safe_km", "amount_fen": 76, "km": "1999.0"},
+            {"person": "lead-1", "kind": "safe_month_group_lead", "amount_fen": 15000, "km": None},
+        ],
+        excluded=[{"person": "drv-08", "reason": "private_use violation v-0001"}],
+        total_fen=25076,
+    )
+
+    revision: int = Field(ge=1, description="1 for the first proposal, +1 per recomputation.")
+    lines: list[RewardLine] = Field(max_length=10000, description="The rewards.")
+    excluded: list[RewardExclusion] = Field(max_length=10000, description="No reward, why.")
+    total_fen: int = Field(ge=0, description="Sum of the lines, fen.")
+
+
+@REGISTRY.register
+class MonthlyRewardsSigned(RewardMonthEvent):
+    """The fleet (captain or office) audited and signed the month's rewards (FL-9)."""
+
+    event_type: ClassVar[str] = "MonthlyRewardsSigned"
+    model_config = _example(month="2026-11", revision=1)
+
+    revision: int = Field(ge=1, description="The proposal signed.")
+
+
+@REGISTRY.register
+class MonthlyRewardsApproved(RewardMonthEvent):
+    """The manager's office approved the signed rewards: they become ledger entries (FL-9)."""
+
+    event_type: ClassVar[str] = "MonthlyRewardsApproved"
+    model_config = _example(month="2026-11", revision=1, total_fen=25076)
+
+    revision: int = Field(ge=1, description="The proposal approved.")
+    total_fen: int = Field(ge=0, description="Sum of the lines, fen.")
+
+
+# -- the monthly 100-point assessment (FL-10) ------------------------------------------
+
+_POINTS = {
+    "points": Field(ge=1, le=100, description="Points deducted from 100."),
+    "item": Field(min_length=1, max_length=64, description="Assessment item."),
+    "rule": Field(min_length=1, max_length=16, description="Rule ID (FL-10, FL-7 …)."),
+    "note": Field(min_length=1, max_length=1000, description="What was found."),
+}
+
+
+@REGISTRY.register
+class DriverPointsDeducted(ConductEvent):
+    """An itemized deduction from the driver's 100 points of the month (FL-10, FL-7 rev.)."""
+
+    event_type: ClassVar[str] = "DriverPointsDeducted"
+    model_config = _example(
+        person="drv-07",
+        deduction_id="violation-v-0001",
+        month="2026-11",
+        points=10,
+        item="private_use",
+        rule="FL-7",
+        note="Private use of a vehicle",
+    )
+
+    deduction_id: str = Field(min_length=1, max_length=100, description="Deduction id.")
+    month: Month
+    points: int = _POINTS["points"]
+    item: str = _POINTS["item"]
+    rule: str = _POINTS["rule"]
+    note: str = _POINTS["note"]
+
+
+@REGISTRY.register
+class VehiclePointsDeducted(VehicleEvent):
+    """An itemized deduction from the vehicle's 100 points of the month (FL-10)."""
+
+    event_type: ClassVar[str] = "VehiclePointsDeducted"
+    model_config = _example(
+        vehicle_id=_VEH,
+        deduction_id="chk-2026-11-01",
+        month="2026-11",
+        points=5,
+        item="cleanliness",
+        rule="FL-10",
+        note="Cab not cleaned",
+    )
+
+    deduction_id: str = Field(min_length=1, max_length=100, description="Deduction id.")
+    month: Month
+    points: int = _POINTS["points"]
+    item: str = _POINTS["item"]
+    rule: str = _POINTS["rule"]
+    note: str = _POINTS["note"]

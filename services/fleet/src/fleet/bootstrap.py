@@ -11,24 +11,36 @@ def _aggregates():  # type: ignore[no-untyped-def]
     from fleet.domain.fuel import FUEL_MONTH
     from fleet.domain.maintenance import PARTS_PURCHASE, REPAIR
     from fleet.domain.requests import VEHICLE_REQUEST
+    from fleet.domain.rewards import REWARD_MONTH
     from fleet.domain.vehicles import VEHICLE
 
-    return [VEHICLE, DRIVER, FUEL_MONTH, CONDUCT, VEHICLE_REQUEST, REPAIR, PARTS_PURCHASE]
+    return [
+        VEHICLE,
+        DRIVER,
+        FUEL_MONTH,
+        CONDUCT,
+        VEHICLE_REQUEST,
+        REPAIR,
+        PARTS_PURCHASE,
+        REWARD_MONTH,
+    ]
 
 
 def _workflows():  # type: ignore[no-untyped-def]
     from fleet.handlers import WORKFLOWS
     from fleet.repairs import REPAIR_WORKFLOWS
     from fleet.requests import ANSWER
+    from fleet.rewards import REWARD_WORKFLOWS
 
-    return [*WORKFLOWS, *REPAIR_WORKFLOWS, ANSWER]
+    return [*WORKFLOWS, *REPAIR_WORKFLOWS, *REWARD_WORKFLOWS, ANSWER]
 
 
 def _read_models():  # type: ignore[no-untyped-def]
     from fleet.readmodels import READ_MODELS
+    from fleet.readmodels_assessment import ASSESSMENT_READ_MODELS
     from fleet.readmodels_maintenance import MAINTENANCE_READ_MODELS
 
-    return [*READ_MODELS, *MAINTENANCE_READ_MODELS]
+    return [*READ_MODELS, *MAINTENANCE_READ_MODELS, *ASSESSMENT_READ_MODELS]
 
 
 def _inbound():  # type: ignore[no-untyped-def]
@@ -38,9 +50,9 @@ def _inbound():  # type: ignore[no-untyped-def]
 
 
 def _routers():  # type: ignore[no-untyped-def]
-    from fleet.entrypoints import http_fuel, http_maintenance, http_vehicles
+    from fleet.entrypoints import http_fuel, http_maintenance, http_rewards, http_vehicles
 
-    return [http_vehicles.router, http_fuel.router, http_maintenance.router]
+    return [http_vehicles.router, http_fuel.router, http_maintenance.router, http_rewards.router]
 
 
 definition = ServiceDefinition(

@@ -62,6 +62,9 @@ class FleetRules(SiteRules):
     safe_month_driver_fen: int = Field(default=10000, ge=0, description="FL-9")
     safe_month_group_lead_fen: int = Field(default=15000, ge=0, description="FL-9")
     safe_km_fen_per_100km: int = Field(default=4, ge=0, description="FL-9")
+    # FL-10 points deducted with the FL-7 fine (the source's 考核細則 gives no number).
+    private_use_points: int = Field(default=10, ge=0, le=100, description="FL-7 rev., FL-10")
+    drink_driving_points: int = Field(default=10, ge=0, le=100, description="FL-7, FL-10")
 
     def allowance(self, model: str, month: int) -> Decimal | None:
         found = self.models.get(model)

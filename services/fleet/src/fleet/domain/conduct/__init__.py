@@ -7,8 +7,10 @@ from opsledger.pipeline import SYSTEM_ONLY, roles
 
 from fleet.domain.conduct.commands import (
     ConductCommand,
+    DeductDriverPoints,
     RecordAccident,
     RecordFuelFine,
+    RecordReward,
     RecordViolation,
 )
 from fleet.domain.conduct.decide import decide
@@ -43,6 +45,10 @@ CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
         RecordViolation: roles("depot_director", "fleet_captain", "fleet_office"),
         RecordAccident: roles("fleet_captain", "fleet_office"),
         RecordFuelFine: SYSTEM_ONLY,  # the CloseFuelMonth workflow
+        DeductDriverPoints: roles("fleet_office", "fleet_captain"),
+        RecordReward: SYSTEM_ONLY,  # the ApproveMonthlyRewards workflow
     },
-    creates=frozenset({RecordViolation, RecordFuelFine, RecordAccident}),
+    creates=frozenset(
+        {RecordViolation, RecordFuelFine, RecordAccident, DeductDriverPoints, RecordReward}
+    ),
 )

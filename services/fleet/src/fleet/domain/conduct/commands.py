@@ -49,4 +49,32 @@ class RecordAccident:
     serious: bool
 
 
-ConductCommand = RecordViolation | RecordFuelFine | RecordAccident
+@dataclass(frozen=True)
+class DeductDriverPoints:
+    """An itemized deduction from the driver's monthly 100 points (FL-10)."""
+
+    site_id: str
+    person: str
+    deduction_id: str
+    month: str
+    points: int
+    item: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordReward:
+    """An approved FL-9 reward (run by the `ApproveMonthlyRewards` workflow)."""
+
+    site_id: str
+    person: str
+    entry_id: str
+    month: str
+    amount_fen: int
+    reason: str
+    source: str
+
+
+ConductCommand = (
+    RecordViolation | RecordFuelFine | RecordAccident | DeductDriverPoints | RecordReward
+)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from opsledger.decider import DecisionContext
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
+    DriverPointsDeducted,
     FleetLedgerEntryRecorded,
     PersonFlagged,
     ViolationRecorded,
@@ -14,8 +15,10 @@ from fleet.domain.common import conflict, refuse
 from fleet.domain.conduct.accidents import decide_accident
 from fleet.domain.conduct.commands import (
     ConductCommand,
+    DeductDriverPoints,
     RecordAccident,
     RecordFuelFine,
+    RecordReward,
     RecordViolation,
 )
 from fleet.domain.conduct.state import ConductState
@@ -47,6 +50,23 @@ def decide(
             if state.has_entry(command.entry_id):
                 return []  # already recorded (a retried closing)
             return _fine(command)
+        case DeductDriverPoints():
+            return _deduct(state, command, ctx)
+        case RecordReward():
+            if state.has_entry(command.entry_id):
+                return []  # already recorded (a retried approval)
+            return [
+                FleetLedgerEntryRecorded(
+                    entry_id=command.entry_id,
+                    person=command.person,
+                    month=command.month,
+                    kind="reward",
+                    amount_fen=command.amount_fen,
+                    rule="FL-9",
+                    reason=command.reason,
+                    source=command.source,
+                )
+            ]
     raise TypeError(type(command).__name__)
 
 
@@ -101,6 +121,19 @@ def _violation(
                 source=f"violation-{command.violation_id}",
             )
         )
+    points = _violation_points(command, ctx.rules(FleetRules))
+    if points:  # FL-7 rev.: the fine and the assessment points (FL-10)
+        events.append(
+            DriverPointsDeducted(
+                person=command.person,
+                deduction_id=f"violation-{command.violation_id}",
+                month=month,
+                points=points,
+                item=command.kind,
+                rule=rule,
+                note=command.note,
+            )
+        )
     if command.kind == "overnight_away" and count >= 2:
         # FL-3: repeat offenders — directors removed from post, drivers dismissed.
         flag = "removal" if command.role == "director" else "dismissal"
@@ -141,3 +174,36 @@ def _fine(command: RecordFuelFine) -> list[EventPayload]:
             )
         )
     return events
+
+
+def _violation_points(command: RecordViolation, rules: FleetRules) -> int:
+    """FL-10 points a driver loses with the fine (directors are not assessed)."""
+    if command.role != "driver":
+        return 0
+    if command.kind == "private_use":
+        return rules.private_use_points
+    if command.kind == "drink_driving":
+        return rules.drink_driving_points
+    return 0
+
+
+def _deduct(
+    state: ConductState, command: DeductDriverPoints, ctx: DecisionContext
+) -> list[EventPayload]:
+    if command.month > ctx.site.month(ctx.now):
+        refuse("FL-10", f"{command.month} has not begun: nothing to assess yet", "month")
+    if not 1 <= command.points <= 100:
+        refuse("FL-10", "a deduction is 1 to 100 points", "points")
+    if state.has_deduction(command.deduction_id):
+        conflict(f"deduction {command.deduction_id} is already recorded")
+    return [
+        DriverPointsDeducted(
+            person=command.person,
+            deduction_id=command.deduction_id,
+            month=command.month,
+            points=command.points,
+            item=command.item,
+            rule="FL-10",
+            note=command.note,
+        )
+    ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from opsledger.decider import Event
 from opsledger_contracts.events.fleet import (
     AccidentRecorded,
+    DriverPointsDeducted,
     FleetLedgerEntryRecorded,
     PersonFlagged,
     ViolationRecorded,
@@ -42,12 +43,31 @@ class ConductState:
     ledger: tuple[LedgerLine, ...] = ()
     flags: tuple[tuple[str, str, str], ...] = ()  # (flag, rule, reason)
     accidents: tuple[tuple[str, datetime, str], ...] = ()  # (id, occurred_at, responsibility)
+    # FL-9: what spoils a month, as (month, description).
+    incident_log: tuple[tuple[str, str], ...] = ()
+    # FL-10: itemized deductions (deduction_id, month, points, item, rule, note).
+    deductions: tuple[tuple[str, str, int, str, str, str], ...] = ()
 
     def count(self, kind: str) -> int:
         return sum(1 for v in self.violations if v.kind == kind)
 
     def has_entry(self, entry_id: str) -> bool:
         return any(line.entry_id == entry_id for line in self.ledger)
+
+    def incidents(self, month: str) -> list[str]:
+        """FL-9: the incidents of a site-local month (none: a safe month)."""
+        return [what for m, what in self.incident_log if m == month]
+
+    def points(self, month: str) -> int:
+        """FL-10: points deducted in the month."""
+        return sum(d[2] for d in self.deductions if d[1] == month)
+
+    def has_deduction(self, deduction_id: str) -> bool:
+        return any(d[0] == deduction_id for d in self.deductions)
+
+
+def _incident(state: ConductState, month: str, what: str) -> tuple[tuple[str, str], ...]:
+    return (*state.incident_log, (month, what))
 
 
 def evolve(state: ConductState, event: Event) -> ConductState:
@@ -57,15 +77,29 @@ def evolve(state: ConductState, event: Event) -> ConductState:
             violation = Violation(
                 e.violation_id, e.kind, e.vehicle_id, e.occurred_at, e.month, e.penalty_fen
             )
-            return replace(state, person=e.person, violations=(*state.violations, violation))
+            log = _incident(state, e.month, f"{e.kind} violation {e.violation_id}")
+            return replace(
+                state, person=e.person, violations=(*state.violations, violation), incident_log=log
+            )
         case FleetLedgerEntryRecorded() as e:
             line = LedgerLine(
                 e.entry_id, e.month, e.kind, e.amount_fen, e.rule, e.reason, e.source, e.corrects
             )
-            return replace(state, person=e.person, ledger=(*state.ledger, line))
+            log = state.incident_log
+            if e.rule == "FL-7" and e.kind == "penalty" and e.corrects is None and e.amount_fen > 0:
+                log = _incident(state, e.month, f"fuel fine {e.entry_id}")
+            return replace(state, person=e.person, ledger=(*state.ledger, line), incident_log=log)
         case AccidentRecorded() as e:
             accident = (e.accident_id, e.occurred_at, e.responsibility)
-            return replace(state, person=e.person, accidents=(*state.accidents, accident))
+            log = state.incident_log
+            if not e.on_duty or e.responsibility != "none" or e.engine_seizure or e.concealed:
+                log = _incident(state, e.month, f"accident {e.accident_id}")
+            return replace(
+                state, person=e.person, accidents=(*state.accidents, accident), incident_log=log
+            )
+        case DriverPointsDeducted() as e:
+            item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
+            return replace(state, person=e.person, deductions=(*state.deductions, item))
         case PersonFlagged() as e:
             return replace(state, person=e.person, flags=(*state.flags, (e.flag, e.rule, e.reason)))
     return state

@@ -94,6 +94,18 @@ class RecordService:
     shop: str
 
 
+@dataclass(frozen=True)
+class DeductVehiclePoints:
+    """An itemized deduction from the vehicle's monthly 100 points (FL-10)."""
+
+    vehicle_id: str
+    deduction_id: str
+    month: str
+    points: int
+    item: str
+    note: str
+
+
 VehicleCommand = (
     RegisterVehicle
     | ReportFault
@@ -104,4 +116,5 @@ VehicleCommand = (
     | ReturnOwnTrip
     | ConfirmTripReturn
     | RecordService
+    | DeductVehiclePoints
 )

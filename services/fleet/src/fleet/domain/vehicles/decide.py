@@ -8,6 +8,7 @@ from opsledger_contracts.events.fleet import (
     TripReturned,
     VehicleFaultCleared,
     VehicleFaultReported,
+    VehiclePointsDeducted,
     VehicleRegistered,
     VehicleServiced,
     VehicleServiceOverdue,
@@ -20,6 +21,7 @@ from fleet.domain.vehicles.commands import (
     ClearFault,
     ConfirmOdometer,
     ConfirmTripReturn,
+    DeductVehiclePoints,
     RecordService,
     RegisterVehicle,
     ReportFault,
@@ -102,6 +104,24 @@ def decide(
             return [
                 VehicleServiced(
                     vehicle_id=state.vehicle_id, odometer_km=command.odometer_km, shop=command.shop
+                )
+            ]
+        case DeductVehiclePoints():
+            if command.month > ctx.site.month(ctx.now):
+                refuse("FL-10", f"{command.month} has not begun: nothing to assess yet", "month")
+            if not 1 <= command.points <= 100:
+                refuse("FL-10", "a deduction is 1 to 100 points", "points")
+            if any(d[0] == command.deduction_id for d in state.deductions):
+                conflict(f"deduction {command.deduction_id} is already recorded")
+            return [
+                VehiclePointsDeducted(
+                    vehicle_id=state.vehicle_id,
+                    deduction_id=command.deduction_id,
+                    month=command.month,
+                    points=command.points,
+                    item=command.item,
+                    rule="FL-10",
+                    note=command.note,
                 )
             ]
     raise TypeError(type(command).__name__)

@@ -11,6 +11,7 @@ from opsledger_contracts.events.fleet import (
     TripReturned,
     VehicleFaultCleared,
     VehicleFaultReported,
+    VehiclePointsDeducted,
     VehicleRegistered,
     VehicleServiced,
     VehicleServiceOverdue,
@@ -48,6 +49,8 @@ class VehicleState:
     trips: tuple[Trip, ...] = ()
     serviced_at_km: Decimal = Decimal(0)
     overdue_reported: bool = False
+    # FL-10: itemized deductions (deduction_id, month, points, item, rule, note).
+    deductions: tuple[tuple[str, str, int, str, str, str], ...] = ()
 
     @property
     def out(self) -> Trip | None:
@@ -111,6 +114,9 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
             return replace(_replace_trip(state, done), odometer=e.odometer_in_km)
         case VehicleServiceOverdue():
             return replace(state, overdue_reported=True)
+        case VehiclePointsDeducted() as e:
+            item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
+            return replace(state, deductions=(*state.deductions, item))
         case VehicleServiced() as e:
             odometer = max(state.odometer, e.odometer_km)
             return replace(
