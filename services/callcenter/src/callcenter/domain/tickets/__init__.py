@@ -21,6 +21,7 @@ from opsledger_contracts.events.callcenter import (
 from callcenter.domain.roles import CC_ROLES
 from callcenter.domain.tickets import commands as c
 from callcenter.domain.tickets.decide import decide
+from callcenter.domain.tickets.sla import first_response_deadline
 from callcenter.domain.tickets.state import TicketState, evolve
 
 STREAM_TYPE = "Ticket"
@@ -108,4 +109,11 @@ TICKET: Aggregate[TicketState, Any] = Aggregate(
     },
 )
 
-__all__ = ["CUSTOMER_RECORD_TIMER", "SLA_TIMER", "STREAM_TYPE", "TICKET", "TicketState"]
+__all__ = [
+    "CUSTOMER_RECORD_TIMER",
+    "SLA_TIMER",
+    "STREAM_TYPE",
+    "TICKET",
+    "TicketState",
+    "first_response_deadline",
+]
