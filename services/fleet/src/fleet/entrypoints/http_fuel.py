@@ -9,7 +9,7 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
 from pydantic import AwareDatetime, BaseModel, Field
 
-from fleet import views
+from fleet import views, views_outliers
 from fleet.domain.fuel import FuelMonthState
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
 from fleet.entrypoints.fields import Body, Ident, Km, Litres, Month, Reason, Short, SiteId
@@ -146,3 +146,13 @@ async def ledger(person: str, site_id: SiteId, month: Month, reads: Reads) -> vi
     own = reads.principal.staff_id == person
     reads.authorize(frozenset() if own else LEDGER_READERS, site_id)
     return await reads(views.ledger, site_id, person, month)
+
+
+@router.get("/fuel/outliers")
+async def outliers(
+    site_id: SiteId, reads: Reads, month: Month | None = None
+) -> views_outliers.OutlierReport:
+    """Economy outliers of the 12 months up to `month` (default: this site-local month)."""
+    reads.authorize(RECONCILIATION_READERS, site_id)
+    until = month or reads.site(site_id).month(reads.now)
+    return await reads(views_outliers.outliers, site_id, until)
