@@ -134,3 +134,16 @@ async def test_read_models_rebuild_equal_live(fleet: Fleet) -> None:
     runtime = service.runtime
     models = service.read_models.projections
     assert await verify_read_models(runtime.engine, runtime.store, service.catalog, models) == []
+
+
+async def test_fl2_a_driver_is_not_on_two_vehicles_trips_at_once(fleet: Fleet) -> None:
+    await fleet.vehicle("veh-1")
+    await fleet.vehicle("veh-2")
+    await fleet.driver()
+    await fleet.post("/trips", fleet.trip_body(), fleet.director, 201)
+    # the board lists the site's vehicles; their logs are read in the transaction
+    await fleet.service.read_models.catch_up()
+    second = fleet.trip_body(vehicle_id="veh-2")
+    answer = await fleet.client.post("/trips", json=second, headers=fleet.director)
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "FL-2"
+    assert answer.json()["error"]["field"] == "driver_id"

@@ -171,3 +171,8 @@ def test_fl4_service_overdue_by_mileage_is_an_event() -> None:
     assert events[-1] == VehicleServiceOverdue(
         vehicle_id=V, odometer_km=Decimal("6000.0"), due_at_km=Decimal("6000.0")
     )
+
+
+def test_fl2_a_driver_out_on_another_vehicle_is_refused() -> None:
+    error = registered().refuses(start(driver_out_on="veh-2/t9"), "FL-2", at=NOW)
+    assert "veh-2/t9" in error.message

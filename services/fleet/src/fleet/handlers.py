@@ -17,6 +17,7 @@ from typing import Any
 from opsledger.errors import NotFoundError
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow, roles
 
+from fleet import views
 from fleet.domain.common import refuse
 from fleet.domain.conduct import RecordFuelFine
 from fleet.domain.drivers import DRIVER, driver_stream
@@ -69,11 +70,28 @@ async def vehicle_at_site(uow: UnitOfWork, vehicle_id: str) -> VehicleState:
     return loaded.state
 
 
+async def driver_out_on(uow: UnitOfWork, driver_id: str, except_vehicle: str) -> str | None:
+    """The trip ("<vehicle>/<trip>") the driver is out on with another vehicle (FL-2).
+
+    The site's vehicles come from the board; each one's log is read in this transaction.
+    """
+    for row in await views.vehicle_board(uow.conn, uow.site_id):
+        if row.vehicle_id == except_vehicle:
+            continue
+        out = (await uow.load(VEHICLE, vehicle_stream(row.vehicle_id))).state.out
+        if out is not None and out.driver_id == driver_id:
+            return f"{row.vehicle_id}/{out.trip_id}"
+    return None
+
+
 async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult[Any]:
     await vehicle_at_site(uow, command.vehicle_id)
     driver = await uow.load(DRIVER, driver_stream(command.driver_id))
     state = driver.state if driver.version and driver.state.site_id == uow.site_id else None
+    # The site's trip number first: concurrent dispatches queue on it, so the check
+    # below sees the trip a concurrent dispatch just committed.
     number = await uow.next_number(f"trip-numbers-{uow.site_id}", command.vehicle_id)
+    busy = await driver_out_on(uow, command.driver_id, command.vehicle_id)
     return await uow.execute(
         StartTrip(
             vehicle_id=command.vehicle_id,
@@ -87,6 +105,7 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
             for_unit=command.for_unit,
             work_order_id=command.work_order_id,
             request_id=command.request_id,
+            driver_out_on=busy,
         )
     )
 

@@ -58,6 +58,8 @@ class StartTrip:
     for_unit: str | None = None
     work_order_id: str | None = None
     request_id: str | None = None
+    # "<vehicle>/<trip>" the driver is out on with another vehicle (read by the workflow)
+    driver_out_on: str | None = None
 
 
 @dataclass(frozen=True)

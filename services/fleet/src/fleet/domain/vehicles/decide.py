@@ -133,6 +133,13 @@ def _dispatch(
     problem = certification_problem(command.driver, ctx.site.local_date(ctx.now))
     if problem is not None:
         refuse("FL-1", f"driver {command.driver_id} {problem}", "driver_id")
+    if command.driver_out_on is not None:
+        refuse(
+            "FL-2",
+            f"driver {command.driver_id} is out on trip {command.driver_out_on}: "
+            "the driver named on a trip drives it, one trip at a time",
+            "driver_id",
+        )
     if command.purpose == "private":
         refuse("FL-2", "vehicles are for delivery and official business only", "purpose")
     if not command.business.strip():
