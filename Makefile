@@ -3,12 +3,13 @@ SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 UV ?= uv
 PYTEST_ARGS ?=
+SERVICES ?=
 export UV_PYTHON ?= 3.11
 # Precompile .pyc at install time: with PYTHONDONTWRITEBYTECODE set (as on our CI machines)
 # every process would otherwise recompile its libraries, ~5 s per service start.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help sync run test test-fast lint format contracts contracts-check bench migrate down clean distclean
+.PHONY: help sync run test test-fast lint format contracts contracts-check mutation bench migrate down clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +41,9 @@ contracts: sync ## regenerate contracts/schemas and contracts/asyncapi.yaml
 
 contracts-check: sync ## fail on an incompatible contract change or stale generated files
 	$(UV) run --frozen python contracts/tools/generate.py --check
+
+mutation: sync ## mutmut over services/*/src/*/domain with the fast tests, score per service (SERVICES=dispatch for one)
+	$(UV) run --frozen python -m tests.mutation.run $(SERVICES)
 
 bench: sync ## benchmarks against real PostgreSQL and Kafka; writes bench/results/latest.json
 	deploy/local/with-infra.sh $(UV) run --frozen python -m bench.run

@@ -26,12 +26,12 @@ from opsledger.catalog import EventCatalog
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
+from opsledger.docs import install_offline_docs
 from opsledger.http import install_error_handlers, install_request_middleware
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.migrate import upgrade
 from opsledger.pipeline import CommandBus
-from opsledger.projections import ProjectionRunner
 from opsledger.readmodels import ReadModelRunner
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import Runtime
@@ -75,22 +75,10 @@ class ServiceApp:
             self.kafka,
             settings.relay_batch_size,
             prefix,
-            definition.private_event_types | self.catalog.private_event_types,
+            self.catalog.private_event_types,
         )
-        self.projections = ProjectionRunner(
-            self.runtime.engine,
-            self.runtime.store,
-            self.runtime.clock,
-            definition.projections(),
-            self.metrics,
-        )
-        self.timers = TimerScheduler(
-            self.runtime, {**definition.timer_handlers(), **self.bus.timer_handlers()}
-        )
-        subscriptions = [
-            *definition.subscriptions(),
-            *self.bus.subscriptions(name, definition.inbound()),
-        ]
+        self.timers = TimerScheduler(self.runtime, self.bus.timer_handlers())
+        subscriptions = self.bus.subscriptions(name, definition.inbound())
         self.consumers = [
             InboxConsumer(self.runtime, self.kafka, sub, settings.consumer_max_attempts)
             for sub in subscriptions
@@ -111,6 +99,7 @@ class ServiceApp:
     # -- lifecycle -------------------------------------------------------------------
 
     async def start(self, background: bool = True) -> None:
+        self.settings.check_production_safety()
         if self.settings.auth_secret == DEV_AUTH_SECRET:
             log.warning(
                 "auth_secret_is_the_development_default",
@@ -124,7 +113,6 @@ class ServiceApp:
         self._stopping.clear()
         loops: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
             ("relay", self.relay.publish_batch),
-            ("projections", self.projections.run_once),
             ("read_models", self.read_models.run_once),
             ("timers", self.timers.fire_due),
         ]
@@ -200,6 +188,7 @@ class ServiceApp:
         try:
             while not self._stopping.is_set():
                 with contextlib.suppress(Exception):
+                    await self.readiness()  # keeps the dependency gauges fresh for alerts
                     await self.relay.measure_backlog()
                     self.metrics.timers_overdue.set(await self.timers.count_overdue())
                 for consumer in self.consumers:
@@ -259,7 +248,14 @@ class ServiceApp:
 
     def build_http(self, lifespan: Any = None) -> FastAPI:
         d = self.definition
-        app = FastAPI(title=f"OpsLedger {d.title}", description=d.description, lifespan=lifespan)
+        app = FastAPI(
+            title=f"OpsLedger {d.title}",
+            description=d.description,
+            lifespan=lifespan,
+            docs_url=None,
+            redoc_url=None,
+        )
+        install_offline_docs(app)  # Swagger UI served from the service: works air-gapped
         app.state.service = self
         app.state.runtime = self.runtime
         app.state.bus = self.bus

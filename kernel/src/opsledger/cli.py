@@ -3,7 +3,7 @@
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -81,23 +81,37 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bar(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr for long rebuilds (folding the log)."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width if total <= 0 else min(width, width * done // total)
+        pct = 100 if total <= 0 else min(100, 100 * done // total)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {pct:3d}% {end}")
+        sys.stderr.flush()
+
+    return show
+
+
 def cmd_rebuild(args: argparse.Namespace) -> int:
     service = _service(args.service)
 
     async def run() -> int:
         try:
             await service.start(background=False)
-            runner = service.projections
+            runner = service.read_models
             try:
                 targets = [runner.find(args.projection)] if args.projection else runner.projections
             except KeyError as exc:
                 print(exc.args[0], file=sys.stderr)
                 return 2
-            for projection in targets:
-                count = await runner.rebuild(projection)
-                print(f"{args.service}: rebuilt {projection.name} from {count} events")
+            for model in targets:
+                position = await runner.rebuild(model, progress=_bar(f"rebuilding {model.name}"))
+                print(f"{args.service}: rebuilt {model.name} up to event {position}")
             if not targets:
-                print(f"{args.service}: has no projections")
+                print(f"{args.service}: has no read models")
             return 0
         finally:
             await service.runtime.engine.dispose()
@@ -106,15 +120,16 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from opsledger.projections import verify
+    from opsledger.verify import verify_read_models
 
     service = _service(args.service)
 
     async def run() -> int:
         try:
             await service.start(background=False)
-            projections = service.projections.projections
-            differences = await verify(service.runtime.engine, service.runtime.store, projections)
+            models = service.read_models.projections
+            rt = service.runtime
+            differences = await verify_read_models(rt.engine, rt.store, service.catalog, models)
         finally:
             await service.runtime.engine.dispose()
         for diff in differences:
@@ -122,7 +137,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if differences:
             print(f"{args.service}: {len(differences)} difference(s)", file=sys.stderr)
             return 1
-        names = ", ".join(p.name for p in projections) or "no projections"
+        names = ", ".join(m.name for m in models) or "no read models"
         print(f"{args.service}: verified {names}: rebuilt equals live")
         return 0
 
@@ -288,12 +303,12 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("service")
     migrate.set_defaults(func=cmd_migrate)
 
-    rebuild = sub.add_parser("rebuild", help="drop and rebuild projections from the events")
+    rebuild = sub.add_parser("rebuild", help="rebuild read models from the events")
     rebuild.add_argument("service")
-    rebuild.add_argument("projection", nargs="?")
+    rebuild.add_argument("projection", nargs="?", help="one read model (default: all)")
     rebuild.set_defaults(func=cmd_rebuild)
 
-    verify = sub.add_parser("verify", help="rebuild projections into scratch and compare with live")
+    verify = sub.add_parser("verify", help="rebuild read models into scratch, compare with live")
     verify.add_argument("service")
     verify.set_defaults(func=cmd_verify)
 

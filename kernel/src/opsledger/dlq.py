@@ -26,6 +26,7 @@ from opsledger_contracts import dlq_topic
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from opsledger.db import inbox
+from opsledger.pipeline import Inbound
 from opsledger.service import ServiceDefinition
 
 DLQ_HEADER_PREFIX = "dlq_"
@@ -118,16 +119,14 @@ class DeadLetter:
         }
 
 
-def _sources(definition: ServiceDefinition) -> list[Any]:
-    """What consumes other services' topics: subscriptions and inbound policies (both have
-    a stable `name` and a `topic`)."""
-    inbound = getattr(definition, "inbound", None)
-    return [*definition.subscriptions(), *(inbound() if inbound else ())]
+def _sources(definition: ServiceDefinition) -> list[Inbound]:
+    """What consumes other services' topics: the inbound policies (stable name, topic)."""
+    return list(definition.inbound())
 
 
 def dead_letter_topics(definition: ServiceDefinition, topic_prefix: str = "") -> list[str]:
     """The dead-letter topics of a service: one per consumed topic."""
-    topics = [dlq_topic(topic_prefix + str(s.topic)) for s in _sources(definition)]
+    topics = [dlq_topic(topic_prefix + s.topic) for s in _sources(definition)]
     return list(dict.fromkeys(topics))
 
 

@@ -23,11 +23,11 @@ from opsledger_contracts import UPCASTERS
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.catalog import EventCatalog
+from opsledger.checkpoints import read_checkpoint, write_checkpoint
 from opsledger.clock import as_utc
 from opsledger.db import checkpoints, lock_for_transaction
 from opsledger.decider import Aggregate, Event
 from opsledger.eventstore import EventStore, RecordedEvent
-from opsledger.projections import read_checkpoint, write_checkpoint
 from opsledger.runtime import Runtime
 
 log = structlog.get_logger(__name__)

@@ -16,11 +16,11 @@ import structlog
 from opsledger_contracts import events_topic
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from opsledger.checkpoints import read_checkpoint, write_checkpoint
 from opsledger.clock import as_utc
 from opsledger.db import advisory_lock_key, events
 from opsledger.eventstore import RecordedEvent, safe_head
 from opsledger.kafka import KafkaConnector
-from opsledger.projections import read_checkpoint, write_checkpoint
 from opsledger.runtime import Runtime
 
 log = structlog.get_logger(__name__)

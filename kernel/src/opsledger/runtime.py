@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from opsledger_contracts import EventPayload
@@ -88,8 +88,7 @@ class Tx:
             self.conn, stream_id, stream_type, expected_version, events
         )
         self.appended.extend(recorded)
-        if recorded:
-            self._metrics.events_appended.labels(stream_type=stream_type).inc(len(recorded))
+        self._metrics.count_appended(stream_type, recorded)
         return recorded
 
     async def read_stream(
@@ -177,44 +176,3 @@ class Runtime:
     def notify(self) -> None:
         for event in self._waiters:
             event.set()
-
-
-C_contra = TypeVar("C_contra", contravariant=True)
-
-
-class Decider(Protocol[S, C_contra]):
-    """A pure aggregate: state from events, events from a command (no I/O)."""
-
-    stream_type: str
-
-    def initial_state(self) -> S: ...
-
-    def evolve(self, state: S, event: RecordedEvent) -> S: ...
-
-    def decide(self, state: S, command: C_contra, now: datetime) -> Sequence[EventPayload]: ...
-
-
-def fold(decider: "Decider[S, C_contra]", history: Sequence[RecordedEvent]) -> S:
-    """A decider's state after `history` (no I/O)."""
-    state = decider.initial_state()
-    for event in history:
-        state = decider.evolve(state, event)
-    return state
-
-
-async def execute(
-    tx: Tx,
-    decider: "Decider[S, C_contra]",
-    stream_id: str,
-    command: C_contra,
-    ctx: CommandContext,
-) -> list[RecordedEvent]:
-    """Load the stream, decide, append with the version read (optimistic concurrency)."""
-    history = await tx.read_stream(stream_id)
-    state = fold(decider, history)
-    now = tx.clock.now()
-    payloads = decider.decide(state, command, now)
-    version = history[-1].version if history else 0
-    return await tx.append(
-        stream_id, decider.stream_type, version, [ctx.event(p, occurred_at=now) for p in payloads]
-    )

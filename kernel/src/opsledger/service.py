@@ -1,6 +1,6 @@
 """What a service plugs into the kernel: its definition, discovered by entry point."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -11,12 +11,9 @@ from fastapi import APIRouter
 from opsledger_contracts import EventPayload
 
 from opsledger.calendar import SiteRules
-from opsledger.consumers import Subscription
 from opsledger.decider import Aggregate
 from opsledger.pipeline import Inbound, Workflow
-from opsledger.projections import Projection
 from opsledger.readmodels import ReadModel
-from opsledger.scheduler import TimerHandler
 
 ENTRY_POINT_GROUP = "opsledger.services"
 
@@ -43,13 +40,7 @@ class ServiceDefinition:
     # Events this service stores but never publishes (bookkeeping, personal data).
     # Anything not declared here must be a published contract in opsledger_contracts.
     private_events: Sequence[type[EventPayload]] = ()
-    projections: Callable[[], Sequence[Projection]] = lambda: ()
-    subscriptions: Callable[[], Sequence[Subscription]] = lambda: ()
-    timer_handlers: Callable[[], Mapping[str, TimerHandler]] = lambda: {}
     migrations: Path | None = None
-    # Recorded (audit, rebuilds) but never produced to Kafka, e.g. events carrying
-    # personal data that must not leave the service. They are not published contracts.
-    private_event_types: frozenset[str] = frozenset()
     # The service's configurable rule values (per-site overrides in OPSLEDGER_SITES).
     site_rules: type[SiteRules] | None = None
 

@@ -1,15 +1,96 @@
 """`opsledger verify`: rebuild every read model from the log into a scratch database and
 compare it row by row with the live table, at the live checkpoint."""
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from opsledger.catalog import EventCatalog
+from opsledger.checkpoints import read_checkpoint
+from opsledger.db import create_engine
 from opsledger.eventstore import EventStore
-from opsledger.projections import Difference, compare_tables, read_checkpoint, scratch_engine
 from opsledger.readmodels import ReadModel, fold_all, write_table
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a rebuilt projection differs from the live one."""
+
+    projection: str
+    table: str
+    detail: str
+
+
+@asynccontextmanager
+async def scratch_engine(live: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """An empty database beside the live one: a temp SQLite file, or a temp PG database."""
+    if live.dialect.name == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="opsledger-verify-") as tmp:
+            engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'scratch.db'}")
+            try:
+                yield engine
+            finally:
+                await engine.dispose()
+        return
+    name = f"opsledger_verify_{uuid4().hex[:12]}"
+    admin = create_engine(
+        live.url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine = create_engine(live.url.set(database=name).render_as_string(hide_password=False))
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+            async with admin.connect() as conn:
+                await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        await admin.dispose()
+
+
+async def _rows(engine: AsyncEngine, table: sa.Table) -> list[tuple[Any, ...]]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    async with engine.connect() as conn:
+        return [tuple(r) for r in (await conn.execute(sa.select(table).order_by(*order))).all()]
+
+
+async def compare_tables(
+    projection: str, table: sa.Table, live: AsyncEngine, scratch: AsyncEngine
+) -> list[Difference]:
+    live_rows, rebuilt_rows = await _rows(live, table), await _rows(scratch, table)
+    columns = [c.name for c in table.columns]
+    key_cols = [c.name for c in table.primary_key.columns] or columns
+    idx = [columns.index(c) for c in key_cols]
+    live_by_key = {tuple(r[i] for i in idx): r for r in live_rows}
+    rebuilt_by_key = {tuple(r[i] for i in idx): r for r in rebuilt_rows}
+    found: list[Difference] = []
+    for key in sorted(live_by_key.keys() | rebuilt_by_key.keys(), key=repr):
+        old, new = live_by_key.get(key), rebuilt_by_key.get(key)
+        if old is None:
+            found.append(Difference(projection, table.name, f"row {key} missing from live table"))
+        elif new is None:
+            found.append(
+                Difference(projection, table.name, f"row {key} in live table but not in the log")
+            )
+        elif old != new:
+            cols = [
+                f"{c}: live={a!r} rebuilt={b!r}"
+                for c, a, b in zip(columns, old, new, strict=True)
+                if a != b
+            ]
+            found.append(
+                Difference(projection, table.name, f"row {key} differs ({'; '.join(cols)})")
+            )
+    return found
 
 
 async def verify_read_models(

@@ -1,0 +1,108 @@
+"""`make mutation`: mutmut over each service's pure domain, with its fast unit tests.
+
+mutmut 3 expects `src/<package>` and tests under one root, so each service is staged in
+`.cache/mutation/<service>/` (its `src/`, the shared test fixtures and its own tests),
+mutated there and never in the working tree. Results are kept between runs: only
+changed functions are mutated and tested again. Prints the score per service.
+
+    python -m tests.mutation.run [service ...]
+"""
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+STAGE = REPO / ".cache" / "mutation"
+FAST = "not postgres and not kafka and not slow"
+SHARED_TEST_FILES = ("__init__.py", "conftest.py", "processes.py")
+
+PYPROJECT = """\
+[tool.mutmut]
+source_paths = ["src"]
+only_mutate = ["src/{package}/domain/*"]
+also_copy = ["tests"]
+pytest_add_cli_args_test_selection = ["tests/{tests}"]
+pytest_add_cli_args = ["-m", "{fast}", "-p", "no:cacheprovider", "-q", "--timeout=120"]
+
+[tool.pytest.ini_options]
+asyncio_mode = "auto"
+asyncio_default_fixture_loop_scope = "session"
+asyncio_default_test_loop_scope = "session"
+markers = ["postgres: real PostgreSQL", "kafka: real Kafka", "slow: slow"]
+"""
+
+
+def services_with_a_domain() -> dict[str, Path]:
+    """service name -> its package directory, for every service with a domain/."""
+    found = {}
+    for domain in sorted(REPO.glob("services/*/src/*/domain")):
+        package = domain.parent
+        found[package.parents[1].name] = package
+    return found
+
+
+def stage(service: str, package: Path) -> Path:
+    root = STAGE / service
+    (root / "src").mkdir(parents=True, exist_ok=True)
+    # copytree keeps mtimes, so mutmut re-mutates only what changed since the last run.
+    shutil.copytree(package, root / "src" / package.name, dirs_exist_ok=True)
+    tests = root / "tests"
+    tests.mkdir(exist_ok=True)
+    for name in SHARED_TEST_FILES:
+        shutil.copy2(REPO / "tests" / name, tests / name)
+    own_tests = REPO / "tests" / service
+    if own_tests.is_dir():
+        shutil.copytree(own_tests, tests / service, dirs_exist_ok=True)
+    (root / "pyproject.toml").write_text(
+        PYPROJECT.format(package=package.name, tests=service, fast=FAST)
+    )
+    return root
+
+
+def score(root: Path) -> tuple[int, int, dict[str, int]]:
+    """(killed, total, counts by outcome) from mutmut's CI/CD stats."""
+    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=root, check=True)
+    stats = json.loads((root / "mutants" / "mutmut-cicd-stats.json").read_text())
+    counts = {k: int(v) for k, v in stats.items() if isinstance(v, int)}
+    killed = counts.get("killed", 0) + counts.get("caught_by_type_check", 0)
+    total = counts.get("total", sum(counts.values()))
+    return killed, total, counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("services", nargs="*", help="default: every service with a domain/")
+    args = parser.parse_args()
+    available = services_with_a_domain()
+    unknown = [s for s in args.services if s not in available]
+    if unknown:
+        print(f"no domain/ to mutate in: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    chosen = args.services or list(available)
+    results: list[tuple[str, int, int, dict[str, int], float]] = []
+    for i, service in enumerate(chosen, 1):
+        print(f"[{i}/{len(chosen)}] {service}: staging and running mutmut", flush=True)
+        started = time.monotonic()
+        root = stage(service, available[service])
+        run = subprocess.run([sys.executable, "-m", "mutmut", "run"], cwd=root)
+        if run.returncode != 0:
+            print(f"{service}: mutmut failed (exit {run.returncode})", file=sys.stderr)
+            return run.returncode
+        killed, total, counts = score(root)
+        results.append((service, killed, total, counts, time.monotonic() - started))
+    print("\nmutation score (killed / mutants) of services/*/src/*/domain")
+    for service, killed, total, counts, seconds in results:
+        pct = 100.0 * killed / total if total else 100.0
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "total")
+        print(f"  {service:<18} {pct:5.1f}%  {killed}/{total}  ({detail})  {seconds:.0f} s")
+    print(f"survivors: cd {STAGE.relative_to(REPO)}/<service> && {sys.executable} -m mutmut browse")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
