@@ -131,7 +131,10 @@ def test_wo8_work_order_ids_carry_site_and_zero_padded_serial() -> None:
 
 def test_wo9_only_escalated_orders_can_be_judged_unreasonable() -> None:
     issued().refuses(wo.JudgeUnreasonable(W, "bad"), "WO-9", actor="lead", at=NOW)
-    escalated = issued().then(wo.EscalateWorkOrder(W, "sup-3", "welder"), actor="eng-12", at=NOW)
+    line = {"eng-12": "sup-3"}
+    escalated = issued().then(
+        wo.RecordEscalation(W, "sup-3", "welder", line), actor="eng-12", at=NOW
+    )
     _, penalty = escalated.when(wo.JudgeUnreasonable(W, "bad"), actor="lead", at=NOW)
     assert penalty.model_dump()["person"] == "disp-07"
     assert penalty.model_dump()["amount_fen"] == 3000

@@ -5,6 +5,7 @@ Each test is named after the rule it pins and was seen failing on the code befor
 
 from datetime import UTC, datetime, timedelta
 
+from dispatch.domain.reporting_line import REPORTING_LINE, SetReportingLine
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import WorkOrderState
@@ -16,7 +17,8 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderReassigned,
 )
 
-from tests.dispatch.conftest import Dispatch
+from tests.dispatch.conftest import SITE, Dispatch
+from tests.dispatch.test_work_orders_http import error
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 Asia/Shanghai
 REPLY_BY = NOW + timedelta(hours=4)
@@ -125,3 +127,147 @@ async def test_wo5_late_completion_is_fined_once_whether_or_not_the_timer_ran(
         "WorkOrderCompleted",
     ]
     assert stream[3].actor == "eng-12" and stream[3].payload["month"] == "2026-11"
+
+
+# -- WO-4 ---------------------------------------------------------------------------------
+
+LINE = {"eng-12": "sup-3", "sup-3": "mgr-1"}
+
+
+def issued_only() -> Scenario[WorkOrderState, wo.Command]:
+    scenario = given(WORK_ORDER, at=NOW)
+    return scenario.then(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
+
+
+def test_wo4_escalation_goes_only_to_the_assignees_superior() -> None:
+    for elsewhere in ("disp-07", "sup-9", "mgr-1"):
+        refused = issued_only().refuses(
+            wo.RecordEscalation(W, elsewhere, "needs a welder", LINE),
+            "WO-4",
+            actor="eng-12",
+            at=NOW,
+        )
+        assert refused.field == "escalated_to" and "sup-3" in refused.message
+    (escalated,) = issued_only().when(
+        wo.RecordEscalation(W, None, "needs a welder", LINE), actor="eng-12", at=NOW
+    )
+    assert escalated.model_dump()["escalated_to"] == "sup-3"
+    # The superior may escalate further up their own line.
+    up = issued_only().then(wo.RecordEscalation(W, "sup-3", "welder", LINE), actor="eng-12", at=NOW)
+    (again,) = up.when(wo.RecordEscalation(W, None, "no welder", LINE), actor="sup-3", at=NOW)
+    assert again.model_dump()["escalated_to"] == "mgr-1"
+
+
+def test_wo4_escalation_to_the_issuing_dispatcher_is_refused_even_as_superior() -> None:
+    refused = issued_only().refuses(
+        wo.RecordEscalation(W, None, "not mine", {"eng-12": "disp-07"}),
+        "WO-4",
+        actor="eng-12",
+        at=NOW,
+    )
+    assert "disp-07" in refused.message
+
+
+def test_wo4_without_a_recorded_superior_there_is_no_escalation() -> None:
+    refused = issued_only().refuses(
+        wo.RecordEscalation(W, "sup-3", "why", {}), "WO-4", actor="eng-12", at=NOW
+    )
+    assert "reporting line" in refused.message
+
+
+def test_wo4_an_accepted_order_is_not_escalated() -> None:
+    refused = accepted().refuses(
+        wo.RecordEscalation(W, "sup-3", "changed my mind", LINE), "WO-4", actor="eng-12", at=NOW
+    )
+    assert "accepted" in refused.message
+
+
+def test_wo4_reporting_line_refuses_self_cycles_and_blanks() -> None:
+    line = given(REPORTING_LINE, at=NOW)
+    line.then(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
+    line.then(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
+    assert line.state.superiors == {"eng-12": "sup-3", "sup-3": "mgr-1"}
+    for staff, superior in (("eng-12", "eng-12"), ("mgr-1", "eng-12"), (" ", "x"), ("x", " ")):
+        line.refuses(SetReportingLine("site-a", staff, superior), "WO-4", actor="l", at=NOW)
+    assert line.when(SetReportingLine("site-a", "eng-12", "sup-3"), actor="l", at=NOW) == []
+    line.then(SetReportingLine("site-a", "eng-12", None), actor="lead-01", at=NOW)
+    assert line.state.superiors == {"sup-3": "mgr-1"}
+
+
+async def test_wo4_reporting_line_by_a_dispatch_lead_governs_escalation_over_http(
+    dispatch: Dispatch,
+) -> None:
+    line = {"site_id": SITE, "staff_id": "eng-12", "superior": "sup-3"}
+    by_engineer = await dispatch.client.post(
+        "/reporting-lines", json=line, headers=dispatch.assignee()
+    )
+    assert by_engineer.status_code == 403
+    recorded = await dispatch.client.post("/reporting-lines", json=line, headers=dispatch.lead())
+    assert recorded.status_code == 200, recorded.text
+    read = await dispatch.client.get(
+        "/reporting-lines", params={"site_id": SITE}, headers=dispatch.dispatcher()
+    )
+    assert read.json() == [{"staff_id": "eng-12", "superior": "sup-3"}]
+    (entry,) = await dispatch.stream(f"reporting-line-{SITE}")
+    assert entry.actor == "lead-01"  # auditable: who set whose superior, when
+
+    wo_id = (await dispatch.issue())["work_order_id"]
+    body = {"escalated_to": "disp-07", "reason": "Not my job"}
+    handed_back = await dispatch.post(wo_id, "escalate", dispatch.assignee(), body)
+    assert handed_back.status_code == 422 and error(handed_back)["code"] == "WO-4"
+    escalated = await dispatch.post(wo_id, "escalate", dispatch.assignee(), {"reason": "Welder"})
+    assert escalated.status_code == 200, escalated.text
+    assert (escalated.json()["assignee"], escalated.json()["status"]) == ("sup-3", "escalated")
+
+
+# -- WO-10 --------------------------------------------------------------------------------
+
+
+async def test_wo10_a_repair_without_a_fault_code_is_refused(dispatch: Dispatch) -> None:
+    refused = await dispatch.client.post(
+        "/work-orders",
+        json=dispatch.order_body(repair_class="urgent"),
+        headers=dispatch.dispatcher(),
+    )
+    assert refused.status_code == 422, refused.text
+    assert error(refused)["code"] == "WO-10" and error(refused)["field"] == "fault_code"
+    assert await dispatch.all_events() == []  # no serial taken
+    repair = await dispatch.issue(repair_class="minor", fault_code="plumbing.leak")
+    assert repair["repair_class"] == "minor"
+    not_a_repair = await dispatch.issue()  # e.g. moving furniture: no fault, no check
+    assert not_a_repair["repair_class"] is None
+
+
+async def test_wo10_an_order_for_a_ticket_takes_the_requests_fault_code(
+    dispatch: Dispatch,
+) -> None:
+    fault = {"asset_id": "B3-1202-sink", "fault_code": "plumbing.leak"}
+    await dispatch.request("T-site-a-000001", **fault)
+    await dispatch.request("T-site-a-000002", **fault)
+    first = await dispatch.issue(ticket_id="T-site-a-000001")  # no code given by dispatch
+    assert (first["asset_id"], first["fault_code"]) == ("B3-1202-sink", "plumbing.leak")
+    again = await dispatch.issue(ticket_id="T-site-a-000002")
+    assert again["repeat_of"] == first["work_order_id"]
+
+
+async def test_wo10_repeat_window_is_the_sites_setting_end_to_end(
+    dispatch_with_sites: Dispatch,
+) -> None:
+    d = dispatch_with_sites  # site-b: 14 days; site-a: the default 30
+    fault = {"asset_id": "B3-1202-sink", "fault_code": "plumbing.leak"}
+    a1 = await d.issue(**fault)
+    b1 = await d.issue(site_id="site-b", **fault)
+    d.clock.advance(timedelta(days=14))
+    b2 = await d.issue(site_id="site-b", **fault)
+    assert b2["repeat_of"] == b1["work_order_id"]  # 14 days: inside site-b's window
+    d.clock.advance(timedelta(days=14, seconds=1))
+    b3 = await d.issue(site_id="site-b", **fault)
+    assert b3["repeat_of"] is None  # 14 days and a second after b2: outside it
+    a2 = await d.issue(**fault)
+    assert a2["repeat_of"] == a1["work_order_id"]  # 28 days: inside site-a's 30
+    (flag,) = [
+        e.payload
+        for e in await d.stream(f"work-order-{b2['work_order_id']}")
+        if e.event_type == "RepeatRepairFlagged"
+    ]
+    assert flag["window_days"] == 14

@@ -62,6 +62,7 @@ def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
         "WorkOrderRequestReceived",
         "WorkOrderRequestClosed",
         "EndOfDayReviewDue",
+        "SuperiorRecorded",
     }
     assert not published & private
 
@@ -71,4 +72,8 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
         "work_order_overdue",
         "work_order_end_of_day_review_due",
     }
-    assert {i.name for i in definition.inbound()} == {"diagnostic-pings", "work-order-requests"}
+    assert {i.name for i in definition.inbound()} == {
+        "diagnostic-pings",
+        "work-order-requests",
+        "vehicle-answers",  # WO-11: fleet's answers
+    }

@@ -142,6 +142,7 @@ async def test_wo3_complete_or_progress_before_accept_is_refused(dispatch: Dispa
 
 
 async def test_wo4_assignee_escalates_to_a_superior_who_must_accept(dispatch: Dispatch) -> None:
+    await dispatch.reporting_line("eng-12", "sup-3")  # WO-4: escalation goes there only
     wo_id = (await dispatch.issue())["work_order_id"]
     no_reason = await dispatch.post(
         wo_id, "escalate", dispatch.assignee(), {"escalated_to": "sup-3", "reason": " "}
@@ -454,6 +455,7 @@ async def test_wo8_concurrent_issuers_get_serials_1_to_20(dispatch: Dispatch) ->
 async def test_wo9_unreasonable_dispatch_on_escalation_fines_the_issuer(
     dispatch: Dispatch,
 ) -> None:
+    await dispatch.reporting_line("eng-12", "sup-3")
     wo_id = (await dispatch.issue())["work_order_id"]
     not_escalated = await dispatch.post(wo_id, "unreasonable", dispatch.lead(), {"reason": "x"})
     assert not_escalated.status_code == 422 and error(not_escalated)["code"] == "WO-9"
@@ -511,6 +513,7 @@ async def test_wo10_without_an_asset_the_same_location_counts(dispatch: Dispatch
 async def test_board_detail_and_projections_verify_after_a_full_scenario(
     dispatch: Dispatch,
 ) -> None:
+    await dispatch.reporting_line("eng-12", "sup-3")
     a = (await dispatch.issue(asset_id="A-1", fault_code="f"))["work_order_id"]
     b = (await dispatch.issue(asset_id="A-1", fault_code="f"))["work_order_id"]
     c = (await dispatch.issue())["work_order_id"]
@@ -575,6 +578,7 @@ async def test_board_detail_and_projections_verify_after_a_full_scenario(
 async def test_dispatch_reassigns_an_open_or_escalated_order_with_a_reason(
     dispatch: Dispatch,
 ) -> None:
+    await dispatch.reporting_line("eng-12", "sup-3")
     wo_id = (await dispatch.issue())["work_order_id"]
     body = {"assignee": "eng-15", "assignee_role": "engineer", "reason": "eng-12 is ill"}
     by_assignee = await dispatch.post(wo_id, "reassign", dispatch.assignee(), body)

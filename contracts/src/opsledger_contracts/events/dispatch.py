@@ -77,6 +77,7 @@ class WorkOrderIssued(WorkOrderEvent):
         assignee_role="engineer",
         asset_id="B3-1202-sink",
         fault_code="plumbing.leak",
+        repair_class="urgent",
     )
 
     issuer: str = Field(min_length=1, max_length=64, description="Staff id of the issuer.")
@@ -91,6 +92,14 @@ class WorkOrderIssued(WorkOrderEvent):
         default=None,
         max_length=64,
         description="The assignee's role (one of the WO-2 assignee roles), e.g. engineer.",
+    )
+    repair_class: Literal["urgent", "minor"] | None = Field(
+        default=None,
+        description=(
+            "CC-6: the class of a repair (urgent or minor; each is reported apart); null "
+            "when the dispatcher did not class the order. A classed repair carries a "
+            "fault_code (WO-10)."
+        ),
     )
 
 
@@ -183,12 +192,30 @@ class WorkOrderCompleted(WorkOrderEvent):
 
     event_type: ClassVar[str] = "WorkOrderCompleted"
     model_config = _example(
-        completed_by="eng-12", process="Replaced the sink trap", result="No more leak"
+        completed_by="eng-12",
+        process="Replaced the sink trap",
+        result="No more leak",
+        completed_at="2026-11-23T03:12:40Z",
+        reply_by="2026-11-23T10:00:00Z",
+        repair_class="urgent",
     )
 
     completed_by: str = Field(min_length=1, max_length=64, description="Who did the work.")
     process: str = Field(min_length=1, max_length=2000, description="What was done.")
     result: str = Field(min_length=1, max_length=2000, description="The outcome.")
+    completed_at: AwareDatetime | None = Field(
+        default=None, description="When the completion was recorded (CC-6 timeliness)."
+    )
+    reply_by: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "The order's reply-by time as issued (CC-6: a repair is timely when completed by "
+            "it; a progress report does not make a late completion timely)."
+        ),
+    )
+    repair_class: Literal["urgent", "minor"] | None = Field(
+        default=None, description="CC-6: the repair's class as issued, if any."
+    )
 
 
 @REGISTRY.register
@@ -402,3 +429,19 @@ class WorkOrderVehicleRefused(WorkOrderEvent):
     )
     rule: str = Field(min_length=1, max_length=16, description="Fleet's rule ID (FL-1, FL-2).")
     reason: str = Field(min_length=1, max_length=1000, description="Fleet's reason.")
+
+
+@REGISTRY.register
+class EndOfDayReviewMissed(_ReviewEvent):
+    """The site's end of day passed without the dispatcher's review of a day that had open
+    work orders (WO-7 rev.). A review recorded later is still accepted; this stays."""
+
+    event_type: ClassVar[str] = "EndOfDayReviewMissed"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"local_date": "2026-11-23", "end_of_day": "2026-11-23T10:00:00Z"}]
+        }
+    )
+
+    end_of_day: AwareDatetime = Field(description="The site's end of the working day that passed.")

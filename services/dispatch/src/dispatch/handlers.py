@@ -2,20 +2,22 @@
 
 from typing import Any
 
-from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
+from opsledger.pipeline import ANY_STAFF, CommandResult, UnitOfWork, Workflow
 
 from dispatch import views
-from dispatch.domain import fault_history, requests, reviews
+from dispatch.domain import fault_history, reporting_line, requests, reviews
 from dispatch.domain.rules import DispatchRules
 from dispatch.domain.work_order.commands import (
     DISPATCH_ROLES,
     ISSUER_ROLES,
+    EscalateWorkOrder,
     IssueWorkOrder,
     NumberedIssue,
+    RecordEscalation,
     RequestVehicle,
 )
 from dispatch.domain.work_order.decide import validate_issue
-from dispatch.domain.work_order.state import work_order_id
+from dispatch.domain.work_order.state import site_of, work_order_id
 from dispatch.domain.work_order.vehicle import validate_need
 
 # Serials: kernel numbering on `work-order-serials-<site>` (kept, so existing sites
@@ -26,11 +28,14 @@ ISSUE_ATTEMPTS = 50
 async def issue(uow: UnitOfWork, command: IssueWorkOrder) -> CommandResult[Any]:
     """WO-1/2/8/10/11 and CC-4 in one transaction; a refusal takes no serial number."""
     site, now = command.site_id, uow.now
+    request = None
+    if command.ticket_id is not None:
+        request = await uow.load(requests.REQUEST, requests.stream_id(command.ticket_id))
+        command = fault_history.with_requested_fault(command, request.state.received)
     validate_issue(command, now)
     if command.vehicle is not None:
         validate_need(command.vehicle, now, prefix="vehicle.")
-    if command.ticket_id is not None:
-        request = await uow.load(requests.REQUEST, requests.stream_id(command.ticket_id))
+    if command.ticket_id is not None and request is not None:
         requests.check_open(request.state, command.ticket_id, site)
     previous, fault = None, fault_history.entry_of(command, now)
     if fault is not None:
@@ -65,6 +70,15 @@ async def review(uow: UnitOfWork, command: reviews.ReviewEndOfDay) -> CommandRes
     return await uow.execute(record)
 
 
+async def escalate(uow: UnitOfWork, command: EscalateWorkOrder) -> CommandResult[Any]:
+    """WO-4: the escalation is decided against the site's reporting line, read here."""
+    line = await uow.load(reporting_line.REPORTING_LINE, reporting_line.stream_id(uow.site_id))
+    record = RecordEscalation(
+        command.work_order_id, command.escalated_to, command.reason, line.state.superiors
+    )
+    return await uow.execute(record)
+
+
 WORKFLOWS: list[Workflow[Any]] = [
     Workflow(
         command=IssueWorkOrder,
@@ -78,5 +92,11 @@ WORKFLOWS: list[Workflow[Any]] = [
         roles=DISPATCH_ROLES,
         site_of=lambda command: command.site_id,
         run=review,
+    ),
+    Workflow(
+        command=EscalateWorkOrder,
+        roles=ANY_STAFF,  # the decider checks that the actor is the assignee
+        site_of=lambda command: site_of(command.work_order_id) or "(unknown)",
+        run=escalate,
     ),
 ]

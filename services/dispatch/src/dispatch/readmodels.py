@@ -44,6 +44,7 @@ BOARD_COLUMNS = [
     _col("ticket_id", sa.String(64), nullable=True),
     _col("asset_id", sa.String(100), nullable=True),
     _col("fault_code", sa.String(64), nullable=True),
+    _col("repair_class", sa.String(10), nullable=True),
     _col("issued_at", _Time),
     _col("accepted_at", _Time, nullable=True),
     _col("last_progress_at", _Time, nullable=True),

@@ -96,6 +96,7 @@ class WorkOrderView(_View):
     ticket_id: str | None
     asset_id: str | None
     fault_code: str | None
+    repair_class: str | None
     issued_at: datetime
     accepted_at: datetime | None
     penalties_fen: int

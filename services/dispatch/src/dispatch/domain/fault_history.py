@@ -8,14 +8,15 @@ eventually consistent and could miss an order issued a moment earlier).
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final
 
 from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 
-from dispatch.domain.private_events import FaultOrderRecorded
+from dispatch.domain.private_events import FaultOrderRecorded, WorkOrderRequestReceived
 from dispatch.domain.work_order.commands import IssueWorkOrder
 
 STREAM_TYPE: Final = "FaultHistory"
@@ -55,6 +56,43 @@ class RecordFaultOrder:
     def numbered(self, work_order_id: str, serial_no: int) -> "RecordFaultOrder":
         update = {"work_order_id": work_order_id, "serial_no": serial_no}
         return RecordFaultOrder(self.site_id, self.entry.model_copy(update=update))
+
+
+REPAIR_CLASSES: Final = ("urgent", "minor")  # CC-6
+
+
+def require_fault_code_of_repairs(command: IssueWorkOrder) -> None:
+    """WO-10: a repair (an order classed urgent or minor) names its fault code, without
+    which no repeat can be detected. Unclassed orders without a code (moving furniture,
+    a legacy client) are not checked for repeats."""
+    if command.repair_class is None:
+        return
+    if command.repair_class not in REPAIR_CLASSES:
+        raise DomainError(
+            "CC-6",
+            f"repair_class is one of {', '.join(REPAIR_CLASSES)}",
+            field="repair_class",
+        )
+    if not (command.fault_code and command.fault_code.strip()):
+        raise DomainError(
+            "WO-10",
+            "a repair needs its fault_code, else a repeat repair cannot be detected",
+            field="fault_code",
+        )
+
+
+def with_requested_fault(
+    command: IssueWorkOrder, request: WorkOrderRequestReceived | None
+) -> IssueWorkOrder:
+    """WO-10: an order for a ticket takes the asset and fault code callcenter classified
+    the request with, when the dispatcher gives none, so ticket-born repeats are found."""
+    if request is None:
+        return command
+    return replace(
+        command,
+        asset_id=command.asset_id or request.asset_id,
+        fault_code=command.fault_code or request.fault_code,
+    )
 
 
 def entry_of(command: IssueWorkOrder, now: datetime) -> RecordFaultOrder | None:

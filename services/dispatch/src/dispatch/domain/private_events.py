@@ -139,10 +139,32 @@ class EndOfDayReviewDue(EventPayload):
     end_of_day: AwareDatetime = Field(description="The site's end of the working day.")
 
 
+class SuperiorRecorded(EventPayload):
+    """A dispatch lead recorded whom a staff member reports to at the site (WO-4).
+
+    Stream `reporting-line-<site>`; escalation goes to the recorded superior only. Private:
+    the site's organisation chart is dispatch's own bookkeeping (auditable in its log).
+    """
+
+    event_type: ClassVar[str] = "SuperiorRecorded"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "ReportingLine"
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"staff_id": "eng-12", "superior_id": "sup-3"}]}
+    )
+
+    staff_id: str = Field(min_length=1, max_length=64, description="Who reports.")
+    superior_id: str | None = Field(
+        default=None, max_length=64, description="To whom; null: the line was removed."
+    )
+
+
 PRIVATE_EVENTS: tuple[type[EventPayload], ...] = (
     WorkOrderSerialAssigned,
     FaultOrderRecorded,
     WorkOrderRequestReceived,
     WorkOrderRequestClosed,
     EndOfDayReviewDue,
+    SuperiorRecorded,
 )

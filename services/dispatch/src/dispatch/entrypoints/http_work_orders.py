@@ -5,7 +5,7 @@ events is the token's staff id, never a body field (bodies reject unknown fields
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from opsledger.http import rule
@@ -88,11 +88,19 @@ class IssueWorkOrderBody(_Body):
         default=None,
         description="WO-11: the order needs a vehicle; fleet is asked when it is issued",
     )
+    repair_class: Literal["urgent", "minor"] | None = Field(
+        json_schema_extra=rule("WO-10"),
+        default=None,
+        description="CC-6: the repair's class; a classed repair needs a fault_code (WO-10)",
+    )
 
 
 class EscalateBody(_Body):
-    escalated_to: str = Field(
-        json_schema_extra=rule("WO-4"), max_length=64, description="The superior's staff id (WO-4)"
+    escalated_to: str | None = Field(
+        json_schema_extra=rule("WO-4"),
+        default=None,
+        max_length=64,
+        description="The assignee's superior in the site's reporting line (WO-4); default: them",
     )
     reason: str = Field(json_schema_extra=rule("WO-4"), max_length=1000)
 

@@ -61,6 +61,10 @@ def complete(
             completed_by=ctx.actor,
             process=command.process.strip(),
             result=command.result.strip(),
+            # CC-6 facts for callcenter's timeliness KPI, per repair class.
+            completed_at=ctx.now,
+            reply_by=state.reply_by,
+            repair_class=state.repair_class,  # as issued
         ),
     ]
 

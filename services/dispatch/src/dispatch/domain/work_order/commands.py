@@ -3,6 +3,7 @@
 The actor is never a field: it comes from the verified token (`DecisionContext.actor`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -52,6 +53,7 @@ class IssueWorkOrder:
     asset_id: str | None = None
     fault_code: str | None = None
     vehicle: VehicleNeed | None = None  # WO-11: requested from fleet when issued
+    repair_class: str | None = None  # CC-6: urgent or minor; a classed repair has a fault code
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,21 @@ class AcceptWorkOrder:
 
 @dataclass(frozen=True)
 class EscalateWorkOrder:
+    """WO-4 (HTTP): a workflow reads the site's reporting line, then `RecordEscalation`."""
+
     work_order_id: str
-    escalated_to: str
+    escalated_to: str | None  # None: the assignee's recorded superior
     reason: str
+
+
+@dataclass(frozen=True)
+class RecordEscalation:
+    """WO-4: an escalation decided against the site's reporting line (staff -> superior)."""
+
+    work_order_id: str
+    escalated_to: str | None
+    reason: str
+    reporting_line: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -159,7 +173,7 @@ class RecordVehicleAnswer:
 Command = (
     NumberedIssue
     | AcceptWorkOrder
-    | EscalateWorkOrder
+    | RecordEscalation
     | ReassignWorkOrder
     | RecordRefusal
     | ReportProgress
@@ -178,7 +192,7 @@ Command = (
 ROLES: Final[dict[type[Any], frozenset[str]]] = {
     NumberedIssue: SYSTEM_ONLY,
     AcceptWorkOrder: ANY_STAFF,
-    EscalateWorkOrder: ANY_STAFF,
+    RecordEscalation: SYSTEM_ONLY,  # EscalateWorkOrder is a workflow (handlers)
     ReassignWorkOrder: DISPATCH_ROLES,
     RecordRefusal: DISPATCH_ROLES,
     ReportProgress: ANY_STAFF,

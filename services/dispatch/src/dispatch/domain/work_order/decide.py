@@ -39,12 +39,12 @@ from dispatch.domain.work_order.commands import (
     ArchiveWorkOrder,
     Command,
     CompleteWorkOrder,
-    EscalateWorkOrder,
     JudgeUnreasonable,
     MarkOverdue,
     NumberedIssue,
     ReassignWorkOrder,
     RecordCallback,
+    RecordEscalation,
     RecordRefusal,
     ReportProgress,
     SignOffWorkOrder,
@@ -86,16 +86,46 @@ def _accept(
 
 
 def _escalate(
-    state: WorkOrderState, command: EscalateWorkOrder, ctx: DecisionContext
+    state: WorkOrderState, command: RecordEscalation, ctx: DecisionContext
 ) -> list[EventPayload]:
+    """WO-4: instead of declining, the assignee hands the order to their superior.
+
+    Only to the superior recorded in the site's reporting line (never to the issuer: that
+    would hand the order back), with a reason, and only before accepting it: an accepted
+    order is the assignee's to finish (a dispatcher may reassign it).
+    """
     must_be_assignee(state, ctx.actor, "WO-4", "escalate")
+    if state.status == ACCEPTED:
+        raise DomainError(
+            "WO-4",
+            f"work order {state.work_order_id} is accepted: an accepted order is not "
+            "escalated (a dispatcher may reassign it)",
+        )
     must_be_open(state, "WO-4", "escalate")
-    if blank(command.escalated_to):
-        raise DomainError("WO-4", "escalation names the superior", field="escalated_to")
     if blank(command.reason):
         raise DomainError("WO-4", "escalation needs a reason", field="reason")
-    if command.escalated_to.strip() == ctx.actor:
-        raise DomainError("WO-4", "escalate to a superior, not to yourself", field="escalated_to")
+    superior = command.reporting_line.get(state.assignee)
+    if superior is None:
+        raise DomainError(
+            "WO-4",
+            f"no superior of {state.assignee} is recorded in the site's reporting line; "
+            "a dispatch lead records it first",
+            field="escalated_to",
+        )
+    target = superior if blank(command.escalated_to) else (command.escalated_to or "").strip()
+    if target != superior:
+        raise DomainError(
+            "WO-4",
+            f"escalation goes to {state.assignee}'s superior {superior}, not to {target}",
+            field="escalated_to",
+        )
+    if target == state.issuer:
+        raise DomainError(
+            "WO-4",
+            f"{target} issued work order {state.work_order_id}: escalating to the issuer "
+            "hands it back, which WO-4 forbids",
+            field="escalated_to",
+        )
     return [
         *settle_overdue(state, ctx),  # WO-5: a missed deadline is the escalating assignee's
         WorkOrderEscalated(
@@ -103,7 +133,7 @@ def _escalate(
             serial_no=state.serial_no,
             ticket_id=state.ticket_id,
             escalated_by=ctx.actor,
-            escalated_to=command.escalated_to.strip(),
+            escalated_to=target,
             reason=command.reason.strip(),
         ),
     ]
@@ -266,7 +296,7 @@ def _reassign(
 _HANDLERS: dict[type[Any], Callable[[WorkOrderState, Any, DecisionContext], list[EventPayload]]] = {
     NumberedIssue: issue,
     AcceptWorkOrder: _accept,
-    EscalateWorkOrder: _escalate,
+    RecordEscalation: _escalate,
     ReassignWorkOrder: _reassign,
     RecordRefusal: _refusal,
     ReportProgress: _progress,

@@ -10,6 +10,7 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderIssued,
 )
 
+from dispatch.domain.fault_history import require_fault_code_of_repairs
 from dispatch.domain.rules import DispatchRules
 from dispatch.domain.work_order.checks import (
     blank,
@@ -73,6 +74,7 @@ def validate_issue(command: IssueWorkOrder, now: datetime) -> None:
             f"{', '.join(sorted(ASSIGNEE_ROLES))}",
             field="assignee_role",
         )
+    require_fault_code_of_repairs(command)
 
 
 def issue(
@@ -96,6 +98,7 @@ def issue(
         assignee_role=command.assignee_role,
         asset_id=command.asset_id,
         fault_code=command.fault_code,
+        repair_class=command.repair_class,  # checked: require_fault_code_of_repairs
     )
     events: list[EventPayload] = [issued]
     if numbered.previous_work_order_id is not None:

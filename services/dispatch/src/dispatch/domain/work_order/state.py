@@ -112,6 +112,7 @@ class WorkOrderState:
     reply_by: datetime | None = None
     asset_id: str | None = None
     fault_code: str | None = None
+    repair_class: str | None = None  # CC-6: urgent or minor
     issued_at: datetime | None = None
     status: str = ""
     accepted_at: datetime | None = None
@@ -170,6 +171,7 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 reply_by=issued.reply_by,
                 asset_id=issued.asset_id,
                 fault_code=issued.fault_code,
+                repair_class=issued.repair_class,
                 issued_at=event.occurred_at,
                 status=ISSUED,
                 deadline=issued.reply_by,
