@@ -92,3 +92,18 @@ async def test_fl10_deductions_by_role_and_not_for_a_future_month(fleet: Fleet) 
         path, json={**body, "month": "2026-11"}, headers=fleet.director
     )
     assert answer.status_code == 403
+
+
+async def test_fl4_fl9_fl10_read_models_rebuild_equal_live(fleet: Fleet) -> None:
+    from opsledger.verify import verify_read_models
+
+    from tests.fleet.test_maintenance_http import (
+        test_fl4_small_parts_over_http,
+    )
+
+    await test_fl4_small_parts_over_http(fleet)
+    await test_fl9_rewards_proposed_signed_approved_become_ledger_entries(fleet)
+    await fleet.service.read_models.catch_up()
+    service, runtime = fleet.service, fleet.service.runtime
+    models = service.read_models.projections
+    assert await verify_read_models(runtime.engine, runtime.store, service.catalog, models) == []
