@@ -288,3 +288,11 @@ def test_cc3_cc7_timers_follow_the_recorded_events() -> None:
         ("Schedule", "callcenter.ticket-sla"),
         ("Schedule", "callcenter.customer-record"),
     }
+
+
+def test_cc1_a_transfer_reason_of_only_spaces_is_refused() -> None:
+    run = opened()
+    for blank in ("   ", "\t \n", "\u3000"):
+        err = refused(run, t.TransferTicket(T, "agent-1", "agent-2", blank))
+        assert (err.code, err.field) == ("CC-1", "reason")
+    assert run.state.owner == "agent-1"

@@ -164,3 +164,15 @@ async def test_cc4_work_order_request_validates_fields(cc: CallCenter) -> None:
         "message": "reply_by must be in the future",
         "field": "reply_by",
     }
+
+
+async def test_cc1_a_transfer_reason_of_spaces_is_refused_naming_the_field(cc: CallCenter) -> None:
+    ticket = await cc.open_ticket()
+    tid = ticket["ticket_id"]
+    before = await cc.all_events()
+    blank = await cc.post(
+        f"/tickets/{tid}/transfer", {"from": "agent-1", "to": "agent-2", "reason": "   "}
+    )
+    assert blank.status_code == 422, blank.text
+    assert (blank.json()["error"]["code"], blank.json()["error"]["field"]) == ("CC-1", "reason")
+    assert await cc.all_events() == before

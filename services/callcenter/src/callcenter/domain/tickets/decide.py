@@ -82,6 +82,8 @@ def _transfer(s: TicketState, cmd: c.TransferTicket, ctx: DecisionContext) -> li
     acting(s, ctx, "transfer the ticket")
     if cmd.to_agent == cmd.from_agent:
         raise DomainError("CC-1", "a transfer needs another agent", field="to")
+    if not cmd.reason.strip():
+        raise DomainError("CC-1", "a transfer names its reason", field="reason")
     return [
         TicketTransferred(
             ticket_id=ticket_id, from_agent=cmd.from_agent, to_agent=cmd.to_agent, reason=cmd.reason
