@@ -35,13 +35,17 @@ from bench.appends import (
     pg_commit_floor,
 )
 from bench.common import REPO, Progress, Row
+from bench.rebuild import rebuild_postgres, rebuild_sqlite
 from bench.relay import bench_relay
 
 # -- rows owned elsewhere: hooks -------------------------------------------------------
 
 # Row key -> async function (tmp dir, scale) returning that row. The rebuild and e2e
 # rows are registered by their owners; until then they print "not measured".
-ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {}
+ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {
+    "rebuild_postgres": rebuild_postgres,
+    "rebuild_sqlite": rebuild_sqlite,
+}
 
 HOOKED_ROWS = {
     "rebuild_postgres": ("projection rebuild, PostgreSQL", "events/s", ">= 50,000/s"),
