@@ -48,20 +48,20 @@ def lifecycle(serial: int) -> list[tuple[str, datetime, EventPayload]]:
         content="Water leaking from the ceiling of the stairwell",
         requirements="Stop the leak, dry the wall, report the cause",
         reply_by=at + timedelta(hours=4),
-        assignee=f"eng-{serial % 25}",
+        assignee=(engineer := f"eng-{serial % 25}"),
         assignee_role="engineer",
     )
     steps: list[tuple[Any, str, datetime]] = [
         (wo.NumberedIssue(issue, wid, serial), "disp-07", at),
-        (wo.AcceptWorkOrder(wid), issue.assignee, at + timedelta(minutes=5)),
+        (wo.AcceptWorkOrder(wid), engineer, at + timedelta(minutes=5)),
         (
             wo.ReportProgress(wid, "pipe joint found", at + timedelta(hours=3)),
-            issue.assignee,
+            engineer,
             at + timedelta(minutes=40),
         ),
         (
             wo.CompleteWorkOrder(wid, "joint replaced", "dry"),
-            issue.assignee,
+            engineer,
             at + timedelta(hours=2),
         ),
     ]
