@@ -271,3 +271,95 @@ async def test_wo10_repeat_window_is_the_sites_setting_end_to_end(
         if e.event_type == "RepeatRepairFlagged"
     ]
     assert flag["window_days"] == 14
+
+
+# -- WO-7 (rev.) --------------------------------------------------------------------------
+
+# Site-local end of day 18:00 Asia/Shanghai = 10:00 UTC; the review is due at 09:50 UTC.
+
+
+def at_utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+async def run_timers(dispatch: Dispatch, until: datetime) -> None:
+    """Step the clock to `until` a minute at a time around the review times, firing every
+    timer as it falls due (chains included), as the scheduler would."""
+    while dispatch.clock.now() < until:
+        dispatch.clock.set(min(until, dispatch.clock.now() + timedelta(minutes=10)))
+        while await dispatch.service.timers.fire_due():
+            pass
+
+
+async def review_events(dispatch: Dispatch, day: str) -> list[str]:
+    return [e.event_type for e in await dispatch.stream(f"end-of-day-review-{SITE}-{day}")]
+
+
+async def test_wo7_review_is_due_every_working_day_while_orders_are_open(
+    dispatch: Dispatch,
+) -> None:
+    dispatch.clock.set(at_utc(27, 1))  # Friday 09:00 local
+    await dispatch.issue(reply_by=at_utc(30, 9).isoformat())
+    await run_timers(dispatch, at_utc(30, 11))  # through the weekend to Monday evening
+    assert "EndOfDayReviewDue" in await review_events(dispatch, "2026-11-27")
+    assert await review_events(dispatch, "2026-11-28") == []  # Saturday
+    assert await review_events(dispatch, "2026-11-29") == []  # Sunday
+    assert "EndOfDayReviewDue" in await review_events(dispatch, "2026-11-30")  # no issue that day
+
+
+async def test_wo7_no_review_is_due_once_no_order_is_open(dispatch: Dispatch) -> None:
+    wo_id = (await dispatch.issue(reply_by=at_utc(25, 9).isoformat()))["work_order_id"]
+    await run_timers(dispatch, at_utc(24, 2))  # Tuesday 10:00 local
+    await dispatch.post(wo_id, "accept", dispatch.assignee())
+    await dispatch.post(wo_id, "complete", dispatch.assignee(), {"process": "p", "result": "r"})
+    await run_timers(dispatch, at_utc(26, 11))
+    assert "EndOfDayReviewDue" in await review_events(dispatch, "2026-11-23")
+    assert await review_events(dispatch, "2026-11-24") == []
+    assert await review_events(dispatch, "2026-11-25") == []
+
+
+async def test_wo7_a_review_not_recorded_by_end_of_day_is_missed(dispatch: Dispatch) -> None:
+    open_one = (await dispatch.issue(reply_by=at_utc(26, 9).isoformat()))["work_order_id"]
+    await run_timers(dispatch, at_utc(23, 10, 1))
+    assert await review_events(dispatch, "2026-11-23") == [
+        "EndOfDayReviewDue",
+        "EndOfDayReviewMissed",
+    ]
+    (missed,) = [
+        e
+        for e in await dispatch.stream(f"end-of-day-review-{SITE}-2026-11-23")
+        if e.event_type == "EndOfDayReviewMissed"
+    ]
+    assert missed.payload["end_of_day"] == "2026-11-23T10:00:00Z"
+    assert missed.actor == "system:dispatch.review"
+    await run_timers(dispatch, at_utc(24, 9, 55))
+    await dispatch.service.read_models.catch_up()
+    body = {"site_id": SITE, "date": "2026-11-24", "reasons": {open_one: "Parts on order"}}
+    ok = await dispatch.client.post("/end-of-day-reviews", json=body, headers=dispatch.dispatcher())
+    assert ok.status_code == 201, ok.text
+    await run_timers(dispatch, at_utc(24, 11))
+    assert "EndOfDayReviewMissed" not in await review_events(dispatch, "2026-11-24")
+
+
+async def test_wo7_unfinished_means_open_at_that_days_end(dispatch: Dispatch) -> None:
+    done_that_day = (await dispatch.issue())["work_order_id"]
+    done_next_day = (await dispatch.issue())["work_order_id"]
+    for wo_id in (done_that_day, done_next_day):
+        await dispatch.post(wo_id, "accept", dispatch.assignee())
+    await dispatch.post(
+        done_that_day, "complete", dispatch.assignee(), {"process": "p", "result": "r"}
+    )
+    dispatch.clock.set(at_utc(24, 2))  # Tuesday 10:00 local
+    await dispatch.post(
+        done_next_day, "complete", dispatch.assignee(), {"process": "p", "result": "r"}
+    )
+    issued_next_day = (await dispatch.issue())["work_order_id"]
+    await dispatch.service.read_models.catch_up()
+    body = {"site_id": SITE, "date": "2026-11-23", "reasons": {}}
+    refused = await dispatch.client.post(
+        "/end-of-day-reviews", json=body, headers=dispatch.dispatcher()
+    )
+    assert refused.status_code == 422 and error(refused)["code"] == "WO-7"
+    message = error(refused)["message"]
+    assert done_next_day in message  # open at Monday's end, finished since
+    assert done_that_day not in message and issued_next_day not in message

@@ -63,6 +63,8 @@ def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
         "WorkOrderRequestClosed",
         "EndOfDayReviewDue",
         "SuperiorRecorded",
+        "WorkOrderOpenAtReview",
+        "WorkOrderReviewPlanned",
     }
     assert not published & private
 
@@ -71,6 +73,8 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
     assert set(dispatch.service.bus.timer_handlers()) == {
         "work_order_overdue",
         "work_order_end_of_day_review_due",
+        "work_order_end_of_day_review_missed",  # WO-7 rev.
+        "work_order_review_roll_call",  # WO-7 rev.
     }
     assert {i.name for i in definition.inbound()} == {
         "diagnostic-pings",

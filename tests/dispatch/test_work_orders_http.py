@@ -399,7 +399,8 @@ async def test_wo7_reminder_fires_ten_minutes_before_end_of_day(dispatch: Dispat
     fired_early = await dispatch.service.timers.fire_due()
     assert await dispatch.stream(f"end-of-day-review-{SITE}-2026-11-23") == []
     dispatch.clock.set(START.replace(hour=9, minute=50))
-    assert await dispatch.service.timers.fire_due() == 1
+    assert await dispatch.service.timers.fire_due() == 1  # the open order's roll call
+    assert await dispatch.service.timers.fire_due() == 1  # the site-day reminder it asked for
     (due,) = await dispatch.stream(f"end-of-day-review-{SITE}-2026-11-23")
     assert due.event_type == "EndOfDayReviewDue"
     assert fired_early == 0

@@ -5,7 +5,7 @@ from typing import Any
 from opsledger.pipeline import ANY_STAFF, CommandResult, UnitOfWork, Workflow
 
 from dispatch import views
-from dispatch.domain import fault_history, reporting_line, requests, reviews
+from dispatch.domain import fault_history, reporting_line, requests, review_calendar, reviews
 from dispatch.domain.rules import DispatchRules
 from dispatch.domain.work_order.commands import (
     DISPATCH_ROLES,
@@ -17,7 +17,7 @@ from dispatch.domain.work_order.commands import (
     RequestVehicle,
 )
 from dispatch.domain.work_order.decide import validate_issue
-from dispatch.domain.work_order.state import site_of, work_order_id
+from dispatch.domain.work_order.state import site_of, stream_id, work_order_id
 from dispatch.domain.work_order.vehicle import validate_need
 
 # Serials: kernel numbering on `work-order-serials-<site>` (kept, so existing sites
@@ -51,8 +51,17 @@ async def issue(uow: UnitOfWork, command: IssueWorkOrder) -> CommandResult[Any]:
         await uow.execute(requests.CloseRequest(command.ticket_id, wo_id, serial))
     if fault is not None:
         await uow.execute(fault.numbered(wo_id, serial))
-    if (reminder := reviews.reminder(uow.site, now)) is not None:
-        await uow.tx.schedule_timer(site_id=site, **reminder)
+    # WO-7 (rev.): the order answers the review roll call from its first working day on.
+    day = review_calendar.first_review_day(uow.site, now)
+    roll = review_calendar.roll_call_timer(wo_id, day, review_calendar.reminder_at(uow.site, day))
+    await uow.tx.schedule_timer(
+        timer_id=roll.timer_id,
+        kind=roll.kind,
+        stream_id=stream_id(wo_id),
+        site_id=site,
+        due_at=roll.due_at,
+        payload=roll.payload,
+    )
     return issued
 
 
@@ -63,8 +72,9 @@ async def review(uow: UnitOfWork, command: reviews.ReviewEndOfDay) -> CommandRes
     human check, so eventual consistency is acceptable here (unlike serials and repeat
     repairs, which read streams).
     """
+    day_ends = review_calendar.end_of_day(uow.site, command.day)  # WO-7 rev.: as of then
     unfinished, known = await views.review_facts(
-        uow.conn, command.site_id, reviews.next_midnight(uow.site, command.day), command.reasons
+        uow.conn, command.site_id, day_ends, command.reasons
     )
     record = reviews.RecordReview(command.site_id, command.day, command.reasons, unfinished, known)
     return await uow.execute(record)

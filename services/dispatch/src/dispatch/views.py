@@ -245,12 +245,14 @@ async def ping(conn: AsyncConnection, ping_id: str) -> PingView | None:
 async def review_facts(
     conn: AsyncConnection, site_id: str, day_ends: datetime, named: Collection[str]
 ) -> tuple[list[str], list[str]]:
-    """WO-7: the site's orders open now and issued before `day_ends`, and which of the
-    `named` orders are the site's."""
+    """WO-7 (rev.): the site's orders open at `day_ends` (issued before it, not completed by
+    it, whatever they are now), and which of the `named` orders are the site's."""
     ids, table = WORK_ORDERS.table.c.work_order_id, WORK_ORDERS.table
     of_site = table.c.site_id == site_id
     unfinished = sa.select(ids).where(
-        of_site, table.c.status.in_(sorted(OPEN_STATUSES)), table.c.issued_at < day_ends
+        of_site,
+        table.c.issued_at < day_ends,
+        sa.or_(table.c.status.in_(sorted(OPEN_STATUSES)), table.c.completed_at > day_ends),
     )
     known = sa.select(ids).where(of_site, ids.in_(list(named)))
     return (

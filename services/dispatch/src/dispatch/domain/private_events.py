@@ -160,6 +160,54 @@ class SuperiorRecorded(EventPayload):
     )
 
 
+class _RollCallEvent(EventPayload):
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrder"
+
+    local_date: date = Field(description="The site-local working day.")
+    reminder_at: AwareDatetime = Field(description="Its review time (end of day - 10 min).")
+
+
+class WorkOrderOpenAtReview(_RollCallEvent):
+    """The order was open at the day's review time, so the review is due (WO-7 rev.).
+
+    The daily roll call of an open order (timer on its stream); it carries the next
+    working day's review time, where the order answers again while it is open.
+    """
+
+    event_type: ClassVar[str] = "WorkOrderOpenAtReview"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "local_date": "2026-11-27",
+                    "reminder_at": "2026-11-27T09:50:00Z",
+                    "end_of_day": "2026-11-27T10:00:00Z",
+                    "next_local_date": "2026-11-30",
+                    "next_reminder_at": "2026-11-30T09:50:00Z",
+                }
+            ]
+        }
+    )
+
+    end_of_day: AwareDatetime = Field(description="The site's end of that working day.")
+    next_local_date: date = Field(description="The next working day.")
+    next_reminder_at: AwareDatetime = Field(description="Its review time.")
+
+
+class WorkOrderReviewPlanned(_RollCallEvent):
+    """A reopened order answers the roll call again from this working day (WO-7 rev.)."""
+
+    event_type: ClassVar[str] = "WorkOrderReviewPlanned"
+    schema_version: ClassVar[int] = 1
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"local_date": "2026-11-24", "reminder_at": "2026-11-24T09:50:00Z"}]
+        }
+    )
+
+
 PRIVATE_EVENTS: tuple[type[EventPayload], ...] = (
     WorkOrderSerialAssigned,
     FaultOrderRecorded,
@@ -167,4 +215,6 @@ PRIVATE_EVENTS: tuple[type[EventPayload], ...] = (
     WorkOrderRequestClosed,
     EndOfDayReviewDue,
     SuperiorRecorded,
+    WorkOrderOpenAtReview,
+    WorkOrderReviewPlanned,
 )

@@ -1,32 +1,36 @@
-"""WO-7 end-of-day review: each unfinished order of the day needs a recorded reason.
+"""WO-7 end-of-day review: each order unfinished at the day's end needs a recorded reason.
 
 Stream `end-of-day-review-<site>-<YYYY-MM-DD>`, stream type "EndOfDayReview". The review
 needs the board, so `ReviewEndOfDay` is a workflow (`dispatch.handlers`) that reads it
-and then runs `RecordReview` here; the reminder timer runs `RecordReviewDue`.
+and then runs `RecordReview` here. The timers (`review_calendar`): the reminder runs
+`RecordReviewDue`, the end of day `RecordReviewMissed` (WO-7 rev.: a day that had open
+orders and no recorded review is itself an event, `EndOfDayReviewMissed`).
 """
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from datetime import date, datetime
+from typing import Final
 
-from opsledger.calendar import SiteCalendar
 from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event
 from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
-from opsledger_contracts.events.dispatch import EndOfDayReviewRecorded
+from opsledger_contracts.events.dispatch import EndOfDayReviewMissed, EndOfDayReviewRecorded
 
 from dispatch.domain.private_events import EndOfDayReviewDue
-from dispatch.domain.work_order.decide import blank
+from dispatch.domain.review_calendar import (
+    MISSED_TIMER_KIND,
+    REMINDER_MINUTES_BEFORE_END_OF_DAY,
+    REMINDER_TIMER_KIND,
+    review_stream_id,
+)
+from dispatch.domain.work_order.checks import blank
+
+__all__ = ["END_OF_DAY_REVIEW", "REMINDER_MINUTES_BEFORE_END_OF_DAY", "REMINDER_TIMER_KIND"]
 
 STREAM_TYPE: Final = "EndOfDayReview"
-REMINDER_MINUTES_BEFORE_END_OF_DAY: Final = 10  # 000 第11篇 第八条: 下班前十分鐘
-REMINDER_TIMER_KIND: Final = "work_order_end_of_day_review_due"
-
-
-def stream_id(site_id: str, day: date) -> str:
-    return f"end-of-day-review-{site_id}-{day.isoformat()}"
+stream_id = review_stream_id
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,8 @@ class ReviewEndOfDay:
 
 @dataclass(frozen=True)
 class RecordReview:
-    """The review with what the board said: orders still open, and the site's orders."""
+    """The review with what the board said: orders open at the day's end, and which of
+    the named orders are the site's."""
 
     site_id: str
     day: date
@@ -59,21 +64,35 @@ class RecordReviewDue:
 
 
 @dataclass(frozen=True)
+class RecordReviewMissed:
+    """From the end-of-day timer (kind `work_order_end_of_day_review_missed`)."""
+
+    site_id: str
+    day: date
+    end_of_day: datetime
+
+
+ReviewCommand = RecordReview | RecordReviewDue | RecordReviewMissed
+
+
+@dataclass(frozen=True)
 class ReviewState:
     site_id: str = ""
     reviews: int = 0
+    missed: bool = False
 
 
 def evolve(state: ReviewState, event: Event) -> ReviewState:
     reviewed = isinstance(event.payload, EndOfDayReviewRecorded)
-    return ReviewState(event.site_id, state.reviews + int(reviewed))
+    missed = state.missed or isinstance(event.payload, EndOfDayReviewMissed)
+    return ReviewState(event.site_id, state.reviews + int(reviewed), missed)
 
 
 def decide_review(command: RecordReview, ctx: DecisionContext) -> EndOfDayReviewRecorded:
     """The review event, or a WO-7 refusal naming every unfinished order without a reason.
 
-    `unfinished`: the site's orders open at review time that were issued on or before
-    the day; `known`: every order of the site (a reason for a finished one is harmless).
+    `unfinished`: the site's orders open at the day's end (as of then, WO-7 rev.); `known`:
+    the named orders that are the site's (a reason for a finished one is harmless).
     """
     if command.day > ctx.site.local_date(ctx.now):
         raise DomainError("WO-7", f"{command.day} has not come yet at this site", field="date")
@@ -98,55 +117,49 @@ def decide_review(command: RecordReview, ctx: DecisionContext) -> EndOfDayReview
 
 
 def decide(
-    state: ReviewState, command: RecordReview | RecordReviewDue, ctx: DecisionContext
+    state: ReviewState, command: ReviewCommand, ctx: DecisionContext
 ) -> Sequence[EventPayload]:
     match command:
         case RecordReview():
             return [decide_review(command, ctx)]
         case RecordReviewDue():
             return [EndOfDayReviewDue(local_date=command.day, end_of_day=command.end_of_day)]
+        case RecordReviewMissed():
+            # Only open orders schedule this check, so the day had some (WO-7 rev.).
+            if state.reviews or state.missed:
+                return []
+            return [EndOfDayReviewMissed(local_date=command.day, end_of_day=command.end_of_day)]
 
 
-def reminder(site: SiteCalendar, now: datetime) -> dict[str, Any] | None:
-    """WO-7: the timer of a reminder 10 minutes before end of day, on days orders are
-    issued (the issue workflow schedules it: it needs the site calendar)."""
-    day = site.local_date(now)
-    end = site.end_of_day(day)
-    due = end - timedelta(minutes=REMINDER_MINUTES_BEFORE_END_OF_DAY)
-    if due <= now:
-        return None
-    return {
-        "timer_id": f"end-of-day-review-{site.site_id}-{day.isoformat()}",
-        "kind": REMINDER_TIMER_KIND,
-        "stream_id": stream_id(site.site_id, day),
-        "due_at": due.astimezone(UTC),  # timers are stored as UTC instants
-        "payload": {"local_date": day.isoformat(), "end_of_day": end.astimezone(UTC).isoformat()},
-    }
-
-
-def next_midnight(site: SiteCalendar, day: date) -> datetime:
-    """The instant the site-local `day` ends (UTC: SQLite compares stored instants as text)."""
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), site.zone).astimezone(UTC)
+def _day(timer: DueTimer) -> tuple[date, datetime]:
+    day = date.fromisoformat(str(timer.payload["local_date"]))
+    return day, datetime.fromisoformat(str(timer.payload["end_of_day"]))
 
 
 def _due(timer: DueTimer) -> RecordReviewDue:
-    day = date.fromisoformat(str(timer.payload["local_date"]))
-    end = datetime.fromisoformat(str(timer.payload["end_of_day"]))
-    return RecordReviewDue(timer.site_id, day, end)
+    return RecordReviewDue(timer.site_id, *_day(timer))
 
 
-def _stream(command: RecordReview | RecordReviewDue) -> str:
+def _missed(timer: DueTimer) -> RecordReviewMissed:
+    return RecordReviewMissed(timer.site_id, *_day(timer))
+
+
+def _stream(command: ReviewCommand) -> str:
     return stream_id(command.site_id, command.day)
 
 
-END_OF_DAY_REVIEW: Aggregate[ReviewState, RecordReview | RecordReviewDue] = Aggregate(
+END_OF_DAY_REVIEW: Aggregate[ReviewState, ReviewCommand] = Aggregate(
     stream_type=STREAM_TYPE,
     initial=ReviewState(),
     evolve=evolve,
     decide=decide,
     stream_id=_stream,
-    commands={RecordReview: SYSTEM_ONLY, RecordReviewDue: SYSTEM_ONLY},
-    creates=frozenset({RecordReview, RecordReviewDue}),
-    timers={REMINDER_TIMER_KIND: _due},
-    timer_actors={REMINDER_TIMER_KIND: "dispatch.review"},
+    commands={
+        RecordReview: SYSTEM_ONLY,
+        RecordReviewDue: SYSTEM_ONLY,
+        RecordReviewMissed: SYSTEM_ONLY,
+    },
+    creates=frozenset({RecordReview, RecordReviewDue, RecordReviewMissed}),
+    timers={REMINDER_TIMER_KIND: _due, MISSED_TIMER_KIND: _missed},
+    timer_actors={REMINDER_TIMER_KIND: "dispatch.review", MISSED_TIMER_KIND: "dispatch.review"},
 )

@@ -5,15 +5,26 @@ fault history) and is a workflow in `dispatch.handlers`; every other command run
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 
 from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, Reaction, Schedule
 from opsledger_contracts import EventPayload
-from opsledger_contracts.events.dispatch import WorkOrderIssued, WorkOrderProgressReported
+from opsledger_contracts.events.dispatch import (
+    WorkOrderCallbackRecorded,
+    WorkOrderIssued,
+    WorkOrderProgressReported,
+)
 
+from dispatch.domain import review_calendar
 from dispatch.domain.work_order import vehicle
-from dispatch.domain.work_order.commands import ROLES, Command, MarkOverdue, NumberedIssue
+from dispatch.domain.work_order.commands import (
+    ROLES,
+    CallReviewRoll,
+    Command,
+    MarkOverdue,
+    NumberedIssue,
+)
 from dispatch.domain.work_order.decide import decide
 from dispatch.domain.work_order.state import STREAM_TYPE, WorkOrderState, evolve, stream_id
 
@@ -33,7 +44,18 @@ def reactions(state: WorkOrderState, events: Sequence[Event]) -> Sequence[Reacti
                 deadlines.append(issued.reply_by)
             case WorkOrderProgressReported(expected_by=datetime() as expected):
                 deadlines.append(expected)
-    return [_overdue_timer(state.work_order_id, deadline) for deadline in deadlines[-1:]]
+    overdue = [_overdue_timer(state.work_order_id, deadline) for deadline in deadlines[-1:]]
+    return [*overdue, *_review_reactions(state, events)]
+
+
+def _review_reactions(state: WorkOrderState, events: Sequence[Event]) -> list[Reaction]:
+    """WO-7 (rev.): the daily roll call of an open order; a reopened order rejoins it."""
+    wo_id = state.work_order_id
+    reactions = review_calendar.roll_call_reactions(wo_id, state.site_id, events)
+    for event in events:
+        if isinstance(event.payload, WorkOrderCallbackRecorded) and not event.payload.confirmed:
+            reactions.append(review_calendar.roll_call_timer(wo_id, None, event.occurred_at))
+    return reactions
 
 
 def _overdue_timer(work_order_id: str, deadline: datetime) -> Schedule:
@@ -55,6 +77,13 @@ def _decide(
     return decide(state, command, ctx)
 
 
+def _roll_call(timer: DueTimer) -> CallReviewRoll:
+    day = timer.payload.get("local_date")
+    return CallReviewRoll(
+        str(timer.payload["work_order_id"]), date.fromisoformat(str(day)) if day else None
+    )
+
+
 def _overdue(timer: DueTimer) -> MarkOverdue:
     deadline = datetime.fromisoformat(str(timer.payload["deadline"]))
     return MarkOverdue(str(timer.payload["work_order_id"]), deadline)
@@ -69,6 +98,9 @@ WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
     commands=ROLES,
     creates=frozenset({NumberedIssue}),
     reactions=reactions,
-    timers={OVERDUE_TIMER_KIND: _overdue},
-    timer_actors={OVERDUE_TIMER_KIND: "dispatch.overdue"},
+    timers={OVERDUE_TIMER_KIND: _overdue, review_calendar.ROLL_CALL_TIMER_KIND: _roll_call},
+    timer_actors={
+        OVERDUE_TIMER_KIND: "dispatch.overdue",
+        review_calendar.ROLL_CALL_TIMER_KIND: "dispatch.review",
+    },
 )

@@ -112,3 +112,16 @@ def settle_overdue(state: WorkOrderState, ctx: DecisionContext) -> list[EventPay
     overdue timer ran: the outcome follows the facts, not the timer (WO-5 rev.)."""
     deadline = missed_deadline(state, ctx.now)
     return [] if deadline is None else overdue(state, ctx, deadline)
+
+
+def open_at(state: WorkOrderState, at: datetime) -> bool:
+    """WO-7: was the order open (issued, not completed) at `at`, judged from its facts?
+
+    A completion recorded after `at` still leaves it open then; a reopened order (the
+    customer did not confirm) is open again.
+    """
+    if state.issued_at is None or state.issued_at > at:
+        return False
+    return state.status in OPEN_STATUSES or (
+        state.completed_at is not None and state.completed_at > at
+    )

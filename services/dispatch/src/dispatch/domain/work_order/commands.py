@@ -5,7 +5,7 @@ The actor is never a field: it comes from the verified token (`DecisionContext.a
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from opsledger.pipeline import ANY_STAFF, SYSTEM_ONLY, roles
@@ -155,6 +155,15 @@ class MarkOverdue:
 
 
 @dataclass(frozen=True)
+class CallReviewRoll:
+    """From the roll-call timer (WO-7 rev.): is the order open at `day`'s review time?
+    `day=None`: a reopened order looks for its next review day."""
+
+    work_order_id: str
+    day: date | None
+
+
+@dataclass(frozen=True)
 class RequestVehicle:
     """WO-11: ask fleet for a vehicle for an open order (also run when issuing one)."""
 
@@ -183,6 +192,7 @@ Command = (
     | ArchiveWorkOrder
     | JudgeUnreasonable
     | MarkOverdue
+    | CallReviewRoll
     | RequestVehicle
     | RecordVehicleAnswer
 )
@@ -202,6 +212,7 @@ ROLES: Final[dict[type[Any], frozenset[str]]] = {
     ArchiveWorkOrder: DISPATCH_ROLES,
     JudgeUnreasonable: JUDGE_ROLES,
     MarkOverdue: SYSTEM_ONLY,
+    CallReviewRoll: SYSTEM_ONLY,
     RequestVehicle: ISSUER_ROLES,
     RecordVehicleAnswer: SYSTEM_ONLY,
 }

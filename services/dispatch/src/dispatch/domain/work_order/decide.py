@@ -20,6 +20,13 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderRefusalRecorded,
 )
 
+from dispatch.domain.private_events import WorkOrderOpenAtReview, WorkOrderReviewPlanned
+from dispatch.domain.review_calendar import (
+    end_of_day,
+    first_review_day,
+    next_review_day,
+    reminder_at,
+)
 from dispatch.domain.work_order.checks import (
     REFUSAL_PENALTY_FEN,
     UNREASONABLE_PENALTY_FEN,
@@ -27,6 +34,7 @@ from dispatch.domain.work_order.checks import (
     missed_deadline,
     must_be_assignee,
     must_be_open,
+    open_at,
     overdue,
     penalty,
     settle_overdue,
@@ -37,6 +45,7 @@ from dispatch.domain.work_order.commands import (
     ASSIGNEE_ROLES,
     AcceptWorkOrder,
     ArchiveWorkOrder,
+    CallReviewRoll,
     Command,
     CompleteWorkOrder,
     JudgeUnreasonable,
@@ -261,6 +270,32 @@ def _overdue(
     return overdue(state, ctx, command.deadline)
 
 
+def _roll_call(
+    state: WorkOrderState, command: CallReviewRoll, ctx: DecisionContext
+) -> list[EventPayload]:
+    """WO-7 (rev.): an order open at a working day's review time makes that day's review
+    due, and answers again on the next working day; a closed one leaves the roll call."""
+    site = ctx.site
+    if command.day is None:  # a reopened order rejoins the roll call
+        if state.status not in OPEN_STATUSES:
+            return []
+        day = first_review_day(site, ctx.now)
+        return [WorkOrderReviewPlanned(local_date=day, reminder_at=reminder_at(site, day))]
+    at = reminder_at(site, command.day)
+    if not open_at(state, at):
+        return []
+    following = next_review_day(site, command.day)
+    return [
+        WorkOrderOpenAtReview(
+            local_date=command.day,
+            reminder_at=at,
+            end_of_day=end_of_day(site, command.day),
+            next_local_date=following,
+            next_reminder_at=reminder_at(site, following),
+        )
+    ]
+
+
 def _reassign(
     state: WorkOrderState, command: ReassignWorkOrder, ctx: DecisionContext
 ) -> list[EventPayload]:
@@ -306,4 +341,5 @@ _HANDLERS: dict[type[Any], Callable[[WorkOrderState, Any, DecisionContext], list
     ArchiveWorkOrder: archive,
     JudgeUnreasonable: _unreasonable,
     MarkOverdue: _overdue,
+    CallReviewRoll: _roll_call,
 }
