@@ -162,13 +162,13 @@ def test_cc9_at_most_three_swaps_per_person_per_month() -> None:
 
 def test_cc9_no_consecutive_swaps() -> None:
     run = roster(
-        (1, "morning", "agent-1"),
-        (3, "morning", "agent-2"),
-        (4, "morning", "agent-1"),
-        (9, "morning", "agent-3"),
+        (13, "morning", "agent-1"),
+        (15, "morning", "agent-2"),
+        (16, "morning", "agent-1"),
+        (21, "morning", "agent-3"),
     )
-    swap(run, "S1", "agent-1", (1, "morning"), "agent-2", (3, "morning"))
-    err = refused(run, request("S2", (4, "morning"), "agent-3", (9, "morning")))
+    swap(run, "S1", "agent-1", (13, "morning"), "agent-2", (15, "morning"))
+    err = refused(run, request("S2", (16, "morning"), "agent-3", (21, "morning")))
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "consecutive" in err.message
 

@@ -1,7 +1,7 @@
 """Roster decisions (CC-8, CC-9) and the handover decision (CC-8)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
@@ -24,9 +24,13 @@ from callcenter.domain.rosters.swaps import cc9, check_swap
 
 
 def _holidays(ctx: DecisionContext, month: str) -> frozenset[date]:
-    """The site's public holidays (and official days off) in the roster's month."""
-    year, mon = (int(x) for x in month.split("-"))
-    return ctx.site.public_holidays(year, mon)
+    """CC-9 (rev.): every day of an official holiday period in the roster's month, the
+    weekend days inside a period included (the site calendar, from the holidays package)."""
+    first = date.fromisoformat(f"{month}-01")
+    days = (first + timedelta(days=i) for i in range(31))
+    return frozenset(
+        d for d in days if d.month == first.month and ctx.site.in_official_holiday_period(d)
+    )
 
 
 def decide(
