@@ -3,14 +3,21 @@
 Each test is named after the rule it pins and was seen failing on the code before the fix.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from dispatch.domain import fault_history, review_calendar, reviews
+from dispatch.domain.private_events import WorkOrderRequestReceived
 from dispatch.domain.reporting_line import REPORTING_LINE, SetReportingLine
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
+from dispatch.domain.work_order.checks import open_at
 from dispatch.domain.work_order.state import WorkOrderState
-from opsledger.testing import Scenario, given
+from opsledger.decider import Schedule
+from opsledger.errors import DomainError
+from opsledger.testing import Scenario, given, site_calendar
 from opsledger_contracts.events.dispatch import (
+    EndOfDayReviewMissed,
     PenaltyRecorded,
     WorkOrderCompleted,
     WorkOrderOverdue,
@@ -363,3 +370,199 @@ async def test_wo7_unfinished_means_open_at_that_days_end(dispatch: Dispatch) ->
     message = error(refused)["message"]
     assert done_next_day in message  # open at Monday's end, finished since
     assert done_that_day not in message and issued_next_day not in message
+
+
+# -- pure tests of the new domain helpers (fast; they carry the mutation score) ------------
+
+
+def test_wo7_review_days_skip_weekends_and_holidays_and_honour_make_up_days() -> None:
+    site = site_calendar()
+    assert review_calendar.next_review_day(site, date(2026, 11, 27)) == date(2026, 11, 30)
+    assert review_calendar.next_review_day(site, date(2026, 11, 23)) == date(2026, 11, 24)
+    # National Day 2026: 10-01..10-07 off; Saturday 10-10 is an official make-up working day.
+    assert review_calendar.next_review_day(site, date(2026, 9, 30)) == date(2026, 10, 8)
+    assert review_calendar.next_review_day(site, date(2026, 10, 9)) == date(2026, 10, 10)
+    assert review_calendar.reminder_at(site, date(2026, 11, 23)) == at_utc(23, 9, 50)
+    assert review_calendar.end_of_day(site, date(2026, 11, 23)) == at_utc(23, 10)
+    assert review_calendar.first_review_day(site, at_utc(23, 9, 49)) == date(2026, 11, 23)
+    assert review_calendar.first_review_day(site, at_utc(23, 9, 50)) == date(2026, 11, 24)
+    assert review_calendar.first_review_day(site, at_utc(28, 3)) == date(2026, 11, 30)
+
+
+def test_wo7_review_timers_are_one_per_site_and_day() -> None:
+    reminder, missed = review_calendar.review_timers(
+        "site-a", date(2026, 11, 23), at_utc(23, 9, 50), at_utc(23, 10)
+    )
+    stream = "end-of-day-review-site-a-2026-11-23"
+    assert (reminder.timer_id, reminder.kind, reminder.due_at, reminder.stream_id) == (
+        "end-of-day-review-site-a-2026-11-23",
+        "work_order_end_of_day_review_due",
+        at_utc(23, 9, 50),
+        stream,
+    )
+    assert (missed.timer_id, missed.kind, missed.due_at, missed.stream_id) == (
+        "end-of-day-review-missed-site-a-2026-11-23",
+        "work_order_end_of_day_review_missed",
+        at_utc(23, 10),
+        stream,
+    )
+    payload = {"local_date": "2026-11-23", "end_of_day": "2026-11-23T10:00:00+00:00"}
+    assert reminder.payload == missed.payload == payload
+    roll = review_calendar.roll_call_timer(W, date(2026, 11, 24), at_utc(24, 9, 50))
+    assert (roll.timer_id, roll.kind, roll.stream_id) == (
+        f"work-order-review-{W}-2026-11-24",
+        "work_order_review_roll_call",
+        None,
+    )
+    assert roll.payload == {"work_order_id": W, "local_date": "2026-11-24"}
+    restart = review_calendar.roll_call_timer(W, None, at_utc(24, 3))
+    assert restart.payload == {"work_order_id": W, "local_date": None}
+    assert restart.timer_id != roll.timer_id
+
+
+def test_wo7_an_open_order_answers_the_roll_call_and_a_closed_one_leaves_it() -> None:
+    monday = date(2026, 11, 23)
+    scenario = accepted()
+    (roll,) = scenario.when(wo.CallReviewRoll(W, monday), actor="system", at=at_utc(23, 9, 50))
+    assert roll.model_dump() == {
+        "local_date": monday,
+        "reminder_at": at_utc(23, 9, 50),
+        "end_of_day": at_utc(23, 10),
+        "next_local_date": date(2026, 11, 24),
+        "next_reminder_at": at_utc(24, 9, 50),
+    }
+    scenario.given(roll, at=at_utc(23, 9, 50), actor="system:dispatch.review")
+    reactions = scenario.aggregate.reactions(scenario.state, scenario.history[-1:])
+    assert {r.timer_id for r in reactions} == {
+        "end-of-day-review-site-a-2026-11-23",
+        "end-of-day-review-missed-site-a-2026-11-23",
+        f"work-order-review-{W}-2026-11-24",
+    }
+    # Completed on Tuesday morning: open at Monday's review time still (fired late), not
+    # at Tuesday's.
+    scenario.then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(24, 2))
+    late = scenario.when(wo.CallReviewRoll(W, monday), actor="system", at=at_utc(24, 3))
+    assert len(late) == 1
+    tuesday = date(2026, 11, 24)
+    assert scenario.when(wo.CallReviewRoll(W, tuesday), actor="system", at=at_utc(24, 10)) == []
+    assert scenario.when(wo.CallReviewRoll(W, None), actor="system", at=at_utc(24, 10)) == []
+
+
+def test_wo7_a_reopened_order_rejoins_the_roll_call() -> None:
+    scenario = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
+    scenario.then(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-12", at=NOW)
+    scenario.then(wo.RecordCallback(W, False, "still leaks"), actor="disp-07", at=NOW)
+    (restart,) = scenario.reactions()[-1:]
+    assert isinstance(restart, Schedule)
+    assert restart.kind == "work_order_review_roll_call" and restart.due_at == NOW
+    (planned,) = scenario.when(wo.CallReviewRoll(W, None), actor="system", at=NOW)
+    assert planned.model_dump() == {
+        "local_date": date(2026, 11, 23),
+        "reminder_at": at_utc(23, 9, 50),
+    }
+    scenario.given(planned, at=NOW)
+    (roll,) = scenario.aggregate.reactions(scenario.state, scenario.history[-1:])
+    assert isinstance(roll, Schedule)
+    assert roll.timer_id == f"work-order-review-{W}-2026-11-23" and roll.due_at == at_utc(23, 9, 50)
+
+
+def test_wo7_open_at_is_judged_from_the_facts() -> None:
+    issued_state = issued_only().state
+    assert not open_at(issued_state, NOW - timedelta(seconds=1))
+    assert open_at(issued_state, NOW)
+    done = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(23, 5))
+    assert open_at(done.state, at_utc(23, 4, 59))
+    assert not open_at(done.state, at_utc(23, 5))
+    assert not open_at(WorkOrderState(), NOW)
+
+
+def test_wo7_the_missed_review_is_recorded_once_and_only_without_a_review() -> None:
+    day, end = date(2026, 11, 23), at_utc(23, 10)
+    review = given(reviews.END_OF_DAY_REVIEW, at=NOW)
+    missed = reviews.RecordReviewMissed("site-a", day, end)
+    (event,) = review.when(missed, actor="system", at=end)
+    assert isinstance(event, EndOfDayReviewMissed)
+    assert event.model_dump() == {"local_date": day, "end_of_day": end}
+    review.given(event, at=end)
+    assert review.when(missed, actor="system", at=end) == []
+    reviewed = given(reviews.END_OF_DAY_REVIEW, at=NOW)
+    reviewed.then(reviews.RecordReview("site-a", day, {}), actor="disp-07", at=at_utc(23, 9))
+    assert reviewed.when(missed, actor="system", at=end) == []
+    (due,) = given(reviews.END_OF_DAY_REVIEW, at=NOW).when(
+        reviews.RecordReviewDue("site-a", day, end), actor="system", at=end
+    )
+    assert due.model_dump() == {"local_date": day, "end_of_day": end}
+
+
+def test_wo10_repair_class_and_fault_code_checks() -> None:
+    fault_history.require_fault_code_of_repairs(issue())  # unclassed: not checked
+    fault_history.require_fault_code_of_repairs(issue(repair_class="minor", fault_code="f"))
+    for blank_code in (None, "  "):
+        with pytest.raises(DomainError) as refused:
+            fault_history.require_fault_code_of_repairs(
+                issue(repair_class="urgent", fault_code=blank_code)
+            )
+        assert (refused.value.code, refused.value.field) == ("WO-10", "fault_code")
+    with pytest.raises(DomainError) as wrong:
+        fault_history.require_fault_code_of_repairs(issue(repair_class="cosmetic", fault_code="f"))
+    assert (wrong.value.code, wrong.value.field) == ("CC-6", "repair_class")
+
+
+def test_wo10_an_order_takes_the_requests_fault_only_where_it_gives_none() -> None:
+    request = WorkOrderRequestReceived(
+        ticket_id="T-1",
+        kind="repair",
+        location="Block 3",
+        content="Leak",
+        requirements="Fix",
+        reply_by=REPLY_BY,
+        asset_id="A-1",
+        fault_code="plumbing.leak",
+        requested_event_id="e-1",
+    )
+    taken = fault_history.with_requested_fault(issue(), request)
+    assert (taken.asset_id, taken.fault_code) == ("A-1", "plumbing.leak")
+    own = fault_history.with_requested_fault(issue(asset_id="A-2", fault_code="f"), request)
+    assert (own.asset_id, own.fault_code) == ("A-2", "f")
+    assert fault_history.with_requested_fault(issue(), None) == issue()
+
+
+def test_wo4_reporting_line_chain_and_removal_of_an_unknown_line() -> None:
+    line = given(REPORTING_LINE, at=NOW)
+    assert line.when(SetReportingLine("site-a", "eng-12", None), actor="l", at=NOW) == []
+    line.then(SetReportingLine("site-a", " eng-12 ", " sup-3 "), actor="lead-01", at=NOW)
+    line.then(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
+    assert line.state.chain_above("eng-12") == ["sup-3", "mgr-1"]
+    assert line.state.chain_above("mgr-1") == []
+    assert line.state.site_id == "site-a"
+    refused = line.refuses(SetReportingLine("site-a", "mgr-1", "eng-12"), "WO-4", actor="l", at=NOW)
+    assert refused.field == "superior" and "cycles" in refused.message
+    own = line.refuses(SetReportingLine("site-a", "x", "x"), "WO-4", actor="l", at=NOW)
+    assert own.field == "superior"
+    blank_staff = line.refuses(SetReportingLine("site-a", " ", "x"), "WO-4", actor="l", at=NOW)
+    assert blank_staff.field == "staff_id"
+    assert REPORTING_LINE.stream_id(SetReportingLine("site-b", "a", "b")) == "reporting-line-site-b"
+
+
+def test_wo4_escalation_needs_a_reason_the_assignee_and_an_open_order() -> None:
+    no_reason = issued_only().refuses(
+        wo.RecordEscalation(W, None, " ", LINE), "WO-4", actor="eng-12", at=NOW
+    )
+    assert no_reason.field == "reason"
+    stranger = issued_only().refuses(
+        wo.RecordEscalation(W, None, "r", LINE), "WO-4", actor="eng-99", at=NOW
+    )
+    assert stranger.status == 403
+    done = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
+    done.refuses(wo.RecordEscalation(W, None, "r", LINE), "WO-4", actor="eng-12", at=NOW)
+    (escalated,) = issued_only().when(
+        wo.RecordEscalation(W, " sup-3 ", " welder ", LINE), actor="eng-12", at=NOW
+    )
+    assert escalated.model_dump() == {
+        "work_order_id": W,
+        "serial_no": 1,
+        "ticket_id": None,
+        "escalated_by": "eng-12",
+        "escalated_to": "sup-3",
+        "reason": "welder",
+    }
