@@ -57,8 +57,8 @@ async def test_every_event_appended_is_a_publishable_contract(cc: CallCenter) ->
     await cc.post("/customers", {"site_id": "site-a", "name": "W", "phone": "1", "ticket_id": tid})
     await cc.post(f"/tickets/{tid}/pause", {"reason": "x", "waiting_on": "customer"})
     await cc.post(f"/tickets/{tid}/resume")
-    await cc.post(f"/tickets/{tid}/escalate", {"reason": "x"})
-    await cc.post(f"/tickets/{tid}/escalation/take", staff="lead-1", roles="shift_lead")
+    await cc.post(f"/tickets/{tid}/escalate", {"reason": "x", "agent_cannot_resolve": True})
+    await cc.post(f"/tickets/{tid}/escalation/take", staff="lead-1", roles="cc_manager")
     await cc.post(f"/tickets/{tid}/first-response", staff="lead-1", roles="shift_lead")
     await cc.post(f"/tickets/{tid}/resolve", staff="lead-1", roles="shift_lead")
     await cc.post(

@@ -60,7 +60,7 @@ async def test_cc3_pause_and_resume_move_the_deadline(cc: CallCenter) -> None:
     assert resumed.status_code == 200, resumed.text
     new_due = datetime.fromisoformat(resumed.json()["first_response_due_at"])
     assert new_due == cc.clock.now() + timedelta(minutes=10)
-    assert resumed.json()["calendar_id"].startswith("holidays==")
+    assert resumed.json()["calendar_id"] == "24x7:Asia/Shanghai"
     cc.clock.advance(timedelta(minutes=9))
     assert await cc.service.timers.fire_due() == 0
     cc.clock.advance(timedelta(minutes=1))
@@ -68,13 +68,14 @@ async def test_cc3_pause_and_resume_move_the_deadline(cc: CallCenter) -> None:
     assert (await _event_types(cc, tid)).count("SlaBreached") == 1
 
 
-async def test_cc3_working_calendar_skips_the_weekend(cc: CallCenter) -> None:
-    cc.clock.set(datetime(2026, 3, 13, 12, 0, tzinfo=UTC))  # Friday 20:00 Shanghai
+async def test_cc3_first_response_breach_fires_on_the_holiday_24h_later(cc: CallCenter) -> None:
+    cc.clock.set(datetime(2026, 9, 30, 2, 0, tzinfo=UTC))  # Wednesday 09-30 10:00 Shanghai
     ticket = await cc.open_ticket(kind="complaint", complaint_level=1)
     due = datetime.fromisoformat(ticket["first_response_due_at"])
-    assert due == datetime(2026, 3, 16, 12, 0, tzinfo=UTC)  # Monday 20:00 Shanghai
-    cc.clock.set(datetime(2026, 3, 15, 15, 0, tzinfo=UTC))  # Sunday 23:00: 27 h later
-    await cc.service.timers.fire_due()  # only the CC-7 customer-record timer is due
+    assert due == datetime(2026, 10, 1, 2, 0, tzinfo=UTC)  # National Day 10:00, not 10-08
+    assert ticket["calendar_id"] == "24x7:Asia/Shanghai"
+    cc.clock.set(due - timedelta(seconds=1))
+    await cc.service.timers.fire_due()
     assert "SlaBreached" not in await _event_types(cc, ticket["ticket_id"])
     cc.clock.set(due)
     await cc.service.timers.fire_due()

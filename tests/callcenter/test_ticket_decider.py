@@ -13,11 +13,13 @@ from opsledger_contracts import EventPayload
 from opsledger_contracts.events.callcenter import (
     SlaBreached,
     TicketClosed,
+    TicketEscalated,
     TicketOpened,
     TicketResolved,
 )
 
 CAL = site_calendar("site-a")
+WORKING = {"repair": "working_days"}
 FRI_0900 = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)  # Friday 09:00 Shanghai
 T = "T-1"
 
@@ -103,12 +105,12 @@ def test_cc10_renovation_complaint_must_name_the_unit() -> None:
     assert event.renovation_unit == "B3-1203"
 
 
-def test_cc3_deadline_24_working_hours_and_15_continuous_minutes_for_emergencies() -> None:
+def test_cc3_deadline_24_hours_on_the_clock_and_15_minutes_for_emergencies() -> None:
     fri_2000 = datetime(2026, 3, 13, 12, 0, tzinfo=UTC)  # Friday 20:00 Shanghai
     repair = opened("repair", now=fri_2000)
-    # 4 h left on Friday, the weekend does not count, 20 h on Monday: Monday 20:00.
-    assert repair.state.sla_due_at == datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
-    assert repair.state.sla_continuous is False
+    # CC-3 (rev.): the call center works 7x24, the weekend counts: Saturday 20:00.
+    assert repair.state.sla_due_at == datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
+    assert repair.state.sla_continuous is True
     sat = datetime(2026, 3, 14, 2, 0, tzinfo=UTC)
     emergency = opened("emergency", now=sat)
     assert emergency.state.sla_due_at == sat + timedelta(minutes=15)
@@ -145,31 +147,63 @@ def test_cc3_pause_keeps_the_remaining_time_and_resume_restarts_it() -> None:
     assert run.state.sla_due_at == resumed_at + timedelta(minutes=10)
 
 
-def test_cc3_escalation_goes_to_shift_lead_or_manager_and_only_they_take_it() -> None:
-    run = opened("complaint", complaint_level=2)
-    do(run, t.EscalateTicket(T, "customer angry"))
-    assert run.state.escalated_to == "shift_lead"
-    err = refused(run, t.TakeEscalation(T), by=OTHER)
-    assert err.code == "CC-3" and err.status == 403
-    do(run, t.TakeEscalation(T), by=LEAD)
-    assert run.state.owner == "lead-1" and run.state.escalated_to is None
-    do(run, t.EscalateTicket(T, "wants money", compensation_involved=True), by=LEAD)
-    assert run.state.escalated_to == "cc_manager"
-    err = refused(run, t.TakeEscalation(T), by=LEAD)
-    assert err.code == "CC-3" and err.status == 403
+def test_cc3_general_complaint_stays_with_the_owning_agent() -> None:
+    for level in (1, 2):
+        run = opened("complaint", complaint_level=level)
+        err = refused(run, t.EscalateTicket(T, "customer angry"))
+        assert err.code == "CC-3" and "owning agent" in err.message
+        err = refused(run, t.EscalateTicket(T, "customer angry"), by=LEAD)
+        assert err.code == "CC-3"
+        assert run.state.owner == "agent-1" and run.state.escalated_to is None
+        do(run, t.RecordFirstResponse(T))
+        do(run, t.ResolveTicket(T, "followed up myself"))  # the owner resolves it
+        assert run.state.resolved
+
+
+def test_cc3_compensation_or_cannot_resolve_escalate_to_the_manager_who_takes_it() -> None:
+    for flags in ({"compensation_involved": True}, {"agent_cannot_resolve": True}):
+        run = opened("complaint", complaint_level=1)
+        (escalated,) = do(run, t.EscalateTicket(T, "beyond the agent", **flags))
+        assert isinstance(escalated, TicketEscalated) and escalated.to_role == "cc_manager"
+        assert run.state.escalated_to == "cc_manager"
+        err = refused(run, t.TakeEscalation(T), by=LEAD)
+        assert err.code == "CC-3" and err.status == 403
+        err = refused(run, t.TakeEscalation(T), by=OTHER)
+        assert err.code == "CC-3" and err.status == 403
+        err = refused(run, t.EscalateTicket(T, "again", **flags))
+        assert err.code == "CC-3" and err.status == 409
+        do(run, t.TakeEscalation(T), by=MANAGER)
+        assert run.state.owner == "mgr-1" and run.state.escalated_to is None
+
+
+def test_cc3_a_level_3_complaint_goes_to_the_manager_when_opened() -> None:
+    run = opened("complaint", complaint_level=3)
+    opened_event, escalated = events(run)
+    assert isinstance(opened_event, TicketOpened)
+    assert isinstance(escalated, TicketEscalated)
+    assert (escalated.to_role, escalated.complaint_level) == ("cc_manager", 3)
+    assert escalated.escalated_by == "agent-1" and "level 3" in escalated.reason
+    assert run.state.status == "escalated"
+    err = refused(run, t.EscalateTicket(T, "major"))
+    assert err.code == "CC-3" and err.status == 409
     do(run, t.TakeEscalation(T), by=MANAGER)
     assert run.state.owner == "mgr-1"
 
 
-def test_cc3_agent_who_cannot_resolve_and_level_3_go_to_the_manager() -> None:
-    run = opened("complaint", complaint_level=1)
-    do(run, t.EscalateTicket(T, "beyond me", agent_cannot_resolve=True))
-    assert run.state.escalated_to == "cc_manager"
-    major = opened("complaint", complaint_level=3)
-    do(major, t.EscalateTicket(T, "major"))
-    assert major.state.escalated_to == "cc_manager"
+def test_cc3_the_agent_does_not_resolve_what_awaits_the_manager() -> None:
+    run = opened("complaint", complaint_level=2)
+    do(run, t.RecordFirstResponse(T))
+    do(run, t.EscalateTicket(T, "wants money", compensation_involved=True))
+    for who in (AGENT, LEAD):
+        err = refused(run, t.ResolveTicket(T, "paid him"), by=who)
+        assert err.code == "CC-3" and err.status == 403
+    do(run, t.ResolveTicket(T, "settled"), by=MANAGER)
+    assert run.state.resolved
+
+
+def test_cc3_only_complaints_are_escalated() -> None:
     repair = opened("repair")
-    err = refused(repair, t.EscalateTicket(T, "x"))
+    err = refused(repair, t.EscalateTicket(T, "x", agent_cannot_resolve=True))
     assert (err.code, err.field) == ("CC-3", "kind")
 
 
@@ -268,8 +302,11 @@ def test_cc6_only_a_supervisor_rules_a_complaint_invalid() -> None:
     assert isinstance(closed, TicketClosed) and closed.outcome == "invalid_complaint"
 
 
-def test_cc3_pause_and_resume_count_working_time_only() -> None:
-    run = opened("repair")  # Friday 09:00: 15 h left on Friday + 9 h on Monday
+def test_cc3_pause_and_resume_count_working_time_on_a_working_day_calendar() -> None:
+    working = site_calendar("site-a", {"rules": {"callcenter": {"sla_calendars": WORKING}}})
+    run: Run = given(TICKET, at=FRI_0900, site=working)
+    do(run, t.StartTicket(T, t.OpenTicket("site-a", "repair", "phone", "subject")))
+    # Friday 09:00: 15 h left on Friday + 9 h on Monday.
     assert run.state.sla_due_at == datetime(2026, 3, 16, 1, 0, tzinfo=UTC)
     fri_1300 = datetime(2026, 3, 13, 5, 0, tzinfo=UTC)
     do(run, t.PauseSla(T, "waiting on the plumber's report", "third_party"), fri_1300)
@@ -278,7 +315,7 @@ def test_cc3_pause_and_resume_count_working_time_only() -> None:
     do(run, t.ResumeSla(T), mon_1000)
     # 14 h to Monday midnight, 6 h on Tuesday: Tuesday 06:00 Shanghai.
     assert run.state.sla_due_at == datetime(2026, 3, 16, 22, 0, tzinfo=UTC)
-    assert run.state.calendar_id == CAL.calendar_id
+    assert run.state.calendar_id == working.calendar_id
 
 
 def test_cc3_cc7_timers_follow_the_recorded_events() -> None:

@@ -6,10 +6,10 @@ computed with (`calendar_id`) so a deadline stays explainable after the package 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -60,8 +60,6 @@ class SiteRules(BaseModel):
 
 
 R = TypeVar("R", bound=SiteRules)
-# How far a run of days off is followed each way (the longest official break is 9 days).
-_LONGEST_BREAK = 31
 
 
 @lru_cache(maxsize=1)
@@ -126,34 +124,6 @@ class SiteCalendar:
         calendar = _holidays(self.config.country, self.config.subdivision, year)
         return frozenset(d for d in calendar if d.month == month)
 
-    def official_holiday_period(self, day: date) -> tuple[date, date] | None:
-        """The official holiday period `day` lies in, as (first, last) day, else None.
-
-        A period is a run of consecutive days off (the package's holidays and official
-        days off, and the weekend days between or next to them that are not make-up
-        working days) holding at least one day the package lists: e.g. 2026-10-01 ... 10-07,
-        whose 10-04 (a Sunday) the package does not list itself.
-        """
-        if self.is_working_day(day):
-            return None
-        first = last = day
-        for _ in range(_LONGEST_BREAK):
-            if self.is_working_day(first - timedelta(days=1)):
-                break
-            first -= timedelta(days=1)
-        for _ in range(_LONGEST_BREAK):
-            if self.is_working_day(last + timedelta(days=1)):
-                break
-            last += timedelta(days=1)
-        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
-        if any(d in _holidays(self.config.country, self.config.subdivision, d.year) for d in days):
-            return first, last
-        return None
-
-    def in_official_holiday_period(self, day: date) -> bool:
-        """Whether `day` is a day of an official holiday period (weekend days included)."""
-        return self.official_holiday_period(day) is not None
-
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time `days` working days after `start` (UTC result)."""
         if days < 0:
@@ -198,6 +168,52 @@ class SiteCalendar:
     def end_of_day(self, day: date) -> datetime:
         """The site's end of the working day on `day`, as an aware instant."""
         return datetime.combine(day, self.config.end_of_day, self.zone)
+
+    def clock(self, basis: "ClockBasis") -> "DeadlineClock":
+        """The calendar a deadline is counted on at this site: every hour ("24x7", a
+        7x24 service's SLA) or only working days ("working_days")."""
+        return DeadlineClock(self, basis)
+
+
+# What a deadline counts: every hour of every day, or only the hours of working days.
+ClockBasis = Literal["24x7", "working_days"]
+CLOCK_BASES: tuple[ClockBasis, ...] = ("24x7", "working_days")
+
+
+@dataclass(frozen=True)
+class DeadlineClock:
+    """A site's calendar for one purpose: deadlines counted 24/7 or in working-day time.
+
+    `calendar_id` names what the deadline was counted on, to be recorded with it: the
+    holiday calendar for working days, `24x7:<zone>` for the clock (no holidays involved).
+    """
+
+    site: SiteCalendar
+    basis: ClockBasis
+
+    @property
+    def continuous(self) -> bool:
+        return self.basis == "24x7"
+
+    @property
+    def calendar_id(self) -> str:
+        if self.continuous:
+            return f"24x7:{self.site.config.timezone}"
+        return self.site.calendar_id
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """`start` plus `duration` of counted time (elapsed time on the clock)."""
+        if not self.continuous:
+            return self.site.add_working_time(start, duration)
+        if duration < timedelta(0):
+            raise ValueError("duration must be >= 0")
+        return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        """Counted time between two instants (zero when `end` is not after `start`)."""
+        if not self.continuous:
+            return self.site.working_time_between(start, end)
+        return max(end - start, timedelta(0))
 
 
 class SiteDirectory:

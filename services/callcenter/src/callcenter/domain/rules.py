@@ -8,10 +8,11 @@ the service at start-up with the site and field named.
 from datetime import timedelta
 from typing import ClassVar, Literal
 
-from opsledger.calendar import SiteRules
-from pydantic import Field, PositiveFloat
+from opsledger.calendar import ClockBasis, SiteRules
+from pydantic import Field, PositiveFloat, field_validator
 
 WorkingKind = Literal["inquiry", "complaint", "repair", "service_request"]
+TicketKind = Literal["inquiry", "complaint", "repair", "service_request", "emergency"]
 Level = Literal[1, 2, 3]
 
 
@@ -30,10 +31,15 @@ class CallcenterRules(SiteRules):
 
     first_response_hours: dict[WorkingKind, PositiveFloat] = Field(
         default_factory=_default_response_hours,
-        description="CC-3: first-response SLA per kind, in working hours",
+        description="CC-3: first-response SLA per kind, in hours of the kind's SLA calendar",
+    )
+    sla_calendars: dict[TicketKind, ClockBasis] = Field(
+        default_factory=dict,
+        description='CC-3 (rev.): the SLA calendar per kind: "24x7" (the default: the call '
+        'center works 7x24) or "working_days" (a site may put a non-urgent kind on it)',
     )
     emergency_response_minutes: PositiveFloat = Field(
-        default=15.0, description="CC-3: emergencies, in continuous (7x24) minutes"
+        default=15.0, description="CC-3: emergencies, in minutes on the clock (7x24)"
     )
     complaint_level_response_hours: dict[Level, PositiveFloat] = Field(
         default_factory=_default_level_hours,
@@ -46,8 +52,21 @@ class CallcenterRules(SiteRules):
         default=24.0, description="CC-7: a customer record must exist this long after contact"
     )
 
+    @field_validator("sla_calendars")
+    @classmethod
+    def _emergencies_on_the_clock(
+        cls, value: dict[TicketKind, ClockBasis]
+    ) -> dict[TicketKind, ClockBasis]:
+        if value.get("emergency", "24x7") != "24x7":
+            raise ValueError("an emergency is answered on the clock: only 24x7")
+        return value
+
+    def sla_calendar(self, kind: str) -> ClockBasis:
+        """CC-3: the calendar a kind's first response is counted on (24x7 by default)."""
+        return self.sla_calendars.get(kind, "24x7")  # type: ignore[call-overload,no-any-return]
+
     def first_response(self, kind: str, complaint_level: int | None) -> timedelta:
-        """The first-response SLA of a ticket (working time, except emergencies)."""
+        """The first-response SLA of a ticket, counted on its kind's SLA calendar."""
         if kind == "emergency":
             return timedelta(minutes=self.emergency_response_minutes)
         hours = self.first_response_hours.get(kind, 24.0)  # type: ignore[call-overload]

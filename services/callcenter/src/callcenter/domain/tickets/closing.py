@@ -16,7 +16,7 @@ from opsledger_contracts.events.callcenter import (
 
 from callcenter.domain.rules import CallcenterRules
 from callcenter.domain.tickets import commands as c
-from callcenter.domain.tickets.guards import acting, is_supervisor, open_ticket
+from callcenter.domain.tickets.guards import MANAGERS, acting, is_supervisor, open_ticket
 from callcenter.domain.tickets.state import TicketState
 
 # Kinds that need on-site work through dispatch (CC-4).
@@ -92,6 +92,10 @@ def resolve(s: TicketState, cmd: c.ResolveTicket, ctx: DecisionContext) -> list[
     if s.work_order_open:
         raise DomainError(
             "CC-4", "the work order decides: wait for dispatch's confirmed callback", status=409
+        )
+    if s.escalated_to == "cc_manager" and not ctx.roles & MANAGERS:
+        raise DomainError(
+            "CC-3", "the complaint is escalated to the manager: the manager resolves it", status=403
         )
     return [TicketResolved(ticket_id=ticket_id, resolved_by=ctx.actor, via="agent", note=cmd.note)]
 

@@ -19,14 +19,17 @@ from opsledger_contracts.events.callcenter import (
 from callcenter.domain.rules import CallcenterRules
 from callcenter.domain.tickets import closing, sla
 from callcenter.domain.tickets import commands as c
-from callcenter.domain.tickets.guards import acting, open_ticket, require_customer
+from callcenter.domain.tickets.guards import MANAGERS, acting, open_ticket, require_customer
 from callcenter.domain.tickets.state import TicketState
 
 KINDS: tuple[str, ...] = ("inquiry", "complaint", "repair", "service_request", "emergency")
+# CC-3 (rev.): escalations go to the call-center manager (escalations to the shift lead
+# recorded before the revision can still be taken).
+MANAGER_ROLE: Literal["cc_manager"] = "cc_manager"
 # Who may take an escalation that needs a given role (CC-3): a manager outranks a lead.
 TAKERS: dict[str, frozenset[str]] = {
     "shift_lead": frozenset({"shift_lead", "cc_manager", "admin"}),
-    "cc_manager": frozenset({"cc_manager", "admin"}),
+    "cc_manager": MANAGERS,
 }
 
 
@@ -47,10 +50,12 @@ def _start(state: TicketState, start: c.StartTicket, ctx: DecisionContext) -> li
         raise DomainError(
             "CC-10", "a renovation complaint must name the renovating unit", field="renovation_unit"
         )
-    due, continuous = sla.first_response_deadline(cmd.kind, ctx.now, ctx.site, cmd.complaint_level)
+    # CC-3 (rev.): 24 h on the kind's SLA calendar, 24/7 unless the site chose working days.
+    first_response = ctx.rules(CallcenterRules).first_response(cmd.kind, cmd.complaint_level)
+    clock = sla.sla_clock(cmd.kind, ctx.site)
     # CC-7: a customer record must exist within 24 h (per site) of the first contact.
     record_hours = ctx.rules(CallcenterRules).customer_record_hours
-    return [
+    opened: list[EventPayload] = [
         TicketOpened(
             ticket_id=start.ticket_id,
             kind=cmd.kind,
@@ -63,12 +68,26 @@ def _start(state: TicketState, start: c.StartTicket, ctx: DecisionContext) -> li
             customer_id=cmd.customer_id,
             owner=ctx.actor,
             month=ctx.site.month(ctx.now),
-            first_response_due_at=due,
-            sla_continuous=continuous,
-            calendar_id=ctx.site.calendar_id,
+            first_response_due_at=clock.add(ctx.now, first_response),
+            sla_continuous=clock.continuous,
+            calendar_id=clock.calendar_id,
             customer_record_due_at=ctx.now + timedelta(hours=record_hours),
         )
     ]
+    if cmd.kind == "complaint" and cmd.complaint_level == 3:
+        # CC-3 (rev.): a major (level 3) complaint goes to the manager from the start.
+        opened.append(
+            TicketEscalated(
+                ticket_id=start.ticket_id,
+                escalated_by=ctx.actor,
+                to_role=MANAGER_ROLE,
+                reason="level 3 (major) complaint",
+                compensation_involved=False,
+                agent_cannot_resolve=False,
+                complaint_level=3,
+            )
+        )
+    return opened
 
 
 def _transfer(s: TicketState, cmd: c.TransferTicket, ctx: DecisionContext) -> list[EventPayload]:
@@ -96,17 +115,21 @@ def _escalate(s: TicketState, cmd: c.EscalateTicket, ctx: DecisionContext) -> li
     if s.kind != "complaint" or s.complaint_level is None:
         raise DomainError("CC-3", "only complaints are escalated", field="kind")
     acting(s, ctx, "escalate")
-    # CC-3 (002 客户投诉处理流程): levels 1-2 go to the shift lead; compensation or an
-    # agent who cannot resolve it goes to the manager. Decision: level 3 (major) too.
-    to_manager = cmd.compensation_involved or cmd.agent_cannot_resolve or s.complaint_level == 3
-    to_role: Literal["shift_lead", "cc_manager"] = "cc_manager" if to_manager else "shift_lead"
-    if s.escalated_to == to_role:
-        raise DomainError("CC-3", f"already escalated to {to_role}", status=409)
+    # CC-3 (rev., 002 客户投诉处理流程): 「一般性客诉,客服专员跟踪解决」 — a general complaint
+    # stays with the owning agent; compensation, level 3 or "cannot resolve" go to the manager.
+    if not (cmd.compensation_involved or cmd.agent_cannot_resolve or s.complaint_level == 3):
+        raise DomainError(
+            "CC-3",
+            "a general complaint stays with the owning agent: only compensation, level 3 or "
+            "an agent who cannot resolve it goes to the manager",
+        )
+    if s.escalated_to == MANAGER_ROLE:
+        raise DomainError("CC-3", f"already escalated to {MANAGER_ROLE}", status=409)
     return [
         TicketEscalated(
             ticket_id=ticket_id,
             escalated_by=ctx.actor,
-            to_role=to_role,
+            to_role=MANAGER_ROLE,
             reason=cmd.reason,
             compensation_involved=cmd.compensation_involved,
             agent_cannot_resolve=cmd.agent_cannot_resolve,

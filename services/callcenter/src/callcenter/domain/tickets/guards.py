@@ -6,6 +6,9 @@ from opsledger.errors import DomainError
 from callcenter.domain.roles import SUPERVISOR_ROLES
 from callcenter.domain.tickets.state import TicketState
 
+# CC-3: who handles what is escalated to the call-center manager.
+MANAGERS: frozenset[str] = frozenset({"cc_manager", "admin"})
+
 
 def is_supervisor(ctx: DecisionContext) -> bool:
     return bool(ctx.roles & SUPERVISOR_ROLES)

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from opsledger.calendar import SiteCalendar
+from opsledger.calendar import DeadlineClock, SiteCalendar
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
@@ -18,8 +18,15 @@ from callcenter.domain.tickets import commands as c
 from callcenter.domain.tickets.guards import acting
 from callcenter.domain.tickets.state import TicketState
 
-# CC-3/CC-11: emergencies count continuous (7x24) time, the others working time.
-CONTINUOUS_SLA_KINDS: frozenset[str] = frozenset({"emergency"})
+
+def sla_clock(kind: str, calendar: SiteCalendar) -> DeadlineClock:
+    """CC-3 (rev.): the site's SLA calendar of a kind, 24/7 unless the site says otherwise."""
+    return calendar.clock(calendar.rules(CallcenterRules).sla_calendar(kind))
+
+
+def ticket_clock(s: TicketState, calendar: SiteCalendar) -> DeadlineClock:
+    """The calendar the ticket's deadline was opened on (kept if the site changes later)."""
+    return calendar.clock("24x7" if s.sla_continuous else "working_days")
 
 
 def first_response_deadline(
@@ -27,9 +34,8 @@ def first_response_deadline(
 ) -> tuple[datetime, bool]:
     """CC-3: the deadline (per kind and complaint level) and whether it counts 7x24 time."""
     sla = calendar.rules(CallcenterRules).first_response(kind, complaint_level)
-    if kind in CONTINUOUS_SLA_KINDS:
-        return opened_at + sla, True
-    return calendar.add_working_time(opened_at, sla), False
+    clock = sla_clock(kind, calendar)
+    return clock.add(opened_at, sla), clock.continuous
 
 
 def first_response(
@@ -56,17 +62,15 @@ def pause(s: TicketState, cmd: c.PauseSla, ctx: DecisionContext) -> list[EventPa
             "the SLA clock is not running (answered, paused already or breached)",
             status=409,
         )
-    if s.sla_continuous:
-        remaining = max(s.sla_due_at - ctx.now, timedelta(0))
-    else:
-        remaining = ctx.site.working_time_between(ctx.now, s.sla_due_at)
+    clock = ticket_clock(s, ctx.site)
+    remaining = clock.between(ctx.now, s.sla_due_at)
     return [
         TicketSlaPaused(
             ticket_id=ticket_id,
             reason=cmd.reason,
             waiting_on=cmd.waiting_on,
             remaining_seconds=int(remaining.total_seconds()),
-            calendar_id=ctx.site.calendar_id,
+            calendar_id=clock.calendar_id,
         )
     ]
 
@@ -75,16 +79,14 @@ def resume(s: TicketState, cmd: c.ResumeSla, ctx: DecisionContext) -> list[Event
     ticket_id = acting(s, ctx, "resume the SLA clock")
     if not s.sla_paused or s.sla_remaining is None:
         raise DomainError("CC-3", "the SLA clock is not paused", status=409)
-    if s.sla_continuous:
-        due = ctx.now + s.sla_remaining
-    else:
-        due = ctx.site.add_working_time(ctx.now, s.sla_remaining)
+    clock = ticket_clock(s, ctx.site)
+    due = clock.add(ctx.now, s.sla_remaining)
     return [
         TicketSlaResumed(
             ticket_id=ticket_id,
             first_response_due_at=due,
             remaining_seconds=int(s.sla_remaining.total_seconds()),
-            calendar_id=ctx.site.calendar_id,
+            calendar_id=clock.calendar_id,
         )
     ]
 
