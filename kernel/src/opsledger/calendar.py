@@ -60,6 +60,8 @@ class SiteRules(BaseModel):
 
 
 R = TypeVar("R", bound=SiteRules)
+# How far a run of days off is followed each way (the longest official break is 9 days).
+_LONGEST_BREAK = 31
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +125,34 @@ class SiteCalendar:
         """Public holidays and official days off of the site's country in one month."""
         calendar = _holidays(self.config.country, self.config.subdivision, year)
         return frozenset(d for d in calendar if d.month == month)
+
+    def official_holiday_period(self, day: date) -> tuple[date, date] | None:
+        """The official holiday period `day` lies in, as (first, last) day, else None.
+
+        A period is a run of consecutive days off (the package's holidays and official
+        days off, and the weekend days between or next to them that are not make-up
+        working days) holding at least one day the package lists: e.g. 2026-10-01 ... 10-07,
+        whose 10-04 (a Sunday) the package does not list itself.
+        """
+        if self.is_working_day(day):
+            return None
+        first = last = day
+        for _ in range(_LONGEST_BREAK):
+            if self.is_working_day(first - timedelta(days=1)):
+                break
+            first -= timedelta(days=1)
+        for _ in range(_LONGEST_BREAK):
+            if self.is_working_day(last + timedelta(days=1)):
+                break
+            last += timedelta(days=1)
+        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+        if any(d in _holidays(self.config.country, self.config.subdivision, d.year) for d in days):
+            return first, last
+        return None
+
+    def in_official_holiday_period(self, day: date) -> bool:
+        """Whether `day` is a day of an official holiday period (weekend days included)."""
+        return self.official_holiday_period(day) is not None
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time `days` working days after `start` (UTC result)."""
