@@ -3,8 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from dispatch.domain import fault_history, reviews
-from dispatch.domain.private_events import FaultOrderRecorded
+from dispatch.domain import diagnostics, fault_history, requests, reviews
+from dispatch.domain.private_events import FaultOrderRecorded, WorkOrderRequestReceived
 from dispatch.domain.rules import DispatchRules
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
@@ -13,7 +13,7 @@ from dispatch.domain.work_order.state import WorkOrderState, site_of, work_order
 from opsledger.decider import Schedule
 from opsledger.errors import DomainError
 from opsledger.testing import Scenario, given
-from opsledger_contracts.events.dispatch import WorkOrderOverdue
+from opsledger_contracts.events.dispatch import DiagnosticPingReceived, WorkOrderOverdue
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 W = "WO-site-a-000001"
@@ -163,3 +163,48 @@ def test_wo10_fault_history_finds_the_latest_order_within_the_window() -> None:
         "", "block 3", "f"
     )
     assert fault_history.fault_key("A-1", "x", "f") != fault_history.fault_key(None, "x", "f")
+
+
+def test_diagnostic_ping_is_recorded_once() -> None:
+    ping = DiagnosticPingReceived(
+        ping_id="p-1", message="copy?", sent_event_id="e-1", sent_at=NOW - timedelta(seconds=2)
+    )
+    receipt = given(diagnostics.PING_RECEIPT, at=NOW)
+    command = diagnostics.RecordPingReceipt("site-a", ping)
+    assert receipt.when(command, at=NOW) == [ping]
+    receipt.given(ping, at=NOW)
+    assert receipt.when(command, at=NOW) == []  # a re-sent ping changes nothing
+    assert receipt.state == diagnostics.ReceiptState(ping, "site-a", NOW)
+    other = ping.model_copy(update={"message": "again"})
+    assert receipt.given(other, at=NOW + timedelta(seconds=1)).state.ping == ping
+    assert diagnostics.PING_RECEIPT.stream_id(command) == "ping-receipt-p-1"
+
+
+def test_cc4_a_request_is_received_once_and_closed_by_one_order() -> None:
+    received = WorkOrderRequestReceived(
+        ticket_id="T-1",
+        kind="repair",
+        location="Block 3",
+        content="Leak",
+        requirements="Fix",
+        reply_by=NOW + timedelta(days=1),
+        requested_event_id="e-1",
+    )
+    request = given(requests.REQUEST, at=NOW)
+    receive = requests.ReceiveRequest("site-a", received)
+    assert request.when(receive, at=NOW) == [received]
+    request.given(received, at=NOW)
+    assert request.when(receive, at=NOW) == []
+    assert request.state == requests.RequestState(received, "site-a", NOW, None)
+    with pytest.raises(DomainError) as elsewhere:
+        requests.check_open(request.state, "T-1", "site-b")
+    assert (elsewhere.value.code, elsewhere.value.field) == ("CC-4", "ticket_id")
+    (closed,) = request.when(requests.CloseRequest("T-1", W, 1), at=NOW)
+    assert closed.model_dump() == {"ticket_id": "T-1", "work_order_id": W, "serial_no": 1}
+    request.given(closed, at=NOW)
+    assert request.state.closed_by == W
+    again = request.refuses(requests.CloseRequest("T-1", "WO-x", 2), "CC-4", at=NOW)
+    assert W in again.message
+    with pytest.raises(DomainError, match="no work-order request"):
+        requests.check_open(requests.RequestState(), "T-9", "site-a")
+    assert requests.REQUEST.stream_id(receive) == "work-order-request-T-1"
