@@ -64,7 +64,81 @@ def _rule_of(request: Request, loc: tuple[int | str, ...]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class FieldProblem(BaseModel):
+    """One invalid input of a VALIDATION answer."""
+
+    field: str
+    rule: str
+    problem: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    """`code` is a rule ID (e.g. "WO-1") or a generic code; more keys may follow."""
+
+    code: str
+    message: str
+    fields: list[FieldProblem] | None = None
+
+
+class ErrorAnswer(BaseModel):
+    """The one shape of every error answer."""
+
+    error: ErrorDetail
+
+
+# What any operation may answer besides its success: a rule or validation (422), the
+# token (401), roles or site (403), an unknown id (404), a conflict (409), a body too
+# large (413) or a malformed Content-Length (400).
+ERROR_STATUSES = {
+    "400": "Malformed request",
+    "401": "No valid bearer token",
+    "403": "The token's roles or sites do not allow this",
+    "404": "Not found",
+    "409": "Conflict with the current state (a rule or a concurrent write)",
+    "413": "Request body too large",
+    "422": "Invalid input or a business rule refused the command",
+}
+
+
+def document_error_answers(app: FastAPI) -> None:
+    """Declare the error answers of every operation in the app's OpenAPI document.
+
+    One place for all services: clients (and schemathesis' status and schema checks) see
+    the same `ErrorAnswer` body the handlers below send; FastAPI's own 422 schema, which
+    our answers do not follow, is replaced.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        definitions = ErrorAnswer.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(definitions.pop("$defs", {}))
+        components[ErrorAnswer.__name__] = definitions
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                for status, description in ERROR_STATUSES.items():
+                    declared = responses.get(status)
+                    if declared is None or status == "422":  # FastAPI's 422 is not ours
+                        responses[status] = {"description": description, "content": body}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
+    document_error_answers(app)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = []
@@ -125,7 +199,10 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # Keep the exception's headers: a 405 names the allowed methods in `Allow`.
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
