@@ -11,9 +11,10 @@ mode, pipelined LOCK TABLE + INSERT) over the same transport as ours (both conne
 127.0.0.1 with the driver's default sslmode=prefer; the transport actually used is
 printed), and a raw aiokafka idempotent producer sending the relay's records.
 
-Rows other engineers own (projection rebuild, command -> other service's read model,
-idle-service writes) are hooks: `ROW_HOOKS` maps a row key to a function returning a
-`Row`; until one is registered the row prints "not measured".
+Modules: appends (and the machine's limits), relay, rebuild (dispatch's work_orders read
+model), e2e (callcenter and dispatch as processes: idle writes, then the tracer ping's
+per-hop timestamps). `ROW_HOOKS` maps a row key to a function returning a `Row`; a row
+without one prints "not measured".
 """
 
 import asyncio
@@ -35,6 +36,7 @@ from bench.appends import (
     pg_commit_floor,
 )
 from bench.common import REPO, Progress, Row
+from bench.e2e import e2e_p50, e2e_p99, idle_db_writes
 from bench.rebuild import rebuild_postgres, rebuild_sqlite
 from bench.relay import bench_relay
 
@@ -45,6 +47,9 @@ from bench.relay import bench_relay
 ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {
     "rebuild_postgres": rebuild_postgres,
     "rebuild_sqlite": rebuild_sqlite,
+    "e2e_command_to_read_model_p50": e2e_p50,
+    "e2e_command_to_read_model_p99": e2e_p99,
+    "idle_service_db_writes": idle_db_writes,
 }
 
 HOOKED_ROWS = {
@@ -60,7 +65,11 @@ HOOKED_ROWS = {
         "ms",
         "< 100 ms",
     ),
-    "idle_service_db_writes": ("idle service, database writes per minute", "writes", "0"),
+    "idle_service_db_writes": (
+        "idle service, database writes per minute",
+        "writes",
+        "0",
+    ),
 }
 
 
