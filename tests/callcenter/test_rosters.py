@@ -47,10 +47,18 @@ def roster(*entries: tuple[int, str, str]) -> Run:
     return run
 
 
-def request(sid: str, a_slot: tuple[int, str], b: str, b_slot: tuple[int, str]) -> r.RequestSwap:
-    return r.RequestSwap(
+def request(
+    sid: str, a_slot: tuple[int, str], b: str, b_slot: tuple[int, str]
+) -> r.RecordSwapRequest:
+    """The swap request as the workflow hands it over (no neighbouring months' shifts)."""
+    asked = r.RequestSwap(
         SITE, MONTH, (d(a_slot[0]), a_slot[1]), b, (d(b_slot[0]), b_slot[1]), "why", swap_id=sid
     )
+    return r.RecordSwapRequest(asked, r.NextDoor())
+
+
+def approval(sid: str) -> r.RecordSwapApproval:
+    return r.RecordSwapApproval(r.ApproveSwap(SITE, MONTH, sid), r.NextDoor())
 
 
 def swap(
@@ -66,7 +74,7 @@ def swap(
     do(run, request(sid, a_slot, b, b_slot), a)
     if approve:
         do(run, r.AgreeSwap(SITE, MONTH, sid), b)
-        do(run, r.ApproveSwap(SITE, MONTH, sid), MANAGER)
+        do(run, approval(sid), MANAGER)
 
 
 def refused(
@@ -128,14 +136,14 @@ def test_cc8_handover_to_nobody_is_refused() -> None:
 def test_cc9_both_agree_then_the_manager_approves() -> None:
     run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
     swap(run, "S1", "agent-1", (8, "morning"), "agent-2", (10, "morning"), approve=False)
-    err = refused(run, r.ApproveSwap(SITE, MONTH, "S1"), MANAGER)
+    err = refused(run, approval("S1"), MANAGER)
     assert (err.code, err.field) == ("CC-9", "swap_id")
     err = refused(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-3")
     assert err.code == "CC-9" and err.status == 403
     do(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-2")
-    err = refused(run, r.ApproveSwap(SITE, MONTH, "S1"), LEAD)
+    err = refused(run, approval("S1"), LEAD)
     assert err.code == "CC-9" and err.status == 403
-    do(run, r.ApproveSwap(SITE, MONTH, "S1"), MANAGER)
+    do(run, approval("S1"), MANAGER)
     assert run.state.assignments == frozenset(
         {(d(8), "morning", "agent-2"), (d(10), "morning", "agent-1")}
     )
@@ -174,9 +182,10 @@ def test_cc9_no_consecutive_swaps() -> None:
 
 
 def test_cc9_neither_party_may_end_up_with_shifts_back_to_back() -> None:
-    # agent-1 works the afternoon of the 8th (16-24) and would take the night of the 9th (00-08).
-    run = roster((8, "afternoon", "agent-1"), (12, "morning", "agent-1"), (9, "night", "agent-2"))
-    err = refused(run, request("S1", (12, "morning"), "agent-2", (9, "night")))
+    # agent-1 works the morning of the 9th (08-20) and would take the night of the 8th,
+    # which runs 20:00 on the 8th to 08:00 on the 9th (CC-8 rev. bands).
+    run = roster((9, "morning", "agent-1"), (12, "morning", "agent-1"), (8, "night", "agent-2"))
+    err = refused(run, request("S1", (12, "morning"), "agent-2", (8, "night")))
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "back to back" in err.message
     # ... and the counterpart side: agent-2 would take a morning right after their night.

@@ -9,6 +9,7 @@ from tests.callcenter.test_rosters import (
     MANAGER,
     MONTH,
     SITE,
+    approval,
     d,
     do,
     leave,
@@ -123,7 +124,7 @@ def test_cc9_approval_checks_every_constraint_again() -> None:
     swap(run, "S2", "agent-1", (14, "morning"), "agent-3", (24, "morning"), approve=False)
     do(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-2")
     do(run, r.AgreeSwap(SITE, MONTH, "S2"), "agent-3")
-    do(run, r.ApproveSwap(SITE, MONTH, "S1"), MANAGER)
-    err = refused(run, r.ApproveSwap(SITE, MONTH, "S2"), MANAGER)
+    do(run, approval("S1"), MANAGER)
+    err = refused(run, approval("S2"), MANAGER)
     assert (err.code, err.field) == ("CC-9", "requester")
     assert "consecutive" in err.message

@@ -50,8 +50,9 @@ def month_roster(month: str, *entries: tuple[date, str, str]) -> Run:
     return run
 
 
-def swap_request(month: str, mine: r.Slot, other: str, theirs: r.Slot) -> r.RequestSwap:
-    return r.RequestSwap(SITE, month, mine, other, theirs, "family", swap_id="S1")
+def swap_request(month: str, mine: r.Slot, other: str, theirs: r.Slot) -> r.RecordSwapRequest:
+    asked = r.RequestSwap(SITE, month, mine, other, theirs, "family", swap_id="S1")
+    return r.RecordSwapRequest(asked, r.NextDoor())
 
 
 @pytest.mark.parametrize("day", WEEKEND_DAYS_INSIDE_A_PERIOD, ids=str)

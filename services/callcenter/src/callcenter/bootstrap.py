@@ -19,6 +19,7 @@ from callcenter.entrypoints import (
     http_tickets,
 )
 from callcenter.handlers import WORKFLOWS
+from callcenter.handlers_rosters import ROSTER_WORKFLOWS
 from callcenter.inbound import INBOUND
 from callcenter.readmodels import READ_MODELS
 
@@ -31,7 +32,7 @@ definition = ServiceDefinition(
     # the hand-written projection tables).
     metadata=sa.MetaData(),
     aggregates=lambda: [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING],
-    workflows=lambda: WORKFLOWS,
+    workflows=lambda: [*WORKFLOWS, *ROSTER_WORKFLOWS],
     read_models=lambda: READ_MODELS,
     inbound=lambda: INBOUND,
     # CC-7: customer personal data is stored, never published.

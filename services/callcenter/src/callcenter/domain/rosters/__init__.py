@@ -7,6 +7,7 @@ leave on it) and `handover-<site>-<date>-<shift>` (one handover log per shift).
 from typing import Any
 
 from opsledger.decider import Aggregate, Event
+from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts.events.callcenter import ShiftHandedOver
 
 from callcenter.domain.roles import CC_ROLES, MANAGER, SUPERVISORS
@@ -26,9 +27,10 @@ ROSTER: Aggregate[RosterState, Any] = Aggregate(
     commands={
         c.PublishRoster: MANAGER,
         c.ChangeRoster: SUPERVISORS,
-        c.RequestSwap: CC_ROLES,
+        # RequestSwap and ApproveSwap are workflows: they read the neighbouring months.
+        c.RecordSwapRequest: SYSTEM_ONLY,
         c.AgreeSwap: CC_ROLES,
-        c.ApproveSwap: MANAGER,
+        c.RecordSwapApproval: SYSTEM_ONLY,
         c.GrantLeave: SUPERVISORS,
     },
     creates=frozenset({c.PublishRoster}),

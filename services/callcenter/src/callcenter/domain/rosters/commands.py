@@ -11,6 +11,7 @@ from uuid import uuid4
 
 Shift = Literal["morning", "afternoon", "night"]
 Slot = tuple[date, str]  # (day, shift)
+Entry = tuple[date, str, str]  # (day, shift, staff_id)
 
 
 def new_swap_id() -> str:
@@ -68,6 +69,62 @@ class ApproveSwap:
 
 
 @dataclass(frozen=True, slots=True)
+class NextDoor:
+    """The months before and after a roster's, as the swap workflow read them (CC-9 rev.):
+    who works which shift there, and the days of the swaps approved there."""
+
+    shifts: frozenset[Entry] = frozenset()
+    swap_days: frozenset[tuple[str, date, str]] = frozenset()  # (staff, day, swap id)
+
+    @classmethod
+    def join(cls, *months: "NextDoor") -> "NextDoor":
+        return cls(
+            shifts=frozenset().union(*(m.shifts for m in months)),
+            swap_days=frozenset().union(*(m.swap_days for m in months)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSwapRequest:
+    """A `RequestSwap` with the neighbouring months it is checked against."""
+
+    request: RequestSwap
+    next_door: NextDoor
+
+    @property
+    def site_id(self) -> str:
+        return self.request.site_id
+
+    @property
+    def month(self) -> str:
+        return self.request.month
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSwapApproval:
+    """An `ApproveSwap` with the neighbouring months it is checked against again."""
+
+    approval: ApproveSwap
+    next_door: NextDoor
+
+    @property
+    def site_id(self) -> str:
+        return self.approval.site_id
+
+    @property
+    def month(self) -> str:
+        return self.approval.month
+
+
+def neighbouring_months(month: str) -> tuple[str, str]:
+    """The months before and after `month` (YYYY-MM)."""
+    year, mon = (int(x) for x in month.split("-"))
+    before = f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+    after = f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
+    return before, after
+
+
+@dataclass(frozen=True, slots=True)
 class GrantLeave:
     site_id: str
     month: str
@@ -77,7 +134,9 @@ class GrantLeave:
     reason: str
 
 
-RosterCommand = PublishRoster | ChangeRoster | RequestSwap | AgreeSwap | ApproveSwap | GrantLeave
+RosterCommand = (
+    PublishRoster | ChangeRoster | RecordSwapRequest | AgreeSwap | RecordSwapApproval | GrantLeave
+)
 
 
 def stream_id(site_id: str, month: str) -> str:

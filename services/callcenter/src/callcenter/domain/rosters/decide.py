@@ -1,6 +1,6 @@
 """Roster decisions (CC-8, CC-9) and the handover decision (CC-8)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from opsledger.decider import DecisionContext
@@ -21,6 +21,7 @@ from callcenter.domain.roles import SUPERVISOR_ROLES, SWAP_APPROVER_ROLES
 from callcenter.domain.rosters import commands as c
 from callcenter.domain.rosters.state import RosterState, Swap
 from callcenter.domain.rosters.swaps import cc9, check_swap
+from callcenter.domain.rules import CallcenterRules, TimeBand
 
 
 def _holidays(ctx: DecisionContext, month: str) -> frozenset[date]:
@@ -31,6 +32,11 @@ def _holidays(ctx: DecisionContext, month: str) -> frozenset[date]:
     return frozenset(
         d for d in days if d.month == first.month and ctx.site.in_official_holiday_period(d)
     )
+
+
+def _bands(ctx: DecisionContext) -> Mapping[str, TimeBand]:
+    """CC-8 (rev.): the site's band of each shift."""
+    return {str(shift): band for shift, band in ctx.rules(CallcenterRules).shift_bands.items()}
 
 
 def decide(
@@ -44,7 +50,7 @@ def decide(
     match command:
         case c.ChangeRoster():
             return _change(state, month, command, ctx)
-        case c.RequestSwap():
+        case c.RecordSwapRequest():
             return _request_swap(state, month, command, ctx)
         case c.AgreeSwap():
             swap = state.swap(command.swap_id)
@@ -53,8 +59,8 @@ def decide(
             if swap.agreed:
                 raise cc9("the swap is agreed already", status=409)
             return [ShiftSwapAgreed(month=month, swap_id=swap.swap_id, agreed_by=ctx.actor)]
-        case c.ApproveSwap():
-            swap = state.swap(command.swap_id)
+        case c.RecordSwapApproval():
+            swap = state.swap(command.approval.swap_id)
             if not ctx.roles & SWAP_APPROVER_ROLES:
                 raise cc9("only the call-center manager approves swaps", status=403)
             if swap.approved:
@@ -62,7 +68,7 @@ def decide(
             if not swap.agreed:
                 raise cc9(f"both parties must agree first ({swap.counterpart} has not)", "swap_id")
             # The roster may have moved since the request: check everything again.
-            check_swap(state, swap, _holidays(ctx, month))
+            check_swap(state, swap, _holidays(ctx, month), _bands(ctx), command.next_door)
             return [ShiftSwapApproved(month=month, swap_id=swap.swap_id, approved_by=ctx.actor)]
         case c.GrantLeave():
             return _leave(state, month, command, ctx)
@@ -127,8 +133,9 @@ def _change(
 
 
 def _request_swap(
-    state: RosterState, month: str, cmd: c.RequestSwap, ctx: DecisionContext
+    state: RosterState, month: str, checked: c.RecordSwapRequest, ctx: DecisionContext
 ) -> list[EventPayload]:
+    cmd = checked.request
     slots = (cmd.requester_slot, cmd.counterpart, cmd.counterpart_slot)
     swap = Swap(cmd.swap_id, ctx.actor, *slots)
     for day, fld in (
@@ -137,7 +144,7 @@ def _request_swap(
     ):
         if day.strftime("%Y-%m") != month:
             raise cc9(f"{day} is not in the roster month {month}", fld)
-    check_swap(state, swap, _holidays(ctx, month))
+    check_swap(state, swap, _holidays(ctx, month), _bands(ctx), checked.next_door)
     return [
         ShiftSwapRequested(
             month=month,

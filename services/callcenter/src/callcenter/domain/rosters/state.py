@@ -14,19 +14,11 @@ from opsledger_contracts.events.callcenter import (
     ShiftSwapRequested,
 )
 
-from callcenter.domain.rosters.commands import Slot
+from callcenter.domain.rosters.commands import Entry, NextDoor, Slot
 
-# Three shifts in the order they follow each other within a day: night 00-08,
-# morning 08-16, afternoon 16-24 (so afternoon is followed by the next day's night).
-SHIFT_ORDER: dict[str, int] = {"night": 0, "morning": 1, "afternoon": 2}
-
-Entry = tuple[date, str, str]  # (day, shift, staff_id)
-
-
-def slot_index(slot: Slot) -> int:
-    """Position of a shift in the continuous sequence of shifts (adjacent = back to back)."""
-    day, shift = slot
-    return day.toordinal() * 3 + SHIFT_ORDER[shift]
+# How a day's shifts are listed: by the start of their default bands (CC-8 rev.: morning
+# 08:00-20:00, afternoon 09:00-21:00, night 20:00-08:00); the bands are per site.
+SHIFT_ORDER: dict[str, int] = {"morning": 0, "afternoon": 1, "night": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +54,20 @@ class RosterState:
             if s.swap_id == swap_id:
                 return s
         raise DomainError("NOT_FOUND", f"swap {swap_id} does not exist", status=404)
+
+    @property
+    def next_door(self) -> NextDoor:
+        """What this month tells a neighbouring month's swap checks (CC-9 rev.)."""
+        return NextDoor(
+            shifts=self.assignments,
+            swap_days=frozenset(
+                (who, day, s.swap_id)
+                for s in self.swaps
+                if s.approved
+                for who in (s.requester, s.counterpart)
+                for day in s.days_of(who)
+            ),
+        )
 
     def approved_swaps_of(self, staff_id: str, *, besides: str = "") -> list[Swap]:
         return [

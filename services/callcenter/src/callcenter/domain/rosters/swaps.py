@@ -1,21 +1,48 @@
 """CC-9 constraints on a shift swap, checked at request and again at approval."""
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from opsledger.errors import DomainError
 
-from callcenter.domain.rosters.state import RosterState, Swap, apply_swap, slot_index
+from callcenter.domain.rosters.commands import Entry, NextDoor, Slot
+from callcenter.domain.rosters.state import RosterState, Swap, apply_swap
+from callcenter.domain.rules import TimeBand
 
 # CC-9: swaps per person per month. *Configurable*.
 MAX_SWAPS_PER_MONTH = 3
+
+Bands = Mapping[str, TimeBand]
 
 
 def cc9(message: str, field: str | None = None, status: int = 422) -> DomainError:
     return DomainError("CC-9", message, field=field, status=status)
 
 
-def check_swap(state: RosterState, s: Swap, holidays: frozenset[date]) -> None:
-    """Every CC-9 constraint on a swap against the roster as it stands (raises CC-9)."""
+def worked(slot: Slot, bands: Bands) -> tuple[datetime, datetime]:
+    """When a shift is worked: its site's band on its day (site-local)."""
+    day, shift = slot
+    return bands[shift].on(day)
+
+
+def back_to_back(a: Slot, b: Slot, bands: Bands) -> bool:
+    """Two different shifts of one person that touch or overlap (no rest between them)."""
+    (a_start, a_end), (b_start, b_end) = worked(a, bands), worked(b, bands)
+    return a != b and a_start <= b_end and b_start <= a_end
+
+
+def check_swap(
+    state: RosterState,
+    s: Swap,
+    holidays: frozenset[date],
+    bands: Bands,
+    next_door: NextDoor,
+) -> None:
+    """Every CC-9 constraint on a swap against the roster as it stands (raises CC-9).
+
+    `next_door` holds the neighbouring months' shifts and approved swap days, so back to
+    back and consecutive swaps are checked across month boundaries (CC-9 rev.).
+    """
     if s.requester == s.counterpart:
         raise cc9("a swap needs two different people", "counterpart")
     if (*s.requester_slot, s.requester) not in state.assignments:
@@ -43,23 +70,26 @@ def check_swap(state: RosterState, s: Swap, holidays: frozenset[date]) -> None:
                 fld,
             )
         mine = s.days_of(person)
-        for other in earlier:
-            if any(abs((a - b).days) <= 1 for a in mine for b in other.days_of(person)):
-                raise cc9(f"{person} would swap on consecutive days (swap {other.swap_id})", fld)
+        others = [(day, other.swap_id) for other in earlier for day in other.days_of(person)]
+        others += [(day, sid) for who, day, sid in sorted(next_door.swap_days) if who == person]
+        for day, swap_id in others:
+            if any(abs((day - mine_day).days) <= 1 for mine_day in mine):
+                raise cc9(f"{person} would swap on consecutive days (swap {swap_id})", fld)
         for day, shift, who in state.leaves:
             if who == person and day in mine:
                 raise cc9(f"{person} is on leave on {day} ({shift})", fld)
-    # 換班者、還班者不允許連班: the shift each party takes on must not touch another of theirs.
-    after = apply_swap(state.assignments, s)
+    # 換班者、還班者不允許連班: the shift each party takes on must not touch another of theirs,
+    # in this month or a neighbouring one, by the site's shift bands (CC-8 rev.).
+    after: set[Entry] = set(apply_swap(state.assignments, s)) | next_door.shifts
     for person, gained, fld in (
         (s.requester, s.counterpart_slot, "requester"),
         (s.counterpart, s.requester_slot, "counterpart"),
     ):
-        new = slot_index(gained)
-        for d, sh, who in after:
-            if who == person and (d, sh) != gained and abs(slot_index((d, sh)) - new) <= 1:
+        for d, sh, who in sorted(after):
+            if who == person and back_to_back((d, sh), gained, bands):
+                first, second = sorted([(d, sh), gained], key=lambda x: worked(x, bands))
                 raise cc9(
-                    f"{person} would work two shifts back to back ({d} {sh} and "
-                    f"{gained[0]} {gained[1]})",
+                    f"{person} would work two shifts back to back ({first[0]} {first[1]} and "
+                    f"{second[0]} {second[1]})",
                     fld,
                 )
