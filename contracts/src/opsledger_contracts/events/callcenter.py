@@ -1,6 +1,6 @@
 """Events published by callcenter on `opsledger.callcenter.events`."""
 
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -366,6 +366,35 @@ class CustomerRecordMissing(TicketEvent):
 
     due_at: AwareDatetime = Field(description="When the record was due.")
     owner: str = Field(min_length=1, max_length=64, description="Owner of the ticket.")
+
+
+@REGISTRY.register
+class SatisfactionSurveyRecorded(TicketEvent):
+    """The customer's satisfaction survey form (满意度调查表) after a completed service (CC-6).
+
+    Filled by the customer when the service is done (002 售后服务 三.7) and recorded on the
+    ticket by the call center; it feeds the surveyed-satisfaction KPI (overall 4-5 of 5
+    counts as satisfied), separately from the callback's rating (CC-5).
+    """
+
+    event_type: ClassVar[str] = "SatisfactionSurveyRecorded"
+    model_config = _ticket_example(
+        overall=5,
+        scores={"attitude": 5, "timeliness": 4, "quality": 5},
+        comments="师傅很准时, 修得很好",
+        recorded_by="agent-3",
+        month="2026-03",
+    )
+
+    overall: int = Field(ge=1, le=5, description="Overall satisfaction, 1-5.")
+    scores: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="The form's other items by name (e.g. attitude, timeliness), each 1-5.",
+    )
+    comments: str = Field(default="", max_length=4000, description="The customer's free text.")
+    recorded_by: str = Field(min_length=1, max_length=64, description="Who recorded the form.")
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="Site-local month of the ticket.")
 
 
 # --- Customer records (stream `customer-<id>`, stream type "Customer") ----------------

@@ -4,10 +4,13 @@ The subscription name `work-orders` keys the inbox and the consumer group: never
 Events without a ticket are ignored; an unknown ticket is refused (404) and logged.
 """
 
+from dataclasses import replace
+
 from opsledger.pipeline import Inbound
 from opsledger_contracts import EventEnvelope, EventPayload, events_topic
 from opsledger_contracts.events import dispatch as wo
 
+from callcenter.domain.repairs import FollowRepair
 from callcenter.domain.tickets.commands import RecordWorkOrderProgress
 
 WORK_ORDER_EVENTS: tuple[type[EventPayload], ...] = (
@@ -76,11 +79,60 @@ def follow_work_order(
     )
 
 
+REPAIR_EVENTS: tuple[type[EventPayload], ...] = (
+    wo.WorkOrderIssued,
+    wo.WorkOrderOverdue,
+    wo.WorkOrderCompleted,
+    wo.RepeatRepairFlagged,
+)
+
+
+def follow_repair(payload: EventPayload, envelope: EventEnvelope) -> FollowRepair | None:
+    """CC-6: every work order's facts (with or without a ticket) for the repair KPIs."""
+    base = FollowRepair(
+        work_order_id=str(getattr(payload, "work_order_id")),  # noqa: B009
+        site_id=envelope.site_id,
+        step="issued",
+        at=envelope.occurred_at,
+        source_event_id=str(envelope.event_id),
+        ticket_id=getattr(payload, "ticket_id", None),
+    )
+    match payload:
+        case wo.WorkOrderIssued():
+            return replace(
+                base,
+                repair_class=payload.repair_class,
+                fault_code=payload.fault_code,
+                reply_by=payload.reply_by,
+            )
+        case wo.WorkOrderCompleted():
+            # Dispatch's completion time when it sends one, else when it recorded it.
+            return replace(
+                base,
+                step="completed",
+                at=payload.completed_at or envelope.occurred_at,
+                repair_class=payload.repair_class,
+                reply_by=payload.reply_by,
+            )
+        case wo.WorkOrderOverdue():
+            return replace(base, step="overdue")
+        case wo.RepeatRepairFlagged():
+            return replace(base, step="repeat_repair")
+    return None
+
+
 INBOUND = [
     Inbound(
         name="work-orders",
         topic=events_topic("dispatch"),
         events=WORK_ORDER_EVENTS,
         policy=follow_work_order,
-    )
+    ),
+    # A new subscription (its own inbox and consumer group): every repair for CC-6.
+    Inbound(
+        name="repairs",
+        topic=events_topic("dispatch"),
+        events=REPAIR_EVENTS,
+        policy=follow_repair,
+    ),
 ]

@@ -12,6 +12,7 @@ from opsledger.readmodels import ReadModel
 
 from callcenter.domain.calls import CALL, SEAT, CallState, SeatState
 from callcenter.domain.customers import CUSTOMER, CustomerState
+from callcenter.domain.repairs import REPAIR, RepairState
 from callcenter.domain.tickets import TICKET, TicketState
 
 Row = dict[str, Any]
@@ -50,6 +51,7 @@ def ticket_rows(s: TicketState) -> Iterable[Row]:
         "callback_reached": s.callback_confirmed,
         "callback_attempts": s.callback_attempts,
         "satisfaction": s.satisfaction,
+        "survey_overall": s.survey_overall,
         "customer_record_missing": s.customer_record_missing,
         "closed_outcome": s.closed_outcome,
         "closed_at": s.closed_at,
@@ -90,7 +92,7 @@ TICKETS: ReadModel[TicketState] = ReadModel(
         _text("closed_outcome", nullable=True),
         *(
             sa.Column(name, sa.Integer, nullable=True)
-            for name in ("complaint_level", "satisfaction")
+            for name in ("complaint_level", "satisfaction", "survey_overall")
         ),
         sa.Column("callback_attempts", sa.Integer, nullable=False),
         *(sa.Column(name, WHEN, nullable=False) for name in ("opened_at", "updated_at")),
@@ -184,4 +186,40 @@ SEAT_SESSIONS: ReadModel[SeatState] = ReadModel(
     indexes=[("site_id", "login_at")],
 )
 
-READ_MODELS: list[ReadModel[Any]] = [TICKETS, CUSTOMERS, CALLS, SEAT_SESSIONS]
+
+def repair_rows(s: RepairState) -> Iterable[Row]:
+    """Every dispatch work order with its CC-6 facts (class, timeliness, repeat)."""
+    if s.work_order_id is None:
+        return
+    yield {
+        "work_order_id": s.work_order_id,
+        "site_id": s.site_id,
+        "month": s.month,
+        "ticket_id": s.ticket_id,
+        "repair_class": s.repair_class,
+        "fault_code": s.fault_code,
+        "reply_by": s.reply_by,
+        "completed_at": s.completed_at,
+        "timely": s.timely,
+        "repeat_repair": s.repeat,
+    }
+
+
+REPAIRS: ReadModel[RepairState] = ReadModel(
+    name="cc_repairs",
+    aggregate=REPAIR,
+    columns=[
+        sa.Column("work_order_id", ID, primary_key=True),
+        sa.Column("site_id", ID, nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        *(_text(name, 64, nullable=True) for name in ("ticket_id", "fault_code")),
+        _text("repair_class", 16, nullable=True),
+        *(sa.Column(name, WHEN, nullable=True) for name in ("reply_by", "completed_at")),
+        sa.Column("timely", sa.Boolean, nullable=True),
+        sa.Column("repeat_repair", sa.Boolean, nullable=False),
+    ],
+    rows=repair_rows,
+    indexes=[("site_id", "month")],
+)
+
+READ_MODELS: list[ReadModel[Any]] = [TICKETS, CUSTOMERS, CALLS, SEAT_SESSIONS, REPAIRS]

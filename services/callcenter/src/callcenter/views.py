@@ -13,7 +13,8 @@ from opsledger.clock import as_utc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from callcenter.domain import kpis
-from callcenter.readmodels import CALLS, CUSTOMERS, SEAT_SESSIONS, TICKETS
+from callcenter.domain.rules import CallcenterRules
+from callcenter.readmodels import CALLS, CUSTOMERS, REPAIRS, SEAT_SESSIONS, TICKETS
 
 
 async def tickets_board(
@@ -48,8 +49,14 @@ async def month_counts(conn: AsyncConnection, site_id: str, month: str) -> kpis.
     - callback rate: resolved complaints and repairs with a confirmed callback, or closed
       `callback_unreachable` after the configured attempts;
     - satisfaction share: reached callbacks rating 4 or 5;
-    - repair timeliness: repair tickets whose work order never went overdue (WO-5);
-    - first-time fix: repair tickets with a work order not flagged a repeat (WO-10).
+    - surveyed satisfaction (CC-6 rev.): survey forms whose overall score is 4 or 5, over
+      the tickets of the month that have one (not callbacks);
+    - repairs (CC-6 rev.): every dispatch work order we follow (`cc_repairs`, with or
+      without a ticket) that is a repair: classed urgent/minor by dispatch, or carrying a
+      fault code, or ordered by a repair ticket; counted in the site-local month of issue;
+    - timeliness per class: repairs completed, or overdue, in that month's cohort;
+      timely = completed by the reply-by time as issued (a progress report moves nothing);
+    - first-time fix: repairs not flagged as a repeat of an earlier one (WO-10).
     """
     t = TICKETS.table
     valid = sa.and_(
@@ -57,7 +64,6 @@ async def month_counts(conn: AsyncConnection, site_id: str, month: str) -> kpis.
         sa.or_(t.c.closed_outcome.is_(None), t.c.closed_outcome != "invalid_complaint"),
     )
     resolved = sa.and_(t.c.kind.in_(("complaint", "repair")), t.c.ever_resolved)
-    repairs = sa.and_(t.c.kind == "repair", t.c.work_order_id.is_not(None))
     tickets = sa.select(
         sa.func.count().label("tickets"),
         _count(valid).label("valid_complaints"),
@@ -71,19 +77,41 @@ async def month_counts(conn: AsyncConnection, site_id: str, month: str) -> kpis.
         ).label("called_back"),
         _count(t.c.satisfaction.is_not(None)).label("rated"),
         _count(t.c.satisfaction >= 4).label("satisfied"),
-        _count(repairs).label("repairs"),
-        _count(sa.and_(repairs, sa.not_(t.c.work_order_overdue))).label("repairs_on_time"),
-        _count(sa.and_(repairs, sa.not_(t.c.repeat_repair))).label("repairs_first_time"),
+        _count(t.c.survey_overall.is_not(None)).label("surveys"),
+        _count(t.c.survey_overall >= 4).label("surveys_satisfied"),
         _count(t.c.sla_breached).label("sla_breaches"),
     ).where(t.c.site_id == site_id, t.c.month == month)
+    r = REPAIRS.table
+    repair_tickets = sa.select(t.c.ticket_id).where(t.c.site_id == site_id, t.c.kind == "repair")
+    repair = sa.or_(
+        r.c.repair_class.is_not(None),
+        r.c.fault_code.is_not(None),
+        r.c.ticket_id.in_(repair_tickets),
+    )
+    judged = sa.and_(repair, r.c.timely.is_not(None))
+    by_class: dict[str, sa.ColumnElement[bool]] = {
+        "urgent": r.c.repair_class == "urgent",
+        "minor": r.c.repair_class == "minor",
+        "unclassed": r.c.repair_class.is_(None),
+    }
+    repairs = sa.select(
+        _count(repair).label("repairs"),
+        _count(sa.and_(repair, sa.not_(r.c.repeat_repair))).label("repairs_first_time"),
+        *(_count(sa.and_(judged, c)).label(f"{name}_repairs") for name, c in by_class.items()),
+        *(
+            _count(sa.and_(judged, c, r.c.timely)).label(f"{name}_on_time")
+            for name, c in by_class.items()
+        ),
+    ).where(r.c.site_id == site_id, r.c.month == month)
     c = CALLS.table
     calls = sa.select(
         sa.func.count().label("calls"),
         _count(c.c.outcome == "answered").label("answered_calls"),
     ).where(c.c.site_id == site_id, c.c.month == month)
     counted = (await conn.execute(tickets)).mappings().one()
+    repaired = (await conn.execute(repairs)).mappings().one()
     rang = (await conn.execute(calls)).mappings().one()
-    return kpis.MonthCounts(**{k: int(v) for k, v in {**counted, **rang}.items()})
+    return kpis.MonthCounts(**{k: int(v) for k, v in {**counted, **repaired, **rang}.items()})
 
 
 async def seat_sessions(
@@ -105,10 +133,12 @@ async def seat_sessions(
 async def kpi_figures(
     conn: AsyncConnection, site_id: str, month: str, now: datetime, site: SiteCalendar
 ) -> list[kpis.Kpi]:
-    """CC-6/CC-11 figures of a site-local month; seats sampled from its start up to now."""
-    figures = kpis.evaluate(await month_counts(conn, site_id, month))
+    """CC-6/CC-11 figures of a site-local month against the site's targets; seats sampled
+    from the month's start up to now."""
+    rules = site.rules(CallcenterRules)
+    figures = kpis.evaluate(await month_counts(conn, site_id, month), rules)
     year, mon = (int(x) for x in month.split("-"))
     start = datetime(year, mon, 1, tzinfo=site.zone)
     following = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=site.zone)
     sessions = await seat_sessions(conn, site_id, start, following)
-    return figures + kpis.seat_coverage(sessions, start, min(following, now), site.zone)
+    return figures + kpis.seat_coverage(sessions, start, min(following, now), site.zone, rules)

@@ -1,7 +1,8 @@
-"""CC-6 and CC-11 targets and how a month's figures are judged against them (pure).
+"""CC-6 and CC-11 figures of a site's month judged against the site's targets (pure).
 
 The counts are SQL aggregations over the read models (`callcenter.views`); what counts
-as what is decided there, with the decisions RULES.md left open written next to it.
+as what is decided there, with the decisions RULES.md left open written next to it. The
+targets are per-site settings (`CallcenterRules.kpi_targets`, defaults RULES.md's).
 """
 
 from collections.abc import Sequence
@@ -9,26 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-# Targets from RULES.md CC-6 / CC-11 (000 第10篇, 002 呼叫中心). *Configurable*.
-TARGETS: dict[str, float] = {
-    "valid_complaint_closure_rate": 0.96,
-    "callback_rate": 1.0,
-    "satisfaction_share": 0.90,
-    "repair_timeliness": 1.0,
-    "first_time_fix_rate": 0.95,
-    "answered_call_rate": 0.90,
-    # Share of sampled quarter-hours with enough seats online: every one of them.
-    "seats_online_peak": 1.0,
-    "seats_online_night": 1.0,
-}
+from callcenter.domain.rules import CallcenterRules, KpiTargets
+
 # CC-11 seats online (002 呼叫中心). *Configurable*; the hours are our decision.
 MIN_SEATS_PEAK = 8
 MIN_SEATS_NIGHT = 2
 PEAK_HOURS = (time(9, 0), time(18, 0))  # site-local
 NIGHT_HOURS = (time(22, 0), time(8, 0))  # site-local, across midnight
 SEAT_SAMPLE_EVERY = timedelta(minutes=15)
-# A breach is an event (CC-3); the target is none at all.
-MAX_SLA_BREACHES = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,38 +46,56 @@ class MonthCounts:
     called_back: int = 0
     rated: int = 0
     satisfied: int = 0
+    # CC-6 (rev.): repairs judged for timeliness (completed, or overdue), per class, and
+    # those completed by their reply-by time.
+    urgent_repairs: int = 0
+    urgent_on_time: int = 0
+    minor_repairs: int = 0
+    minor_on_time: int = 0
+    unclassed_repairs: int = 0
+    unclassed_on_time: int = 0
     repairs: int = 0
-    repairs_on_time: int = 0
     repairs_first_time: int = 0
+    surveys: int = 0
+    surveys_satisfied: int = 0
     sla_breaches: int = 0
     calls: int = 0
     answered_calls: int = 0
 
 
-def _ratio(name: str, numerator: int, denominator: int) -> Kpi:
-    target = TARGETS[name]
+def _ratio(name: str, numerator: int, denominator: int, targets: KpiTargets) -> Kpi:
+    target = float(getattr(targets, name))
     if denominator == 0:
         return Kpi(name, numerator, denominator, None, target, None)
     rate = numerator / denominator
     return Kpi(name, numerator, denominator, round(rate, 4), target, rate >= target)
 
 
-def evaluate(n: MonthCounts) -> list[Kpi]:
-    """The month's CC-6 and CC-11 call figures, judged against the targets."""
+def evaluate(n: MonthCounts, rules: CallcenterRules) -> list[Kpi]:
+    """The month's CC-6 and CC-11 call figures, judged against the site's targets."""
+    targets = rules.kpi_targets
     return [
-        _ratio("valid_complaint_closure_rate", n.closed_valid_complaints, n.valid_complaints),
-        _ratio("callback_rate", n.called_back, n.resolved),
-        _ratio("satisfaction_share", n.satisfied, n.rated),
-        _ratio("repair_timeliness", n.repairs_on_time, n.repairs),
-        _ratio("first_time_fix_rate", n.repairs_first_time, n.repairs),
-        _ratio("answered_call_rate", n.answered_calls, n.calls),
+        _ratio(
+            "valid_complaint_closure_rate",
+            n.closed_valid_complaints,
+            n.valid_complaints,
+            targets,
+        ),
+        _ratio("callback_rate", n.called_back, n.resolved, targets),
+        _ratio("satisfaction_share", n.satisfied, n.rated, targets),
+        _ratio("repair_timeliness_urgent", n.urgent_on_time, n.urgent_repairs, targets),
+        _ratio("repair_timeliness_minor", n.minor_on_time, n.minor_repairs, targets),
+        _ratio("repair_timeliness_unclassed", n.unclassed_on_time, n.unclassed_repairs, targets),
+        _ratio("first_time_fix_rate", n.repairs_first_time, n.repairs, targets),
+        _ratio("surveyed_satisfaction", n.surveys_satisfied, n.surveys, targets),
+        _ratio("answered_call_rate", n.answered_calls, n.calls, targets),
         Kpi(
             "sla_breaches",
             n.sla_breaches,
             n.tickets,
             None,
-            None,
-            n.sla_breaches <= MAX_SLA_BREACHES,
+            targets.max_sla_breaches,
+            n.sla_breaches <= targets.max_sla_breaches,
         ),
     ]
 
@@ -98,6 +105,7 @@ def seat_coverage(
     start: datetime,
     end: datetime,
     zone: ZoneInfo,
+    rules: CallcenterRules | None = None,
 ) -> list[Kpi]:
     """CC-11: sample every quarter-hour in [start, end) and count the seats online.
 
@@ -116,7 +124,8 @@ def seat_coverage(
             night_n += 1
             night_ok += online >= MIN_SEATS_NIGHT
         when += SEAT_SAMPLE_EVERY
+    targets = (rules or CallcenterRules()).kpi_targets
     return [
-        _ratio("seats_online_peak", peak_ok, peak_n),
-        _ratio("seats_online_night", night_ok, night_n),
+        _ratio("seats_online_peak", peak_ok, peak_n, targets),
+        _ratio("seats_online_night", night_ok, night_n, targets),
     ]

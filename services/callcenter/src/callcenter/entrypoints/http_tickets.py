@@ -74,6 +74,17 @@ class CallbackRequest(Body):
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
+class SurveyRequest(Body):
+    """The customer's satisfaction survey form (满意度调查表), CC-6."""
+
+    overall: Annotated[int, Field(ge=1, le=5, json_schema_extra=rule("CC-6"))]
+    scores: Annotated[
+        dict[Annotated[str, Field(min_length=1, max_length=64)], Annotated[int, Field(ge=1, le=5)]],
+        Field(max_length=20, json_schema_extra=rule("CC-6")),
+    ] = {}
+    comments: Annotated[str, Field(max_length=4000)] = ""
+
+
 class CloseRequest(Body):
     invalid_complaint: bool = False
 
@@ -107,6 +118,7 @@ class TicketView(BaseModel):
     callback_attempts: int
     callback_confirmed: bool
     satisfaction: int | None
+    survey_overall: int | None
     closed_outcome: str | None
     version: int
 
@@ -271,6 +283,13 @@ async def resolve(ticket_id: str, body: NoteRequest, commands: Commands) -> Tick
 async def callback(ticket_id: str, body: CallbackRequest, commands: Commands) -> TicketView:
     """Record a callback attempt (CC-5); the 3rd unreachable one closes the ticket."""
     command = t.RecordCallback(ticket_id, **body.model_dump())
+    return TicketView.after(await commands.run(command))
+
+
+@router.post("/{ticket_id}/survey")
+async def record_survey(ticket_id: str, body: SurveyRequest, commands: Commands) -> TicketView:
+    """Record the customer's survey form after the completed service, once (CC-6)."""
+    command = t.RecordSatisfactionSurvey(ticket_id, body.overall, body.scores, body.comments)
     return TicketView.after(await commands.run(command))
 
 

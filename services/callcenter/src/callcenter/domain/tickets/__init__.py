@@ -95,6 +95,7 @@ TICKET: Aggregate[TicketState, Any] = Aggregate(
         c.RequestWorkOrder: CC_ROLES,
         c.ResolveTicket: CC_ROLES,
         c.RecordCallback: CC_ROLES,
+        c.RecordSatisfactionSurvey: CC_ROLES,
         c.CloseTicket: CC_ROLES,
         c.MarkSlaBreached: SYSTEM_ONLY,
         c.MarkCustomerRecordMissing: SYSTEM_ONLY,

@@ -7,6 +7,7 @@ from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.callcenter import (
+    SatisfactionSurveyRecorded,
     TicketCallbackRecorded,
     TicketClosed,
     TicketResolved,
@@ -170,3 +171,29 @@ def close(s: TicketState, cmd: c.CloseTicket, ctx: DecisionContext) -> list[Even
             )
         outcome = "resolved"
     return [TicketClosed(ticket_id=ticket_id, closed_by=ctx.actor, outcome=outcome, month=s.month)]
+
+
+def survey(
+    s: TicketState, cmd: c.RecordSatisfactionSurvey, ctx: DecisionContext
+) -> list[EventPayload]:
+    """CC-6 (rev.): the customer's survey form, once, after the service was completed."""
+    if s.ticket_id is None:
+        raise DomainError("NOT_FOUND", "ticket does not exist", status=404)
+    if not s.service_completed:
+        raise DomainError("CC-6", "the survey form follows a completed service", field="ticket_id")
+    if s.survey_overall is not None:
+        raise DomainError("CC-6", "the survey form is recorded already", status=409)
+    if not 1 <= cmd.overall <= 5:
+        raise DomainError("CC-6", "overall satisfaction is 1-5", field="overall")
+    if any(not 1 <= score <= 5 for score in cmd.scores.values()):
+        raise DomainError("CC-6", "every score is 1-5", field="scores")
+    return [
+        SatisfactionSurveyRecorded(
+            ticket_id=s.ticket_id,
+            overall=cmd.overall,
+            scores=dict(cmd.scores),
+            comments=cmd.comments,
+            recorded_by=ctx.actor,
+            month=s.month,
+        )
+    ]

@@ -5,7 +5,8 @@ No command names its actor: who acts comes from the verified token (DecisionCont
 (`callcenter.handlers`) that gather that fact and run `StartTicket` / `AttachCustomer`.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -138,6 +139,16 @@ class RecordCallback:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordSatisfactionSurvey:
+    """CC-6: the customer's survey form (满意度调查表) after a completed service."""
+
+    ticket_id: str
+    overall: int
+    scores: Mapping[str, int] = field(default_factory=dict)
+    comments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CloseTicket:
     ticket_id: str
     invalid_complaint: bool = False
@@ -173,6 +184,7 @@ TicketCommand = (
     | RecordWorkOrderProgress
     | ResolveTicket
     | RecordCallback
+    | RecordSatisfactionSurvey
     | CloseTicket
     | AttachCustomer
     | MarkCustomerRecordMissing

@@ -184,6 +184,7 @@ DECISIONS: dict[type[Any], Decision] = {
     c.RecordWorkOrderProgress: closing.work_order_progress,
     c.ResolveTicket: closing.resolve,
     c.RecordCallback: closing.callback,
+    c.RecordSatisfactionSurvey: closing.survey,
     c.CloseTicket: closing.close,
     c.AttachCustomer: _attach,
     c.MarkCustomerRecordMissing: _record_missing,

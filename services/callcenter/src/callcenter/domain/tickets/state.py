@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from opsledger.decider import Event
 from opsledger_contracts.events.callcenter import (
     CustomerRecordMissing,
+    SatisfactionSurveyRecorded,
     SlaBreached,
     TicketCallbackRecorded,
     TicketClosed,
@@ -21,6 +22,9 @@ from opsledger_contracts.events.callcenter import (
     TicketWorkOrderProgressed,
     WorkOrderRequested,
 )
+
+# Work-order steps at which the on-site service is done (CC-6: the survey may follow).
+WORK_DONE: frozenset[str] = frozenset({"completed", "signed_off", "callback_recorded", "archived"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,9 @@ class TicketState:
     callback_attempts: int = 0
     unreachable_attempts: int = 0
     satisfaction: int | None = None
+    # CC-6: the service was completed (resolved, the work order done, or answered).
+    service_completed: bool = False
+    survey_overall: int | None = None
     customer_record_missing: bool = False
     closed_outcome: str | None = None
     closed_at: datetime | None = None
@@ -147,6 +154,7 @@ def evolve(state: TicketState, event: Event) -> TicketState:
         case TicketWorkOrderProgressed(work_order_id=work_order_id, status=status):
             return replace(
                 state,
+                service_completed=state.service_completed or status in WORK_DONE,
                 work_order_id=work_order_id,
                 work_order_status=status,
                 work_order_overdue=state.work_order_overdue or status == "overdue",
@@ -157,6 +165,7 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 state,
                 resolved=True,
                 ever_resolved=True,
+                service_completed=True,
                 work_order_open=False,
                 escalated_to=None,
                 callback_attempts=0,
@@ -184,6 +193,12 @@ def evolve(state: TicketState, event: Event) -> TicketState:
             return replace(state, customer_record_missing=True)
         case TicketClosed(outcome=outcome):
             return replace(
-                state, closed_outcome=outcome, closed_at=event.occurred_at, work_order_open=False
+                state,
+                closed_outcome=outcome,
+                closed_at=event.occurred_at,
+                work_order_open=False,
+                service_completed=state.service_completed or outcome == "answered",
             )
+        case SatisfactionSurveyRecorded(overall=overall):
+            return replace(state, survey_overall=overall)
     return state
