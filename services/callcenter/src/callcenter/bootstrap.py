@@ -8,6 +8,8 @@ from opsledger.service import ServiceDefinition
 from callcenter.domain.calls import CALL, SEAT
 from callcenter.domain.customers import CUSTOMER, PRIVATE_EVENTS
 from callcenter.domain.diagnostics import PING
+from callcenter.domain.repairs import PRIVATE_EVENTS as REPAIR_EVENTS
+from callcenter.domain.repairs import REPAIR
 from callcenter.domain.rosters import HANDOVER, ROSTER
 from callcenter.domain.rules import CallcenterRules
 from callcenter.domain.tickets import TICKET
@@ -31,12 +33,13 @@ definition = ServiceDefinition(
     # No tables of our own: read-model tables are the kernel's (callcenter_0003 dropped
     # the hand-written projection tables).
     metadata=sa.MetaData(),
-    aggregates=lambda: [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING],
+    aggregates=lambda: [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING, REPAIR],
     workflows=lambda: [*WORKFLOWS, *ROSTER_WORKFLOWS],
     read_models=lambda: READ_MODELS,
     inbound=lambda: INBOUND,
-    # CC-7: customer personal data is stored, never published.
-    private_events=PRIVATE_EVENTS,
+    # CC-7: customer personal data is stored, never published; CC-6: the repairs we
+    # follow restate dispatch's published facts.
+    private_events=PRIVATE_EVENTS + REPAIR_EVENTS,
     routers=lambda: [
         http_tickets.router,
         http_customers.router,
