@@ -239,3 +239,47 @@ async def test_cc9_back_to_back_across_months_over_http(cc: CallCenter) -> None:
     assert lead.status_code == 403
     missing = await cc.post("/rosters/site-a/2026-07/swaps", swap)
     assert missing.status_code == 404
+
+
+def publish_at(month: str, when: datetime) -> list[Any]:
+    run: Run = given(ROSTER, at=when)
+    entry = r.Assignment(date.fromisoformat(f"{month}-02"), "morning", "agent-1")
+    command = r.PublishRoster(SITE, month, (entry,))
+    return run.when(command, at=when, actor="mgr-1", roles={"cc_manager"})
+
+
+def test_cc8_a_holiday_roster_is_published_at_least_a_week_ahead() -> None:
+    # National Day's period starts 2026-10-01: the October roster is out by 24 September.
+    in_time = datetime(2026, 9, 24, 15, 59, tzinfo=UTC)  # 23:59 on the 24th in Shanghai
+    assert publish_at("2026-10", in_time)
+    late = datetime(2026, 9, 24, 16, 0, tzinfo=UTC)  # 00:00 on the 25th in Shanghai
+    with pytest.raises(DomainError) as info:
+        publish_at("2026-10", late)
+    assert (info.value.code, info.value.field) == ("CC-8", "month")
+    assert "2026-10-01" in info.value.message and "2026-09-24" in info.value.message
+    # A month without an official holiday period only needs to be out before it starts.
+    assert publish_at("2026-11", datetime(2026, 10, 31, 15, 0, tzinfo=UTC))
+
+
+def test_cc9_consecutive_swaps_across_the_month_boundary() -> None:
+    april = roster(
+        "2026-04",
+        (date(2026, 4, 1), "morning", "agent-1"),
+        (date(2026, 4, 20), "morning", "agent-2"),
+    )
+    march_swap = r.NextDoor(swap_days=frozenset({("agent-1", date(2026, 3, 31), "S-march")}))
+    asked = r.RequestSwap(
+        SITE,
+        "2026-04",
+        (date(2026, 4, 1), "morning"),
+        "agent-2",
+        (date(2026, 4, 20), "morning"),
+        "x",
+    )
+    err = refusal(april, r.RecordSwapRequest(asked, march_swap))
+    assert (err.code, err.field) == ("CC-9", "requester")
+    assert "consecutive days (swap S-march)" in err.message
+    # The counterpart's March swap counts for the counterpart only.
+    theirs = r.NextDoor(swap_days=frozenset({("agent-2", date(2026, 3, 31), "S-march")}))
+    err = refusal(april, r.RecordSwapRequest(asked, theirs))
+    assert (err.code, err.field) == ("CC-9", "counterpart")

@@ -34,6 +34,10 @@ def _holidays(ctx: DecisionContext, month: str) -> frozenset[date]:
     )
 
 
+# CC-8 (rev.): how long before its first holiday a holiday roster is published.
+HOLIDAY_ROSTER_NOTICE = timedelta(days=7)
+
+
 def _bands(ctx: DecisionContext) -> Mapping[str, TimeBand]:
     """CC-8 (rev.): the site's band of each shift."""
     return {str(shift): band for shift, band in ctx.rules(CallcenterRules).shift_bands.items()}
@@ -86,6 +90,19 @@ def _publish(state: RosterState, cmd: c.PublishRoster, ctx: DecisionContext) -> 
         raise DomainError(
             "CC-8", f"a roster is published before its month starts (now {current})", field="month"
         )
+    # CC-8 (rev., 001 1.1.6 「於一周前」): a roster with a holiday is out a week before it.
+    holidays = sorted(_holidays(ctx, cmd.month))
+    if holidays:
+        period = ctx.site.official_holiday_period(holidays[0])
+        first = period[0] if period else holidays[0]
+        deadline = first - HOLIDAY_ROSTER_NOTICE
+        if ctx.site.local_date(ctx.now) > deadline:
+            raise DomainError(
+                "CC-8",
+                f"{cmd.month} has the holiday period from {first}: its roster is published "
+                f"at least a week ahead, by {deadline}",
+                field="month",
+            )
     if not cmd.assignments:
         raise DomainError("CC-8", "the roster has no assignments", field="assignments")
     for i, a in enumerate(cmd.assignments):
