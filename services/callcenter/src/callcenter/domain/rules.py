@@ -5,11 +5,12 @@ Defaults are RULES.md's; a site overrides them in OPSLEDGER_SITES, e.g.
 the service at start-up with the site and field named.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, ClassVar, Literal
 
 from opsledger.calendar import ClockBasis, SiteRules
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, field_validator
+from opsledger_contracts.events.callcenter import ShiftName
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, field_validator, model_validator
 
 WorkingKind = Literal["inquiry", "complaint", "repair", "service_request"]
 TicketKind = Literal["inquiry", "complaint", "repair", "service_request", "emergency"]
@@ -50,6 +51,46 @@ class KpiTargets(BaseModel):
     max_sla_breaches: int = Field(default=0, ge=0)
 
 
+class TimeBand(BaseModel):
+    """A site-local band of the day, [start, end); an end not after the start is the next
+    day's (20:00-08:00 runs overnight)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _has_a_length(self) -> "TimeBand":
+        if self.start == self.end:
+            raise ValueError(f"the band {self.start}-{self.end} has no length")
+        return self
+
+    @property
+    def overnight(self) -> bool:
+        return self.end < self.start
+
+    def contains(self, moment: time) -> bool:
+        """Whether a site-local time of day lies in the band (start in, end out)."""
+        if self.overnight:
+            return moment >= self.start or moment < self.end
+        return self.start <= moment < self.end
+
+    def on(self, day: date) -> tuple[datetime, datetime]:
+        """The band worked on `day`, as naive site-local instants (start, end)."""
+        end_day = day + timedelta(days=1) if self.overnight else day
+        return datetime.combine(day, self.start), datetime.combine(end_day, self.end)
+
+
+def _band(start: int, end: int) -> TimeBand:
+    return TimeBand(start=time(start), end=time(end))
+
+
+def _default_shift_bands() -> dict[ShiftName, TimeBand]:
+    # CC-8 (rev.), 002 呼叫中心 五.2: 8:00-20:00, 9:00-21:00, 20:00-次日8:00.
+    return {"morning": _band(8, 20), "afternoon": _band(9, 21), "night": _band(20, 8)}
+
+
 class CallcenterRules(SiteRules):
     """Values of CC-3, CC-5, CC-6, CC-7 and CC-11 that a site may set."""
 
@@ -82,6 +123,11 @@ class CallcenterRules(SiteRules):
         description="CC-6/CC-11: the target of every KPI figure, e.g. "
         '{"surveyed_satisfaction": 0.9}',
     )
+    shift_bands: dict[ShiftName, TimeBand] = Field(
+        default_factory=_default_shift_bands,
+        description="CC-8 (rev.): the site-local band of each shift, e.g. "
+        '{"night": {"start": "20:00", "end": "08:00"}}; together every hour of the day',
+    )
 
     @field_validator("sla_calendars")
     @classmethod
@@ -90,6 +136,20 @@ class CallcenterRules(SiteRules):
     ) -> dict[TicketKind, ClockBasis]:
         if value.get("emergency", "24x7") != "24x7":
             raise ValueError("an emergency is answered on the clock: only 24x7")
+        return value
+
+    @field_validator("shift_bands")
+    @classmethod
+    def _every_shift_and_every_hour(
+        cls, value: dict[ShiftName, TimeBand]
+    ) -> dict[ShiftName, TimeBand]:
+        missing = {"morning", "afternoon", "night"} - set(value)
+        if missing:
+            raise ValueError(f"every shift needs a band: {', '.join(sorted(missing))}")
+        # The bands cover the day when every band's end is inside some band (7x24).
+        for band in value.values():
+            if not any(other.contains(band.end) for other in value.values()):
+                raise ValueError(f"no shift covers the day from {band.end} (7x24)")
         return value
 
     def sla_calendar(self, kind: str) -> ClockBasis:
