@@ -166,7 +166,9 @@ class ServiceApp:
         delay = 0.5
         while not self._stopping.is_set():
             try:
-                await self.kafka.ensure_topics(topics)
+                await self.kafka.ensure_topics(
+                    topics, self.settings.kafka_partitions, self.settings.kafka_replication_factor
+                )
                 if self.consumers:
                     await self.broker.start()
                     self.broker_started = True

@@ -49,8 +49,14 @@ class KafkaConnector:
         producer = await self.producer(wait_seconds)
         await asyncio.wait_for(producer.client.fetch_all_metadata(), wait_seconds)
 
-    async def ensure_topics(self, topics: Iterable[str], partitions: int = 3) -> None:
-        """Create missing topics (idempotent). Production clusters may pre-create them."""
+    async def ensure_topics(
+        self, topics: Iterable[str], partitions: int = 3, replication_factor: int = 1
+    ) -> None:
+        """Create missing topics (idempotent). Production clusters may pre-create them.
+
+        `partitions` bounds how many replicas of a consumer share a topic's work (one
+        consumer group, one partition per member at most); `replication_factor` is how
+        many brokers hold each partition. Existing topics are left as they are."""
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap_servers, client_id=self.client_id
         )
@@ -62,7 +68,9 @@ class KafkaConnector:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(
                         [
-                            NewTopic(t, num_partitions=partitions, replication_factor=1)
+                            NewTopic(
+                                t, num_partitions=partitions, replication_factor=replication_factor
+                            )
                             for t in missing
                         ]
                     )

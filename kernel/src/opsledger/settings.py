@@ -37,6 +37,21 @@ class Settings(BaseSettings):
         max_length=100,
         description="Prepended to every topic and consumer group (e.g. 'staging.')",
     )
+    kafka_partitions: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="Partitions of the topics a service creates (its own, the ones it consumes "
+        "and their dead-letter topics); the most consumer replicas that share a topic's work. "
+        "Only at creation: an existing topic keeps its partitions",
+    )
+    kafka_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Copies of each partition on distinct brokers, for the topics a service "
+        "creates; 1 for one broker, 3 for a cluster of three or more",
+    )
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=None, ge=1, le=65535)
     auth_secret: str = Field(default=DEV_AUTH_SECRET, min_length=32)
