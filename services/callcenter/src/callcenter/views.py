@@ -13,6 +13,7 @@ from opsledger.clock import as_utc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from callcenter.domain import kpis
+from callcenter.domain.calls import staffing
 from callcenter.domain.rules import CallcenterRules
 from callcenter.readmodels import CALLS, CUSTOMERS, REPAIRS, SEAT_SESSIONS, TICKETS
 
@@ -142,3 +143,17 @@ async def kpi_figures(
     following = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=site.zone)
     sessions = await seat_sessions(conn, site_id, start, following)
     return figures + kpis.seat_coverage(sessions, start, min(following, now), site.zone, rules)
+
+
+async def seat_coverage(
+    conn: AsyncConnection, site_id: str, month: str, now: datetime, site: SiteCalendar
+) -> list[staffing.BandCoverage]:
+    """CC-11 (rev.) seats online of a site-local month, from its start up to now: per band
+    (peak, night, every hour) the quarter-hours sampled, those with the site's minimum
+    online, and the fewest seen. Names are the KPI's: `seats_online_<band>`."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = datetime(year, mon, 1, tzinfo=site.zone)
+    following = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=site.zone)
+    sessions = await seat_sessions(conn, site_id, start, following)
+    rules = site.rules(CallcenterRules)
+    return staffing.seat_coverage(sessions, start, min(following, now), site.zone, rules.staffing)

@@ -91,6 +91,34 @@ def _default_shift_bands() -> dict[ShiftName, TimeBand]:
     return {"morning": _band(8, 20), "afternoon": _band(9, 21), "night": _band(20, 8)}
 
 
+class Staffing(BaseModel):
+    """CC-11 (rev.) seats online: minimums per band of the day (002 呼叫中心 五), per site."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    peak_hours: TimeBand = Field(
+        default_factory=lambda: _band(9, 18),
+        description="CC-11: call peak (our decision: the source names no hours)",
+    )
+    night_hours: TimeBand = Field(
+        default_factory=lambda: _band(20, 8), description="CC-11 (rev.): the 20:00-08:00 band"
+    )
+    min_seats_peak: int = Field(default=8, ge=1, description="CC-11: seats online in peak")
+    min_seats_night: int = Field(default=2, ge=1, description="CC-11: seats online at night")
+    min_seats_every_hour: int = Field(
+        default=1, ge=1, description="CC-11 (rev.): 7x24, every hour of the day has a seat"
+    )
+
+    def band_of(self, moment: time) -> tuple[str, int]:
+        """The band a site-local time falls in ("peak", "night" or "day") and its minimum;
+        peak wins where a site makes the two overlap."""
+        if self.peak_hours.contains(moment):
+            return "peak", max(self.min_seats_peak, self.min_seats_every_hour)
+        if self.night_hours.contains(moment):
+            return "night", max(self.min_seats_night, self.min_seats_every_hour)
+        return "day", self.min_seats_every_hour
+
+
 class CallcenterRules(SiteRules):
     """Values of CC-3, CC-5, CC-6, CC-7 and CC-11 that a site may set."""
 
@@ -127,6 +155,11 @@ class CallcenterRules(SiteRules):
         default_factory=_default_shift_bands,
         description="CC-8 (rev.): the site-local band of each shift, e.g. "
         '{"night": {"start": "20:00", "end": "08:00"}}; together every hour of the day',
+    )
+    staffing: Staffing = Field(
+        default_factory=Staffing,
+        description="CC-11: seat minimums per band of the day, e.g. "
+        '{"min_seats_night": 3, "night_hours": {"start": "20:00", "end": "08:00"}}',
     )
 
     @field_validator("sla_calendars")
