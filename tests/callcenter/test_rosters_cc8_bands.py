@@ -283,3 +283,48 @@ def test_cc9_consecutive_swaps_across_the_month_boundary() -> None:
     theirs = r.NextDoor(swap_days=frozenset({("agent-2", date(2026, 3, 31), "S-march")}))
     err = refusal(april, r.RecordSwapRequest(asked, theirs))
     assert (err.code, err.field) == ("CC-9", "counterpart")
+
+
+def test_cc9_the_neighbouring_months_of_a_roster() -> None:
+    assert r.neighbouring_months("2026-04") == ("2026-03", "2026-05")
+    assert r.neighbouring_months("2026-01") == ("2025-12", "2026-02")
+    assert r.neighbouring_months("2026-12") == ("2026-11", "2027-01")
+
+
+def test_cc9_a_month_tells_its_neighbours_its_shifts_and_approved_swap_days_only() -> None:
+    run = roster(
+        "2026-03",
+        (date(2026, 3, 9), "morning", "agent-1"),
+        (date(2026, 3, 11), "morning", "agent-2"),
+        (date(2026, 3, 23), "morning", "agent-3"),
+        (date(2026, 3, 25), "morning", "agent-4"),
+    )
+    for sid, a, a_day, b, b_day, approve in (
+        ("S1", "agent-1", 9, "agent-2", 11, True),
+        ("S2", "agent-3", 23, "agent-4", 25, False),
+    ):
+        asked = r.RequestSwap(
+            SITE,
+            "2026-03",
+            (date(2026, 3, a_day), "morning"),
+            b,
+            (date(2026, 3, b_day), "morning"),
+            "x",
+            swap_id=sid,
+        )
+        run.then(r.RecordSwapRequest(asked, r.NextDoor()), at=T0, actor=a)
+        if approve:
+            run.then(r.AgreeSwap(SITE, "2026-03", sid), at=T0, actor=b)
+            approval = r.RecordSwapApproval(r.ApproveSwap(SITE, "2026-03", sid), r.NextDoor())
+            run.then(approval, at=T0, actor="mgr-1", roles={"cc_manager"})
+    told = run.state.next_door
+    assert told.shifts == run.state.assignments
+    assert told.swap_days == {
+        ("agent-1", date(2026, 3, 9), "S1"),
+        ("agent-1", date(2026, 3, 11), "S1"),
+        ("agent-2", date(2026, 3, 9), "S1"),
+        ("agent-2", date(2026, 3, 11), "S1"),
+    }
+    joined = r.NextDoor.join(told, r.NextDoor(shifts=frozenset({(date(2026, 5, 1), "night", "x")})))
+    assert joined.swap_days == told.swap_days
+    assert joined.shifts == told.shifts | {(date(2026, 5, 1), "night", "x")}
