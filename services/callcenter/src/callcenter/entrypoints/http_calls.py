@@ -3,31 +3,32 @@
 from typing import Literal
 
 from fastapi import APIRouter
+from opsledger.fields import Instant
 from opsledger.routes import Commands, Reads
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from callcenter import views
 from callcenter.domain.calls import commands as c
 from callcenter.domain.kpis import Kpi
 from callcenter.domain.roles import READ_ROLES
-from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteQuery
+from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteId, SiteQuery
 
 
 class LogCallRequest(Body):
-    site_id: Id
+    site_id: SiteId
     call_id: Id
     outcome: Literal["answered", "abandoned"]
-    offered_at: AwareDatetime
+    offered_at: Instant
     answered_by: Id | None = None
 
 
 class SeatLogInRequest(Body):
-    site_id: Id
+    site_id: SiteId
     seat_id: Id
 
 
 class SeatLogOutRequest(Body):
-    site_id: Id
+    site_id: SiteId
 
 
 class KpiReport(BaseModel):

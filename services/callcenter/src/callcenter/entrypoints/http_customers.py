@@ -1,9 +1,9 @@
 """HTTP routes of customer records (CC-7): confidential, every full read logged."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
+from opsledger.fields import StoredInstant
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
 
@@ -11,11 +11,11 @@ from callcenter import views
 from callcenter.domain.customers import CUSTOMER, READ_ROLES, CustomerState
 from callcenter.domain.customers import commands as c
 from callcenter.domain.roles import CC_ROLES
-from callcenter.entrypoints.fields import Body, Id, SiteQuery
+from callcenter.entrypoints.fields import Body, Id, SiteId, SiteQuery
 
 
 class CreateCustomerRequest(Body):
-    site_id: Id
+    site_id: SiteId
     name: Annotated[str, Field(min_length=1, max_length=200)]
     phone: Annotated[str, Field(min_length=1, max_length=40)]
     unit: Annotated[str, Field(max_length=64)] = ""
@@ -39,8 +39,8 @@ class CustomerRecord(BaseModel):
     phone: str
     unit: str
     notes: str
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: StoredInstant | None
+    updated_at: StoredInstant | None
     full_reads: int
 
     @classmethod
@@ -63,8 +63,8 @@ class CustomerListItem(BaseModel):
 
     customer_id: str
     site_id: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: StoredInstant
+    updated_at: StoredInstant
     full_reads: int
 
 

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter
+from opsledger.fields import SiteId, SitePath, StrictDate
 from opsledger.pipeline import CommandResult
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
@@ -15,19 +16,19 @@ from callcenter.entrypoints.fields import Body, Id, Month, MonthPath, Text
 
 
 class AssignmentIn(Body):
-    date: date
+    date: StrictDate
     shift: c.Shift
     staff_id: Id
 
 
 class PublishRosterRequest(Body):
-    site_id: Id
+    site_id: SiteId
     month: Month
     assignments: Annotated[list[AssignmentIn], Field(min_length=1, max_length=5000)]
 
 
 class ChangeRosterRequest(Body):
-    date: date
+    date: StrictDate
     shift: c.Shift
     remove_staff_id: Id | None = None
     add_staff_id: Id | None = None
@@ -35,24 +36,24 @@ class ChangeRosterRequest(Body):
 
 
 class SwapRequest(Body):
-    requester_date: date
+    requester_date: StrictDate
     requester_shift: c.Shift
     counterpart: Id
-    counterpart_date: date
+    counterpart_date: StrictDate
     counterpart_shift: c.Shift
     reason: Text
 
 
 class LeaveRequest(Body):
     staff_id: Id
-    date: date
+    date: StrictDate
     shift: c.Shift
     reason: Text
 
 
 class HandoverRequest(Body):
-    site_id: Id
-    date: date
+    site_id: SiteId
+    date: StrictDate
     shift: c.Shift
     incoming: Annotated[str | None, Field(max_length=64)] = None
     equipment_state: Annotated[str, Field(max_length=2000)]
@@ -133,7 +134,7 @@ async def publish_roster(body: PublishRosterRequest, commands: Commands) -> Rost
 
 
 @router.get(ROSTER_PATH)
-async def get_roster(site_id: str, month: MonthPath, reads: Reads) -> RosterView:
+async def get_roster(site_id: SitePath, month: MonthPath, reads: Reads) -> RosterView:
     """The roster as its stream says now (swaps applied, leave marked)."""
     reads.authorize(CC_ROLES, site_id)
     return RosterView.of((await reads.load(ROSTER, c.stream_id(site_id, month))).state)
@@ -141,7 +142,7 @@ async def get_roster(site_id: str, month: MonthPath, reads: Reads) -> RosterView
 
 @router.post(f"{ROSTER_PATH}/changes")
 async def change_roster(
-    site_id: str, month: MonthPath, body: ChangeRosterRequest, commands: Commands
+    site_id: SitePath, month: MonthPath, body: ChangeRosterRequest, commands: Commands
 ) -> RosterView:
     """Change one roster entry; only a shift lead or manager (CC-8)."""
     command = c.ChangeRoster(
@@ -152,7 +153,7 @@ async def change_roster(
 
 @router.post(f"{ROSTER_PATH}/swaps", status_code=201)
 async def request_swap(
-    site_id: str, month: MonthPath, body: SwapRequest, commands: Commands
+    site_id: SitePath, month: MonthPath, body: SwapRequest, commands: Commands
 ) -> RosterView:
     """Ask a colleague to swap: they agree, the manager approves (CC-9)."""
     command = c.RequestSwap(
@@ -168,7 +169,7 @@ async def request_swap(
 
 @router.post(f"{ROSTER_PATH}/swaps/{{swap_id}}/agree")
 async def agree_swap(
-    site_id: str, month: MonthPath, swap_id: str, commands: Commands
+    site_id: SitePath, month: MonthPath, swap_id: str, commands: Commands
 ) -> RosterView:
     """The counterpart agrees (CC-9)."""
     return RosterView.after(await commands.run(c.AgreeSwap(site_id, month, swap_id)))
@@ -176,7 +177,7 @@ async def agree_swap(
 
 @router.post(f"{ROSTER_PATH}/swaps/{{swap_id}}/approve")
 async def approve_swap(
-    site_id: str, month: MonthPath, swap_id: str, commands: Commands
+    site_id: SitePath, month: MonthPath, swap_id: str, commands: Commands
 ) -> RosterView:
     """The manager approves; every CC-9 constraint is checked again (CC-9)."""
     return RosterView.after(await commands.run(c.ApproveSwap(site_id, month, swap_id)))
@@ -184,7 +185,7 @@ async def approve_swap(
 
 @router.post(f"{ROSTER_PATH}/leaves", status_code=201)
 async def grant_leave(
-    site_id: str, month: MonthPath, body: LeaveRequest, commands: Commands
+    site_id: SitePath, month: MonthPath, body: LeaveRequest, commands: Commands
 ) -> RosterView:
     """Grant leave for a rostered shift; never on a swap/pay-back day or a public
     holiday (CC-9)."""

@@ -6,20 +6,21 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from opsledger.eventstore import RecordedEvent
+from opsledger.fields import Instant
 from opsledger.http import rule
 from opsledger.pipeline import CommandResult
 from opsledger.routes import Commands, Reads
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter import views
 from callcenter.domain.roles import READ_ROLES
 from callcenter.domain.tickets import TICKET, TicketState
 from callcenter.domain.tickets import commands as t
-from callcenter.entrypoints.fields import Body, Id, SiteQuery, Text
+from callcenter.entrypoints.fields import Body, Id, SiteId, SiteQuery, Text
 
 
 class OpenTicketRequest(Body):
-    site_id: Id
+    site_id: SiteId
     kind: Annotated[t.TicketKind, Field(json_schema_extra=rule("CC-2"))]
     channel: Annotated[t.Channel, Field(json_schema_extra=rule("CC-2"))]
     subject: Annotated[str, Field(min_length=1, max_length=200)]
@@ -62,7 +63,7 @@ class WorkOrderRequest(Body):
     requirements: Annotated[
         str, Field(min_length=1, max_length=1000, json_schema_extra=rule("WO-1"))
     ]
-    reply_by: Annotated[AwareDatetime, Field(json_schema_extra=rule("WO-1"))]
+    reply_by: Annotated[Instant, Field(json_schema_extra=rule("WO-1"))]
     asset_id: Annotated[str | None, Field(max_length=100)] = None
     fault_code: Annotated[str | None, Field(max_length=64)] = None
 
