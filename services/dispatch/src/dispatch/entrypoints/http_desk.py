@@ -1,11 +1,11 @@
 """HTTP API of the dispatch desk: penalty ledger, callcenter's requests, end-of-day
 reviews (WO-7) and the diagnostic ping."""
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from opsledger.errors import NotFoundError
+from opsledger.fields import MonthQuery, SiteId, SiteQuery, StrictDate
 from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,15 +15,16 @@ from dispatch.domain.reviews import ReviewEndOfDay
 from dispatch.views import PersonPenalties, PingView, RequestView, ReviewView
 
 PENALTY_READERS = frozenset({"dispatcher", "dispatch_lead", "dept_head", "finance", "auditor"})
-SiteQuery = Annotated[str, Query(min_length=1, max_length=64)]
 router = APIRouter()
 
 
 class EndOfDayReviewBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    site_id: str = Field(min_length=1, max_length=64)
-    date: dt.date = Field(json_schema_extra=rule("WO-7"), description="The site-local day reviewed")
+    site_id: SiteId
+    date: StrictDate = Field(
+        json_schema_extra=rule("WO-7"), description="The site-local day reviewed"
+    )
     reasons: dict[
         Annotated[str, Field(max_length=64)],
         Annotated[str, Field(max_length=1000)],
@@ -38,7 +39,7 @@ class EndOfDayReviewBody(BaseModel):
 async def penalties(
     reads: Reads,
     site_id: SiteQuery,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: MonthQuery,
 ) -> list[PersonPenalties]:
     """The penalty ledger of a site-local month, per person (WO-4, WO-5, WO-9)."""
     reads.authorize(PENALTY_READERS, site_id)

@@ -1,9 +1,8 @@
 """HTTP API of the site's reporting lines (WO-4): who reports to whom, for escalation."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from opsledger.errors import NotFoundError
+from opsledger.fields import SiteId, SiteQuery
 from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +16,7 @@ router = APIRouter(tags=["reporting lines"])
 class ReportingLineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    site_id: str = Field(min_length=1, max_length=64)
+    site_id: SiteId
     staff_id: str = Field(json_schema_extra=rule("WO-4"), max_length=64)
     superior: str | None = Field(
         json_schema_extra=rule("WO-4"),
@@ -41,9 +40,7 @@ async def set_reporting_line(body: ReportingLineBody, commands: Commands) -> Rep
 
 
 @router.get("/reporting-lines")
-async def reporting_lines(
-    reads: Reads, site_id: Annotated[str, Query(min_length=1, max_length=64)]
-) -> list[ReportingLineEntry]:
+async def reporting_lines(reads: Reads, site_id: SiteQuery) -> list[ReportingLineEntry]:
     """The site's reporting line, staff -> superior (folded from its stream)."""
     reads.authorize(frozenset(), site_id)
     try:

@@ -5,9 +5,10 @@ events is the token's staff id, never a body field (bodies reject unknown fields
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
+from opsledger.fields import SiteId, SiteQuery
 from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +19,6 @@ from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import stream_id
 from dispatch.views import HistoryEntry, StatusFilter, WorkOrderRow, WorkOrderView
 
-SiteId = Annotated[str, Field(min_length=1, max_length=64)]
 router = APIRouter(tags=["work orders"])
 
 
@@ -241,7 +241,7 @@ async def request_vehicle(
 @router.get("/work-orders")
 async def board(
     reads: Reads,
-    site_id: Annotated[str, Query(min_length=1, max_length=64)],
+    site_id: SiteQuery,
     status: StatusFilter | None = None,
 ) -> list[WorkOrderRow]:
     """The board of a site (read model `work_orders`). `open`: issued, escalated or
