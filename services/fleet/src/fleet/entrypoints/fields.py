@@ -3,13 +3,12 @@
 from decimal import Decimal
 from typing import Annotated
 
+from opsledger.fields import Month, SiteId
 from opsledger.http import rule
 from pydantic import BaseModel, ConfigDict, Field
 
-SiteId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 StaffId = Annotated[str, Field(min_length=1, max_length=64)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 Km = Annotated[
     Decimal,
     Field(
@@ -27,6 +26,9 @@ Litres = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, max_length=1000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
+
+# Sites and months are the kernel's (opsledger.fields): derived ids fit, no year 0.
+__all__ = ["Body", "Ident", "Km", "Litres", "Month", "Reason", "Short", "SiteId", "StaffId", "Text"]
 
 
 class Body(BaseModel):

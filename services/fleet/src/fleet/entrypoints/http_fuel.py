@@ -4,10 +4,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter
+from opsledger.fields import Instant
 from opsledger.http import rule
 from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from fleet import views, views_outliers
 from fleet.domain.fuel import FuelMonthState
@@ -82,7 +83,7 @@ class PurchaseBody(Body):
     odometer_km: Km
     full_fill: bool
     invoice_no: Ident = Field(json_schema_extra=rule("FL-6"))
-    filled_at: AwareDatetime = Field(json_schema_extra=rule("FL-6"))
+    filled_at: Instant = Field(json_schema_extra=rule("FL-6"))
 
 
 @router.post("/fuel-purchases", status_code=201)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from opsledger.http import rule
 from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from fleet import views_maintenance as views
 from fleet.domain.maintenance import Part, PartsPurchaseState, RepairState
@@ -218,7 +218,7 @@ class SmallPartsBody(Body):
     purchase_id: Ident
     vehicle_id: Ident
     items: Text
-    estimated_fen: int = Field(ge=0, le=100_000_000)
+    estimated_fen: StrictInt = Field(ge=0, le=100_000_000)
 
 
 @router.post("/small-parts", status_code=201)

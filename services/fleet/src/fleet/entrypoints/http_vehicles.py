@@ -5,10 +5,11 @@ from decimal import Decimal
 from typing import Literal
 
 from fastapi import APIRouter
+from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from fleet import views
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
@@ -237,8 +238,8 @@ class CertifyBody(Body):
     driver_id: StaffId
     name: str = Field(min_length=1, max_length=100)
     certificate_no: Ident = Field(json_schema_extra=rule("FL-1"))
-    valid_from: date = Field(json_schema_extra=rule("FL-1"))
-    valid_to: date = Field(json_schema_extra=rule("FL-1"))
+    valid_from: StrictDate = Field(json_schema_extra=rule("FL-1"))
+    valid_to: StrictDate = Field(json_schema_extra=rule("FL-1"))
 
     @model_validator(mode="after")
     def _ordered(self) -> "CertifyBody":
@@ -283,8 +284,9 @@ class ViolationBody(Body):
     )
     role: Literal["driver", "director"] = Field(json_schema_extra=rule("FL-7"))
     vehicle_id: Ident
-    occurred_at: AwareDatetime
-    note: Text
+    occurred_at: Instant
+    # The ledger's reason is "<what the violation is>: <note>", at most 1000 characters.
+    note: str = Field(min_length=1, max_length=900)
 
 
 class ConductView(BaseModel):
@@ -316,15 +318,15 @@ class AccidentBody(Body):
     person: StaffId
     accident_id: Ident
     vehicle_id: Ident
-    occurred_at: AwareDatetime
-    on_duty: bool = Field(json_schema_extra=rule("FL-8"))
+    occurred_at: Instant
+    on_duty: StrictBool = Field(json_schema_extra=rule("FL-8"))
     responsibility: Literal["full", "main", "equal", "minor", "none"] = Field(
         json_schema_extra=rule("FL-8")
     )
-    cost_fen: int = Field(ge=0, le=100_000_000, json_schema_extra=rule("FL-8"))
-    engine_seizure: bool = False
-    concealed: bool = False
-    serious: bool = False
+    cost_fen: StrictInt = Field(ge=0, le=100_000_000, json_schema_extra=rule("FL-8"))
+    engine_seizure: StrictBool = False
+    concealed: StrictBool = False
+    serious: StrictBool = False
 
 
 @router.post("/accidents", status_code=201)
