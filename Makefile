@@ -45,6 +45,10 @@ contracts-check: sync ## fail on an incompatible contract change or stale genera
 mutation: sync ## mutmut over services/*/src/*/domain with the fast tests, score per service (SERVICES=dispatch for one)
 	$(UV) run --frozen python -m tests.mutation.run $(SERVICES)
 
+.PHONY: fuzz
+fuzz: sync ## schemathesis on every service's OpenAPI: >= 50 examples per operation, stateful; a line per service
+	OPSLEDGER_FUZZ=thorough $(UV) run --frozen pytest tests/fuzz -o timeout=0 $(PYTEST_ARGS)
+
 bench: sync ## benchmarks against real PostgreSQL and Kafka; writes bench/results/latest.json
 	deploy/local/with-infra.sh $(UV) run --frozen python -m bench.run
 
