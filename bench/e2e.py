@@ -394,13 +394,21 @@ async def run_session(tmp: Path, scale: float) -> Result:
                 values.append(delta(p) * 1000)
         hops[name] = (_pct(values, 0.5), _pct(values, 0.99), len(values))
     p50, p99, samples = hops["total: send -> read model"]
+    rates = []  # throughput of each stage while the tracer ran: where a queue builds up
+    for stage, stamps in (
+        ("callcenter appends", [command[p] for p in ok if p in command]),
+        ("Kafka appends", [kafka[p] for p in ok if p in kafka]),
+        ("dispatch consumer appends", [consumed[p] for p in ok if p in consumed]),
+    ):
+        if len(stamps) > 1 and (span := max(stamps) - min(stamps)) > 0:
+            rates.append(f"{stage} {len(stamps) / span:.1f}/s over {span:.0f} s")
     per_hop = "; ".join(f"{n} p50 {a:.1f} / p99 {b:.1f} ms" for n, (a, b, _) in hops.items())
     note = (
         f"{int(seconds * RATE)} pings due at {RATE}/s for {seconds:.0f} s: "
         f"{len(traffic.sent)} sent, {traffic.skipped} skipped because {MAX_IN_FLIGHT} were "
         f"in flight (service saturated), {len(ok)} accepted "
         f"({len(ok) / traffic.seconds:.1f}/s achieved), {samples} with every hop "
-        f"timestamp, {traffic.errors} errors; {per_hop}"
+        f"timestamp, {traffic.errors} errors; {per_hop}; throughput: {', '.join(rates)}"
     )
     rows["e2e_command_to_read_model_p50"] = Row(
         "callcenter command -> dispatch read model, p50 (hop timestamps)",
