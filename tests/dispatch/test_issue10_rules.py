@@ -11,7 +11,7 @@ from dispatch.domain.private_events import WorkOrderRequestReceived
 from dispatch.domain.reporting_line import REPORTING_LINE, SetReportingLine
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
-from dispatch.domain.work_order.checks import open_at
+from dispatch.domain.work_order.checks import open_at, require_fault_code_of_repairs
 from dispatch.domain.work_order.state import WorkOrderState
 from opsledger.decider import Schedule
 from opsledger.errors import DomainError
@@ -495,16 +495,14 @@ def test_wo7_the_missed_review_is_recorded_once_and_only_without_a_review() -> N
 
 
 def test_wo10_repair_class_and_fault_code_checks() -> None:
-    fault_history.require_fault_code_of_repairs(issue())  # unclassed: not checked
-    fault_history.require_fault_code_of_repairs(issue(repair_class="minor", fault_code="f"))
+    require_fault_code_of_repairs(issue())  # unclassed: not checked
+    require_fault_code_of_repairs(issue(repair_class="minor", fault_code="f"))
     for blank_code in (None, "  "):
         with pytest.raises(DomainError) as refused:
-            fault_history.require_fault_code_of_repairs(
-                issue(repair_class="urgent", fault_code=blank_code)
-            )
+            require_fault_code_of_repairs(issue(repair_class="urgent", fault_code=blank_code))
         assert (refused.value.code, refused.value.field) == ("WO-10", "fault_code")
     with pytest.raises(DomainError) as wrong:
-        fault_history.require_fault_code_of_repairs(issue(repair_class="cosmetic", fault_code="f"))
+        require_fault_code_of_repairs(issue(repair_class="cosmetic", fault_code="f"))
     assert (wrong.value.code, wrong.value.field) == ("CC-6", "repair_class")
 
 

@@ -81,3 +81,33 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
         "work-order-requests",
         "vehicle-answers",  # WO-11: fleet's answers
     }
+
+
+def test_each_entry_module_imports_first_without_a_cycle() -> None:
+    """No import cycle, whichever module a process loads first (bootstrap loads
+    `fault_history` before `work_order`; tests and tools load others first)."""
+    import subprocess
+    import sys
+
+    first = [
+        "dispatch.bootstrap",
+        "dispatch.domain.fault_history",
+        "dispatch.domain.reviews",
+        "dispatch.domain.reporting_line",
+        "dispatch.domain.review_calendar",
+        "dispatch.domain.requests",
+        "dispatch.domain.work_order.issue",
+    ]
+    script = "\n".join(
+        [
+            "import subprocess, sys",
+            "for name in sys.argv[1:]:",
+            "    done = subprocess.run([sys.executable, '-c', 'import ' + name])",
+            "    if done.returncode:",
+            "        print(name)",
+        ]
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, *first], capture_output=True, text=True, check=True
+    )
+    assert found.stdout == "", f"fail to import first: {found.stdout}"

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from opsledger.decider import Aggregate, DecisionContext, Event
-from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 
 from dispatch.domain.private_events import FaultOrderRecorded, WorkOrderRequestReceived
@@ -56,29 +55,6 @@ class RecordFaultOrder:
     def numbered(self, work_order_id: str, serial_no: int) -> "RecordFaultOrder":
         update = {"work_order_id": work_order_id, "serial_no": serial_no}
         return RecordFaultOrder(self.site_id, self.entry.model_copy(update=update))
-
-
-REPAIR_CLASSES: Final = ("urgent", "minor")  # CC-6
-
-
-def require_fault_code_of_repairs(command: IssueWorkOrder) -> None:
-    """WO-10: a repair (an order classed urgent or minor) names its fault code, without
-    which no repeat can be detected. Unclassed orders without a code (moving furniture,
-    a legacy client) are not checked for repeats."""
-    if command.repair_class is None:
-        return
-    if command.repair_class not in REPAIR_CLASSES:
-        raise DomainError(
-            "CC-6",
-            f"repair_class is one of {', '.join(REPAIR_CLASSES)}",
-            field="repair_class",
-        )
-    if not (command.fault_code and command.fault_code.strip()):
-        raise DomainError(
-            "WO-10",
-            "a repair needs its fault_code, else a repeat repair cannot be detected",
-            field="fault_code",
-        )
 
 
 def with_requested_fault(

@@ -1,6 +1,7 @@
 """Checks and amounts shared by the work-order decisions."""
 
 from datetime import datetime
+from typing import Final
 
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
@@ -10,6 +11,7 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderOverdue,
 )
 
+from dispatch.domain.work_order.commands import IssueWorkOrder
 from dispatch.domain.work_order.state import (
     OPEN_STATUSES,
     WorkOrderState,
@@ -125,3 +127,26 @@ def open_at(state: WorkOrderState, at: datetime) -> bool:
     return state.status in OPEN_STATUSES or (
         state.completed_at is not None and state.completed_at > at
     )
+
+
+REPAIR_CLASSES: Final = ("urgent", "minor")  # CC-6
+
+
+def require_fault_code_of_repairs(command: IssueWorkOrder) -> None:
+    """WO-10: a repair (an order classed urgent or minor) names its fault code, without
+    which no repeat can be detected. Unclassed orders without a code (moving furniture,
+    a legacy client) are not checked for repeats."""
+    if command.repair_class is None:
+        return
+    if command.repair_class not in REPAIR_CLASSES:
+        raise DomainError(
+            "CC-6",
+            f"repair_class is one of {', '.join(REPAIR_CLASSES)}",
+            field="repair_class",
+        )
+    if not (command.fault_code and command.fault_code.strip()):
+        raise DomainError(
+            "WO-10",
+            "a repair needs its fault_code, else a repeat repair cannot be detected",
+            field="fault_code",
+        )

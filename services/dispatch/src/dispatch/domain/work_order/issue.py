@@ -10,10 +10,10 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderIssued,
 )
 
-from dispatch.domain.fault_history import require_fault_code_of_repairs
 from dispatch.domain.rules import DispatchRules
 from dispatch.domain.work_order.checks import (
     blank,
+    require_fault_code_of_repairs,
 )
 from dispatch.domain.work_order.commands import (
     ASSIGNEE_ROLES,
