@@ -1,0 +1,124 @@
+"""CC-8/CC-9 every roster, leave and swap refusal pinned: rule, field, status, message."""
+
+from datetime import UTC, datetime
+
+from callcenter.domain.calls import CALL
+from callcenter.domain.calls import commands as calls
+from callcenter.domain.rosters import commands as r
+from opsledger.errors import DomainError
+from opsledger.testing import given
+from opsledger_contracts.events.callcenter import CallLogged
+
+from tests.callcenter.test_rosters import (
+    LEAD,
+    MONTH,
+    SITE,
+    d,
+    do,
+    refused,
+    request,
+    roster,
+)
+
+
+def pinned(err: DomainError) -> tuple[str, str | None, int, str]:
+    return err.code, err.field, err.status, err.message
+
+
+def test_cc8_roster_change_refusals() -> None:
+    run = roster((1, "morning", "agent-1"))
+    change = r.ChangeRoster(SITE, MONTH, d(1), "morning", "x", "agent-1", "agent-2")
+    assert pinned(refused(run, change, "agent-1")) == (
+        "CC-8",
+        None,
+        403,
+        "roster changes need a supervisor's approval",
+    )
+    stray = r.ChangeRoster(SITE, MONTH, datetime(2026, 5, 1).date(), "morning", "x", "agent-1")
+    assert pinned(refused(run, stray, LEAD)) == (
+        "CC-8",
+        "date",
+        422,
+        "2026-05-01 is not in 2026-04",
+    )
+    nobody = r.ChangeRoster(SITE, MONTH, d(1), "morning", "x")
+    assert pinned(refused(run, nobody, LEAD)) == (
+        "CC-8",
+        "add_staff_id",
+        422,
+        "name who comes off or goes on",
+    )
+    absent = r.ChangeRoster(SITE, MONTH, d(1), "night", "x", "agent-1")
+    assert pinned(refused(run, absent, LEAD)) == (
+        "CC-8",
+        "remove_staff_id",
+        422,
+        "agent-1 is not on that shift",
+    )
+    twice = r.ChangeRoster(SITE, MONTH, d(1), "morning", "x", None, "agent-1")
+    assert pinned(refused(run, twice, LEAD)) == (
+        "CC-8",
+        "add_staff_id",
+        422,
+        "agent-1 is on that shift",
+    )
+
+
+def test_cc9_leave_refusals() -> None:
+    run = roster((1, "morning", "agent-1"))
+    grant = r.GrantLeave(SITE, MONTH, "agent-1", d(1), "morning", "sick")
+    assert pinned(refused(run, grant, "agent-1")) == (
+        "CC-9",
+        None,
+        403,
+        "leave is granted by a shift lead or manager",
+    )
+    off = r.GrantLeave(SITE, MONTH, "agent-1", d(2), "morning", "sick")
+    assert pinned(refused(run, off, LEAD)) == (
+        "CC-9",
+        "date",
+        422,
+        "agent-1 is not rostered on 2026-04-02 morning",
+    )
+    do(run, grant, LEAD)
+    assert pinned(refused(run, grant, LEAD)) == ("CC-9", None, 409, "that leave is granted already")
+
+
+def test_cc9_a_swap_that_does_not_exist() -> None:
+    run = roster((1, "morning", "agent-1"))
+    err = refused(run, r.AgreeSwap(SITE, MONTH, "S-none"))
+    assert pinned(err) == ("NOT_FOUND", None, 404, "swap S-none does not exist")
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    do(run, request("S1", (8, "morning"), "agent-2", (10, "morning")))
+    assert pinned(refused(run, r.AgreeSwap(SITE, MONTH, "S2"), "agent-2"))[3] == (
+        "swap S2 does not exist"
+    )
+
+
+def test_cc11_call_refusals_and_the_logged_call() -> None:
+    now = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)
+    scenario = given(CALL, at=now)
+
+    def call(outcome: str, when: datetime, by: str | None = None) -> calls.LogCall:
+        return calls.LogCall(SITE, "c-1", outcome, when, by)  # type: ignore[arg-type]
+
+    future = scenario.refuses(call("answered", now.replace(minute=1), "agent-1"), "CC-11", at=now)
+    assert pinned(future) == ("CC-11", "offered_at", 422, "a call cannot ring in the future")
+    unnamed = scenario.refuses(call("answered", now), "CC-11", at=now)
+    assert pinned(unnamed) == ("CC-11", "answered_by", 422, "name the agent who answered")
+    # Ringing right now is not the future; an abandoned call names nobody.
+    (logged,) = scenario.when(call("abandoned", now, "agent-1"), at=now)
+    assert logged == CallLogged(
+        call_id="c-1", outcome="abandoned", offered_at=now, answered_by=None, month="2026-04"
+    )
+    (answered,) = scenario.when(call("answered", now, "agent-1"), at=now)
+    assert isinstance(answered, CallLogged) and answered.answered_by == "agent-1"
+    scenario.then(call("answered", now, "agent-1"), at=now)
+    again = scenario.refuses(call("abandoned", now), "CC-11", at=now)
+    assert pinned(again) == ("CC-11", None, 409, "call c-1 is logged already")
+
+
+def test_cc9_a_swap_needs_two_people() -> None:
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    err = refused(run, request("S1", (8, "morning"), "agent-1", (10, "morning")))
+    assert pinned(err) == ("CC-9", "counterpart", 422, "a swap needs two different people")
