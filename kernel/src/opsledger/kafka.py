@@ -21,6 +21,7 @@ class KafkaConnector:
         self.client_id = client_id
         self._producer: AIOKafkaProducer | None = None
         self._lock = asyncio.Lock()
+        self._stopping: set[asyncio.Task[None]] = set()
 
     async def producer(self, wait_seconds: float = 10.0) -> AIOKafkaProducer:
         """The started producer; raises if Kafka cannot be reached within `wait_seconds`."""
@@ -45,9 +46,25 @@ class KafkaConnector:
             return self._producer
 
     async def ping(self, wait_seconds: float = 3.0) -> None:
-        """Raise unless a broker answers a metadata request within `wait_seconds` seconds."""
-        producer = await self.producer(wait_seconds)
-        await asyncio.wait_for(producer.client.fetch_all_metadata(), wait_seconds)
+        """Raise unless a broker answers a metadata request within `wait_seconds` seconds.
+
+        On failure the producer is dropped at once (the next caller starts a new one) and
+        stopped in the background: its stop() waits for in-flight messages, i.e. for the
+        broker, and a readiness probe must answer 503 meanwhile, not hang."""
+        try:
+            async with asyncio.timeout(wait_seconds):
+                producer = await self.producer(wait_seconds)
+                await producer.client.fetch_all_metadata()
+        except BaseException:
+            self._discard()
+            raise
+
+    def _discard(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            stopping = asyncio.create_task(producer.stop())
+            self._stopping.add(stopping)  # keep a reference until it is done
+            stopping.add_done_callback(self._stopping.discard)
 
     async def ensure_topics(
         self, topics: Iterable[str], partitions: int = 3, replication_factor: int = 1
@@ -79,6 +96,8 @@ class KafkaConnector:
             await admin.close()
 
     async def close(self) -> None:
+        if self._producer is None:
+            return  # nothing to stop; never wait for the lock a starting producer holds
         async with self._lock:
             if self._producer is not None:
                 await self._producer.stop()
