@@ -2,7 +2,8 @@
 
 Every error answer has one shape: `{"error": {"code", "message", "fields"?}}` where
 `code` is a rule ID (e.g. "WO-1") or a generic code (VALIDATION, UNAUTHENTICATED,
-FORBIDDEN, CONFLICT, NOT_FOUND, INTERNAL). No answer ever carries a stack trace.
+FORBIDDEN, CONFLICT, NOT_FOUND, UNAVAILABLE, INTERNAL). No answer ever carries a stack
+trace. A database that is down or restarting is 503 UNAVAILABLE with Retry-After.
 """
 
 import time
@@ -10,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from uuid import uuid4
 
+import asyncpg  # type: ignore[import-untyped]
+import sqlalchemy as sa
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -136,6 +139,25 @@ def document_error_answers(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# SQLSTATE classes of a database that is unreachable, shutting down or starting up:
+# connection exception, insufficient resources, operator intervention.
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot serve now (down, restarting, connection lost): retry, not a bug."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    driver_error: BaseException | None = exc
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+            return True
+        # SQLAlchemy's adapted error, caused by asyncpg's (which carries the SQLSTATE).
+        driver_error = exc.orig.__cause__ or exc.orig if exc.orig is not None else None
+    sqlstate = str(getattr(driver_error, "sqlstate", "") or "")
+    return sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+
+
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     document_error_answers(app)
 
@@ -203,6 +225,19 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         return JSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
         )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if not database_unavailable(exc):
+            return await _unexpected(request, exc)
+        log.warning("http_database_unavailable", path=request.url.path, error=str(exc)[:300])
+        return JSONResponse(
+            error_body("UNAVAILABLE", "the database is unavailable; retry shortly"),
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
+    for failure in (sa.exc.DBAPIError, asyncpg.PostgresError, ConnectionError, TimeoutError):
+        app.add_exception_handler(failure, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
