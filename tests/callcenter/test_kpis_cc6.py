@@ -308,3 +308,43 @@ async def test_cc6_kpis_judge_each_site_against_its_own_targets(two_sites: CallC
     b = (await _kpis(cc, "site-b"))["surveyed_satisfaction"]
     assert (a["rate"], a["target"], a["met"]) == (0.5, 0.95, False)
     assert (b["rate"], b["target"], b["met"]) == (0.5, 0.5, True)
+
+
+def test_cc6_the_survey_form_is_checked_item_by_item() -> None:
+    unknown = given(TICKET, at=START, site=site_calendar("site-a"))
+    err = unknown.refuses(t.RecordSatisfactionSurvey(T, overall=5), "NOT_FOUND", at=START)
+    assert err.status == 404
+    run = _resolved_repair()
+    run.then(t.ResolveTicket(T, "fixed"), at=START, actor="agent-1", roles={"agent"})
+    for command, field in (
+        (t.RecordSatisfactionSurvey(T, overall=0), "overall"),
+        (t.RecordSatisfactionSurvey(T, overall=6), "overall"),
+        (t.RecordSatisfactionSurvey(T, overall=5, scores={"attitude": 0}), "scores"),
+        (t.RecordSatisfactionSurvey(T, overall=5, scores={"a": 5, "b": 6}), "scores"),
+    ):
+        err = run.refuses(command, "CC-6", at=START)
+        assert (err.field, err.status) == (field, 422)
+    edge = t.RecordSatisfactionSurvey(T, overall=1, scores={"a": 1, "b": 5})
+    assert len(run.when(edge, at=START)) == 1
+
+
+def test_cc6_an_answered_inquiry_is_a_completed_service_an_invalid_complaint_is_not() -> None:
+    inquiry = given(TICKET, at=START, site=site_calendar("site-a"))
+    for command in (
+        t.StartTicket(T, t.OpenTicket("site-a", "inquiry", "phone", "Fees?")),
+        t.RecordFirstResponse(T),
+        t.CloseTicket(T),
+    ):
+        inquiry.then(command, at=START, actor="agent-1", roles={"agent"})
+    assert inquiry.state.service_completed is True
+    complaint = given(TICKET, at=START, site=site_calendar("site-a"))
+    opened = t.StartTicket(T, t.OpenTicket("site-a", "complaint", "phone", "x", complaint_level=1))
+    complaint.then(opened, at=START, actor="agent-1", roles={"agent"})
+    complaint.then(t.CloseTicket(T, invalid_complaint=True), at=START, roles={"shift_lead"})
+    assert complaint.state.service_completed is False
+    complaint.refuses(t.RecordSatisfactionSurvey(T, overall=5), "CC-6", at=START)
+    for status, done in (("accepted", False), ("signed_off", True), ("archived", True)):
+        run = _resolved_repair()
+        step = t.RecordWorkOrderProgress(T, "WO-1", 1, status, "eng-12", START, "e-1")
+        run.then(step, at=START, actor="system:callcenter.work-orders")
+        assert run.state.service_completed is done, status
