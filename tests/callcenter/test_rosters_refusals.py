@@ -122,3 +122,34 @@ def test_cc9_a_swap_needs_two_people() -> None:
     run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
     err = refused(run, request("S1", (8, "morning"), "agent-1", (10, "morning")))
     assert pinned(err) == ("CC-9", "counterpart", 422, "a swap needs two different people")
+
+
+def test_cc9_a_swap_names_shifts_both_parties_are_rostered_on() -> None:
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    assert run.state.site_id == SITE
+    err = refused(run, request("S1", (8, "night"), "agent-2", (10, "morning")))
+    assert pinned(err) == (
+        "CC-9",
+        "requester_date",
+        422,
+        "agent-1 is not rostered on 2026-04-08 night",
+    )
+    err = refused(run, request("S1", (8, "morning"), "agent-2", (10, "afternoon")))
+    assert pinned(err) == (
+        "CC-9",
+        "counterpart_date",
+        422,
+        "agent-2 is not rostered on 2026-04-10 afternoon",
+    )
+
+
+def test_cc9_back_to_back_names_the_two_shifts_in_the_order_they_are_worked() -> None:
+    # agent-1 works the morning of the 14th (08-20) and would take its afternoon (09-21).
+    run = roster((14, "morning", "agent-1"), (14, "afternoon", "agent-2"), (20, "night", "agent-1"))
+    err = refused(run, request("S1", (20, "night"), "agent-2", (14, "afternoon")))
+    assert pinned(err) == (
+        "CC-9",
+        "requester",
+        422,
+        "agent-1 would work two shifts back to back (2026-04-14 morning and 2026-04-14 afternoon)",
+    )

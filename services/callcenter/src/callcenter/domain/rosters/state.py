@@ -69,12 +69,9 @@ class RosterState:
             ),
         )
 
-    def approved_swaps_of(self, staff_id: str, *, besides: str = "") -> list[Swap]:
-        return [
-            s
-            for s in self.swaps
-            if s.approved and s.swap_id != besides and staff_id in (s.requester, s.counterpart)
-        ]
+    def approved_swaps_of(self, staff_id: str) -> list[Swap]:
+        """The person's approved swaps (the one being checked never is: approval is once)."""
+        return [s for s in self.swaps if s.approved and staff_id in (s.requester, s.counterpart)]
 
 
 def apply_swap(assignments: frozenset[Entry], s: Swap) -> frozenset[Entry]:

@@ -62,7 +62,7 @@ def check_swap(
         if day in holidays:
             raise cc9(f"no swaps on a public holiday ({day}) for rostered staff", fld)
     for person, fld in ((s.requester, "requester"), (s.counterpart, "counterpart")):
-        earlier = state.approved_swaps_of(person, besides=s.swap_id)
+        earlier = state.approved_swaps_of(person)
         if len(earlier) >= MAX_SWAPS_PER_MONTH:
             raise cc9(
                 f"{person} has swapped {len(earlier)} times this month "
