@@ -326,6 +326,17 @@ async def _hop_times(
     return command, consumed, read
 
 
+def _mean_seconds(metrics_url: str, metric: str, label: str) -> str:
+    """Mean of a Prometheus histogram's series whose labels contain `label`, in ms."""
+    sums = counts = 0.0
+    for line in httpx.get(metrics_url, timeout=10).text.splitlines():
+        if line.startswith(f"{metric}_sum{{") and label in line:
+            sums += float(line.rsplit(" ", 1)[1])
+        elif line.startswith(f"{metric}_count{{") and label in line:
+            counts += float(line.rsplit(" ", 1)[1])
+    return f"{sums / counts * 1000:.1f} ms mean over {counts:.0f}" if counts else "none"
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -371,6 +382,20 @@ async def run_session(tmp: Path, scale: float) -> Result:
             ok = [p for p, s in traffic.sent.items() if s.status == 201]
             arrived = await _wait_arrived(urls["dispatch"], len(ok), 120)
             _say(f"{len(ok)} accepted, {arrived} in dispatch's read model")
+            inside = (
+                "time inside the services: callcenter POST /diagnostics/pings "
+                + _mean_seconds(
+                    f"{procs['callcenter'].url}/metrics",
+                    "opsledger_http_request_duration_seconds",
+                    "/diagnostics/pings",
+                )
+                + ", dispatch consumer handle() "
+                + _mean_seconds(
+                    f"{procs['dispatch'].url}/metrics",
+                    "opsledger_consumer_handling_seconds",
+                    "diagnostic-pings",
+                )
+            )
             idle_after, where_after = await idle_writes(urls, idle_window, "after traffic")
         kafka = await _kafka_times(topic)
         command, consumed, read = await _hop_times(urls)
@@ -408,7 +433,7 @@ async def run_session(tmp: Path, scale: float) -> Result:
         f"{len(traffic.sent)} sent, {traffic.skipped} skipped because {MAX_IN_FLIGHT} were "
         f"in flight (service saturated), {len(ok)} accepted "
         f"({len(ok) / traffic.seconds:.1f}/s achieved), {samples} with every hop "
-        f"timestamp, {traffic.errors} errors; {per_hop}; throughput: {', '.join(rates)}"
+        f"timestamp, {traffic.errors} errors; {per_hop}; throughput: {', '.join(rates)}; {inside}"
     )
     rows["e2e_command_to_read_model_p50"] = Row(
         "callcenter command -> dispatch read model, p50 (hop timestamps)",
