@@ -14,8 +14,10 @@ from opsledger_contracts.events.callcenter import (
     SlaBreached,
     TicketClosed,
     TicketEscalated,
+    TicketEscalationTaken,
     TicketOpened,
     TicketResolved,
+    TicketWorkOrderProgressed,
 )
 
 CAL = site_calendar("site-a")
@@ -333,3 +335,64 @@ def test_cc1_a_transfer_reason_of_only_spaces_is_refused() -> None:
         err = refused(run, t.TransferTicket(T, "agent-1", "agent-2", blank))
         assert (err.code, err.field) == ("CC-1", "reason")
     assert run.state.owner == "agent-1"
+
+
+def test_cc3_take_needs_an_escalation_and_old_shift_lead_ones_are_still_taken() -> None:
+    run = opened("complaint", complaint_level=1)
+    err = refused(run, t.TakeEscalation(T), by=MANAGER)
+    assert (err.code, err.status) == ("CC-3", 409)
+    # Escalations to the shift lead recorded before CC-3's revision are still taken.
+    run.given(
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="shift_lead",
+            reason="before the revision",
+            compensation_involved=False,
+            agent_cannot_resolve=False,
+            complaint_level=1,
+        ),
+        at=FRI_0900,
+    )
+    err = refused(run, t.TakeEscalation(T), by=OTHER)
+    assert (err.code, err.status) == ("CC-3", 403)
+    (taken,) = do(run, t.TakeEscalation(T), by=LEAD)
+    assert isinstance(taken, TicketEscalationTaken)
+    assert (taken.taken_by, taken.role, taken.previous_owner) == ("lead-1", "shift_lead", "agent-1")
+
+
+def test_cc4_a_dispatch_step_is_recorded_as_dispatch_said() -> None:
+    run = opened("repair")
+    step = t.RecordWorkOrderProgress(
+        T, "WO-7", 7, "callback_recorded", "disp-07", FRI_0900, "e-9", "all dry", True
+    )
+    progressed, resolved = do(run, step, by=SYSTEM)
+    assert progressed == TicketWorkOrderProgressed(
+        ticket_id=T,
+        work_order_id="WO-7",
+        serial_no=7,
+        status="callback_recorded",
+        by="disp-07",
+        at=FRI_0900,
+        detail="all dry",
+        confirmed=True,
+        source_event_id="e-9",
+    )
+    assert resolved == TicketResolved(
+        ticket_id=T, resolved_by="disp-07", via="work_order", work_order_id="WO-7", note="all dry"
+    )
+
+
+def test_cc7_a_ticket_links_only_an_existing_record_of_its_site_once() -> None:
+    unknown: Run = given(TICKET, at=FRI_0900, site=CAL)
+    err = unknown.refuses(t.AttachCustomer(T, "C-1", "site-a"), "NOT_FOUND", at=FRI_0900)
+    assert err.status == 404
+    run = opened("repair")
+    err = refused(run, t.AttachCustomer(T, "C-1", "site-b"), by=SYSTEM)
+    assert (err.code, err.field) == ("CC-7", "customer_id")
+    err = refused(run, t.AttachCustomer(T, "C-1", None), by=SYSTEM)
+    assert (err.code, err.field) == ("CC-7", "customer_id")
+    assert len(do(run, t.AttachCustomer(T, "C-1", "site-a"), by=SYSTEM)) == 1
+    assert do(run, t.AttachCustomer(T, "C-1", "site-a"), by=SYSTEM) == []
+    assert do(run, t.MarkCustomerRecordMissing(T, FRI_0900), by=SYSTEM) == []
+    assert do(unknown, t.MarkCustomerRecordMissing(T, FRI_0900), by=SYSTEM) == []
