@@ -1,9 +1,11 @@
 """CC-8/CC-9 every roster, leave and swap refusal pinned: rule, field, status, message."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import pytest
 from callcenter.domain.calls import CALL
 from callcenter.domain.calls import commands as calls
+from callcenter.domain.rosters import ROSTER
 from callcenter.domain.rosters import commands as r
 from opsledger.errors import DomainError
 from opsledger.testing import given
@@ -11,8 +13,11 @@ from opsledger_contracts.events.callcenter import CallLogged
 
 from tests.callcenter.test_rosters import (
     LEAD,
+    MANAGER,
     MONTH,
+    NOW,
     SITE,
+    approval,
     d,
     do,
     refused,
@@ -153,3 +158,85 @@ def test_cc9_back_to_back_names_the_two_shifts_in_the_order_they_are_worked() ->
         422,
         "agent-1 would work two shifts back to back (2026-04-14 morning and 2026-04-14 afternoon)",
     )
+
+
+def test_cc8_publish_refusals() -> None:
+    empty = given(ROSTER, at=NOW)
+    late = r.PublishRoster(SITE, "2026-03", (r.Assignment(date(2026, 3, 20), "night", "a"),))
+    assert pinned(refused(empty, late, MANAGER)) == (
+        "CC-8",
+        "month",
+        422,
+        "a roster is published before its month starts (now 2026-03)",
+    )
+    assert pinned(refused(empty, r.PublishRoster(SITE, MONTH, ()), MANAGER)) == (
+        "CC-8",
+        "assignments",
+        422,
+        "the roster has no assignments",
+    )
+    stray = r.PublishRoster(
+        SITE,
+        MONTH,
+        (r.Assignment(d(1), "night", "a"), r.Assignment(date(2026, 5, 1), "night", "a")),
+    )
+    assert pinned(refused(empty, stray, MANAGER)) == (
+        "CC-8",
+        "assignments.1.date",
+        422,
+        "2026-05-01 is not in 2026-04",
+    )
+    run = roster((1, "morning", "agent-1"))
+    again = r.PublishRoster(SITE, MONTH, (r.Assignment(d(2), "night", "a"),))
+    assert pinned(refused(run, again, MANAGER)) == (
+        "CC-8",
+        None,
+        409,
+        "the roster for 2026-04 is published; change it entry by entry",
+    )
+    # Nothing but publishing acts on a month with no roster.
+    err = refused(empty, r.AgreeSwap(SITE, MONTH, "S1"))
+    assert pinned(err) == ("CC-8", None, 404, "no roster is published for this month")
+
+
+def test_cc9_agree_and_approve_refusals() -> None:
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    do(run, request("S1", (8, "morning"), "agent-2", (10, "morning")))
+    assert pinned(refused(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-3")) == (
+        "CC-9",
+        None,
+        403,
+        "only agent-2 can agree to this swap",
+    )
+    assert pinned(refused(run, approval("S1"), MANAGER)) == (
+        "CC-9",
+        "swap_id",
+        422,
+        "both parties must agree first (agent-2 has not)",
+    )
+    do(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-2")
+    assert pinned(refused(run, r.AgreeSwap(SITE, MONTH, "S1"), "agent-2")) == (
+        "CC-9",
+        None,
+        409,
+        "the swap is agreed already",
+    )
+    assert pinned(refused(run, approval("S1"), LEAD)) == (
+        "CC-9",
+        None,
+        403,
+        "only the call-center manager approves swaps",
+    )
+    do(run, approval("S1"), MANAGER)
+    assert pinned(refused(run, approval("S1"), MANAGER)) == (
+        "CC-9",
+        None,
+        409,
+        "the swap is approved already",
+    )
+
+
+def test_cc9_an_unknown_roster_command_is_a_programming_error() -> None:
+    run = roster((1, "morning", "agent-1"))
+    with pytest.raises(TypeError, match="unknown command 'nonsense'"):
+        run.when("nonsense", at=NOW)

@@ -1,5 +1,6 @@
 """Roster decisions (CC-8, CC-9) and the handover decision (CC-8)."""
 
+from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -27,11 +28,9 @@ from callcenter.domain.rules import CallcenterRules, TimeBand
 def _holidays(ctx: DecisionContext, month: str) -> frozenset[date]:
     """CC-9 (rev.): every day of an official holiday period in the roster's month, the
     weekend days inside a period included (the site calendar, from the holidays package)."""
-    first = date.fromisoformat(f"{month}-01")
-    days = (first + timedelta(days=i) for i in range(31))
-    return frozenset(
-        d for d in days if d.month == first.month and ctx.site.in_official_holiday_period(d)
-    )
+    year, mon = (int(x) for x in month.split("-"))
+    days = (date(year, mon, day) for day in range(1, monthrange(year, mon)[1] + 1))
+    return frozenset(d for d in days if ctx.site.in_official_holiday_period(d))
 
 
 # CC-8 (rev.): how long before its first holiday a holiday roster is published.
@@ -91,10 +90,11 @@ def _publish(state: RosterState, cmd: c.PublishRoster, ctx: DecisionContext) -> 
             "CC-8", f"a roster is published before its month starts (now {current})", field="month"
         )
     # CC-8 (rev., 001 1.1.6 「於一周前」): a roster with a holiday is out a week before it.
-    holidays = sorted(_holidays(ctx, cmd.month))
-    if holidays:
-        period = ctx.site.official_holiday_period(holidays[0])
-        first = period[0] if period else holidays[0]
+    periods = sorted(
+        {p for d in _holidays(ctx, cmd.month) if (p := ctx.site.official_holiday_period(d))}
+    )
+    if periods:
+        first = periods[0][0]  # a period may start in the month before
         deadline = first - HOLIDAY_ROSTER_NOTICE
         if ctx.site.local_date(ctx.now) > deadline:
             raise DomainError(
