@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 import structlog
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from faststream.kafka import KafkaBroker
 from opsledger_contracts import dlq_topic
 from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
@@ -270,7 +270,11 @@ class ServiceApp:
             """Alive: the process answers. Says nothing about its dependencies."""
             return {"status": "ok", "service": d.name}
 
-        @app.get("/ready", tags=["operations"])
+        ready_answers: dict[int | str, dict[str, Any]] = {
+            503: {"description": "A dependency is unreachable; `checks` names it and why"}
+        }
+
+        @app.get("/ready", tags=["operations"], responses=ready_answers)
         async def ready() -> JSONResponse:
             """200 when the database and Kafka are reachable, else 503 with the reason."""
             checks = await self.readiness()
@@ -280,7 +284,7 @@ class ServiceApp:
                 status_code=200 if ok else 503,
             )
 
-        @app.get("/metrics", tags=["operations"])
+        @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
         async def metrics() -> Response:
             """Prometheus text exposition."""
             return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -58,6 +58,9 @@ class ReadModel(Generic[S]):
     table: sa.Table = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for column in self.columns:
+            if isinstance(column.type, sa.DateTime) and not isinstance(column.type, UtcDateTime):
+                column.type = UtcDateTime()  # answers always carry their zone, on SQLite too
         if not any(c.primary_key for c in self.columns):
             raise ValueError(f"read model {self.name}: declare a primary key column")
         physical = f"{self.name}_{self.fingerprint()[:8]}"
@@ -88,6 +91,19 @@ class ReadModel(Generic[S]):
 
     def rows_of(self, stream_id: str, state: S) -> list[dict[str, Any]]:
         return [{**row, SOURCE_COLUMN: stream_id} for row in self.rows(state)]
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored as UTC and read back zone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class StateCache(Generic[S]):
