@@ -240,3 +240,24 @@ def test_cc9_an_unknown_roster_command_is_a_programming_error() -> None:
     run = roster((1, "morning", "agent-1"))
     with pytest.raises(TypeError, match="unknown command 'nonsense'"):
         run.when("nonsense", at=NOW)
+
+
+def test_cc9_both_swap_days_are_in_the_roster_month() -> None:
+    run = roster((8, "morning", "agent-1"), (10, "morning", "agent-2"))
+    outside = date(2026, 5, 8)
+    asked = r.RequestSwap(SITE, MONTH, (outside, "morning"), "agent-2", (d(10), "morning"), "x")
+    err = refused(run, r.RecordSwapRequest(asked, r.NextDoor()))
+    assert pinned(err) == (
+        "CC-9",
+        "requester_date",
+        422,
+        "2026-05-08 is not in the roster month 2026-04",
+    )
+    asked = r.RequestSwap(SITE, MONTH, (d(8), "morning"), "agent-2", (outside, "morning"), "x")
+    err = refused(run, r.RecordSwapRequest(asked, r.NextDoor()))
+    assert pinned(err) == (
+        "CC-9",
+        "counterpart_date",
+        422,
+        "2026-05-08 is not in the roster month 2026-04",
+    )
