@@ -1,15 +1,16 @@
 """CC-8/CC-9 every roster, leave and swap refusal pinned: rule, field, status, message."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from callcenter.domain.calls import CALL
+from callcenter.domain.calls import CALL, SEAT
 from callcenter.domain.calls import commands as calls
-from callcenter.domain.rosters import ROSTER
+from callcenter.domain.rosters import HANDOVER, ROSTER
 from callcenter.domain.rosters import commands as r
 from opsledger.errors import DomainError
 from opsledger.testing import given
-from opsledger_contracts.events.callcenter import CallLogged
+from opsledger_contracts.events.callcenter import CallLogged, SeatLoggedOut, ShiftHandedOver
 
 from tests.callcenter.test_rosters import (
     LEAD,
@@ -261,3 +262,34 @@ def test_cc9_both_swap_days_are_in_the_roster_month() -> None:
         422,
         "2026-05-08 is not in the roster month 2026-04",
     )
+
+
+def test_cc8_handover_refusals() -> None:
+    scenario = given(HANDOVER, at=NOW)
+    base = r.HandOverShift(SITE, d(1), "morning", "agent-2", "ok")
+    err = scenario.refuses(replace(base, incoming=" "), "CC-8", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-8", "incoming", 422, "a shift cannot be handed over to nobody")
+    err = scenario.refuses(replace(base, incoming="agent-1"), "CC-8", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-8", "incoming", 422, "hand over to somebody else")
+    err = scenario.refuses(replace(base, equipment_state=" "), "CC-8", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-8", "equipment_state", 422, "record the equipment state")
+    (handed,) = scenario.when(replace(base, incoming=" agent-2 "), at=NOW, actor="agent-1")
+    assert isinstance(handed, ShiftHandedOver) and handed.incoming == "agent-2"
+    scenario.then(base, at=NOW, actor="agent-1")
+    err = scenario.refuses(base, "CC-8", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-8", None, 409, "this shift was handed over already")
+
+
+def test_cc11_seat_refusals() -> None:
+    scenario = given(SEAT, at=NOW)
+    login = calls.LogIn(SITE, "agent-1", "S-1")
+    err = scenario.refuses(login, "CC-11", at=NOW, actor="agent-2")
+    assert pinned(err) == ("CC-11", None, 403, "agents log their own seat in and out")
+    err = scenario.refuses(calls.LogOut(SITE, "agent-1"), "CC-11", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-11", None, 409, "agent-1 is not logged in")
+    scenario.then(login, at=NOW, actor="agent-1")
+    err = scenario.refuses(calls.LogIn(SITE, "agent-1", "S-2"), "CC-11", at=NOW, actor="agent-1")
+    assert pinned(err) == ("CC-11", None, 409, "agent-1 is logged in at S-1")
+    assert scenario.when(calls.LogOut(SITE, "agent-1"), at=NOW, actor="agent-1") == [
+        SeatLoggedOut(staff_id="agent-1", seat_id="S-1")
+    ]
