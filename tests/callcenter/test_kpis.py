@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from callcenter.domain.kpis import MonthCounts, evaluate
+from callcenter.domain.calls.staffing import BandCoverage
+from callcenter.domain.kpis import MonthCounts, evaluate, judge_coverage
 from callcenter.domain.rules import CallcenterRules
 from opsledger.verify import verify_read_models
 
@@ -184,3 +185,31 @@ async def test_cc11_seats_online_in_peak_hours_and_at_night(cc: CallCenter) -> N
         )
         == []
     )
+
+
+async def test_cc11_kpis_show_the_20_to_08_night_band_and_every_hour_with_targets(
+    cc: CallCenter,
+) -> None:
+    midnight = datetime(2026, 3, 31, 16, 0, tzinfo=UTC)  # 2026-04-01 00:00 Shanghai
+    cc.clock.set(midnight + timedelta(hours=20))  # 20:00 local: the night band starts
+    answer = await cc.post("/seats/login", {"site_id": "site-a", "seat_id": "s-1"}, staff="a1")
+    assert answer.status_code == 201, answer.text
+    cc.clock.set(midnight + timedelta(hours=21))
+    await cc.service.read_models.catch_up()
+    report = (await cc.get("/kpis?site_id=site-a&month=2026-04", roles="cc_manager")).json()
+    kpis = {k["name"]: k for k in report["kpis"]}
+    night, every = kpis["seats_online_night"], kpis["seats_online_every_hour"]
+    # Night: 00:00-07:45 (32 samples, nobody) and 20:00-20:45 (4, one seat of the 2 needed).
+    assert (night["numerator"], night["denominator"], night["met"]) == (0, 36, False)
+    # 7x24: 84 quarter-hours, a seat online only from 20:00.
+    assert (every["numerator"], every["denominator"], every["target"]) == (4, 84, 1.0)
+    assert every["met"] is False
+
+
+def test_cc11_seat_targets_are_per_site_settings() -> None:
+    coverage = [BandCoverage("seats_online_every_hour", "every_hour", 1, 100, 99, 0)]
+    (strict,) = judge_coverage(coverage, CallcenterRules())
+    assert (strict.rate, strict.target, strict.met) == (0.99, 1.0, False)
+    lenient = CallcenterRules.model_validate({"kpi_targets": {"seats_online_every_hour": 0.99}})
+    (judged,) = judge_coverage(coverage, lenient)
+    assert (judged.numerator, judged.denominator, judged.met) == (99, 100, True)

@@ -142,7 +142,11 @@ async def kpi_figures(
     start = datetime(year, mon, 1, tzinfo=site.zone)
     following = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=site.zone)
     sessions = await seat_sessions(conn, site_id, start, following)
-    return figures + kpis.seat_coverage(sessions, start, min(following, now), site.zone, rules)
+    # CC-11 (rev.): the site's bands and minimums (peak, the 20:00-08:00 night, every hour).
+    coverage = staffing.seat_coverage(
+        sessions, start, min(following, now), site.zone, rules.staffing
+    )
+    return figures + kpis.judge_coverage(coverage, rules)
 
 
 async def seat_coverage(

@@ -7,17 +7,9 @@ targets are per-site settings (`CallcenterRules.kpi_targets`, defaults RULES.md'
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from callcenter.domain.calls.staffing import BandCoverage
 from callcenter.domain.rules import CallcenterRules, KpiTargets
-
-# CC-11 seats online (002 呼叫中心). *Configurable*; the hours are our decision.
-MIN_SEATS_PEAK = 8
-MIN_SEATS_NIGHT = 2
-PEAK_HOURS = (time(9, 0), time(18, 0))  # site-local
-NIGHT_HOURS = (time(22, 0), time(8, 0))  # site-local, across midnight
-SEAT_SAMPLE_EVERY = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,32 +92,7 @@ def evaluate(n: MonthCounts, rules: CallcenterRules) -> list[Kpi]:
     ]
 
 
-def seat_coverage(
-    sessions: Sequence[tuple[datetime, datetime | None]],
-    start: datetime,
-    end: datetime,
-    zone: ZoneInfo,
-    rules: CallcenterRules | None = None,
-) -> list[Kpi]:
-    """CC-11: sample every quarter-hour in [start, end) and count the seats online.
-
-    `sessions` are (logged in, logged out or None) instants. A peak sample is met with
-    MIN_SEATS_PEAK seats, a night sample with MIN_SEATS_NIGHT; other hours have no minimum.
-    """
-    peak_ok = peak_n = night_ok = night_n = 0
-    when = start
-    while when < end:
-        local = when.astimezone(zone).time()
-        online = sum(1 for a, b in sessions if a <= when and (b is None or b > when))
-        if PEAK_HOURS[0] <= local < PEAK_HOURS[1]:
-            peak_n += 1
-            peak_ok += online >= MIN_SEATS_PEAK
-        elif local >= NIGHT_HOURS[0] or local < NIGHT_HOURS[1]:
-            night_n += 1
-            night_ok += online >= MIN_SEATS_NIGHT
-        when += SEAT_SAMPLE_EVERY
-    targets = (rules or CallcenterRules()).kpi_targets
-    return [
-        _ratio("seats_online_peak", peak_ok, peak_n, targets),
-        _ratio("seats_online_night", night_ok, night_n, targets),
-    ]
+def judge_coverage(coverage: Sequence[BandCoverage], rules: CallcenterRules) -> list[Kpi]:
+    """CC-11 (rev.) seats online per band (`calls.staffing`), against the site's targets:
+    the share of sampled quarter-hours that had the band's minimum online."""
+    return [_ratio(band.name, band.met, band.samples, rules.kpi_targets) for band in coverage]

@@ -47,6 +47,7 @@ class KpiTargets(BaseModel):
     # CC-11: share of sampled quarter-hours with enough seats online: all of them.
     seats_online_peak: Share = 1.0
     seats_online_night: Share = 1.0
+    seats_online_every_hour: Share = 1.0  # CC-11 (rev.): 7x24, every hour has a seat
     # CC-3: a breach is an event; the target is none at all.
     max_sla_breaches: int = Field(default=0, ge=0)
 
