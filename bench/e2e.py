@@ -21,10 +21,9 @@ import asyncio
 import contextlib
 import json
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,54 +40,12 @@ from opsledger.db import create_engine
 from opsledger_contracts import events_topic
 
 from bench.common import KAFKA, PG_ADMIN, Row, drop
-from tests.processes import TEST_SECRET, ServiceProcess, answers, free_port, service_env, wait_until
+from tests.processes import TEST_SECRET, running, service_env
 
 SERVICES = ["callcenter", "dispatch"]
 RATE = 100  # commands per second
 MAX_IN_FLIGHT = 32  # beyond this the service is saturated: a ping is skipped, not queued
 SETTLE_S = 12  # PostgreSQL flushes an idle backend's statistics within 10 s
-
-
-# `opsledger serve`, with dispatch's work-order package imported first: at 9c69275
-# `import dispatch.bootstrap` alone fails with a circular import (fault_history ->
-# work_order -> decide -> issue -> fault_history), which is not the benchmark's to fix.
-_LAUNCH = (
-    "import contextlib, sys\n"
-    "with contextlib.suppress(ImportError):\n"
-    "    import dispatch.domain.work_order\n"
-    "from opsledger.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
-@contextlib.contextmanager
-def running(
-    services: list[str], env: dict[str, str], log_dir: Path
-) -> Iterator[dict[str, ServiceProcess]]:
-    """Start services as processes, wait for /health, stop them afterwards."""
-    procs: dict[str, ServiceProcess] = {}
-    try:
-        for service in services:
-            port = free_port()
-            log_path = log_dir / f"{service}-{port}.log"
-            with log_path.open("wb") as log:
-                proc = subprocess.Popen(
-                    [sys.executable, "-c", _LAUNCH, "serve", service, "--port", str(port)],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            procs[service] = ServiceProcess(service, port, proc, log_path)
-        for p in procs.values():
-            try:
-                wait_until(answers(f"{p.url}/health", 200), 120, f"{p.service} /health")
-            except AssertionError as exc:
-                raise RuntimeError(f"{exc}\n--- {p.service} log ---\n{p.log_tail()}") from None
-        yield procs
-    finally:
-        for p in procs.values():
-            p.stop()
 
 
 def _say(text: str) -> None:
@@ -374,7 +331,7 @@ async def run_session(tmp: Path, scale: float) -> Result:
     rows: dict[str, Row] = {}
     try:
         _say("starting callcenter and dispatch (real processes) …")
-        with running(SERVICES, env, tmp) as procs:
+        with running(SERVICES, env, tmp, ready_within=120) as procs:
             idle_before, where_before = await idle_writes(urls, idle_window, "fresh")
             await _sql(urls["dispatch"], *_TRIGGER)
             _say(f"tracer: {RATE} pings/s for {seconds:.0f} s …")
