@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dispatch.domain.reporting_line import REPORTING_LINE, SetReportingLine
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import WorkOrderState
@@ -531,3 +532,111 @@ def test_wo5_a_legacy_report_without_expected_time_keeps_its_exemption() -> None
         False,
         NOW,
     )
+
+
+def test_every_event_of_a_ticket_born_order_names_the_ticket() -> None:
+    scenario = given(WORK_ORDER, at=NOW)
+    scenario.then(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
+    late = REPLY_BY + timedelta(hours=1)
+    steps: list[tuple[wo.Command, str, tuple[str, ...]]] = [
+        (wo.RecordRefusal(W, "no"), "disp-07", ()),
+        (wo.AcceptWorkOrder(W), "eng-12", ()),
+        (wo.ReportProgress(W, "n", REPLY_BY), "eng-12", ()),
+        (wo.CompleteWorkOrder(W, "p", "r"), "eng-12", ()),
+        (wo.SignOffWorkOrder(W, "Ms Wang"), "eng-12", ()),
+        (wo.RecordCallback(W, True), "disp-07", ()),
+        (wo.ArchiveWorkOrder(W), "disp-07", ()),
+    ]
+    for command, actor, roles in steps:
+        at = late if isinstance(command, wo.CompleteWorkOrder) else NOW
+        decided = scenario.when(command, actor=actor, at=at, roles=roles)
+        assert decided and all(e.model_dump()["ticket_id"] == "T-9" for e in decided), command
+        scenario.given(*decided, at=at, actor=actor)
+    other = given(WORK_ORDER, at=NOW)
+    other.then(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
+    for command, actor in (
+        (wo.RecordEscalation(W, None, "welder", LINE), "eng-12"),
+        (wo.JudgeUnreasonable(W, "bad"), "lead-01"),
+        (wo.ReassignWorkOrder(W, "eng-15", "engineer", "ill"), "disp-07"),
+    ):
+        decided = other.when(command, actor=actor, at=NOW)
+        assert all(e.model_dump()["ticket_id"] == "T-9" for e in decided), command
+        other.given(*decided, at=NOW, actor=actor)
+
+
+def test_penalty_reasons_are_cut_to_the_contracts_1000_characters() -> None:
+    long = "x" * 1000
+    _, refusal = issued().when(wo.RecordRefusal(W, long), actor="disp-07", at=NOW)
+    assert len(refusal.model_dump()["reason"]) == 1000
+    _, judged_penalty = escalated().when(wo.JudgeUnreasonable(W, long), actor="lead-01", at=NOW)
+    assert len(judged_penalty.model_dump()["reason"]) == 1000
+
+
+@pytest.mark.parametrize(
+    ("history", "command", "actor", "field", "message"),
+    [
+        (
+            accepted,
+            wo.RecordEscalation(W, None, "r", LINE),
+            "eng-12",
+            None,
+            f"work order {W} is accepted: an accepted order is not escalated (a dispatcher "
+            "may reassign it)",
+        ),
+        (
+            issued,
+            wo.RecordEscalation(W, None, "r", {}),
+            "eng-12",
+            "escalated_to",
+            "no superior of eng-12 is recorded in the site's reporting line; a dispatch lead "
+            "records it first",
+        ),
+        (
+            issued,
+            wo.RecordEscalation(W, " sup-9 ", "r", LINE),
+            "eng-12",
+            "escalated_to",
+            "escalation goes to eng-12's superior sup-3, not to sup-9",
+        ),
+        (
+            issued,
+            wo.RecordEscalation(W, None, "r", {"eng-12": "disp-07"}),
+            "eng-12",
+            "escalated_to",
+            f"disp-07 issued work order {W}: escalating to the issuer hands it back, which "
+            "WO-4 forbids",
+        ),
+        (
+            issued,
+            wo.RecordEscalation(W, None, "r", LINE),
+            "eng-13",
+            None,
+            f"only the assignee eng-12 may escalate work order {W}",
+        ),
+    ],
+)
+def test_wo4_escalation_refusals_exactly(
+    history: History, command: wo.Command, actor: str, field: str | None, message: str
+) -> None:
+    refused = history().refuses(command, "WO-4", actor=actor, at=NOW)
+    assert (refused.field, refused.message) == (field, message)
+
+
+def test_wo4_reporting_line_refusals_exactly() -> None:
+    line = given(REPORTING_LINE, at=NOW)
+    line.then(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
+    cases = [
+        (SetReportingLine("site-a", " ", "x"), "staff_id", "name the staff member"),
+        (SetReportingLine("site-a", "x", " "), "superior", "name the superior (or null to remove)"),
+        (SetReportingLine("site-a", "x", "x"), "superior", "x cannot be their own superior"),
+        (
+            SetReportingLine("site-a", "sup-3", "eng-12"),
+            "superior",
+            "sup-3 is above eng-12 already: a line has no cycles",
+        ),
+    ]
+    for command, field, message in cases:
+        refused = line.refuses(command, "WO-4", actor="lead-01", at=NOW)
+        assert (refused.field, refused.message) == (field, message)
+    (recorded,) = line.when(SetReportingLine("site-a", " eng-12 ", " sup-4 "), actor="l", at=NOW)
+    assert recorded.model_dump() == {"staff_id": "eng-12", "superior_id": "sup-4"}
