@@ -1,5 +1,8 @@
 """`make mutation`: mutmut over each service's pure domain, with its fast unit tests.
 
+Fast means the pure decider tests: HTTP, flow and wiring test modules are left out (they
+cover every mutant and would run for each one), as are PostgreSQL and Kafka tests.
+
 mutmut 3 expects `src/<package>` and tests under one root, so each service is staged in
 `.cache/mutation/<service>/` (its `src/`, the shared test fixtures and its own tests),
 mutated there and never in the working tree. Results are kept between runs: only
@@ -27,7 +30,10 @@ source_paths = ["src"]
 only_mutate = ["src/{package}/domain/*"]
 also_copy = ["tests"]
 pytest_add_cli_args_test_selection = ["tests/{tests}"]
-pytest_add_cli_args = ["-m", "{fast}", "-p", "no:cacheprovider", "-q", "--timeout=120"]
+pytest_add_cli_args = [
+    "-m", "{fast}", "-p", "no:cacheprovider", "-q", "--timeout=120",
+    "--ignore-glob=*http*", "--ignore-glob=*flow*", "--ignore-glob=*wiring*",
+]
 
 [tool.pytest.ini_options]
 asyncio_mode = "auto"
