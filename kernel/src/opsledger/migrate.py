@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from opsledger.db import kernel_metadata
+from opsledger.db import kernel_metadata, lock_for_transaction
 from opsledger.service import ServiceDefinition
 
 _HERE = Path(__file__).parent / "migrations"
@@ -43,4 +43,7 @@ async def upgrade(
         command.upgrade(config, revision)
 
     async with engine.begin() as conn:
+        # Replicas starting together queue here (PostgreSQL; the DDL is transactional, so
+        # the lock is held until it commits): the next one finds the database at head.
+        await lock_for_transaction(conn, "opsledger.migrate")
         await conn.run_sync(run)
