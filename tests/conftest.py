@@ -5,6 +5,7 @@ marked `postgres` or `kafka` FAIL (never skip) when those are not reachable, so 
 run always means the real thing was exercised.
 """
 
+import asyncio
 import os
 import socket
 import sys
@@ -77,8 +78,17 @@ async def drop_pg_database(admin_url: str, url: str) -> None:
     name = sa.make_url(url).database
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
-        async with admin.connect() as conn:
-            await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for attempt in range(20):
+            try:
+                async with admin.connect() as conn:
+                    await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except sa.exc.DBAPIError as exc:
+                # An autovacuum worker (a superuser process) in the database cannot be
+                # terminated by our role; it finishes within moments, so try again.
+                if "must be a member of the role" not in str(exc) or attempt == 19:
+                    raise
+                await asyncio.sleep(0.5)
     finally:
         await admin.dispose()
 
