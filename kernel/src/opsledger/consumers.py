@@ -32,9 +32,8 @@ from opsledger_contracts import (
     decode_message,
     dlq_topic,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
 
-from opsledger.db import inbox
+from opsledger.db import database_unavailable, inbox
 from opsledger.kafka import KafkaConnector
 from opsledger.runtime import Runtime, Tx
 
@@ -76,11 +75,9 @@ class IncomingMessage:
 
 
 def _is_infrastructure_failure(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, OperationalError)
-        or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
-        or isinstance(exc, (ConnectionError, OSError))
-    )
+    # database_unavailable also knows a database starting up or shutting down (SQLSTATE
+    # 57P03, 57P01), which arrives as a plain DBAPIError: never dead-letter for that.
+    return database_unavailable(exc) or isinstance(exc, OSError)
 
 
 class InboxConsumer:

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 # One MetaData for the kernel; each service adds its projection tables to its own.
@@ -139,6 +140,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
                 raise sa.exc.DisconnectionError("connection closed by the server")
 
     return engine
+
+
+# SQLSTATE classes of a database that is unreachable, shutting down or starting up:
+# connection exception, insufficient resources, operator intervention.
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot serve now (down, restarting, connection lost): retry, not a bug."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    driver_error: BaseException | None = exc
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+            return True
+        # SQLAlchemy's adapted error, caused by asyncpg's (which carries the SQLSTATE).
+        driver_error = exc.orig.__cause__ or exc.orig if exc.orig is not None else None
+    sqlstate = str(getattr(driver_error, "sqlstate", "") or "")
+    return sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
 
 
 def advisory_lock_key(name: str) -> int:

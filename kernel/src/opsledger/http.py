@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsledger.auth import AuthError, ForbiddenError, Principal
+from opsledger.db import database_unavailable
 from opsledger.errors import DomainError
 from opsledger.eventstore import ConcurrencyError
 from opsledger.metrics import AUTH_FAILURE_REASONS, Metrics
@@ -137,25 +138,6 @@ def document_error_answers(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-# SQLSTATE classes of a database that is unreachable, shutting down or starting up:
-# connection exception, insufficient resources, operator intervention.
-_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """The database cannot serve now (down, restarting, connection lost): retry, not a bug."""
-    if isinstance(exc, ConnectionError | TimeoutError):
-        return True
-    driver_error: BaseException | None = exc
-    if isinstance(exc, sa.exc.DBAPIError):
-        if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
-            return True
-        # SQLAlchemy's adapted error, caused by asyncpg's (which carries the SQLSTATE).
-        driver_error = exc.orig.__cause__ or exc.orig if exc.orig is not None else None
-    sqlstate = str(getattr(driver_error, "sqlstate", "") or "")
-    return sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
 
 
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
