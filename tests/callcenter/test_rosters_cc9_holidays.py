@@ -8,7 +8,7 @@ import pytest
 from callcenter.domain.rosters import ROSTER, RosterState
 from callcenter.domain.rosters import commands as r
 from opsledger.errors import DomainError
-from opsledger.testing import Scenario, given
+from opsledger.testing import Scenario, given, site_calendar
 
 SITE = "site-a"
 # Before every 2026 roster month, more than a week ahead of every holiday period.
@@ -89,3 +89,20 @@ def test_cc9_an_ordinary_weekend_and_a_make_up_working_day_are_not_holidays() ->
     for d in days:
         act(run, r.GrantLeave(SITE, "2026-10", "agent-1", d, "morning", "exam"), LEAD)
     assert {d for d, _, _ in run.state.leaves} == set(days)
+
+
+def test_cc9_a_holiday_on_the_first_or_last_day_of_a_roster_month() -> None:
+    # National Day opens October; a US site's Memorial Day period (29-31 May 2027, the
+    # weekend included) closes May: the site's country decides.
+    run = month_roster("2026-10", (date(2026, 10, 1), "night", "agent-1"))
+    err = refusal(
+        run, r.GrantLeave(SITE, "2026-10", "agent-1", date(2026, 10, 1), "night", "x"), LEAD
+    )
+    assert (err.code, err.field) == ("CC-9", "date")
+    us = site_calendar("site-us", {"country": "US", "timezone": "America/New_York"})
+    for day in (date(2027, 5, 29), date(2027, 5, 31)):
+        run = given(ROSTER, at=T0, site=us)
+        entries = (r.Assignment(day, "night", "agent-1"),)
+        act(run, r.PublishRoster("site-us", "2027-05", entries), MANAGER)
+        leave = r.GrantLeave("site-us", "2027-05", "agent-1", day, "night", "x")
+        assert refusal(run, leave, LEAD).field == "date"
