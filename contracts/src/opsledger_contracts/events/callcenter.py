@@ -451,7 +451,12 @@ class RosterAssignment(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Day (site-local).")
-    shift: ShiftName = Field(description="night 00-08, morning 08-16, afternoon 16-24.")
+    shift: ShiftName = Field(
+        description=(
+            "The shift; its hours are the site's shift bands (CC-8; default morning"
+            " 08-20, afternoon 09-21, night 20-08 next day)."
+        )
+    )
     staff_id: str = Field(min_length=1, max_length=64, description="Who works it.")
 
 
