@@ -1,0 +1,493 @@
+"""Pure ticket decider tests (CC-1 … CC-7, CC-10): the exact events, refusals and state."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from callcenter.domain.tickets import TICKET, TicketState
+from callcenter.domain.tickets import commands as t
+from opsledger.errors import DomainError
+from opsledger.testing import Scenario, given, site_calendar
+from opsledger_contracts import EventPayload
+from opsledger_contracts.events.callcenter import (
+    SatisfactionSurveyRecorded,
+    SlaBreached,
+    TicketCallbackRecorded,
+    TicketClosed,
+    TicketEscalated,
+    TicketEscalationTaken,
+    TicketFirstResponded,
+    TicketOpened,
+    TicketResolved,
+    TicketSlaPaused,
+    TicketSlaResumed,
+    TicketTransferred,
+    TicketWorkOrderProgressed,
+    WorkOrderRequested,
+)
+
+CAL = site_calendar("site-a")
+NOW = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)  # Friday 09:00 Shanghai
+LATER = NOW + timedelta(hours=1)
+T = "T-1"
+CAL_24 = "24x7:Asia/Shanghai"
+
+Run = Scenario[TicketState, Any]
+Refusal = tuple[str, str, str | None, int]
+AGENT: dict[str, Any] = {"actor": "agent-1", "roles": {"agent"}}
+OTHER: dict[str, Any] = {"actor": "agent-2", "roles": {"agent"}}
+LEAD: dict[str, Any] = {"actor": "lead-1", "roles": {"shift_lead"}}
+MANAGER: dict[str, Any] = {"actor": "mgr-1", "roles": {"cc_manager"}}
+
+
+def opened_event(kind: str = "repair", level: int | None = None, **extra: Any) -> TicketOpened:
+    fields: dict[str, Any] = {
+        "ticket_id": T,
+        "kind": kind,
+        "channel": "phone",
+        "subject": "subject",
+        "description": "",
+        "complaint_level": level,
+        "category": None,
+        "renovation_unit": None,
+        "customer_id": None,
+        "owner": "agent-1",
+        "month": "2026-03",
+        "first_response_due_at": NOW + timedelta(hours=24),
+        "sla_continuous": True,
+        "calendar_id": CAL_24,
+        "customer_record_due_at": NOW + timedelta(hours=24),
+    }
+    fields.update(extra)
+    return TicketOpened(**fields)
+
+
+def ticket(kind: str = "repair", level: int | None = None, *more: EventPayload) -> Run:
+    run: Run = given(TICKET, opened_event(kind, level), *more, at=NOW, actor="agent-1", site=CAL)
+    return run
+
+
+def refusal(run: Run, command: Any, who: dict[str, Any] = AGENT, at: datetime = LATER) -> Refusal:
+    with pytest.raises(DomainError) as info:
+        run.when(command, at=at, **who)
+    e = info.value
+    return (e.code, e.message, e.field, e.status)
+
+
+def responded(kind: str = "repair", level: int | None = None) -> Run:
+    return ticket(
+        kind, level, TicketFirstResponded(ticket_id=T, responded_by="agent-1", within_sla=True)
+    )
+
+
+def resolved(kind: str = "repair") -> Run:
+    return responded(kind, 1 if kind == "complaint" else None).given(
+        TicketResolved(ticket_id=T, resolved_by="agent-1", via="agent"), at=NOW
+    )
+
+
+BASE = TicketState(
+    ticket_id=T,
+    site_id="site-a",
+    kind="repair",
+    channel="phone",
+    subject="subject",
+    owner="agent-1",
+    month="2026-03",
+    sla_continuous=True,
+    opened_at=NOW,
+    updated_at=NOW,
+    sla_due_at=NOW + timedelta(hours=24),
+    calendar_id=CAL_24,
+)
+
+
+# --- _start (CC-2, CC-3, CC-7, CC-10) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "hours"),
+    [
+        ("inquiry", None, 24),
+        ("repair", None, 24),
+        ("service_request", None, 24),
+        ("complaint", 1, 24),
+        ("complaint", 2, 24),
+        ("complaint", 3, 4),
+        ("emergency", None, 0.25),
+    ],
+)
+def test_start_decides_the_exact_opening(kind: str, level: int | None, hours: float) -> None:
+    run: Run = given(TICKET, at=NOW, site=CAL)
+    contact = t.OpenTicket(
+        "site-a", kind, "walk_in", "leak", "it drips", level, "pipes", None, None
+    )
+    decided = run.when(t.StartTicket(T, contact), at=NOW, **AGENT)
+    assert decided[0] == opened_event(
+        kind,
+        level,
+        channel="walk_in",
+        subject="leak",
+        description="it drips",
+        category="pipes",
+        first_response_due_at=NOW + timedelta(hours=hours),
+    )
+    if level == 3:
+        assert decided[1:] == [
+            TicketEscalated(
+                ticket_id=T,
+                escalated_by="agent-1",
+                to_role="cc_manager",
+                reason="level 3 (major) complaint",
+                compensation_involved=False,
+                agent_cannot_resolve=False,
+                complaint_level=3,
+            )
+        ]
+    else:
+        assert len(decided) == 1
+
+
+def test_start_with_a_customer_and_renovation_unit_and_working_days() -> None:
+    cal = site_calendar(
+        "site-a",
+        {
+            "rules": {
+                "callcenter": {
+                    "sla_calendars": {"repair": "working_days"},
+                    "customer_record_hours": 2,
+                }
+            }
+        },
+    )
+    run: Run = given(TICKET, at=NOW, site=cal)
+    contact = t.OpenTicket("site-a", "repair", "phone", "s", customer_id="C-1")
+    decided = run.when(t.StartTicket(T, contact, "site-a"), at=NOW, **AGENT)
+    assert decided == [
+        opened_event(
+            customer_id="C-1",
+            subject="s",
+            first_response_due_at=datetime(2026, 3, 16, 1, 0, tzinfo=UTC),
+            sla_continuous=False,
+            calendar_id="holidays==0.109:CN:Asia/Shanghai",
+            customer_record_due_at=NOW + timedelta(hours=2),
+        )
+    ]
+    run2: Run = given(TICKET, at=NOW, site=CAL)
+    reno = t.OpenTicket("site-a", "complaint", "phone", "s", "", 2, "renovation", "B1-101")
+    (ev,) = run2.when(t.StartTicket(T, reno), at=NOW, **AGENT)
+    assert ev == opened_event(
+        "complaint", 2, subject="s", category="renovation", renovation_unit="B1-101"
+    )
+
+
+@pytest.mark.parametrize(
+    ("contact", "customer_site", "expected"),
+    [
+        (
+            t.OpenTicket("site-a", "repair", "phone", "s", customer_id="C-9"),
+            None,
+            ("CC-7", "customer record C-9 does not exist", "customer_id", 422),
+        ),
+        (
+            t.OpenTicket("site-a", "repair", "phone", "s", customer_id="C-9"),
+            "site-b",
+            ("CC-7", "customer record C-9 belongs to another site", "customer_id", 422),
+        ),
+        (
+            t.OpenTicket("site-a", "gossip", "phone", "s"),
+            None,
+            ("CC-2", "unknown ticket kind 'gossip'", "kind", 422),
+        ),
+        (
+            t.OpenTicket("site-a", "complaint", "phone", "s"),
+            None,
+            ("CC-3", "a complaint carries a level 1-3", "complaint_level", 422),
+        ),
+        (
+            t.OpenTicket("site-a", "repair", "phone", "s", complaint_level=1),
+            None,
+            ("CC-2", "only complaints carry a level", "complaint_level", 422),
+        ),
+        (
+            t.OpenTicket("site-a", "complaint", "phone", "s", "", 1, "renovation"),
+            None,
+            (
+                "CC-10",
+                "a renovation complaint must name the renovating unit",
+                "renovation_unit",
+                422,
+            ),
+        ),
+        (
+            t.OpenTicket("site-a", "complaint", "phone", "s", "", 1, "renovation", ""),
+            None,
+            (
+                "CC-10",
+                "a renovation complaint must name the renovating unit",
+                "renovation_unit",
+                422,
+            ),
+        ),
+    ],
+)
+def test_start_refusals_are_exact(
+    contact: t.OpenTicket, customer_site: str | None, expected: Refusal
+) -> None:
+    run: Run = given(TICKET, at=NOW, site=CAL)
+    assert refusal(run, t.StartTicket(T, contact, customer_site), at=NOW) == expected
+
+
+def test_start_renovation_rule_is_for_complaints_only() -> None:
+    run: Run = given(TICKET, at=NOW, site=CAL)
+    contact = t.OpenTicket("site-a", "repair", "phone", "s", category="renovation")
+    (ev,) = run.when(t.StartTicket(T, contact), at=NOW, **AGENT)
+    assert ev == opened_event(subject="s", category="renovation")
+
+
+def test_start_twice_is_refused() -> None:
+    contact = t.OpenTicket("site-a", "repair", "phone", "s")
+    assert refusal(ticket(), t.StartTicket(T, contact)) == (
+        "CC-2",
+        "ticket T-1 exists already",
+        None,
+        409,
+    )
+
+
+# --- state after each event -----------------------------------------------------------
+
+
+def test_state_after_opening_is_exact() -> None:
+    run: Run = given(
+        TICKET,
+        opened_event("complaint", 2, customer_id="C-1", channel="letter", sla_continuous=False),
+        at=NOW,
+        site=CAL,
+    )
+    assert run.state == replace(
+        BASE,
+        kind="complaint",
+        channel="letter",
+        complaint_level=2,
+        customer_id="C-1",
+        sla_continuous=False,
+    )
+
+
+def test_state_through_the_whole_life_is_exact() -> None:
+    run = ticket()
+    run.given(
+        TicketTransferred(ticket_id=T, from_agent="agent-1", to_agent="agent-2", reason="r"),
+        at=LATER,
+    )
+    s1 = replace(BASE, owner="agent-2", updated_at=LATER)
+    assert run.state == s1
+    t2 = LATER + timedelta(hours=1)
+    run.given(
+        TicketSlaPaused(
+            ticket_id=T,
+            reason="away",
+            waiting_on="customer",
+            remaining_seconds=600,
+            calendar_id="cal-x",
+        ),
+        at=t2,
+    )
+    s2 = replace(
+        s1,
+        sla_paused=True,
+        sla_remaining=timedelta(seconds=600),
+        calendar_id="cal-x",
+        updated_at=t2,
+    )
+    assert run.state == s2
+    due = t2 + timedelta(minutes=10)
+    run.given(
+        TicketSlaResumed(
+            ticket_id=T, first_response_due_at=due, remaining_seconds=600, calendar_id="cal-y"
+        ),
+        at=t2,
+    )
+    s3 = replace(s2, sla_paused=False, sla_remaining=None, sla_due_at=due, calendar_id="cal-y")
+    assert run.state == s3
+    run.given(
+        SlaBreached(ticket_id=T, kind="repair", owner="agent-2", due_at=due, month="2026-03"), at=t2
+    )
+    s4 = replace(s3, sla_breached=True)
+    assert run.state == s4
+    run.given(TicketFirstResponded(ticket_id=T, responded_by="agent-2", within_sla=False), at=t2)
+    s5 = replace(s4, responded=True)
+    assert run.state == s5
+    run.given(
+        WorkOrderRequested(
+            ticket_id=T, kind="repair", location="l", content="c", requirements="r", reply_by=due
+        ),
+        at=t2,
+    )
+    s6 = replace(s5, work_order_open=True, work_order_requested=True, work_order_status="requested")
+    assert run.state == s6
+    run.given(progressed("overdue"), at=t2)
+    s7 = replace(s6, work_order_id="WO-1", work_order_status="overdue", work_order_overdue=True)
+    assert run.state == s7
+    run.given(progressed("repeat_repair"), at=t2)
+    s8 = replace(s7, work_order_status="repeat_repair", repeat_repair=True)
+    assert run.state == s8
+    run.given(progressed("progress_reported"), at=t2)
+    s9 = replace(s8, work_order_status="progress_reported")
+    assert run.state == s9
+    run.given(progressed("completed"), at=t2)
+    s10 = replace(s9, work_order_status="completed", service_completed=True)
+    assert run.state == s10
+    run.given(progressed("accepted"), at=t2)
+    s11 = replace(s10, work_order_status="accepted")
+    assert run.state == s11
+    run.given(TicketCallbackRecorded(ticket_id=T, attempt=1, reached=False, called_by="a"), at=t2)
+    s12 = replace(s11, callback_attempts=1, unreachable_attempts=1)
+    assert run.state == s12
+    run.given(
+        TicketResolved(ticket_id=T, resolved_by="a", via="work_order", work_order_id="WO-1"), at=t2
+    )
+    s13 = replace(
+        s12,
+        resolved=True,
+        ever_resolved=True,
+        work_order_open=False,
+        callback_attempts=0,
+        unreachable_attempts=0,
+    )
+    assert run.state == s13
+    run.given(
+        TicketCallbackRecorded(
+            ticket_id=T,
+            attempt=1,
+            reached=True,
+            satisfaction=2,
+            resolution_confirmed=False,
+            called_by="a",
+        ),
+        at=t2,
+    )
+    s14 = replace(
+        s13, callback_attempts=1, satisfaction=2, callback_confirmed=False, resolved=False
+    )
+    assert run.state == s14
+    run.given(TicketResolved(ticket_id=T, resolved_by="a", via="agent"), at=t2)
+    run.given(TicketCallbackRecorded(ticket_id=T, attempt=2, reached=False, called_by="a"), at=t2)
+    run.given(
+        TicketCallbackRecorded(
+            ticket_id=T,
+            attempt=3,
+            reached=True,
+            satisfaction=5,
+            resolution_confirmed=True,
+            called_by="a",
+        ),
+        at=t2,
+    )
+    s15 = replace(
+        s14,
+        callback_attempts=3,
+        unreachable_attempts=1,
+        satisfaction=5,
+        callback_confirmed=True,
+        resolved=True,
+    )
+    assert run.state == s15
+    t3 = t2 + timedelta(hours=1)
+    run.given(TicketClosed(ticket_id=T, closed_by="a", outcome="resolved", month="2026-03"), at=t3)
+    s16 = replace(s15, closed_outcome="resolved", closed_at=t3, updated_at=t3)
+    assert run.state == s16
+    assert run.state.status == "closed"
+    run.given(
+        SatisfactionSurveyRecorded(ticket_id=T, overall=4, recorded_by="a", month="2026-03"), at=t3
+    )
+    assert run.state == replace(s16, survey_overall=4)
+
+
+@pytest.mark.parametrize("status", ["signed_off", "callback_recorded", "archived"])
+def test_work_done_steps_complete_the_service(status: str) -> None:
+    run = ticket().given(progressed(status), at=LATER)
+    assert run.state == replace(
+        BASE,
+        work_order_id="WO-1",
+        work_order_status=status,
+        service_completed=True,
+        updated_at=LATER,
+    )
+
+
+def test_escalation_state_and_taking() -> None:
+    run = ticket("complaint", 1)
+    run.given(
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="cc_manager",
+            reason="r",
+            complaint_level=1,
+            compensation_involved=True,
+            agent_cannot_resolve=False,
+        ),
+        at=LATER,
+    )
+    s1 = replace(
+        BASE, kind="complaint", complaint_level=1, escalated_to="cc_manager", updated_at=LATER
+    )
+    assert run.state == s1 and run.state.status == "escalated"
+    run.given(
+        TicketEscalationTaken(
+            ticket_id=T, taken_by="mgr-1", role="cc_manager", previous_owner="agent-1"
+        ),
+        at=LATER,
+    )
+    assert run.state == replace(s1, escalated_to=None, owner="mgr-1")
+
+
+def test_closing_an_open_work_order_ticket_and_answered_inquiry() -> None:
+    run = ticket().given(
+        WorkOrderRequested(
+            ticket_id=T, kind="repair", location="l", content="c", requirements="r", reply_by=LATER
+        ),
+        at=NOW,
+    )
+    run.given(
+        TicketClosed(ticket_id=T, closed_by="a", outcome="invalid_complaint", month="2026-03"),
+        at=LATER,
+    )
+    assert run.state == replace(
+        BASE,
+        work_order_requested=True,
+        work_order_status="requested",
+        closed_outcome="invalid_complaint",
+        closed_at=LATER,
+        updated_at=LATER,
+    )
+    inquiry = ticket("inquiry").given(
+        TicketClosed(ticket_id=T, closed_by="a", outcome="answered", month="2026-03"), at=LATER
+    )
+    assert inquiry.state == replace(
+        BASE,
+        kind="inquiry",
+        closed_outcome="answered",
+        closed_at=LATER,
+        updated_at=LATER,
+        service_completed=True,
+    )
+
+
+def progressed(
+    status: str, confirmed: bool | None = None, detail: str = ""
+) -> TicketWorkOrderProgressed:
+    return TicketWorkOrderProgressed(
+        ticket_id=T,
+        work_order_id="WO-1",
+        serial_no=7,
+        status=status,
+        by="eng-1",
+        at=NOW,
+        detail=detail,
+        confirmed=confirmed,
+        source_event_id="ev-1",
+    )
