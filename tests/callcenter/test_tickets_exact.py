@@ -491,3 +491,272 @@ def progressed(
         confirmed=confirmed,
         source_event_id="ev-1",
     )
+
+
+# --- guards (CC-1) --------------------------------------------------------------------
+
+CLOSED = TicketClosed(ticket_id=T, closed_by="agent-1", outcome="answered", month="2026-03")
+
+EVERY_ACTING = [
+    t.TransferTicket(T, "agent-1", "agent-2", "r"),
+    t.RecordFirstResponse(T),
+    t.PauseSla(T, "r", "customer"),
+    t.ResumeSla(T),
+    t.EscalateTicket(T, "r", True),
+    t.TakeEscalation(T),
+    t.RequestWorkOrder(T, "l", "c", "r", LATER + timedelta(days=1)),
+    t.ResolveTicket(T),
+    t.RecordCallback(T, False),
+    t.CloseTicket(T),
+]
+
+
+@pytest.mark.parametrize("command", [*EVERY_ACTING, t.RecordSatisfactionSurvey(T, 5)])
+def test_a_missing_ticket_is_not_found(command: Any) -> None:
+    run: Run = given(TICKET, at=NOW, site=CAL)
+    assert refusal(run, command) == ("NOT_FOUND", "ticket does not exist", None, 404)
+
+
+@pytest.mark.parametrize("command", EVERY_ACTING)
+def test_a_closed_ticket_refuses_everything(command: Any) -> None:
+    run = ticket("complaint", 1, CLOSED)
+    assert refusal(run, command, MANAGER) == (
+        "CC-1",
+        "ticket T-1 is closed",
+        "ticket_id",
+        409,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [
+        (t.RecordFirstResponse(T), "respond"),
+        (t.PauseSla(T, "r", "customer"), "pause the SLA clock"),
+        (t.ResumeSla(T), "resume the SLA clock"),
+        (t.EscalateTicket(T, "r", True), "escalate"),
+        (t.RequestWorkOrder(T, "l", "c", "r", LATER + timedelta(days=1)), "request a work order"),
+        (t.ResolveTicket(T), "resolve"),
+        (t.CloseTicket(T), "close"),
+        (t.TransferTicket(T, "agent-1", "agent-3", "r"), "transfer the ticket"),
+    ],
+)
+def test_only_the_owner_or_a_supervisor_acts(command: Any, what: str) -> None:
+    run = ticket("complaint", 1)
+    assert refusal(run, command, OTHER) == (
+        "CC-1",
+        f"only the owner (agent-1) or a shift lead/manager may {what}",
+        None,
+        403,
+    )
+
+
+# --- _transfer ------------------------------------------------------------------------
+
+
+def test_transfer_exact() -> None:
+    run = ticket()
+    cmd = t.TransferTicket(T, "agent-1", "agent-2", "shift end")
+    expected = [
+        TicketTransferred(ticket_id=T, from_agent="agent-1", to_agent="agent-2", reason="shift end")
+    ]
+    assert run.when(cmd, at=LATER, **AGENT) == expected
+    assert run.when(cmd, at=LATER, **LEAD) == expected
+    assert run.when(cmd, at=LATER, **MANAGER) == expected
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        (
+            t.TransferTicket(T, "agent-9", "agent-2", "r"),
+            ("CC-1", "`from` must be the current owner (agent-1), not agent-9", "from", 422),
+        ),
+        (
+            t.TransferTicket(T, "agent-1", "agent-1", "r"),
+            ("CC-1", "a transfer needs another agent", "to", 422),
+        ),
+        (
+            t.TransferTicket(T, "agent-1", "agent-2", "   "),
+            ("CC-1", "a transfer names its reason", "reason", 422),
+        ),
+        (
+            t.TransferTicket(T, "agent-1", "agent-2", ""),
+            ("CC-1", "a transfer names its reason", "reason", 422),
+        ),
+    ],
+)
+def test_transfer_refusals_exact(cmd: t.TransferTicket, expected: Refusal) -> None:
+    assert refusal(ticket(), cmd) == expected
+
+
+# --- _escalate / _take ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "comp", "cannot"),
+    [(1, True, False), (2, False, True), (3, False, False), (1, True, True)],
+)
+def test_escalate_exact(level: int, comp: bool, cannot: bool) -> None:
+    run = ticket("complaint", level)
+    decided = run.when(t.EscalateTicket(T, "money", comp, cannot), at=LATER, **AGENT)
+    assert decided == [
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="cc_manager",
+            reason="money",
+            compensation_involved=comp,
+            agent_cannot_resolve=cannot,
+            complaint_level=level,
+        )
+    ]
+
+
+def test_escalate_refusals_exact() -> None:
+    assert refusal(ticket("repair"), t.EscalateTicket(T, "r", True)) == (
+        "CC-3",
+        "only complaints are escalated",
+        "kind",
+        422,
+    )
+    assert refusal(ticket("complaint", 2), t.EscalateTicket(T, "r")) == (
+        "CC-3",
+        "a general complaint stays with the owning agent: only compensation, level 3 or "
+        "an agent who cannot resolve it goes to the manager",
+        None,
+        422,
+    )
+    escalated = ticket(
+        "complaint",
+        3,
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="cc_manager",
+            reason="r",
+            compensation_involved=False,
+            agent_cannot_resolve=False,
+            complaint_level=3,
+        ),
+    )
+    assert refusal(escalated, t.EscalateTicket(T, "r", True)) == (
+        "CC-3",
+        "already escalated to cc_manager",
+        None,
+        409,
+    )
+    # escalated earlier to a shift lead: it may go on to the manager
+    to_lead = ticket(
+        "complaint",
+        1,
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="shift_lead",
+            reason="r",
+            compensation_involved=True,
+            agent_cannot_resolve=False,
+            complaint_level=1,
+        ),
+    )
+    assert len(to_lead.when(t.EscalateTicket(T, "r", True), at=LATER, **AGENT)) == 1
+
+
+def _escalated(role: str) -> Run:
+    return ticket(
+        "complaint",
+        1,
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role=role,
+            reason="r",
+            compensation_involved=True,
+            agent_cannot_resolve=False,
+            complaint_level=1,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "who", "ok"),
+    [
+        ("shift_lead", {"actor": "x", "roles": {"shift_lead"}}, True),
+        ("shift_lead", {"actor": "x", "roles": {"cc_manager"}}, True),
+        ("shift_lead", {"actor": "x", "roles": {"admin"}}, True),
+        ("shift_lead", {"actor": "x", "roles": {"agent"}}, False),
+        ("cc_manager", {"actor": "x", "roles": {"cc_manager"}}, True),
+        ("cc_manager", {"actor": "x", "roles": {"admin"}}, True),
+        ("cc_manager", {"actor": "x", "roles": {"shift_lead"}}, False),
+    ],
+)
+def test_take_escalation_exact(role: str, who: dict[str, Any], ok: bool) -> None:
+    run = _escalated(role)
+    if ok:
+        assert run.when(t.TakeEscalation(T), at=LATER, **who) == [
+            TicketEscalationTaken(ticket_id=T, taken_by="x", role=role, previous_owner="agent-1")
+        ]
+    else:
+        assert refusal(run, t.TakeEscalation(T), who) == (
+            "CC-3",
+            f"this escalation must be taken by a {role}",
+            None,
+            403,
+        )
+
+
+def test_take_without_escalation_is_refused() -> None:
+    assert refusal(ticket("complaint", 1), t.TakeEscalation(T), MANAGER) == (
+        "CC-3",
+        "the ticket is not escalated",
+        None,
+        409,
+    )
+
+
+# --- _attach / _record_missing --------------------------------------------------------
+
+
+def test_attach_and_record_missing_exact() -> None:
+    from opsledger_contracts.events.callcenter import CustomerRecordMissing, TicketCustomerLinked
+
+    run = ticket()
+    assert run.when(t.AttachCustomer(T, "C-1", "site-a"), at=LATER) == [
+        TicketCustomerLinked(ticket_id=T, customer_id="C-1")
+    ]
+    assert refusal(run, t.AttachCustomer(T, "C-1", None)) == (
+        "CC-7",
+        "customer record C-1 does not exist",
+        "customer_id",
+        422,
+    )
+    assert refusal(run, t.AttachCustomer(T, "C-1", "site-b")) == (
+        "CC-7",
+        "customer record C-1 belongs to another site",
+        "customer_id",
+        422,
+    )
+    empty: Run = given(TICKET, at=NOW, site=CAL)
+    assert refusal(empty, t.AttachCustomer(T, "C-1", "site-a")) == (
+        "NOT_FOUND",
+        "ticket does not exist",
+        None,
+        404,
+    )
+    due = NOW + timedelta(hours=24)
+    assert run.when(t.MarkCustomerRecordMissing(T, due), at=due) == [
+        CustomerRecordMissing(ticket_id=T, due_at=due, owner="agent-1")
+    ]
+    assert empty.when(t.MarkCustomerRecordMissing(T, due), at=due) == []
+    run.given(TicketCustomerLinked(ticket_id=T, customer_id="C-1"), at=LATER)
+    assert run.state == replace(BASE, customer_id="C-1", updated_at=LATER)
+    assert run.when(t.AttachCustomer(T, "C-1", "site-a"), at=LATER) == []
+    assert run.when(t.AttachCustomer(T, "C-2", "site-a"), at=LATER) == [
+        TicketCustomerLinked(ticket_id=T, customer_id="C-2")
+    ]
+    assert run.when(t.MarkCustomerRecordMissing(T, due), at=due) == []
+    missing = ticket().given(
+        CustomerRecordMissing(ticket_id=T, due_at=due, owner="agent-1"), at=due
+    )
+    assert missing.state == replace(BASE, customer_record_missing=True, updated_at=due)
