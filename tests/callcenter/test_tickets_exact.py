@@ -760,3 +760,169 @@ def test_attach_and_record_missing_exact() -> None:
         CustomerRecordMissing(ticket_id=T, due_at=due, owner="agent-1"), at=due
     )
     assert missing.state == replace(BASE, customer_record_missing=True, updated_at=due)
+
+
+# --- sla: first response, pause, resume, breach (CC-3) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("history", "at", "within"),
+    [
+        ((), NOW + timedelta(hours=24), True),
+        ((), NOW + timedelta(hours=24, seconds=1), False),
+        (
+            (
+                TicketSlaPaused(
+                    ticket_id=T,
+                    reason="r",
+                    waiting_on="customer",
+                    remaining_seconds=5,
+                    calendar_id=CAL_24,
+                ),
+            ),
+            NOW + timedelta(days=9),
+            True,
+        ),
+        (
+            (
+                SlaBreached(
+                    ticket_id=T,
+                    kind="repair",
+                    owner="agent-1",
+                    due_at=NOW + timedelta(hours=24),
+                    month="2026-03",
+                ),
+            ),
+            NOW + timedelta(hours=1),
+            False,
+        ),
+    ],
+)
+def test_first_response_exact(
+    history: tuple[EventPayload, ...], at: datetime, within: bool
+) -> None:
+    run = ticket("repair", None, *history)
+    assert run.when(t.RecordFirstResponse(T, "called"), at=at, **LEAD) == [
+        TicketFirstResponded(ticket_id=T, responded_by="lead-1", note="called", within_sla=within)
+    ]
+
+
+def test_first_response_without_deadline_is_within() -> None:
+    from callcenter.domain.tickets.sla import first_response
+    from opsledger.decider import DecisionContext
+
+    state = replace(BASE, sla_due_at=None)
+    ctx = DecisionContext(
+        now=NOW + timedelta(days=30), actor="agent-1", site=CAL, roles=frozenset()
+    )
+    assert first_response(state, t.RecordFirstResponse(T), ctx) == [
+        TicketFirstResponded(ticket_id=T, responded_by="agent-1", note="", within_sla=True)
+    ]
+
+
+def test_first_response_twice_is_refused() -> None:
+    assert refusal(responded(), t.RecordFirstResponse(T)) == (
+        "CC-3",
+        "the first response is recorded already",
+        None,
+        409,
+    )
+
+
+def test_pause_and_resume_exact() -> None:
+    run = ticket()
+    decided = run.when(t.PauseSla(T, "waiting", "third_party"), at=LATER, **AGENT)
+    assert decided == [
+        TicketSlaPaused(
+            ticket_id=T,
+            reason="waiting",
+            waiting_on="third_party",
+            remaining_seconds=23 * 3600,
+            calendar_id=CAL_24,
+        )
+    ]
+    run.given(*decided, at=LATER)
+    back = LATER + timedelta(hours=5)
+    assert run.when(t.ResumeSla(T), at=back, **AGENT) == [
+        TicketSlaResumed(
+            ticket_id=T,
+            first_response_due_at=back + timedelta(hours=23),
+            remaining_seconds=23 * 3600,
+            calendar_id=CAL_24,
+        )
+    ]
+
+
+def test_pause_and_resume_on_working_days() -> None:
+    working = opened_event(
+        first_response_due_at=datetime(2026, 3, 16, 1, 0, tzinfo=UTC),
+        sla_continuous=False,
+        calendar_id="holidays==0.109:CN:Asia/Shanghai",
+    )
+    run: Run = given(TICKET, working, at=NOW, site=CAL)
+    (paused,) = run.when(t.PauseSla(T, "w", "customer"), at=NOW, **AGENT)
+    assert isinstance(paused, TicketSlaPaused)
+    assert paused.calendar_id == "holidays==0.109:CN:Asia/Shanghai"
+    assert paused.remaining_seconds < 3 * 24 * 3600
+    run.given(paused, at=NOW)
+    (resumed,) = run.when(t.ResumeSla(T), at=NOW, **AGENT)
+    assert isinstance(resumed, TicketSlaResumed)
+    assert resumed.first_response_due_at == datetime(2026, 3, 16, 1, 0, tzinfo=UTC)
+    assert resumed.calendar_id == "holidays==0.109:CN:Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        (TicketFirstResponded(ticket_id=T, responded_by="agent-1", within_sla=True),),
+        (
+            TicketSlaPaused(
+                ticket_id=T,
+                reason="r",
+                waiting_on="customer",
+                remaining_seconds=5,
+                calendar_id=CAL_24,
+            ),
+        ),
+        (
+            SlaBreached(
+                ticket_id=T,
+                kind="repair",
+                owner="agent-1",
+                due_at=NOW + timedelta(hours=24),
+                month="2026-03",
+            ),
+        ),
+    ],
+)
+def test_pause_refused_when_the_clock_is_not_running(history: tuple[EventPayload, ...]) -> None:
+    assert refusal(ticket("repair", None, *history), t.PauseSla(T, "r", "customer")) == (
+        "CC-3",
+        "the SLA clock is not running (answered, paused already or breached)",
+        None,
+        409,
+    )
+
+
+def test_resume_refused_when_not_paused() -> None:
+    assert refusal(ticket(), t.ResumeSla(T)) == ("CC-3", "the SLA clock is not paused", None, 409)
+
+
+def test_breach_exact() -> None:
+    due = NOW + timedelta(hours=24)
+    run = ticket()
+    expected = [
+        SlaBreached(ticket_id=T, kind="repair", owner="agent-1", due_at=due, month="2026-03")
+    ]
+    assert run.when(t.MarkSlaBreached(T, due), at=due) == expected
+    near = due + timedelta(seconds=1)
+    assert run.when(t.MarkSlaBreached(T, near), at=near) == [
+        SlaBreached(ticket_id=T, kind="repair", owner="agent-1", due_at=near, month="2026-03")
+    ]
+    early = due - timedelta(seconds=1)
+    assert len(run.when(t.MarkSlaBreached(T, early), at=due)) == 1
+    assert run.when(t.MarkSlaBreached(T, due + timedelta(seconds=2)), at=due) == []
+    assert run.when(t.MarkSlaBreached(T, due - timedelta(seconds=2)), at=due) == []
+    assert responded().when(t.MarkSlaBreached(T, due), at=due) == []
+    empty: Run = given(TICKET, at=NOW, site=CAL)
+    assert empty.when(t.MarkSlaBreached(T, due), at=due) == []
