@@ -926,3 +926,447 @@ def test_breach_exact() -> None:
     assert responded().when(t.MarkSlaBreached(T, due), at=due) == []
     empty: Run = given(TICKET, at=NOW, site=CAL)
     assert empty.when(t.MarkSlaBreached(T, due), at=due) == []
+
+
+# --- closing: work order, resolve, callback, close, survey (CC-4 … CC-6) --------------
+
+REPLY_BY = LATER + timedelta(days=1)
+REQUEST = t.RequestWorkOrder(
+    T, "B3-1202 kitchen", "leak", "bring a trap", REPLY_BY, "sink", "plumb"
+)
+REQUESTED = WorkOrderRequested(
+    ticket_id=T,
+    kind="repair",
+    location="B3-1202 kitchen",
+    content="leak",
+    requirements="bring a trap",
+    reply_by=REPLY_BY,
+    asset_id="sink",
+    fault_code="plumb",
+)
+
+
+@pytest.mark.parametrize("kind", ["repair", "complaint"])
+def test_request_work_order_exact(kind: str) -> None:
+    run = ticket(kind, 1 if kind == "complaint" else None)
+    assert run.when(REQUEST, at=LATER, **LEAD) == [REQUESTED.model_copy(update={"kind": kind})]
+    bare = t.RequestWorkOrder(T, "l", "c", "r", REPLY_BY)
+    assert run.when(bare, at=LATER, **AGENT) == [
+        WorkOrderRequested(
+            ticket_id=T, kind=kind, location="l", content="c", requirements="r", reply_by=REPLY_BY
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("run", "cmd", "expected"),
+    [
+        (
+            ticket("inquiry"),
+            REQUEST,
+            ("CC-4", "only repairs and complaints needing on-site work", "kind", 422),
+        ),
+        (
+            ticket("emergency"),
+            REQUEST,
+            ("CC-4", "only repairs and complaints needing on-site work", "kind", 422),
+        ),
+        (resolved(), REQUEST, ("CC-4", "the ticket is resolved already", None, 409)),
+        (
+            ticket("repair", None, REQUESTED),
+            REQUEST,
+            ("CC-4", "a work order is already under way", None, 409),
+        ),
+        (
+            resolved()
+            .given(
+                TicketCallbackRecorded(
+                    ticket_id=T,
+                    attempt=1,
+                    reached=True,
+                    satisfaction=2,
+                    resolution_confirmed=False,
+                    called_by="agent-1",
+                ),
+                at=NOW,
+            )
+            .given(
+                REQUESTED, TicketResolved(ticket_id=T, resolved_by="a", via="work_order"), at=NOW
+            )
+            .given(
+                TicketCallbackRecorded(
+                    ticket_id=T,
+                    attempt=1,
+                    reached=True,
+                    satisfaction=2,
+                    resolution_confirmed=False,
+                    called_by="agent-1",
+                ),
+                at=NOW,
+            ),
+            REQUEST,
+            (
+                "CC-4",
+                "this ticket had its work order; open a new ticket for further on-site work",
+                None,
+                409,
+            ),
+        ),
+        (
+            ticket(),
+            t.RequestWorkOrder(T, "l", "c", "r", LATER),
+            ("CC-4", "reply_by must be in the future", "reply_by", 422),
+        ),
+        (
+            ticket(),
+            t.RequestWorkOrder(T, "l", "c", "r", LATER - timedelta(seconds=1)),
+            ("CC-4", "reply_by must be in the future", "reply_by", 422),
+        ),
+    ],
+)
+def test_request_work_order_refusals_exact(run: Run, cmd: Any, expected: Refusal) -> None:
+    assert refusal(run, cmd, at=LATER) == expected
+
+
+def test_request_work_order_just_in_the_future() -> None:
+    cmd = t.RequestWorkOrder(T, "l", "c", "r", LATER + timedelta(seconds=1))
+    assert len(ticket().when(cmd, at=LATER, **AGENT)) == 1
+
+
+def test_work_order_progress_exact() -> None:
+    run = ticket("repair", None, REQUESTED)
+    prog = t.RecordWorkOrderProgress(T, "WO-1", 7, "completed", "eng-1", NOW, "ev-1", "done", None)
+    assert run.when(prog, at=LATER) == [progressed("completed", None, "done")]
+    cb = t.RecordWorkOrderProgress(
+        T, "WO-1", 7, "callback_recorded", "eng-1", NOW, "ev-1", "ok", True
+    )
+    assert run.when(cb, at=LATER) == [
+        progressed("callback_recorded", True, "ok"),
+        TicketResolved(
+            ticket_id=T, resolved_by="eng-1", via="work_order", work_order_id="WO-1", note="ok"
+        ),
+    ]
+    unconfirmed = replace(cb, confirmed=False)
+    assert run.when(unconfirmed, at=LATER) == [progressed("callback_recorded", False, "ok")]
+    not_callback = replace(cb, status="signed_off")
+    assert run.when(not_callback, at=LATER) == [progressed("signed_off", True, "ok")]
+    assert resolved().when(cb, at=LATER) == [progressed("callback_recorded", True, "ok")]
+    assert ticket("repair", None, CLOSED).when(cb, at=LATER) == [
+        progressed("callback_recorded", True, "ok")
+    ]
+    empty: Run = given(TICKET, at=NOW, site=CAL)
+    assert empty.when(cb, at=LATER) == []
+
+
+def test_resolve_exact() -> None:
+    expected = [TicketResolved(ticket_id=T, resolved_by="agent-1", via="agent", note="fixed")]
+    assert responded().when(t.ResolveTicket(T, "fixed"), at=LATER, **AGENT) == expected
+    escalated = responded("complaint", 1).given(
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="cc_manager",
+            reason="r",
+            compensation_involved=True,
+            agent_cannot_resolve=False,
+            complaint_level=1,
+        ),
+        at=NOW,
+    )
+    for who in (MANAGER, {"actor": "adm", "roles": {"admin"}}):
+        assert escalated.when(t.ResolveTicket(T), at=LATER, **who) == [
+            TicketResolved(ticket_id=T, resolved_by=who["actor"], via="agent")
+        ]
+    for who in (AGENT, LEAD):
+        assert refusal(escalated, t.ResolveTicket(T), who) == (
+            "CC-3",
+            "the complaint is escalated to the manager: the manager resolves it",
+            None,
+            403,
+        )
+    to_lead = responded("complaint", 1).given(
+        TicketEscalated(
+            ticket_id=T,
+            escalated_by="agent-1",
+            to_role="shift_lead",
+            reason="r",
+            compensation_involved=True,
+            agent_cannot_resolve=False,
+            complaint_level=1,
+        ),
+        at=NOW,
+    )
+    assert len(to_lead.when(t.ResolveTicket(T), at=LATER, **AGENT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        (
+            responded("inquiry"),
+            ("CC-5", "an inquiry is closed after its first response", "kind", 422),
+        ),
+        (resolved(), ("CC-5", "the ticket is resolved already", None, 409)),
+        (ticket(), ("CC-3", "record the first response before resolving", "first_response", 422)),
+        (
+            responded().given(REQUESTED, at=NOW),
+            ("CC-4", "the work order decides: wait for dispatch's confirmed callback", None, 409),
+        ),
+    ],
+)
+def test_resolve_refusals_exact(run: Run, expected: Refusal) -> None:
+    assert refusal(run, t.ResolveTicket(T)) == expected
+
+
+def test_callback_exact_reached() -> None:
+    run = resolved()
+    cmd = t.RecordCallback(T, True, 4, True, "happy")
+    assert run.when(cmd, at=LATER, **OTHER) == [
+        TicketCallbackRecorded(
+            ticket_id=T,
+            attempt=1,
+            reached=True,
+            satisfaction=4,
+            resolution_confirmed=True,
+            called_by="agent-2",
+            note="happy",
+        )
+    ]
+    run.given(
+        TicketCallbackRecorded(ticket_id=T, attempt=1, reached=False, called_by="a"), at=LATER
+    )
+    assert run.when(t.RecordCallback(T, True, 1, False), at=LATER, **AGENT) == [
+        TicketCallbackRecorded(
+            ticket_id=T,
+            attempt=2,
+            reached=True,
+            satisfaction=1,
+            resolution_confirmed=False,
+            called_by="agent-1",
+            note="",
+        )
+    ]
+
+
+def test_callback_unreachable_closes_at_the_sites_limit() -> None:
+    run = resolved()
+    miss = t.RecordCallback(T, False, note="no answer")
+
+    def unreached(attempt: int) -> TicketCallbackRecorded:
+        return TicketCallbackRecorded(
+            ticket_id=T, attempt=attempt, reached=False, called_by="agent-1", note="no answer"
+        )
+
+    assert run.then(miss, at=LATER, **AGENT).history[-1].payload == unreached(1)
+    assert run.then(miss, at=LATER, **AGENT).history[-1].payload == unreached(2)
+    assert run.when(miss, at=LATER, **AGENT) == [
+        unreached(3),
+        TicketClosed(
+            ticket_id=T, closed_by="agent-1", outcome="callback_unreachable", month="2026-03"
+        ),
+    ]
+    one = site_calendar("site-a", {"rules": {"callcenter": {"callback_attempts": 1}}})
+    first: Run = given(TICKET, *[e.payload for e in resolved().history], at=NOW, site=one)
+    assert first.when(miss, at=LATER, **AGENT) == [
+        unreached(1),
+        TicketClosed(
+            ticket_id=T, closed_by="agent-1", outcome="callback_unreachable", month="2026-03"
+        ),
+    ]
+    two = site_calendar("site-a", {"rules": {"callcenter": {"callback_attempts": 2}}})
+    second: Run = given(TICKET, *[e.payload for e in resolved().history], at=NOW, site=two)
+    assert second.when(miss, at=LATER, **AGENT) == [unreached(1)]
+
+
+@pytest.mark.parametrize(
+    ("run", "cmd", "expected"),
+    [
+        (
+            responded(),
+            t.RecordCallback(T, False),
+            ("CC-5", "a callback follows the resolution", "ticket_id", 422),
+        ),
+        (
+            resolved().given(
+                TicketCallbackRecorded(
+                    ticket_id=T,
+                    attempt=1,
+                    reached=True,
+                    satisfaction=5,
+                    resolution_confirmed=True,
+                    called_by="a",
+                ),
+                at=NOW,
+            ),
+            t.RecordCallback(T, False),
+            ("CC-5", "the callback is recorded already", None, 409),
+        ),
+        (
+            resolved(),
+            t.RecordCallback(T, True, None, True),
+            ("CC-5", "a reached customer rates 1-5", "satisfaction", 422),
+        ),
+        (
+            resolved(),
+            t.RecordCallback(T, True, 3, None),
+            ("CC-5", "say whether the customer confirms", "resolution_confirmed", 422),
+        ),
+        (
+            resolved(),
+            t.RecordCallback(T, False, 3),
+            ("CC-5", "an unreached customer gives no rating", "satisfaction", 422),
+        ),
+        (
+            resolved(),
+            t.RecordCallback(T, False, None, False),
+            ("CC-5", "an unreached customer gives no rating", "satisfaction", 422),
+        ),
+    ],
+)
+def test_callback_refusals_exact(run: Run, cmd: t.RecordCallback, expected: Refusal) -> None:
+    assert refusal(run, cmd) == expected
+
+
+def _confirmed(kind: str = "repair") -> Run:
+    return resolved(kind).given(
+        TicketCallbackRecorded(
+            ticket_id=T,
+            attempt=1,
+            reached=True,
+            satisfaction=5,
+            resolution_confirmed=True,
+            called_by="a",
+        ),
+        at=NOW,
+    )
+
+
+def test_close_exact() -> None:
+    def closed(outcome: str, by: str = "agent-1") -> list[EventPayload]:
+        return [TicketClosed(ticket_id=T, closed_by=by, outcome=outcome, month="2026-03")]
+
+    assert _confirmed().when(t.CloseTicket(T), at=LATER, **AGENT) == closed("resolved")
+    assert _confirmed("complaint").when(t.CloseTicket(T), at=LATER, **LEAD) == closed(
+        "resolved", "lead-1"
+    )
+    assert responded("inquiry").when(t.CloseTicket(T), at=LATER, **AGENT) == closed("answered")
+    admin: dict[str, Any] = {"actor": "adm", "roles": {"admin"}}
+    for who in (LEAD, MANAGER, admin):
+        assert ticket("complaint", 1).when(t.CloseTicket(T, True), at=LATER, **who) == closed(
+            "invalid_complaint", str(who["actor"])
+        )
+
+
+@pytest.mark.parametrize(
+    ("run", "cmd", "who", "expected"),
+    [
+        (
+            ticket("repair"),
+            t.CloseTicket(T, True),
+            LEAD,
+            ("CC-6", "only complaints can be invalid", "kind", 422),
+        ),
+        (
+            ticket("complaint", 1),
+            t.CloseTicket(T, True),
+            AGENT,
+            ("CC-6", "only a shift lead or manager rules a complaint invalid", None, 403),
+        ),
+        (
+            ticket("inquiry"),
+            t.CloseTicket(T),
+            AGENT,
+            ("CC-5", "an inquiry closes after its first response", "first_response", 422),
+        ),
+        (
+            responded(),
+            t.CloseTicket(T),
+            AGENT,
+            ("CC-5", "the ticket is not resolved", "resolution", 422),
+        ),
+        (
+            resolved(),
+            t.CloseTicket(T),
+            AGENT,
+            (
+                "CC-5",
+                "no callback recorded: a resolved ticket closes only after the customer "
+                "was called back and confirmed",
+                "callback",
+                422,
+            ),
+        ),
+    ],
+)
+def test_close_refusals_exact(
+    run: Run, cmd: t.CloseTicket, who: dict[str, Any], expected: Refusal
+) -> None:
+    assert refusal(run, cmd, who) == expected
+
+
+def test_survey_exact() -> None:
+    run = _confirmed()
+    cmd = t.RecordSatisfactionSurvey(T, 5, {"speed": 1, "manner": 5}, "great")
+    assert run.when(cmd, at=LATER, **OTHER) == [
+        SatisfactionSurveyRecorded(
+            ticket_id=T,
+            overall=5,
+            scores={"speed": 1, "manner": 5},
+            comments="great",
+            recorded_by="agent-2",
+            month="2026-03",
+        )
+    ]
+    assert run.when(t.RecordSatisfactionSurvey(T, 1), at=LATER, **AGENT) == [
+        SatisfactionSurveyRecorded(ticket_id=T, overall=1, recorded_by="agent-1", month="2026-03")
+    ]
+    closed = run.given(
+        TicketClosed(ticket_id=T, closed_by="a", outcome="resolved", month="2026-03"), at=NOW
+    )
+    assert len(closed.when(t.RecordSatisfactionSurvey(T, 3), at=LATER, **AGENT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("run", "cmd", "expected"),
+    [
+        (
+            responded(),
+            t.RecordSatisfactionSurvey(T, 5),
+            ("CC-6", "the survey form follows a completed service", "ticket_id", 422),
+        ),
+        (
+            _confirmed().given(
+                SatisfactionSurveyRecorded(
+                    ticket_id=T, overall=4, recorded_by="a", month="2026-03"
+                ),
+                at=NOW,
+            ),
+            t.RecordSatisfactionSurvey(T, 5),
+            ("CC-6", "the survey form is recorded already", None, 409),
+        ),
+        (
+            _confirmed(),
+            t.RecordSatisfactionSurvey(T, 0),
+            ("CC-6", "overall satisfaction is 1-5", "overall", 422),
+        ),
+        (
+            _confirmed(),
+            t.RecordSatisfactionSurvey(T, 6),
+            ("CC-6", "overall satisfaction is 1-5", "overall", 422),
+        ),
+        (
+            _confirmed(),
+            t.RecordSatisfactionSurvey(T, 3, {"a": 3, "b": 0}),
+            ("CC-6", "every score is 1-5", "scores", 422),
+        ),
+        (
+            _confirmed(),
+            t.RecordSatisfactionSurvey(T, 3, {"a": 6}),
+            ("CC-6", "every score is 1-5", "scores", 422),
+        ),
+    ],
+)
+def test_survey_refusals_exact(
+    run: Run, cmd: t.RecordSatisfactionSurvey, expected: Refusal
+) -> None:
+    assert refusal(run, cmd) == expected
