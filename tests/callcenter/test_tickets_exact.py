@@ -1370,3 +1370,71 @@ def test_survey_refusals_exact(
     run: Run, cmd: t.RecordSatisfactionSurvey, expected: Refusal
 ) -> None:
     assert refusal(run, cmd) == expected
+
+
+# --- ids, timers and the pause invariant ----------------------------------------------
+
+
+def test_ids_and_timer_ids_are_exact() -> None:
+    import re
+
+    from callcenter.domain.customers import new_customer_id
+    from callcenter.domain.tickets import customer_record_timer_id, new_ticket_id, sla_timer_id
+
+    assert re.fullmatch(r"T-site-a-[0-9a-f]{12}", new_ticket_id("site-a"))
+    assert re.fullmatch(r"C-site-a-[0-9a-f]{12}", new_customer_id("site-a"))
+    assert sla_timer_id(T) == "ticket-sla-T-1"
+    assert customer_record_timer_id(T) == "ticket-customer-record-T-1"
+
+
+def test_reactions_are_exact() -> None:
+    from callcenter.domain.tickets import CUSTOMER_RECORD_TIMER, SLA_TIMER
+    from opsledger.decider import Cancel, Schedule
+
+    assert (SLA_TIMER, CUSTOMER_RECORD_TIMER) == (
+        "callcenter.ticket-sla",
+        "callcenter.customer-record",
+    )
+    due = NOW + timedelta(hours=24)
+    run = ticket()
+    assert list(run.reactions()) == [
+        Schedule("ticket-sla-T-1", "callcenter.ticket-sla", due, {"ticket_id": T}),
+        Schedule("ticket-customer-record-T-1", "callcenter.customer-record", due, {"ticket_id": T}),
+    ]
+    back = LATER + timedelta(hours=2)
+    paused = ticket(
+        "repair",
+        None,
+        TicketSlaPaused(
+            ticket_id=T,
+            reason="r",
+            waiting_on="customer",
+            remaining_seconds=60,
+            calendar_id=CAL_24,
+        ),
+        TicketSlaResumed(
+            ticket_id=T, first_response_due_at=back, remaining_seconds=60, calendar_id=CAL_24
+        ),
+        TicketFirstResponded(ticket_id=T, responded_by="agent-1", within_sla=True),
+        CLOSED,
+    )
+    assert list(paused.reactions())[2:] == [
+        Cancel("ticket-sla-T-1"),
+        Schedule("ticket-sla-T-1", "callcenter.ticket-sla", back, {"ticket_id": T}),
+        Cancel("ticket-sla-T-1"),
+        Cancel("ticket-sla-T-1"),
+    ]
+
+
+def test_resume_refuses_a_paused_state_without_remaining_time() -> None:
+    from callcenter.domain.tickets.sla import resume
+    from opsledger.decider import DecisionContext
+
+    ctx = DecisionContext(now=LATER, actor="agent-1", site=CAL, roles=frozenset())
+    with pytest.raises(DomainError) as info:
+        resume(replace(BASE, sla_paused=True, sla_remaining=None), t.ResumeSla(T), ctx)
+    assert (info.value.code, info.value.message, info.value.status) == (
+        "CC-3",
+        "the SLA clock is not paused",
+        409,
+    )
