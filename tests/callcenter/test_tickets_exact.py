@@ -1438,3 +1438,39 @@ def test_resume_refuses_a_paused_state_without_remaining_time() -> None:
         "the SLA clock is not paused",
         409,
     )
+
+
+def test_resolving_ends_the_escalation_in_the_state() -> None:
+    run = _escalated("cc_manager").given(
+        TicketResolved(ticket_id=T, resolved_by="mgr-1", via="agent"), at=LATER
+    )
+    assert run.state == replace(
+        BASE,
+        kind="complaint",
+        complaint_level=1,
+        escalated_to=None,
+        resolved=True,
+        ever_resolved=True,
+        service_completed=True,
+        updated_at=LATER,
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [replace(BASE, kind="repair", complaint_level=1), replace(BASE, kind="complaint")],
+)
+def test_escalate_needs_a_complaint_with_a_level(state: TicketState) -> None:
+    from callcenter.domain.tickets.decide import decide
+    from opsledger.decider import DecisionContext
+
+    ctx = DecisionContext(now=LATER, actor="agent-1", site=CAL, roles=frozenset({"agent"}))
+    with pytest.raises(DomainError) as info:
+        decide(state, t.EscalateTicket(T, "r", True), ctx)
+    e = info.value
+    assert (e.code, e.message, e.field, e.status) == (
+        "CC-3",
+        "only complaints are escalated",
+        "kind",
+        422,
+    )
