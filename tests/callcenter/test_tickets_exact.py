@@ -1474,3 +1474,22 @@ def test_escalate_needs_a_complaint_with_a_level(state: TicketState) -> None:
         "kind",
         422,
     )
+
+
+# --- KPI figures (CC-6, CC-11) --------------------------------------------------------
+
+
+def test_kpi_ratio_and_sla_breach_figures_are_exact() -> None:
+    from callcenter.domain.kpis import Kpi, MonthCounts, evaluate
+    from callcenter.domain.rules import CallcenterRules
+
+    rules = CallcenterRules.model_validate({"kpi_targets": {"max_sla_breaches": 2}})
+    figures = {
+        k.name: k
+        for k in evaluate(MonthCounts(tickets=9, resolved=3, called_back=1, sla_breaches=2), rules)
+    }
+    assert figures["callback_rate"] == Kpi("callback_rate", 1, 3, 0.3333, 1.0, False)
+    assert figures["satisfaction_share"] == Kpi("satisfaction_share", 0, 0, None, 0.9, None)
+    assert figures["sla_breaches"] == Kpi("sla_breaches", 2, 9, None, 2, True)
+    over = {k.name: k for k in evaluate(MonthCounts(tickets=9, sla_breaches=3), rules)}
+    assert over["sla_breaches"] == Kpi("sla_breaches", 3, 9, None, 2, False)
