@@ -23,7 +23,7 @@ from opsledger_contracts import UPCASTERS
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.catalog import EventCatalog
-from opsledger.checkpoints import read_checkpoint, write_checkpoint
+from opsledger.checkpoints import write_checkpoint
 from opsledger.clock import as_utc
 from opsledger.db import checkpoints, lock_for_transaction
 from opsledger.decider import Aggregate, Event
@@ -306,9 +306,13 @@ class ReadModelRunner:
         rt = self._rt
         async with rt.engine.begin() as conn:
             head = await rt.store.head_position(conn)
-            positions = {
-                m.name: await read_checkpoint(conn, m.checkpoint) for m in self.projections
-            }
+            # One statement for every checkpoint: this runs on each pass, busy or idle.
+            names = [m.checkpoint for m in self.projections]
+            query = sa.select(checkpoints.c.name, checkpoints.c.position).where(
+                checkpoints.c.name.in_(names)
+            )
+            stored = {n: int(p) for n, p in (await conn.execute(query)).all()}
+            positions = {m.name: stored.get(m.checkpoint, 0) for m in self.projections}
             low = min(positions.values())
             if low >= head:
                 return 0
