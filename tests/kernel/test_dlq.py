@@ -9,7 +9,7 @@ second replay is refused.
 import asyncio
 import os
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -60,14 +60,14 @@ class Recording:
     def __init__(self, consumer: InboxConsumer) -> None:
         self.consumer = consumer
         self.outcomes: list[Outcome] = []
-        original = consumer.handle
+        original = consumer.handle_batch
 
-        async def recording(message: IncomingMessage) -> Outcome:
-            outcome = await original(message)
-            self.outcomes.append(outcome)
-            return outcome
+        async def recording(messages: Sequence[IncomingMessage]) -> list[Outcome]:
+            outcomes = await original(messages)
+            self.outcomes.extend(outcomes)
+            return outcomes
 
-        consumer.handle = recording  # type: ignore[method-assign]
+        consumer.handle_batch = recording  # type: ignore[method-assign]
 
     async def wait_for(self, count: int) -> None:
         for _ in range(300):

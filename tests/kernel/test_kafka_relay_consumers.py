@@ -1,7 +1,7 @@
 """Outbox relay and inbox consumers against the real Kafka broker."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from opsledger.clock import SystemClock
-from opsledger.consumers import InboxConsumer, LagMonitor, Outcome, Subscription, subscribe
+from opsledger.consumers import (
+    InboxConsumer,
+    IncomingMessage,
+    LagMonitor,
+    Outcome,
+    Subscription,
+    subscribe,
+)
 from opsledger.db import events, inbox
 from opsledger.errors import DomainError
 from opsledger.kafka import KafkaConnector
@@ -213,14 +220,14 @@ class ConsumerHarness:
         self.consumer = InboxConsumer(
             runtime, self.kafka, sub, max_attempts=3, backoff_seconds=0.01
         )
-        original = self.consumer.handle
+        original = self.consumer.handle_batch
 
-        async def recording(message: object) -> Outcome:
-            outcome = await original(message)  # type: ignore[arg-type]
-            self.outcomes.append(outcome)
-            return outcome
+        async def recording(messages: Sequence[IncomingMessage]) -> list[Outcome]:
+            outcomes = await original(messages)
+            self.outcomes.extend(outcomes)
+            return outcomes
 
-        self.consumer.handle = recording  # type: ignore[method-assign]
+        self.consumer.handle_batch = recording  # type: ignore[method-assign]
         self.broker = KafkaBroker(bootstrap)
         subscribe(self.broker, self.consumer, "callcenter")
 

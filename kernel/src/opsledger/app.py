@@ -91,7 +91,7 @@ class ServiceApp:
             log_level=logging.DEBUG,
         )
         for consumer in self.consumers:
-            subscribe(self.broker, consumer, name, prefix)
+            subscribe(self.broker, consumer, name, prefix, settings.consumer_batch_size)
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self.broker_started = False

@@ -1,22 +1,29 @@
 """Idempotent, at-least-once consumers of other services' topics, with a dead-letter topic.
 
-For each message: decode against the published contract, then in ONE transaction check
-the inbox (consumer, event_id), run the handler and record the inbox row. Only after
-that commits is the offset committed (FastStream AckPolicy.NACK_ON_ERROR; its default
-ACK_FIRST would be at-most-once). A handler that keeps failing is retried a bounded
-number of times, then the message goes to `<topic>.dlq` with the error and the consumer
-carries on. When the failure is our own infrastructure (database unreachable), the
-message is NOT dead-lettered: it is nacked and redelivered once we recover.
+Messages arrive in batches (whatever the broker has ready, up to `max_records`). Each
+message is decoded against the published contract; then ONE transaction, in order, for
+each message: check the inbox (consumer, event_id), run the handler and record the inbox
+row, inside a savepoint. One commit, one WAL flush, for the whole batch: that is what
+lets a consumer keep up with a busy producer. Only after it commits are the offsets
+committed (FastStream AckPolicy.NACK_ON_ERROR; its default ACK_FIRST would be
+at-most-once).
+
+A message whose handler fails is rolled back to its savepoint; what came before it
+commits, it is retried on its own a bounded number of times (then it goes to
+`<topic>.dlq` with the error and the consumer carries on), and the rest of the batch
+follows in order. When the failure is our own infrastructure (database unreachable),
+nothing is dead-lettered: the batch is nacked and redelivered once we recover, and the
+inbox skips what had already committed.
 """
 
 import asyncio
 import contextlib
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import cast
+from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
@@ -97,15 +104,81 @@ class InboxConsumer:
         self.consumer_name = f"{runtime.service}.{subscription.name}"
 
     async def handle(self, message: IncomingMessage) -> Outcome:
+        """One message on its own, with bounded retries and the dead-letter topic."""
         started = time.perf_counter()
         metrics, name = self._rt.metrics, self.consumer_name
         try:
-            return await self._handle(message)
+            decoded = await self._decode(message)
+            if isinstance(decoded, Outcome):
+                return decoded
+            return await self._handle(message, decoded)
         finally:
             metrics.consumer_seconds.labels(consumer=name).observe(time.perf_counter() - started)
 
-    async def _handle(self, message: IncomingMessage) -> Outcome:
+    async def handle_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
+        """A batch in order, in as few transactions as its failures allow (one if none)."""
+        outcomes: list[Outcome] = []
+        pending: list[tuple[IncomingMessage, DecodedEvent]] = []
+        for message in messages:
+            decoded = await self._decode(message)
+            if isinstance(decoded, Outcome):
+                outcomes.append(decoded)  # skipped or dead-lettered: no effect to order
+            else:
+                pending.append((message, decoded))
+        while pending:
+            applied, failed = await self._apply_run(pending)
+            outcomes.extend(applied)
+            pending = pending[len(applied) :]
+            if failed:
+                started = time.perf_counter()
+                outcomes.append(await self._handle(*pending[0]))
+                self._observe(time.perf_counter() - started)
+                pending = pending[1:]
+        return outcomes
+
+    async def _apply_run(
+        self, pending: Sequence[tuple[IncomingMessage, DecodedEvent]]
+    ) -> tuple[list[Outcome], bool]:
+        """Apply messages in order in one transaction until one fails: (outcomes, failed)."""
+        outcomes: list[Outcome] = []
         metrics, name = self._rt.metrics, self.consumer_name
+        handled = 0
+        async with self._rt.transaction() as tx:
+            seen = await self._seen_ids(tx, [d.envelope.event_id for _, d in pending])
+            for message, decoded in pending:
+                event_id = decoded.envelope.event_id
+                if event_id in seen:
+                    outcomes.append(Outcome.DUPLICATE)
+                    continue
+                started = time.perf_counter()
+                try:
+                    async with tx.conn.begin_nested():
+                        await self.subscription.handler(tx, decoded)
+                        await self._record(tx, decoded, message, Outcome.HANDLED, None)
+                except Exception as exc:
+                    if _is_infrastructure_failure(exc):
+                        metrics.consumer_errors.labels(consumer=name).inc()
+                        log.warning("consumer_infrastructure_failure", error=str(exc))
+                        raise  # nack the batch: redelivered after we recover
+                    metrics.consumer_errors.labels(consumer=name).inc()
+                    log.warning("consumer_handler_failed_in_batch", consumer=name, error=str(exc))
+                    break  # left for the one-at-a-time path, which retries and dead-letters
+                finally:
+                    self._observe(time.perf_counter() - started)
+                seen.add(event_id)  # the same event twice in one batch is a duplicate
+                outcomes.append(Outcome.HANDLED)
+                handled += 1
+        duplicates = len(outcomes) - handled
+        metrics.consumer_handled.labels(consumer=name).inc(handled)
+        if duplicates:
+            metrics.consumer_duplicates.labels(consumer=name).inc(duplicates)
+        return outcomes, len(outcomes) < len(pending)
+
+    def _observe(self, seconds: float) -> None:
+        self._rt.metrics.consumer_seconds.labels(consumer=self.consumer_name).observe(seconds)
+
+    async def _decode(self, message: IncomingMessage) -> DecodedEvent | Outcome:
+        """The message's event, or why there is nothing to apply (IGNORED, DEAD_LETTERED)."""
         types = self.subscription.event_types
         try:
             # Type first: an event type we do not consume (perhaps newer than our contracts)
@@ -113,11 +186,14 @@ class InboxConsumer:
             event_type = EventEnvelope.from_kafka_headers(message.headers).event_type
             if types and event_type not in types:
                 return Outcome.IGNORED
-            decoded = decode_message(message.headers, message.value)
+            return decode_message(message.headers, message.value)
         except (ContractError, ValueError) as exc:
             # Nothing to retry: the message itself breaks the contract.
             await self._dead_letter(message, f"contract: {exc}", attempts=0, event=None)
             return Outcome.DEAD_LETTERED
+
+    async def _handle(self, message: IncomingMessage, decoded: DecodedEvent) -> Outcome:
+        metrics, name = self._rt.metrics, self.consumer_name
         bound = log.bind(
             consumer=name,
             event_id=str(decoded.envelope.event_id),
@@ -147,6 +223,12 @@ class InboxConsumer:
                     await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
         await self._dead_letter(message, last_error, attempts=self._max_attempts, event=decoded)
         return Outcome.DEAD_LETTERED
+
+    async def _seen_ids(self, tx: Tx, event_ids: Sequence[UUID]) -> set[UUID]:
+        query = sa.select(inbox.c.event_id).where(
+            inbox.c.consumer == self.consumer_name, inbox.c.event_id.in_(event_ids)
+        )
+        return {row[0] for row in await tx.conn.execute(query)}
 
     async def _seen(self, tx: Tx, decoded: DecodedEvent) -> bool:
         query = sa.select(inbox.c.outcome).where(
@@ -208,22 +290,38 @@ class InboxConsumer:
 
 
 def subscribe(
-    broker: KafkaBroker, consumer: InboxConsumer, service: str, topic_prefix: str = ""
+    broker: KafkaBroker,
+    consumer: InboxConsumer,
+    service: str,
+    topic_prefix: str = "",
+    max_records: int = 100,
+    idle_poll_ms: int = 10,
 ) -> None:
-    """Register the consumer on the FastStream broker with an at-least-once ack policy."""
+    """Register the consumer on the FastStream broker: batches, at-least-once acks.
+
+    A batch is whatever the broker has ready (up to `max_records`); it never waits to fill
+    one. FastStream sleeps `idle_poll_ms` after an empty poll, so that bounds the delay a
+    message arriving on an idle topic can see.
+    """
     sub = consumer.subscription
 
-    async def on_message(msg: KafkaMessage) -> None:
-        record = cast(ConsumerRecord[bytes, bytes], msg.raw_message)
-        await consumer.handle(
-            IncomingMessage(
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                key=record.key,
-                value=record.value or b"",
-                headers=tuple((k, bytes(v)) for k, v in record.headers),
-            )
+    async def on_batch(msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        records: tuple[ConsumerRecord[bytes, bytes], ...] = (
+            raw if isinstance(raw, tuple) else (raw,)
+        )
+        await consumer.handle_batch(
+            [
+                IncomingMessage(
+                    topic=r.topic,
+                    partition=r.partition,
+                    offset=r.offset,
+                    key=r.key,
+                    value=r.value or b"",
+                    headers=tuple((k, bytes(v)) for k, v in r.headers),
+                )
+                for r in records
+            ]
         )
 
     broker.subscriber(
@@ -231,8 +329,11 @@ def subscribe(
         group_id=sub.group_id(service, topic_prefix),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=idle_poll_ms,
         title=f"{service}.{sub.name}",
-    )(on_message)
+    )(on_batch)
 
 
 class LagMonitor:

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     poll_interval_seconds: float = Field(default=0.2, gt=0, le=60)
     consumer_max_attempts: int = Field(default=3, ge=1, le=100)
+    consumer_batch_size: int = Field(
+        default=100, ge=1, le=10_000, description="Most messages applied in one transaction"
+    )
     run_migrations: bool = True
     sites: dict[str, SiteConfig] = Field(
         default_factory=dict,

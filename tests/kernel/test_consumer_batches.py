@@ -1,0 +1,138 @@
+"""A batch of messages: one transaction when nothing fails, order kept when something does."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+import sqlalchemy as sa
+from opsledger.clock import SystemClock
+from opsledger.consumers import InboxConsumer, IncomingMessage, Outcome, Subscription
+from opsledger.db import inbox
+from opsledger.kafka import KafkaConnector
+from opsledger.metrics import Metrics
+from opsledger.runtime import CommandContext, Runtime, Tx
+from opsledger_contracts import DecodedEvent, EventEnvelope, encode_message
+from opsledger_contracts.events.callcenter import DiagnosticPingSent
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+TOPIC = "opsledger.callcenter.events"
+
+
+def ping(number: int, event_id: str | None = None) -> IncomingMessage:
+    envelope = EventEnvelope(
+        event_id=event_id or uuid4(),
+        event_type="DiagnosticPingSent",
+        schema_version=1,
+        source="callcenter",
+        site_id="site-a",
+        stream_id=f"ping-{number}",
+        stream_type="DiagnosticPing",
+        stream_version=1,
+        occurred_at=datetime.now(UTC),
+        correlation_id=f"c-{number}",
+        actor="staff-1",
+    )
+    key, value, headers = encode_message(
+        envelope, DiagnosticPingSent(ping_id=f"p-{number}", message=str(number))
+    )
+    return IncomingMessage(TOPIC, 0, number, key, value, tuple(headers))
+
+
+class Counting(Runtime):
+    """A runtime that counts the transactions it opens."""
+
+    transactions = 0
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        self.transactions += 1
+        async with super().transaction() as tx:
+            yield tx
+
+
+class World:
+    def __init__(self, engine: AsyncEngine, fail_once: frozenset[str] = frozenset()) -> None:
+        self.runtime = Counting("dispatch", engine, SystemClock(), Metrics("dispatch"))
+        self.applied: list[str] = []
+        self.failed: set[str] = set()
+
+        async def handler(tx: Tx, message: DecodedEvent) -> None:
+            payload = message.payload
+            assert isinstance(payload, DiagnosticPingSent)
+            ctx = CommandContext.system("test", "site-a", str(message.envelope.event_id))
+            # Written before a failure, so a rollback to the savepoint is visible.
+            await tx.append(f"receipt-{payload.ping_id}", "Receipt", None, [ctx.event(payload)])
+            if payload.ping_id in fail_once and payload.ping_id not in self.failed:
+                self.failed.add(payload.ping_id)
+                raise RuntimeError(f"{payload.ping_id} fails once")
+            self.applied.append(payload.ping_id)
+
+        # The connector is never used on these paths: an unreachable address proves it.
+        kafka = KafkaConnector("127.0.0.1:1", "unused")
+        sub = Subscription("pings", TOPIC, handler)
+        self.consumer = InboxConsumer(self.runtime, kafka, sub, 3, backoff_seconds=0.0)
+
+    async def inbox_rows(self) -> int:
+        async with self.runtime.engine.connect() as conn:
+            query = sa.select(sa.func.count()).select_from(inbox)
+            return int((await conn.execute(query)).scalar_one())
+
+
+async def test_a_batch_without_failures_is_applied_in_order_in_one_transaction(
+    engine: AsyncEngine,
+) -> None:
+    world = World(engine)
+    outcomes = await world.consumer.handle_batch([ping(n) for n in range(40)])
+    assert outcomes == [Outcome.HANDLED] * 40
+    assert world.applied == [f"p-{n}" for n in range(40)]
+    assert world.runtime.transactions == 1
+    assert await world.inbox_rows() == 40
+
+
+async def test_a_failing_message_is_retried_alone_and_the_order_is_kept(
+    engine: AsyncEngine,
+) -> None:
+    world = World(engine, fail_once=frozenset({"p-3"}))
+    outcomes = await world.consumer.handle_batch([ping(n) for n in range(8)])
+    assert outcomes == [Outcome.HANDLED] * 8
+    assert world.applied == [f"p-{n}" for n in range(8)]  # p-3 before p-4, after p-2
+    # p-0..2 together, p-3 alone (its retry), then p-4..7 together.
+    assert world.runtime.transactions == 3
+    assert await world.inbox_rows() == 8
+    async with engine.connect() as conn:
+        receipts = await conn.execute(
+            sa.text("SELECT count(*) FROM events WHERE stream_id = 'receipt-p-3'")
+        )
+        assert receipts.scalar_one() == 1  # the failed attempt's append was rolled back
+
+
+async def test_the_same_event_twice_in_a_batch_or_again_later_has_one_effect(
+    engine: AsyncEngine,
+) -> None:
+    world = World(engine)
+    event_id = str(uuid4())
+    first = await world.consumer.handle_batch([ping(1, event_id), ping(2), ping(1, event_id)])
+    assert first == [Outcome.HANDLED, Outcome.HANDLED, Outcome.DUPLICATE]
+    again = await world.consumer.handle_batch([ping(1, event_id), ping(3)])
+    assert again == [Outcome.DUPLICATE, Outcome.HANDLED]
+    assert world.applied == ["p-1", "p-2", "p-3"]
+
+
+async def test_an_infrastructure_failure_fails_the_batch_and_keeps_nothing_of_it(
+    engine: AsyncEngine,
+) -> None:
+    world = World(engine)
+
+    async def unreachable(tx: Tx, message: DecodedEvent) -> None:
+        payload = message.payload
+        assert isinstance(payload, DiagnosticPingSent)
+        if payload.ping_id == "p-2":
+            raise OSError("connection refused")  # our own database or network
+        world.applied.append(payload.ping_id)
+
+    object.__setattr__(world.consumer.subscription, "handler", unreachable)
+    with pytest.raises(OSError, match="connection refused"):
+        await world.consumer.handle_batch([ping(n) for n in range(4)])
+    assert await world.inbox_rows() == 0  # redelivered as a whole; nothing half-applied
