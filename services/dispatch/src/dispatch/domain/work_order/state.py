@@ -1,10 +1,10 @@
 """The state of one work order and how each event changes it (stream `work-order-<id>`)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.dispatch import (
     PenaltyRecorded,
     RepeatRepairFlagged,
@@ -150,7 +150,7 @@ class WorkOrderState:
 
 def evolve(state: WorkOrderState, event: Event) -> WorkOrderState:
     """The state after one event; every event also stamps `updated_at`."""
-    return replace(_apply(state, event), updated_at=event.occurred_at)
+    return changed(_apply(state, event), updated_at=event.occurred_at)
 
 
 def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
@@ -177,11 +177,11 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 deadline=issued.reply_by,
             )
         case RepeatRepairFlagged() as flagged:
-            return replace(state, repeat_of=flagged.previous_work_order_id)
+            return changed(state, repeat_of=flagged.previous_work_order_id)
         case WorkOrderAccepted() as accepted:
-            return replace(state, status=ACCEPTED, accepted_at=accepted.accepted_at)
+            return changed(state, status=ACCEPTED, accepted_at=accepted.accepted_at)
         case WorkOrderEscalated() as escalated:
-            return replace(
+            return changed(
                 state,
                 status=ESCALATED,
                 assignee=escalated.escalated_to,
@@ -190,7 +190,7 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 escalated_by=escalated.escalated_by,
             )
         case WorkOrderReassigned() as reassigned:
-            return replace(
+            return changed(
                 state,
                 status=ISSUED,
                 assignee=reassigned.assignee,
@@ -198,21 +198,21 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 accepted_at=None,
             )
         case WorkOrderRefusalRecorded() as refusal:
-            return replace(state, refusals_by=state.refusals_by | {refusal.assignee})
+            return changed(state, refusals_by=state.refusals_by | {refusal.assignee})
         case WorkOrderProgressReported() as report:
             at = event.occurred_at
             if report.expected_by is not None:
-                return replace(
+                return changed(
                     state,
                     deadline=report.expected_by,
                     reported_before_deadline=False,
                     last_progress_at=at,
                 )
-            return replace(state, reported_before_deadline=True, last_progress_at=at)
+            return changed(state, reported_before_deadline=True, last_progress_at=at)
         case WorkOrderOverdue():
-            return replace(state, overdue=True)
+            return changed(state, overdue=True)
         case WorkOrderCompleted():
-            return replace(
+            return changed(
                 state,
                 status=COMPLETED,
                 signed_off=False,
@@ -221,18 +221,18 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 first_completed_at=state.first_completed_at or event.occurred_at,
             )
         case WorkOrderSignedOff():
-            return replace(state, status=SIGNED_OFF, signed_off=True)
+            return changed(state, status=SIGNED_OFF, signed_off=True)
         case WorkOrderCallbackRecorded() as callback:
             if callback.confirmed:
-                return replace(state, status=CALLED_BACK, called_back=True)
+                return changed(state, status=CALLED_BACK, called_back=True)
             # The customer does not confirm: the work is reopened for the assignee.
-            return replace(
+            return changed(
                 state, status=ACCEPTED, signed_off=False, called_back=False, completed_at=None
             )
         case WorkOrderArchived():
-            return replace(state, status=ARCHIVED, archived_at=event.occurred_at)
+            return changed(state, status=ARCHIVED, archived_at=event.occurred_at)
         case WorkOrderJudgedUnreasonable():
-            return replace(state, judged_unreasonable=True)
+            return changed(state, judged_unreasonable=True)
         case PenaltyRecorded() as penalty:
             line = Penalty(
                 event_id=str(event.event_id),
@@ -243,7 +243,7 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 reason=penalty.reason,
                 occurred_at=event.occurred_at,
             )
-            return replace(state, penalties=(*state.penalties, line))
+            return changed(state, penalties=(*state.penalties, line))
         case VehicleRequested() as asked:
             request = VehicleRequest(
                 request_id=asked.request_id,
@@ -254,7 +254,7 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 requested_by=event.actor,
                 requested_at=event.occurred_at,
             )
-            return replace(state, vehicle_requests=(*state.vehicle_requests, request))
+            return changed(state, vehicle_requests=(*state.vehicle_requests, request))
         case WorkOrderVehicleDispatched() as trip:
             return _vehicle_answered(
                 state,
@@ -280,6 +280,6 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
 
 def _vehicle_answered(state: WorkOrderState, request_id: str, **answer: Any) -> WorkOrderState:
     requests = tuple(
-        replace(r, **answer) if r.request_id == request_id else r for r in state.vehicle_requests
+        changed(r, **answer) if r.request_id == request_id else r for r in state.vehicle_requests
     )
-    return replace(state, vehicle_requests=requests)
+    return changed(state, vehicle_requests=requests)
