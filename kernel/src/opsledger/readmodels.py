@@ -8,10 +8,12 @@ then. No hand-written migration is needed. When a stream changes, its rows are r
 by `rows(new_state)`, with the checkpoint in the same transaction.
 """
 
+import gc
 import hashlib
 import inspect
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -19,7 +21,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
-from opsledger_contracts import UPCASTERS
+from opsledger_contracts import UpcasterChain
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.catalog import EventCatalog
@@ -38,6 +40,7 @@ Progress = Callable[[int, int], None]
 SOURCE_COLUMN = "source_stream"  # the stream a row was derived from (kernel-owned)
 CHECKPOINT_PREFIX = "readmodel:"
 _INSERT_CHUNK = 1000
+_BULK_CHUNK = 50_000  # rows per executemany on SQLite (one hop to aiosqlite's thread)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,12 +126,32 @@ class StateCache(Generic[S]):
             self._items.pop(next(iter(self._items)))
 
 
+# The payload as JSON text (PostgreSQL's jsonb would arrive json.loads'ed into dicts),
+# so it is parsed once, by pydantic's JSON validator.
 _SCAN = sa.text(
     "SELECT position, event_id, stream_id, stream_type, version, event_type,"
-    " schema_version, site_id, actor, occurred_at, payload FROM events"
+    " schema_version, site_id, actor, occurred_at, CAST(payload AS TEXT) FROM events"
     " WHERE position > :after AND position <= :upto AND stream_type IN :types"
     " ORDER BY position LIMIT :limit"
 ).bindparams(sa.bindparam("types", expanding=True))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a fold or a table write allocates.
+
+    Folding keeps every state alive and makes no cycles, yet each few hundred new objects
+    would start a collection rescanning the young ones (about a third of a rebuild's CPU,
+    measured). Plain reference counting still frees everything short-lived; what other
+    tasks leave in cycles meanwhile is collected when this ends.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _instant(value: Any) -> datetime:
@@ -150,44 +173,56 @@ async def fold_all(
     """Every stream's state of the given aggregates, folded in memory from the log.
 
     Reads raw rows of just those stream types (no per-row ORM processing) up to `upto`
-    (default: the head when the fold starts) and decodes each payload once.
+    (default: the head when the fold starts), each batch in its own short read (no
+    snapshot held for the whole fold), and decodes each payload once.
     """
     by_type = {a.stream_type: a for a in aggregates}
     states: dict[str, dict[str, Any]] = {t: {} for t in by_type}
     async with engine.connect() as conn:
         head = await store.head_position(conn)
     upto = head if upto is None else upto
-    upcast, models = UPCASTERS.upcast, catalog.registry.get
     after = 0
-    while True:
-        async with engine.connect() as conn:
-            params = {"after": after, "upto": upto, "types": list(by_type), "limit": batch_size}
-            rows = (await conn.execute(_SCAN, params)).all()
-        for row in rows:
-            (_, event_id, stream_id, stream_type, version, event_type, stored, *rest) = row
-            site_id, actor, occurred_at, raw = rest
-            if isinstance(raw, str | bytes) and not UPCASTERS.has_step(event_type, stored):
-                payload = models(event_type, stored).model_validate_json(raw)
-            else:
-                data = json.loads(raw) if isinstance(raw, str | bytes) else raw
-                schema_version, data = upcast(event_type, stored, data)
-                payload = models(event_type, schema_version).model_validate(data)
-            event = Event(
-                payload=payload,
-                stream_id=stream_id,
-                version=version,
-                site_id=site_id,
-                actor=actor,
-                occurred_at=_instant(occurred_at),
-                event_id=event_id if isinstance(event_id, UUID) else UUID(event_id),
-            )
-            aggregate, streams = by_type[stream_type], states[stream_type]
-            streams[stream_id] = aggregate.evolve(streams.get(stream_id, aggregate.initial), event)
-        if progress is not None:
-            progress(rows[-1][0] if rows else upto, upto)
-        if len(rows) < batch_size:
-            return states, upto
-        after = rows[-1][0]
+    with _collector_paused():
+        while True:
+            async with engine.connect() as conn:
+                params = {"after": after, "upto": upto, "types": list(by_type), "limit": batch_size}
+                rows = (await conn.execute(_SCAN, params)).all()
+            _fold_rows(rows, store.upcasters, catalog, by_type, states)
+            if progress is not None:
+                progress(rows[-1][0] if rows else upto, upto)
+            if len(rows) < batch_size:
+                return states, upto
+            after = rows[-1][0]
+
+
+def _fold_rows(
+    rows: Sequence[Sequence[Any]],
+    upcasters: UpcasterChain,
+    catalog: EventCatalog,
+    by_type: Mapping[str, Aggregate[Any, Any]],
+    states: dict[str, dict[str, Any]],
+) -> None:
+    # The store's upcasters, as the live path's reads use (not always the global chain).
+    upcast, has_step, models = upcasters.upcast, upcasters.has_step, catalog.registry.get
+    for row in rows:
+        (_, event_id, stream_id, stream_type, version, event_type, stored, *rest) = row
+        site_id, actor, occurred_at, raw = rest
+        if not has_step(event_type, stored):
+            payload = models(event_type, stored).model_validate_json(raw)
+        else:  # an older schema_version: upcast to the current one first
+            schema_version, data = upcast(event_type, stored, json.loads(raw))
+            payload = models(event_type, schema_version).model_validate(data)
+        event = Event(
+            payload=payload,
+            stream_id=stream_id,
+            version=version,
+            site_id=site_id,
+            actor=actor,
+            occurred_at=_instant(occurred_at),
+            event_id=event_id if isinstance(event_id, UUID) else UUID(event_id),
+        )
+        aggregate, streams = by_type[stream_type], states[stream_type]
+        streams[stream_id] = aggregate.evolve(streams.get(stream_id, aggregate.initial), event)
 
 
 async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -195,15 +230,66 @@ async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, A
         await conn.execute(table.insert(), rows[start : start + _INSERT_CHUNK])
 
 
+def _records(
+    table: sa.Table, dialect: sa.Dialect, model: ReadModel[Any], states: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Every stream's rows as value tuples in column order, bound as `table.insert()` would.
+
+    Each value goes through its column type's bind processor for this dialect (UTC
+    timestamps, SQLite's datetime text), so the bulk path stores exactly what the live
+    path's INSERT stores; a missing key is NULL, an unknown one an error, as there.
+    """
+    names = [c.name for c in table.columns]
+    known = frozenset(names)
+    processors = [
+        (i, bind)
+        for i, column in enumerate(table.columns)
+        if (bind := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    source = names.index(SOURCE_COLUMN)
+    records: list[tuple[Any, ...]] = []
+    for stream_id, state in states.items():
+        for row in model.rows(state):
+            if not row.keys() <= known:
+                unknown = sorted(row.keys() - known)
+                raise ValueError(f"read model {model.name}: rows() gave unknown {unknown}")
+            values = [row.get(name) for name in names]
+            values[source] = stream_id
+            for i, bind in processors:
+                values[i] = bind(values[i])
+            records.append(tuple(values))
+    return records
+
+
+async def _bulk_insert(
+    conn: AsyncConnection, table: sa.Table, records: list[tuple[Any, ...]]
+) -> None:
+    """The rows in one go: binary COPY on PostgreSQL, one executemany on SQLite."""
+    names = [c.name for c in table.columns]
+    if conn.dialect.name == "postgresql":
+        # asyncpg's own connection, inside the transaction SQLAlchemy began on it.
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None  # a checked-out connection always has one
+        await driver.copy_records_to_table(table.name, records=records, columns=names)
+        return
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)  # SQLite's paramstyle
+    insert = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+    for start in range(0, len(records), _BULK_CHUNK):
+        await conn.exec_driver_sql(insert, records[start : start + _BULK_CHUNK])
+
+
 async def write_table(
     conn: AsyncConnection, model: ReadModel[Any], states: Mapping[str, Any]
 ) -> int:
     """(Re)create the model's table in `conn` and fill it from `states`; returns rows."""
-    await conn.run_sync(lambda sync: model.table.drop(sync, checkfirst=True))
-    await conn.run_sync(lambda sync: model.table.create(sync))
-    rows = [row for stream, state in states.items() for row in model.rows_of(stream, state)]
-    await _insert(conn, model.table, rows)
-    return len(rows)
+    table = model.table
+    await conn.run_sync(lambda sync: table.drop(sync, checkfirst=True))
+    await conn.run_sync(lambda sync: table.create(sync))
+    with _collector_paused():
+        records = _records(table, conn.dialect, model, states)
+    await _bulk_insert(conn, table, records)
+    return len(records)
 
 
 class ReadModelRunner:
