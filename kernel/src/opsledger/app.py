@@ -57,7 +57,7 @@ class ServiceApp:
             sites.check_rules(definition.site_rules)
         self.runtime = Runtime(
             name,
-            create_engine(settings.database_url_for(name)),
+            create_engine(settings.database_url_for(name), pool_size=settings.database_pool_size),
             clock or SystemClock(),
             self.metrics,
             sites=sites,

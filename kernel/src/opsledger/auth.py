@@ -122,7 +122,7 @@ class TokenService:
 _bearer = HTTPBearer(auto_error=False, description="Token from `opsledger token`")
 
 
-def current_principal(
+async def current_principal(  # async: a plain def would cost a thread hop per request
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:

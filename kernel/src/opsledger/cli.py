@@ -60,6 +60,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=port,
         log_config=None,  # structlog owns logging
         access_log=False,
+        # The C event loop and HTTP parser: a command's CPU is mostly framework overhead.
+        loop="uvloop",
+        http="httptools",
         timeout_graceful_shutdown=10,
     )
     return 0

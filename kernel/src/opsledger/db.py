@@ -103,6 +103,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """
     if url.startswith("sqlite"):
         synchronous = kwargs.pop("sqlite_synchronous", "NORMAL")
+        kwargs.pop("pool_size", None)  # one writer at a time: SQLAlchemy's default pool fits
         if synchronous not in ("NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"sqlite_synchronous must be NORMAL, FULL or EXTRA: {synchronous}")
         path = url.split(":///", 1)[-1]
@@ -127,8 +128,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Connections opened beyond pool_size are closed on return: a TLS handshake each, so
+    # the pool covers the usual concurrency and overflow only absorbs bursts.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", False)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.driver == "asyncpg":

@@ -89,5 +89,14 @@ class _Reads:
         return Loaded(aggregate.fold(events), history[-1].version)
 
 
-Commands = Annotated[_Commands, Depends(_Commands)]
-Reads = Annotated[_Reads, Depends(_Reads)]
+# Async factories: FastAPI runs a plain callable (a class too) in a worker thread.
+async def _commands(request: Request, principal: CurrentPrincipal) -> _Commands:
+    return _Commands(request, principal)
+
+
+async def _reads(request: Request, principal: CurrentPrincipal) -> _Reads:
+    return _Reads(request, principal)
+
+
+Commands = Annotated[_Commands, Depends(_commands)]
+Reads = Annotated[_Reads, Depends(_reads)]

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     auth_issuer: str = "opsledger"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each process keeps open (10 more on bursts)",
+    )
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     poll_interval_seconds: float = Field(default=0.2, gt=0, le=60)
     consumer_max_attempts: int = Field(default=3, ge=1, le=100)
