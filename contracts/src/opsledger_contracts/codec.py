@@ -94,7 +94,8 @@ def decode_message(
     if not isinstance(data, dict):
         raise ContractError(f"{where}: value must be a JSON object, got {type(data).__name__}")
     raw = value
-    unknown = [k for k in data if k not in model.model_fields]
+    fields = model.model_fields  # a descriptor: read once, not once per key
+    unknown = [k for k in data if k not in fields]
     if unknown and ignore_unknown_fields:
         # Re-encode rather than validate the dict: JSON-mode validation is what the
         # producer's JSON is specified against (dates, bytes, decimals as strings).
