@@ -1,0 +1,219 @@
+"""What the outbox relay hands the producer, and when it moves its checkpoint.
+
+A recording producer stands in for Kafka (the broker round trip is covered in
+test_kafka_relay_consumers): every record must be the stored event with exactly the
+headers `EventEnvelope.to_kafka_headers()` writes (the contract's one definition),
+private events are never sent, and the checkpoint moves only once every ack is in.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from opsledger.checkpoints import read_checkpoint
+from opsledger.clock import SystemClock
+from opsledger.eventstore import EventStore, RecordedEvent
+from opsledger.kafka import KafkaConnector
+from opsledger.metrics import Metrics
+from opsledger.relay import RELAY_CHECKPOINT, OutboxRelay
+from opsledger.runtime import CommandContext, Runtime
+from opsledger_contracts import UpcasterChain
+from opsledger_contracts.events.callcenter import DiagnosticPingSent
+from opsledger_contracts.headers import SCHEMA_BASE_ENV
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kernel.payloads import CounterIncremented
+
+Record = tuple[str, bytes, bytes, list[tuple[str, bytes]]]
+
+
+class RecordingProducer:
+    """`send` like aiokafka's: returns a future the test resolves (or not) later."""
+
+    def __init__(self, auto_ack: bool = True) -> None:
+        self.auto_ack = auto_ack
+        self.sent: list[Record] = []
+        self.acks: list[asyncio.Future[None]] = []
+        self.expected = 0
+        self.all_sent = asyncio.Event()
+
+    async def send(
+        self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]
+    ) -> asyncio.Future[None]:
+        self.sent.append((topic, key, value, list(headers)))
+        ack: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self.auto_ack:
+            ack.set_result(None)
+        self.acks.append(ack)
+        if len(self.sent) == self.expected:
+            self.all_sent.set()
+        return ack
+
+
+class FakeKafka(KafkaConnector):
+    def __init__(self, producer: RecordingProducer) -> None:
+        super().__init__("127.0.0.1:1", "test-relay-records")
+        self.fake = producer
+
+    async def producer(self, wait_seconds: float = 10.0) -> Any:
+        return self.fake
+
+
+def _upcasters() -> UpcasterChain:
+    chain = UpcasterChain()
+
+    @chain.register("CounterIncremented", 1)
+    def _v1_to_v2(payload: dict[str, object]) -> dict[str, object]:
+        return {"amount": payload["by"], "reason": "unknown"}
+
+    return chain
+
+
+@pytest.fixture
+def runtime(engine: AsyncEngine) -> Runtime:
+    clock = SystemClock()
+    store = EventStore(clock, upcasters=_upcasters())
+    return Runtime("callcenter", engine, clock, Metrics("callcenter"), store=store)
+
+
+MakeRelay = Callable[..., OutboxRelay]
+
+
+@pytest.fixture
+async def make_relay(runtime: Runtime) -> AsyncIterator[MakeRelay]:
+    """Relays on a recording producer; each gives up leadership at the end (PostgreSQL)."""
+    made: list[OutboxRelay] = []
+
+    def make(producer: RecordingProducer, **kwargs: Any) -> OutboxRelay:
+        made.append(OutboxRelay(runtime, FakeKafka(producer), **kwargs))
+        return made[-1]
+
+    yield make
+    for relay in made:
+        await relay.resign()
+
+
+async def _checkpoint(runtime: Runtime) -> int:
+    async with runtime.engine.connect() as conn:
+        return await read_checkpoint(conn, RELAY_CHECKPOINT)
+
+
+async def _stored(runtime: Runtime) -> list[RecordedEvent]:
+    async with runtime.engine.connect() as conn:
+        return await runtime.store.read_all(conn, 0, 1000)
+
+
+def _ping(i: int) -> DiagnosticPingSent:
+    return DiagnosticPingSent(ping_id=f"p{i}", message="m")
+
+
+async def _append_mixed(runtime: Runtime) -> None:
+    """Events that exercise every header: with and without causation, whole seconds,
+    non-ASCII text, an old schema version that goes out upcast, a private event."""
+    plain = CommandContext("staff-1", "site-a", "corr-1")
+    caused = CommandContext("Zoë Ødegård", "site-ü", "corr-2", causation_id="cmd-7")
+    whole_second = datetime(2026, 3, 1, 8, 30, 0, tzinfo=UTC)
+    with_micros = datetime(2026, 3, 1, 8, 30, 0, 120, tzinfo=UTC)
+    async with runtime.transaction() as tx:
+        await tx.append("ping-ä", "DiagnosticPing", 0, [plain.event(_ping(1), whole_second)])
+        await tx.append("ping-ä", "DiagnosticPing", 1, [caused.event(_ping(2), with_micros)])
+        await tx.append("counter-1", "Counter", 0, [caused.event(CounterIncremented(by=5))])
+        await tx.append("ping-b", "DiagnosticPing", 0, [plain.event(_ping(3))])
+
+
+def _expected(events: list[RecordedEvent], private: frozenset[str] = frozenset()) -> list[Any]:
+    return [
+        (e.stream_id.encode(), e.payload, e.envelope("callcenter").to_kafka_headers())
+        for e in events
+        if e.event_type not in private
+    ]
+
+
+def _got(producer: RecordingProducer) -> list[Any]:
+    return [(key, json.loads(value), headers) for _, key, value, headers in producer.sent]
+
+
+async def test_records_are_the_stored_events_with_exactly_the_envelope_headers(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    await _append_mixed(runtime)
+    producer = RecordingProducer()
+    relay = make_relay(producer, batch_size=3)
+    while await relay.publish_batch():
+        pass
+    stored = await _stored(runtime)
+    assert [e.schema_version for e in stored] == [1, 1, 2, 1]  # the counter went out as v2
+    assert _got(producer) == _expected(stored)
+    assert {topic for topic, *_ in producer.sent} == {relay.topic}
+    assert await _checkpoint(runtime) == stored[-1].position
+
+
+async def test_private_events_are_never_sent_but_the_checkpoint_passes_them(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    await _append_mixed(runtime)
+    private = frozenset({"CounterIncremented"})
+    producer = RecordingProducer()
+    relay = make_relay(producer, private_event_types=private)
+    assert await relay.publish_batch() == 4  # passed, of which three were sent
+    stored = await _stored(runtime)
+    assert _got(producer) == _expected(stored, private)
+    assert len(producer.sent) == 3
+    assert await _checkpoint(runtime) == stored[-1].position
+
+
+async def test_the_schema_base_setting_is_followed_between_batches(
+    runtime: Runtime, make_relay: MakeRelay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _append_mixed(runtime)
+    producer = RecordingProducer()
+    relay = make_relay(producer, batch_size=2)
+    assert await relay.publish_batch() == 2
+    monkeypatch.setenv(SCHEMA_BASE_ENV, "https://schemas.example.org/v/")
+    while await relay.publish_batch():
+        pass
+    schemas = [dict(headers)["ce_dataschema"] for *_, headers in producer.sent]
+    assert [s.startswith(b"https://opsledger.example/contracts/") for s in schemas] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert _got(producer)[2:] == _expected((await _stored(runtime))[2:])
+
+
+async def test_checkpoint_moves_only_after_every_ack_and_a_failed_batch_is_sent_again(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    ctx = CommandContext("staff-1", "site-a", "corr")
+    async with runtime.transaction() as tx:
+        await tx.append("ping-1", "DiagnosticPing", 0, [ctx.event(_ping(i)) for i in range(3)])
+    producer = RecordingProducer(auto_ack=False)
+    producer.expected = 3
+    relay = make_relay(producer)
+    publishing = asyncio.create_task(relay.publish_batch())
+    await producer.all_sent.wait()
+    for ack in producer.acks[:2]:
+        ack.set_result(None)
+    await asyncio.sleep(0)  # let the relay see the first acks
+    assert not publishing.done()
+    assert await _checkpoint(runtime) == 0
+    producer.acks[2].set_exception(RuntimeError("NotEnoughReplicas"))
+    with pytest.raises(RuntimeError):
+        await publishing
+    assert await _checkpoint(runtime) == 0  # nothing is lost: the batch goes again
+
+    producer.auto_ack = True
+    assert await relay.publish_batch() == 3
+    assert [dict(h)["ce_streamversion"] for *_, h in producer.sent] == [
+        b"1",
+        b"2",
+        b"3",
+        b"1",
+        b"2",
+        b"3",
+    ]
+    assert await _checkpoint(runtime) == (await _stored(runtime))[-1].position
