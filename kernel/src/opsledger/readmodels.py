@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -241,22 +242,30 @@ def _records(
     """
     names = [c.name for c in table.columns]
     known = frozenset(names)
-    processors = [
-        (i, bind)
-        for i, column in enumerate(table.columns)
-        if (bind := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
+    own = [n for n in names if n != SOURCE_COLUMN]  # the columns rows() gives
+    pick = itemgetter(*own) if len(own) > 1 else lambda row: (row[own[0]],)
     source = names.index(SOURCE_COLUMN)
+    binds = [
+        (i, c.type.dialect_impl(dialect).bind_processor(dialect))
+        for i, c in enumerate(table.columns)
+    ]
+    # NULL stays NULL for these processors (asked once), so None skips the call.
+    processors = [(i, bind, bind(None) is None) for i, bind in binds if bind is not None]
     records: list[tuple[Any, ...]] = []
     for stream_id, state in states.items():
         for row in model.rows(state):
-            if not row.keys() <= known:
+            try:
+                values = [*pick(row)]
+                exact = len(row) == len(own)
+            except KeyError:
+                values, exact = [row.get(name) for name in own], False
+            if not exact and not row.keys() <= known:
                 unknown = sorted(row.keys() - known)
                 raise ValueError(f"read model {model.name}: rows() gave unknown {unknown}")
-            values = [row.get(name) for name in names]
-            values[source] = stream_id
-            for i, bind in processors:
-                values[i] = bind(values[i])
+            values.insert(source, stream_id)
+            for i, bind, skip_null in processors:
+                if values[i] is not None or not skip_null:
+                    values[i] = bind(values[i])
             records.append(tuple(values))
     return records
 
