@@ -53,7 +53,11 @@ async def test_wo1_blank_fields_and_past_reply_by_are_refused(dispatch: Dispatch
         json=dispatch.order_body(reply_by="2026-12-01T10:00:00"),
         headers=dispatch.dispatcher(),
     )
-    assert error(naive)["code"] == "WO-1" and "time zone" in error(naive)["message"]
+    # Refused by the shared Instant type before the domain: the field and its rule named.
+    assert naive.status_code == 422 and error(naive)["code"] == "VALIDATION"
+    (problem,) = error(naive)["fields"]
+    assert problem["field"] == "reply_by" and problem["rule"] == "WO-1"
+    assert "timezone" in problem["message"]
     assert await dispatch.all_events() == []
 
 

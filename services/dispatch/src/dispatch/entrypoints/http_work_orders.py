@@ -4,11 +4,10 @@ Every command is authorized by role AND site from the token; the actor recorded 
 events is the token's staff id, never a body field (bodies reject unknown fields).
 """
 
-from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter
-from opsledger.fields import SiteId, SiteQuery
+from opsledger.fields import Instant, SiteId, SiteQuery
 from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,7 +51,7 @@ class VehicleBody(_Body):
     destination: str | None = Field(
         default=None, max_length=200, description="Default: the order's location"
     )
-    needed_at: datetime | None = Field(
+    needed_at: Instant | None = Field(
         default=None, description="When the vehicle is needed, with zone; default: now"
     )
 
@@ -67,7 +66,7 @@ class IssueWorkOrderBody(_Body):
     location: str | None = _text("WO-1", 200)  # type: ignore[assignment]
     content: str | None = _text("WO-1", 2000)  # type: ignore[assignment]
     requirements: str | None = _text("WO-1", 1000)  # type: ignore[assignment]
-    reply_by: datetime | None = Field(
+    reply_by: Instant | None = Field(
         json_schema_extra=rule("WO-1"), default=None, description="WO-1, in the future, with zone"
     )
     assignee: str | None = _text("WO-2", 64, "WO-2: staff id")  # type: ignore[assignment]
@@ -117,7 +116,7 @@ class ReasonBody(_Body):
 
 class ProgressBody(_Body):
     note: str = Field(json_schema_extra=rule("WO-5"), max_length=2000)
-    expected_by: datetime | None = Field(
+    expected_by: Instant | None = Field(
         json_schema_extra=rule("WO-5"),
         default=None,
         description="New expected completion time: becomes the deadline for WO-5 overdue",
