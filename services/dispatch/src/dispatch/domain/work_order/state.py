@@ -148,6 +148,9 @@ class WorkOrderState:
         return self.vehicle_requests[-1] if self.vehicle_requests else None
 
 
+_EMPTY = WorkOrderState()
+
+
 def evolve(state: WorkOrderState, event: Event) -> WorkOrderState:
     """The state after one event; every event also stamps `updated_at`."""
     return changed(_apply(state, event), updated_at=event.occurred_at)
@@ -156,7 +159,9 @@ def evolve(state: WorkOrderState, event: Event) -> WorkOrderState:
 def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
     match event.payload:
         case WorkOrderIssued() as issued:
-            return WorkOrderState(
+            # A new order from the empty state: every other field keeps its default.
+            return changed(
+                _EMPTY,
                 exists=True,
                 work_order_id=issued.work_order_id,
                 serial_no=issued.serial_no,
