@@ -217,3 +217,77 @@ async def test_checkpoint_moves_only_after_every_ack_and_a_failed_batch_is_sent_
         b"3",
     ]
     assert await _checkpoint(runtime) == (await _stored(runtime))[-1].position
+
+
+def _versions(producer: RecordingProducer) -> list[int]:
+    return [int(dict(headers)["ce_streamversion"]) for *_, headers in producer.sent]
+
+
+async def _append_pings(runtime: Runtime, stream: str, after: int, count: int) -> None:
+    ctx = CommandContext("staff-1", "site-a", "corr")
+    async with runtime.transaction() as tx:
+        events = [ctx.event(_ping(after + i)) for i in range(count)]
+        await tx.append(stream, "DiagnosticPing", after, events)
+
+
+async def test_a_backlog_goes_out_once_in_order_with_the_next_batch_read_ahead(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    await _append_pings(runtime, "ping-1", 0, 5)
+    producer = RecordingProducer()
+    relay = make_relay(producer, batch_size=2)
+    assert await relay.publish_batch() == 2  # full: the next batch is read meanwhile
+    await _append_pings(runtime, "ping-1", 5, 2)  # lands after that read-ahead
+    while await relay.publish_batch():
+        pass
+    assert _versions(producer) == [1, 2, 3, 4, 5, 6, 7]
+    assert await _checkpoint(runtime) == (await _stored(runtime))[-1].position
+
+
+async def test_an_empty_read_ahead_is_not_trusted(runtime: Runtime, make_relay: MakeRelay) -> None:
+    await _append_pings(runtime, "ping-1", 0, 2)
+    producer = RecordingProducer()
+    relay = make_relay(producer, batch_size=2)
+    assert await relay.publish_batch() == 2
+    ahead = relay._read_ahead
+    assert ahead is not None
+    assert await ahead == []  # it found nothing; an event lands only now
+    await _append_pings(runtime, "ping-1", 2, 1)
+    assert await relay.publish_batch() == 1
+    assert _versions(producer) == [1, 2, 3]
+
+
+async def test_a_failed_batch_drops_the_read_ahead_and_goes_again_from_the_checkpoint(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    await _append_pings(runtime, "ping-1", 0, 4)
+    producer = RecordingProducer(auto_ack=False)
+    producer.expected = 2
+    relay = make_relay(producer, batch_size=2)
+    publishing = asyncio.create_task(relay.publish_batch())
+    await producer.all_sent.wait()  # the read of events 3 and 4 has started by now
+    producer.acks[0].set_exception(RuntimeError("RequestTimedOut"))
+    producer.acks[1].set_result(None)
+    with pytest.raises(RuntimeError):
+        await publishing
+    producer.auto_ack = True
+    while await relay.publish_batch():
+        pass
+    assert _versions(producer) == [1, 2, 1, 2, 3, 4]  # 1 and 2 again, never skipped
+    assert await _checkpoint(runtime) == (await _stored(runtime))[-1].position
+
+
+async def test_a_relay_that_led_again_reads_from_the_checkpoint_not_its_old_read_ahead(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    await _append_pings(runtime, "ping-1", 0, 6)
+    first_producer, second_producer = RecordingProducer(), RecordingProducer()
+    first = make_relay(first_producer, batch_size=2)
+    second = make_relay(second_producer, batch_size=2)
+    assert await first.publish_batch() == 2  # reads 3 and 4 ahead
+    await first.resign()  # e.g. its database connection was lost
+    assert await second.publish_batch() == 2
+    await second.resign()
+    assert await first.publish_batch() == 2
+    assert _versions(first_producer) == [1, 2, 5, 6]
+    assert _versions(second_producer) == [3, 4]

@@ -2,7 +2,8 @@
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -102,3 +103,23 @@ class KafkaConnector:
             if self._producer is not None:
                 await self._producer.stop()
                 self._producer = None
+
+
+async def await_acks(acks: Sequence[asyncio.Future[Any]]) -> None:
+    """Wait until every ack of `acks` (futures from `send`) is in; raise the first failure.
+
+    In order rather than `asyncio.gather`: the records of one broker batch are acked
+    together, so this wakes once per batch instead of running a callback per record.
+    """
+    for i, ack in enumerate(acks):
+        try:
+            await ack
+        except BaseException:
+            for rest in acks[i + 1 :]:  # moot now; retrieve their failures so none is logged
+                rest.add_done_callback(_retrieve)
+            raise
+
+
+def _retrieve(ack: asyncio.Future[Any]) -> None:
+    if not ack.cancelled():
+        ack.exception()

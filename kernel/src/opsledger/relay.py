@@ -24,7 +24,7 @@ from opsledger.checkpoints import read_checkpoint, write_checkpoint
 from opsledger.clock import as_utc
 from opsledger.db import advisory_lock_key, events
 from opsledger.eventstore import safe_head
-from opsledger.kafka import KafkaConnector
+from opsledger.kafka import KafkaConnector, await_acks
 from opsledger.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -73,6 +73,7 @@ class OutboxRelay:
         self._private = private_event_types
         self.topic = topic_prefix + events_topic(runtime.service)
         self._leader: AsyncConnection | None = None
+        self._read_ahead: asyncio.Task[list[tuple[Any, ...]]] | None = None
         self._upcasters = runtime.store.upcasters
         self._source = ("ce_source", f"/opsledger/{runtime.service}".encode())
         # (event type, schema version) -> its ce_type, ce_dataschema, ce_schemaversion.
@@ -108,6 +109,7 @@ class OutboxRelay:
 
     async def resign(self) -> None:
         """Give up leadership: unlock, or drop the connection so the server frees it."""
+        self._drop_read_ahead()
         if self._leader is None:
             return
         conn, self._leader = self._leader, None
@@ -124,33 +126,66 @@ class OutboxRelay:
         """Produce the next batch; returns how many events were published.
 
         Sends the whole batch without waiting (the producer pipelines it, keeping order
-        per partition), then awaits every ack, and only then moves the checkpoint.
+        per partition), then awaits every ack, and only then moves the checkpoint. While
+        a backlog lasts, the next batch is read meanwhile (the database's round trips
+        overlap the broker's); a failed batch drops that read-ahead, so the next call
+        starts again from the checkpoint.
         """
         rt = self._rt
-        if not await self.is_leader():
+        if not await self.is_leader():  # losing the lead (resign) drops the read-ahead
             return 0
-        async with rt.engine.connect() as conn:
-            position = await read_checkpoint(conn, RELAY_CHECKPOINT)
-            query = _BATCH.where(events.c.position > position)
+        rows = await self._next_rows()
+        if not rows:
+            return 0
+        last = rows[-1][0]
+        if len(rows) == self._batch_size:  # a full batch: more is likely waiting
+            self._read_ahead = asyncio.create_task(self._read(last))
+        try:
+            producer = await self._kafka.producer()
+            topic, send = self.topic, producer.send
+            acks = [
+                await send(topic, key=key, value=value, headers=headers)
+                for key, value, headers in self._records(rows)
+            ]
+            await await_acks(acks)
+            async with rt.engine.begin() as conn:
+                await write_checkpoint(conn, RELAY_CHECKPOINT, last, rt.clock)
+        except BaseException:
+            self._drop_read_ahead()
+            raise
+        rt.metrics.relay_published.inc(len(acks))
+        return len(rows)
+
+    async def _next_rows(self) -> list[tuple[Any, ...]]:
+        """The batch after the checkpoint: the read-ahead if it found any, else read now.
+
+        An empty read-ahead is not trusted: it ran before the previous checkpoint moved,
+        and an event committed since must not wait for the next wake-up.
+        """
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None and (rows := await ahead):
+            return rows
+        return await self._read(None)
+
+    async def _read(self, after: int | None) -> list[tuple[Any, ...]]:
+        """Up to a batch of rows after `after` (None: after the stored checkpoint)."""
+        async with self._rt.engine.connect() as conn:
+            if after is None:
+                after = await read_checkpoint(conn, RELAY_CHECKPOINT)
+            query = _BATCH.where(events.c.position > after)
             if conn.dialect.name == "postgresql":  # never past an in-flight append
                 query = query.where(events.c.position <= await safe_head(conn))
             result = await conn.execute(query, {"n": self._batch_size})
             # Plain tuples of str/int: the garbage collector stops tracking them, while
             # a batch of Rows lived long enough to trigger full collections.
-            rows = [tuple(row) for row in result]
-        if not rows:
-            return 0
-        producer = await self._kafka.producer()
-        topic, send = self.topic, producer.send
-        acks = [
-            await send(topic, key=key, value=value, headers=headers)
-            for key, value, headers in self._records(rows)
-        ]
-        await asyncio.gather(*acks)
-        async with rt.engine.begin() as conn:
-            await write_checkpoint(conn, RELAY_CHECKPOINT, rows[-1][0], rt.clock)
-        rt.metrics.relay_published.inc(len(acks))
-        return len(rows)
+            return [tuple(row) for row in result]
+
+    def _drop_read_ahead(self) -> None:
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None:
+            ahead.cancel()
+            # Its failure, if any, is moot now: retrieve it so asyncio does not log it.
+            ahead.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     def _records(self, rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[bytes, bytes, Headers]]:
         """(key, value, headers) of every row that is not private, in position order.
