@@ -68,6 +68,9 @@ class ServiceReport:
     server_errors: int = 0
     failures: list[str] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
+    # Generated cases per phase; "stateful" counts the steps of chained scenarios, whose
+    # links schemathesis infers from the response schemas and path parameters.
+    phases: Counter[str] = field(default_factory=Counter)
     fatal: list[str] = field(default_factory=list)
     app_seconds: float = 0.0
     seconds: float = 0.0
@@ -90,6 +93,12 @@ class ServiceReport:
             f"{self.server_errors} 5xx, {len(self.failures)} failures"
             + (f", {len(self.fatal)} errors" if self.fatal else "")
             + f" ({self.seconds:.0f} s, {self.app_seconds:.0f} s in the service)"
+            + (
+                "; cases per phase: "
+                + ", ".join(f"{phase} {n}" for phase, n in sorted(self.phases.items()))
+                if self.phases
+                else ""
+            )
         )
 
 
@@ -233,6 +242,7 @@ def fuzz_service(name: str, directory: Path, profile: Profile) -> ServiceReport:
 
 def _record(report: ServiceReport, event: events.ScenarioFinished) -> None:
     recorder = event.recorder
+    report.phases[str(event.phase.value)] += len(recorder.cases)
     for case_id, checks in recorder.checks.items():
         for check in checks:
             if check.failure_info is None:
