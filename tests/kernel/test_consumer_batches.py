@@ -2,7 +2,6 @@
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -13,30 +12,17 @@ from opsledger.db import inbox
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.runtime import CommandContext, Runtime, Tx
-from opsledger_contracts import DecodedEvent, EventEnvelope, encode_message
+from opsledger_contracts import DecodedEvent
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kernel.messages import ping_message
 
 TOPIC = "opsledger.callcenter.events"
 
 
 def ping(number: int, event_id: str | None = None) -> IncomingMessage:
-    envelope = EventEnvelope(
-        event_id=event_id or uuid4(),
-        event_type="DiagnosticPingSent",
-        schema_version=1,
-        source="callcenter",
-        site_id="site-a",
-        stream_id=f"ping-{number}",
-        stream_type="DiagnosticPing",
-        stream_version=1,
-        occurred_at=datetime.now(UTC),
-        correlation_id=f"c-{number}",
-        actor="staff-1",
-    )
-    key, value, headers = encode_message(
-        envelope, DiagnosticPingSent(ping_id=f"p-{number}", message=str(number))
-    )
+    key, value, headers = ping_message(f"p-{number}", event_id)
     return IncomingMessage(TOPIC, 0, number, key, value, tuple(headers))
 
 

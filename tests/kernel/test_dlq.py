@@ -10,7 +10,6 @@ import asyncio
 import os
 import subprocess
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -24,11 +23,12 @@ from opsledger.errors import DomainError
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.runtime import CommandContext, Runtime, Tx
-from opsledger_contracts import DecodedEvent, EventEnvelope, dlq_topic, encode_message
+from opsledger_contracts import DecodedEvent, dlq_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import opsledger_cli
+from tests.kernel.messages import Message, ping_message
 
 pytestmark = pytest.mark.kafka
 
@@ -36,22 +36,9 @@ SERVICE = "callcenter"
 CONSUMERS = [f"{SERVICE}.pings", f"{SERVICE}.audit"]
 
 
-def _ping(ping_id: str) -> tuple[UUID, tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+def _ping(ping_id: str) -> tuple[UUID, Message]:
     event_id = uuid4()
-    envelope = EventEnvelope(
-        event_id=event_id,
-        event_type="DiagnosticPingSent",
-        schema_version=1,
-        source="callcenter",
-        site_id="site-a",
-        stream_id=f"ping-{ping_id}",
-        stream_type="DiagnosticPing",
-        stream_version=1,
-        occurred_at=datetime.now(UTC),
-        correlation_id="corr",
-        actor="staff-1",
-    )
-    return event_id, encode_message(envelope, DiagnosticPingSent(ping_id=ping_id, message="hi"))
+    return event_id, ping_message(ping_id, event_id)
 
 
 class Recording:

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -24,9 +23,11 @@ from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import CommandContext, Runtime, Tx
-from opsledger_contracts import DecodedEvent, EventEnvelope, dlq_topic, encode_message
+from opsledger_contracts import DecodedEvent, EventEnvelope, dlq_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kernel.messages import ping_message
 
 pytestmark = pytest.mark.kafka
 
@@ -183,30 +184,11 @@ async def test_lag_is_what_the_group_has_not_committed_yet(
     try:
         assert await monitor.measure("opsledger.nobody", [h.topic]) == {h.topic: 0}
         await h.broker.stop()  # nobody consumes: what we produce is lag
-        await h.produce([_ping_message(ping_id=f"lag-{i}") for i in range(3)])
+        await h.produce([ping_message(ping_id=f"lag-{i}") for i in range(3)])
         assert await monitor.measure(group, [h.topic]) == {h.topic: 3}
         assert await monitor.measure(group, [h.topic]) == {h.topic: 3}  # reused clients
     finally:
         await monitor.close()
-
-
-def _ping_message(
-    event_id: str | None = None, ping_id: str = "p1"
-) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    envelope = EventEnvelope(
-        event_id=event_id or uuid4(),
-        event_type="DiagnosticPingSent",
-        schema_version=1,
-        source="callcenter",
-        site_id="site-a",
-        stream_id=f"ping-{ping_id}",
-        stream_type="DiagnosticPing",
-        stream_version=1,
-        occurred_at=datetime.now(UTC),
-        correlation_id="corr",
-        actor="staff-1",
-    )
-    return encode_message(envelope, DiagnosticPingSent(ping_id=ping_id, message="hi"))
 
 
 class ConsumerHarness:
@@ -278,7 +260,7 @@ async def _count(engine: AsyncEngine, table: sa.Table) -> int:
 async def test_duplicate_delivery_has_one_effect(runtime: Runtime, harness_factory: object) -> None:
     h: ConsumerHarness = await harness_factory(record_ping)  # type: ignore[operator]
     event_id = str(uuid4())
-    message = _ping_message(event_id)
+    message = ping_message(event_id=event_id)
     await h.produce([message, message, message])
     await h.wait_for(3)
     assert sorted(h.outcomes) == sorted([Outcome.HANDLED, Outcome.DUPLICATE, Outcome.DUPLICATE])
@@ -298,7 +280,7 @@ async def test_poison_message_goes_to_dlq_with_its_error_and_the_next_is_handled
 
     h: ConsumerHarness = await harness_factory(refuse_p_bad)  # type: ignore[operator]
     not_a_contract = (b"k", b"{}", [("ce_id", b"x")])
-    await h.produce([_ping_message(ping_id="bad"), not_a_contract, _ping_message(ping_id="good")])
+    await h.produce([ping_message(ping_id="bad"), not_a_contract, ping_message(ping_id="good")])
     await h.wait_for(3)
     assert h.outcomes == [Outcome.DEAD_LETTERED, Outcome.DEAD_LETTERED, Outcome.HANDLED]
     assert await _count(runtime.engine, events) == 1  # only the good one had an effect
@@ -327,7 +309,7 @@ async def test_offset_is_not_committed_when_our_database_fails_so_the_message_re
         await record_ping(tx, message)
 
     h: ConsumerHarness = await harness_factory(database_down_once)  # type: ignore[operator]
-    await h.produce([_ping_message(ping_id="retry-me")])
+    await h.produce([ping_message(ping_id="retry-me")])
     for _ in range(300):
         if await _count(runtime.engine, events) == 1:
             break
