@@ -8,11 +8,11 @@ eventually consistent and could miss an order issued a moment earlier).
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
 
 from dispatch.domain.private_events import FaultOrderRecorded, WorkOrderRequestReceived
@@ -64,7 +64,7 @@ def with_requested_fault(
     the request with, when the dispatcher gives none, so ticket-born repeats are found."""
     if request is None:
         return command
-    return replace(
+    return changed(
         command,
         asset_id=command.asset_id or request.asset_id,
         fault_code=command.fault_code or request.fault_code,

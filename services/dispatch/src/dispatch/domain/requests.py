@@ -5,11 +5,11 @@ private (dispatch's inbox of callcenter's `WorkOrderRequested`).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
@@ -57,7 +57,7 @@ def evolve(state: RequestState, event: Event) -> RequestState:
         case WorkOrderRequestReceived() as received:
             return RequestState(received, event.site_id, event.occurred_at)
         case WorkOrderRequestClosed() as closed:
-            return replace(state, closed_by=closed.work_order_id)
+            return changed(state, closed_by=closed.work_order_id)
     return state
 
 

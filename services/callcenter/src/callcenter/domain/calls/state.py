@@ -1,9 +1,9 @@
 """States of a call and of an agent's seat sessions (one typed `match` each)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.callcenter import CallLogged, SeatLoggedIn, SeatLoggedOut
 
 
@@ -51,5 +51,5 @@ def evolve_seat(state: SeatState, event: Event) -> SeatState:
             return SeatState(event.site_id, staff_id, (*state.sessions, session))
         case SeatLoggedOut():
             *before, last = state.sessions
-            return replace(state, sessions=(*before, replace(last, logout_at=event.occurred_at)))
+            return changed(state, sessions=(*before, changed(last, logout_at=event.occurred_at)))
     return state

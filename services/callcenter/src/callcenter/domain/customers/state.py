@@ -1,9 +1,9 @@
 """A customer record's state (personal data: never in a list read model, CC-7)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.callcenter import CustomerRecordViewed
 
 from callcenter.domain.customers.events import CustomerRecordCreated, CustomerRecordUpdated
@@ -37,7 +37,7 @@ def evolve(state: CustomerState, event: Event) -> CustomerState:
             when = event.occurred_at
             return CustomerState(site_id=event.site_id, created_at=when, updated_at=when, **record)
         case CustomerRecordUpdated() as u:
-            return replace(
+            return changed(
                 state,
                 name=_or(u.name, state.name),
                 phone=_or(u.phone, state.phone),
@@ -46,5 +46,5 @@ def evolve(state: CustomerState, event: Event) -> CustomerState:
                 updated_at=event.occurred_at,
             )
         case CustomerRecordViewed():
-            return replace(state, views=state.views + 1)
+            return changed(state, views=state.views + 1)
     return state

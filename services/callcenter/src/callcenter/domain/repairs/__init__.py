@@ -7,11 +7,11 @@ issued; a progress report does not move it), and whether it was a repeat (first-
 fix). The facts are dispatch's; this stream only keeps them where the KPIs are counted.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
 
@@ -67,7 +67,7 @@ def evolve(state: RepairState, event: Event) -> RepairState:
                 state = RepairState(
                     work_order_id=e.work_order_id, site_id=event.site_id, month=e.month
                 )
-            return replace(
+            return changed(
                 state,
                 ticket_id=state.ticket_id or e.ticket_id,
                 repair_class=e.repair_class or state.repair_class,

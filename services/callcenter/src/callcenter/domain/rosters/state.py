@@ -1,9 +1,9 @@
 """The monthly roster's state: assignments, swaps and leave (one typed `match`)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger.errors import DomainError
 from opsledger_contracts.events.callcenter import (
     LeaveGranted,
@@ -91,7 +91,7 @@ def _slot(day: str, shift: str) -> Slot:
 def _marked(state: RosterState, swap_id: str, *, approved: bool = False) -> tuple[Swap, ...]:
     """The swaps with `swap_id` agreed (and approved when `approved`)."""
     return tuple(
-        replace(s, agreed=True, approved=approved or s.approved) if s.swap_id == swap_id else s
+        changed(s, agreed=True, approved=approved or s.approved) if s.swap_id == swap_id else s
         for s in state.swaps
     )
 
@@ -113,7 +113,7 @@ def evolve(state: RosterState, event: Event) -> RosterState:
                 out.discard((day, ch.shift, ch.remove_staff_id))
             if ch.add_staff_id:
                 out.add((day, ch.shift, ch.add_staff_id))
-            return replace(state, assignments=frozenset(out))
+            return changed(state, assignments=frozenset(out))
         case ShiftSwapRequested() as r:
             swap = Swap(
                 swap_id=r.swap_id,
@@ -122,16 +122,16 @@ def evolve(state: RosterState, event: Event) -> RosterState:
                 counterpart=r.counterpart,
                 counterpart_slot=_slot(r.counterpart_date, r.counterpart_shift),
             )
-            return replace(state, swaps=(*state.swaps, swap))
+            return changed(state, swaps=(*state.swaps, swap))
         case ShiftSwapAgreed(swap_id=swap_id):
-            return replace(state, swaps=_marked(state, swap_id))
+            return changed(state, swaps=_marked(state, swap_id))
         case ShiftSwapApproved(swap_id=swap_id):
-            return replace(
+            return changed(
                 state,
                 assignments=apply_swap(state.assignments, state.swap(swap_id)),
                 swaps=_marked(state, swap_id, approved=True),
             )
         case LeaveGranted() as g:
             leave = (date.fromisoformat(g.date), g.shift, g.staff_id)
-            return replace(state, leaves=state.leaves | {leave})
+            return changed(state, leaves=state.leaves | {leave})
     return state

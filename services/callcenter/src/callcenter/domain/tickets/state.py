@@ -1,9 +1,9 @@
 """The ticket's state and how each event changes it (one typed `match`)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.callcenter import (
     CustomerRecordMissing,
     SatisfactionSurveyRecorded,
@@ -100,7 +100,7 @@ class TicketState:
 
 def evolve(state: TicketState, event: Event) -> TicketState:
     """Fold one ticket event into the state."""
-    state = replace(state, updated_at=event.occurred_at)
+    state = changed(state, updated_at=event.occurred_at)
     match event.payload:
         case TicketOpened() as e:
             return TicketState(
@@ -120,18 +120,18 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 calendar_id=e.calendar_id,
             )
         case TicketTransferred(to_agent=to_agent):
-            return replace(state, owner=to_agent)
+            return changed(state, owner=to_agent)
         case TicketFirstResponded():
-            return replace(state, responded=True)
+            return changed(state, responded=True)
         case TicketSlaPaused() as e:
-            return replace(
+            return changed(
                 state,
                 sla_paused=True,
                 sla_remaining=timedelta(seconds=e.remaining_seconds),
                 calendar_id=e.calendar_id,
             )
         case TicketSlaResumed() as e:
-            return replace(
+            return changed(
                 state,
                 sla_paused=False,
                 sla_remaining=None,
@@ -139,20 +139,20 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 calendar_id=e.calendar_id,
             )
         case SlaBreached():
-            return replace(state, sla_breached=True)
+            return changed(state, sla_breached=True)
         case TicketEscalated(to_role=to_role):
-            return replace(state, escalated_to=to_role)
+            return changed(state, escalated_to=to_role)
         case TicketEscalationTaken(taken_by=taken_by):
-            return replace(state, escalated_to=None, owner=taken_by)
+            return changed(state, escalated_to=None, owner=taken_by)
         case WorkOrderRequested():
-            return replace(
+            return changed(
                 state,
                 work_order_open=True,
                 work_order_requested=True,
                 work_order_status="requested",
             )
         case TicketWorkOrderProgressed(work_order_id=work_order_id, status=status):
-            return replace(
+            return changed(
                 state,
                 service_completed=state.service_completed or status in WORK_DONE,
                 work_order_id=work_order_id,
@@ -161,7 +161,7 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 repeat_repair=state.repeat_repair or status == "repeat_repair",
             )
         case TicketResolved():
-            return replace(
+            return changed(
                 state,
                 resolved=True,
                 ever_resolved=True,
@@ -172,14 +172,14 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 unreachable_attempts=0,
             )
         case TicketCallbackRecorded(reached=False, attempt=attempt):
-            return replace(
+            return changed(
                 state,
                 callback_attempts=attempt,
                 unreachable_attempts=state.unreachable_attempts + 1,
             )
         case TicketCallbackRecorded() as e:
             confirmed = bool(e.resolution_confirmed)
-            return replace(
+            return changed(
                 state,
                 callback_attempts=e.attempt,
                 satisfaction=e.satisfaction,
@@ -188,11 +188,11 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 resolved=confirmed,
             )
         case TicketCustomerLinked(customer_id=customer_id):
-            return replace(state, customer_id=customer_id)
+            return changed(state, customer_id=customer_id)
         case CustomerRecordMissing():
-            return replace(state, customer_record_missing=True)
+            return changed(state, customer_record_missing=True)
         case TicketClosed(outcome=outcome):
-            return replace(
+            return changed(
                 state,
                 closed_outcome=outcome,
                 closed_at=event.occurred_at,
@@ -200,5 +200,5 @@ def evolve(state: TicketState, event: Event) -> TicketState:
                 service_completed=state.service_completed or outcome == "answered",
             )
         case SatisfactionSurveyRecorded(overall=overall):
-            return replace(state, survey_overall=overall)
+            return changed(state, survey_overall=overall)
     return state

@@ -1,9 +1,9 @@
 """A person's fleet conduct record: violations, ledger entries, flags."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     AccidentRecorded,
     DriverPointsDeducted,
@@ -71,14 +71,14 @@ def _incident(state: ConductState, month: str, what: str) -> tuple[tuple[str, st
 
 
 def evolve(state: ConductState, event: Event) -> ConductState:
-    state = replace(state, site_id=state.site_id or event.site_id)
+    state = changed(state, site_id=state.site_id or event.site_id)
     match event.payload:
         case ViolationRecorded() as e:
             violation = Violation(
                 e.violation_id, e.kind, e.vehicle_id, e.occurred_at, e.month, e.penalty_fen
             )
             log = _incident(state, e.month, f"{e.kind} violation {e.violation_id}")
-            return replace(
+            return changed(
                 state, person=e.person, violations=(*state.violations, violation), incident_log=log
             )
         case FleetLedgerEntryRecorded() as e:
@@ -88,18 +88,18 @@ def evolve(state: ConductState, event: Event) -> ConductState:
             log = state.incident_log
             if e.rule == "FL-7" and e.kind == "penalty" and e.corrects is None and e.amount_fen > 0:
                 log = _incident(state, e.month, f"fuel fine {e.entry_id}")
-            return replace(state, person=e.person, ledger=(*state.ledger, line), incident_log=log)
+            return changed(state, person=e.person, ledger=(*state.ledger, line), incident_log=log)
         case AccidentRecorded() as e:
             accident = (e.accident_id, e.occurred_at, e.responsibility)
             log = state.incident_log
             if not e.on_duty or e.responsibility != "none" or e.engine_seizure or e.concealed:
                 log = _incident(state, e.month, f"accident {e.accident_id}")
-            return replace(
+            return changed(
                 state, person=e.person, accidents=(*state.accidents, accident), incident_log=log
             )
         case DriverPointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
-            return replace(state, person=e.person, deductions=(*state.deductions, item))
+            return changed(state, person=e.person, deductions=(*state.deductions, item))
         case PersonFlagged() as e:
-            return replace(state, person=e.person, flags=(*state.flags, (e.flag, e.rule, e.reason)))
+            return changed(state, person=e.person, flags=(*state.flags, (e.flag, e.rule, e.reason)))
     return state

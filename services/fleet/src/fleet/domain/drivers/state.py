@@ -1,9 +1,9 @@
 """A driver's certificate as the deciders see it."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     DriverCertificateRevoked,
     DriverCertified,
@@ -27,7 +27,7 @@ class DriverState:
 def evolve(state: DriverState, event: Event) -> DriverState:
     match event.payload:
         case DriverCertified() as e:
-            return replace(
+            return changed(
                 state,
                 driver_id=e.driver_id,
                 site_id=event.site_id,
@@ -39,11 +39,11 @@ def evolve(state: DriverState, event: Event) -> DriverState:
                 revoked=False,
             )
         case DriverSuspended():
-            return replace(state, suspended=True)
+            return changed(state, suspended=True)
         case DriverReinstated():
-            return replace(state, suspended=False)
+            return changed(state, suspended=False)
         case DriverCertificateRevoked():
-            return replace(state, revoked=True)
+            return changed(state, revoked=True)
     return state
 
 

@@ -1,10 +1,10 @@
 """One vehicle-month of fuel as the deciders see it."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     FuelMonthReconciled,
     FuelMonthReopened,
@@ -143,7 +143,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 recorded_at=event.occurred_at,
                 recorded_by=event.actor,
             )
-            return replace(
+            return changed(
                 state,
                 vehicle_id=e.vehicle_id,
                 month=e.month,
@@ -157,7 +157,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
         case FuelPurchaseVoided() as e:
             return _update(state, e.purchase_id, voided=True)
         case FuelMonthReopened():
-            return replace(state, closed=False)
+            return changed(state, closed=False)
         case FuelMonthReconciled() as e:
             rec = Reconciliation(
                 revision=e.revision,
@@ -173,7 +173,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 fine_fen=e.fine_fen,
                 driver_id=e.driver_id,
             )
-            return replace(
+            return changed(
                 state,
                 vehicle_id=e.vehicle_id,
                 month=e.month,
@@ -186,7 +186,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
 
 def _update(state: FuelMonthState, purchase_id: str, **changes: object) -> FuelMonthState:
     purchases = tuple(
-        replace(p, **changes) if p.purchase_id == purchase_id else p  # type: ignore[arg-type]
+        changed(p, **changes) if p.purchase_id == purchase_id else p  # type: ignore[arg-type]
         for p in state.purchases
     )
-    return replace(state, purchases=purchases)
+    return changed(state, purchases=purchases)

@@ -1,9 +1,9 @@
 """A repair and a small-parts purchase as the deciders see them (FL-4)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     RepairApproved,
     RepairAudited,
@@ -71,7 +71,7 @@ class RepairState:
 def evolve_repair(state: RepairState, event: Event) -> RepairState:
     match event.payload:
         case RepairRequested() as e:
-            return replace(
+            return changed(
                 state,
                 repair_id=e.repair_id,
                 site_id=event.site_id,
@@ -84,26 +84,26 @@ def evolve_repair(state: RepairState, event: Event) -> RepairState:
                 status="requested",
             )
         case RepairApproved() as e:
-            return replace(state, status="approved", by_phone=e.by_phone, form_no=e.form_no)
+            return changed(state, status="approved", by_phone=e.by_phone, form_no=e.form_no)
         case RepairFormApproved() as e:
-            return replace(state, form_no=e.form_no)
+            return changed(state, form_no=e.form_no)
         case RepairSentToShop() as e:
-            return replace(state, status="at_shop", shop=e.shop)
+            return changed(state, status="at_shop", shop=e.shop)
         case RepairPartsListSigned() as e:
             parts = tuple(Part(p.name, p.quantity, p.amount_fen, p.major) for p in e.parts)
-            return replace(state, parts=parts, parts_signed_by=e.driver_id)
+            return changed(state, parts=parts, parts_signed_by=e.driver_id)
         case ReplacedPartsInspected() as e:
-            return replace(state, inspected=state.inspected | frozenset(e.parts))
+            return changed(state, inspected=state.inspected | frozenset(e.parts))
         case RepairCompleted():
-            return replace(state, status="completed")
+            return changed(state, status="completed")
         case RepairSettled() as e:
-            return replace(
+            return changed(
                 state, status="settled", settled_fen=e.amount_fen, invoice_no=e.invoice_no
             )
         case RepairAudited():
-            return replace(state, status="audited")
+            return changed(state, status="audited")
         case RepairPaymentApproved():
-            return replace(state, status="payment_approved")
+            return changed(state, status="payment_approved")
     return state
 
 
@@ -123,10 +123,10 @@ class PartsPurchaseState:
 
 
 def evolve_parts(state: PartsPurchaseState, event: Event) -> PartsPurchaseState:
-    state = replace(state, site_id=state.site_id or event.site_id)
+    state = changed(state, site_id=state.site_id or event.site_id)
     match event.payload:
         case SmallPartsRequested() as e:
-            return replace(
+            return changed(
                 state,
                 purchase_id=e.purchase_id,
                 vehicle_id=e.vehicle_id,
@@ -134,11 +134,11 @@ def evolve_parts(state: PartsPurchaseState, event: Event) -> PartsPurchaseState:
                 estimated_fen=e.estimated_fen,
             )
         case SmallPartsConfirmed():
-            return replace(state, confirmed_by=event.actor)
+            return changed(state, confirmed_by=event.actor)
         case SmallPartsApproved():
-            return replace(state, approved_by=event.actor)
+            return changed(state, approved_by=event.actor)
         case SmallPartsBought() as e:
-            return replace(
+            return changed(
                 state,
                 purchase_id=e.purchase_id,
                 vehicle_id=e.vehicle_id,

@@ -1,9 +1,9 @@
 """Fleet's answer to each vehicle request of a work order (WO-11, flow 3): once per request."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import VehicleRequestFulfilled, VehicleRequestRefused
@@ -52,7 +52,7 @@ def request_stream(request_id: str) -> str:
 def evolve(state: VehicleRequestState, event: Event) -> VehicleRequestState:
     match event.payload:
         case VehicleRequestFulfilled() as e:
-            return replace(
+            return changed(
                 state,
                 request_id=e.request_id,
                 site_id=event.site_id,
@@ -60,7 +60,7 @@ def evolve(state: VehicleRequestState, event: Event) -> VehicleRequestState:
                 trip_id=e.trip_id,
             )
         case VehicleRequestRefused() as e:
-            return replace(state, request_id=e.request_id, site_id=event.site_id, outcome="refused")
+            return changed(state, request_id=e.request_id, site_id=event.site_id, outcome="refused")
     return state
 
 

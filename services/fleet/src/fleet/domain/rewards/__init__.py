@@ -7,11 +7,11 @@ then does each line become a ledger entry (the `ApproveMonthlyRewards` workflow)
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY, roles
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
@@ -106,7 +106,7 @@ def rewards_stream(site_id: str, month: str) -> str:
 def evolve(state: RewardMonthState, event: Event) -> RewardMonthState:
     match event.payload:
         case MonthlyRewardsProposed() as e:
-            return replace(
+            return changed(
                 state,
                 site_id=event.site_id,
                 month=e.month,
@@ -115,9 +115,9 @@ def evolve(state: RewardMonthState, event: Event) -> RewardMonthState:
                 excluded=tuple(e.excluded),
             )
         case MonthlyRewardsSigned():
-            return replace(state, signed_by=event.actor)
+            return changed(state, signed_by=event.actor)
         case MonthlyRewardsApproved():
-            return replace(state, approved_by=event.actor)
+            return changed(state, approved_by=event.actor)
     return state
 
 

@@ -1,10 +1,10 @@
 """A vehicle and its dispatch log as the deciders see them."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from opsledger.decider import Event
+from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
     TripDispatched,
@@ -64,13 +64,13 @@ class VehicleState:
 
 def _replace_trip(state: VehicleState, trip: Trip) -> VehicleState:
     trips = tuple(trip if t.trip_id == trip.trip_id else t for t in state.trips)
-    return replace(state, trips=trips)
+    return changed(state, trips=trips)
 
 
 def evolve(state: VehicleState, event: Event) -> VehicleState:
     match event.payload:
         case VehicleRegistered() as e:
-            return replace(
+            return changed(
                 state,
                 vehicle_id=e.vehicle_id,
                 site_id=event.site_id,
@@ -82,11 +82,11 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 serviced_at_km=e.odometer_km,
             )
         case VehicleFaultReported() as e:
-            return replace(state, faults=(*state.faults, (e.fault_id, e.description)))
+            return changed(state, faults=(*state.faults, (e.fault_id, e.description)))
         case VehicleFaultCleared() as e:
-            return replace(state, faults=tuple(f for f in state.faults if f[0] != e.fault_id))
+            return changed(state, faults=tuple(f for f in state.faults if f[0] != e.fault_id))
         case OdometerReadingConfirmed() as e:
-            return replace(state, odometer=e.odometer_km)
+            return changed(state, odometer=e.odometer_km)
         case TripDispatched() as e:
             trip = Trip(
                 trip_id=e.trip_id,
@@ -100,26 +100,26 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 work_order_id=e.work_order_id,
                 request_id=e.request_id,
             )
-            return replace(state, trips=(*state.trips, trip), odometer=e.odometer_out_km)
+            return changed(state, trips=(*state.trips, trip), odometer=e.odometer_out_km)
         case TripReturned() as e:
             found = state.trip(e.trip_id)
             assert found is not None
-            done = replace(
+            done = changed(
                 found,
                 odometer_in=e.odometer_in_km,
                 km=e.km,
                 month=e.month,
                 returned_at=event.occurred_at,
             )
-            return replace(_replace_trip(state, done), odometer=e.odometer_in_km)
+            return changed(_replace_trip(state, done), odometer=e.odometer_in_km)
         case VehicleServiceOverdue():
-            return replace(state, overdue_reported=True)
+            return changed(state, overdue_reported=True)
         case VehiclePointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
-            return replace(state, deductions=(*state.deductions, item))
+            return changed(state, deductions=(*state.deductions, item))
         case VehicleServiced() as e:
             odometer = max(state.odometer, e.odometer_km)
-            return replace(
+            return changed(
                 state, serviced_at_km=e.odometer_km, overdue_reported=False, odometer=odometer
             )
     return state
