@@ -9,7 +9,7 @@ the batch: at-least-once, never lost; consumers dedupe on `ce_id`.
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,7 +96,7 @@ class OutboxRelay:
                 return True
             except Exception:
                 await self.resign()
-        conn = await self._rt.engine.connect()
+        conn = await self._connect()
         got = (
             await conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": _LOCK_KEY})
         ).scalar()
@@ -148,8 +148,9 @@ class OutboxRelay:
                 for key, value, headers in self._records(rows)
             ]
             await await_acks(acks)
-            async with rt.engine.begin() as conn:
+            async with self._connection() as conn:
                 await write_checkpoint(conn, RELAY_CHECKPOINT, last, rt.clock)
+                await conn.commit()
         except BaseException:
             self._drop_read_ahead()
             raise
@@ -169,7 +170,7 @@ class OutboxRelay:
 
     async def _read(self, after: int | None) -> list[tuple[Any, ...]]:
         """Up to a batch of rows after `after` (None: after the stored checkpoint)."""
-        async with self._rt.engine.connect() as conn:
+        async with self._connection() as conn:
             if after is None:
                 after = await read_checkpoint(conn, RELAY_CHECKPOINT)
             query = _BATCH.where(events.c.position > after)
@@ -179,6 +180,23 @@ class OutboxRelay:
             # Plain tuples of str/int: the garbage collector stops tracking them, while
             # a batch of Rows lived long enough to trigger full collections.
             return [tuple(row) for row in result]
+
+    async def _connect(self) -> AsyncConnection:
+        """A connection; on PostgreSQL in autocommit: each of the relay's statements stands
+        alone (a read's snapshot is per statement anyway), so no BEGIN and COMMIT or
+        ROLLBACK round trips around them."""
+        conn = await self._rt.engine.connect()
+        if conn.dialect.name == "postgresql":
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        conn = await self._connect()
+        try:
+            yield conn
+        finally:
+            await conn.close()
 
     def _drop_read_ahead(self) -> None:
         ahead, self._read_ahead = self._read_ahead, None
