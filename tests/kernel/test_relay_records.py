@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from opsledger.checkpoints import read_checkpoint
 from opsledger.clock import SystemClock
+from opsledger.db import create_engine
 from opsledger.eventstore import EventStore, RecordedEvent
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
+from opsledger.migrate import upgrade
 from opsledger.relay import RELAY_CHECKPOINT, OutboxRelay
 from opsledger.runtime import CommandContext, Runtime
 from opsledger_contracts import UpcasterChain
@@ -25,6 +27,7 @@ from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from opsledger_contracts.headers import SCHEMA_BASE_ENV
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.conftest import KERNEL_ONLY
 from tests.kernel.payloads import CounterIncremented
 
 Record = tuple[str, bytes, bytes, list[tuple[str, bytes]]]
@@ -149,6 +152,30 @@ async def test_records_are_the_stored_events_with_exactly_the_envelope_headers(
     assert _got(producer) == _expected(stored)
     assert {topic for topic, *_ in producer.sent} == {relay.topic}
     assert await _checkpoint(runtime) == stored[-1].position
+
+
+async def test_ce_time_is_utc_whatever_the_database_session_time_zone(
+    database_url: str,
+) -> None:
+    # PostgreSQL formats ce_time: a session in Newfoundland (UTC-03:30, DST) must not
+    # shift it.
+    settings = {"server_settings": {"timezone": "America/St_Johns"}}
+    engine = create_engine(
+        database_url, **({"connect_args": settings} if "postgresql" in database_url else {})
+    )
+    try:
+        await upgrade(engine, KERNEL_ONLY)
+        clock = SystemClock()
+        runtime = Runtime("callcenter", engine, clock, Metrics("callcenter"), EventStore(clock))
+        await _append_mixed(runtime)
+        producer = RecordingProducer()
+        relay = OutboxRelay(runtime, FakeKafka(producer))
+        assert await relay.publish_batch() == 4
+        await relay.resign()
+        assert _got(producer) == _expected(await _stored(runtime))
+        assert dict(producer.sent[0][3])["ce_time"] == b"2026-03-01T08:30:00Z"
+    finally:
+        await engine.dispose()
 
 
 async def test_private_events_are_never_sent_but_the_checkpoint_passes_them(

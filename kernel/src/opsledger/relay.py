@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,32 +29,49 @@ from opsledger.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 RELAY_CHECKPOINT = "relay:kafka"
-# The relay's own read: the payload as stored JSON text (no decode/encode per event).
-_BATCH = (
-    sa.select(
-        events.c.position,
-        # Text, not UUID objects: fewer objects for the garbage collector (see _records).
-        sa.cast(events.c.event_id, sa.Text).label("event_id"),
-        events.c.stream_id,
-        events.c.stream_type,
-        events.c.version,
-        events.c.event_type,
-        events.c.schema_version,
-        events.c.site_id,
-        events.c.actor,
-        events.c.correlation_id,
-        events.c.causation_id,
-        events.c.occurred_at,
-        sa.cast(events.c.payload, sa.Text).label("body"),
-    )
-    .order_by(events.c.position)
-    .limit(sa.bindparam("n"))
+# The relay's own read. Every header value comes out as UTF-8 bytes in its header
+# form (ce_id and ce_time text as the envelope writes them), formatted by the database
+# rather than per event in Python; the value is the payload's stored JSON text.
+_PG_BATCH = sa.text(
+    "SELECT position, event_type, schema_version,"
+    " convert_to(event_id::text, 'UTF8'),"
+    " convert_to(stream_id, 'UTF8'),"
+    " convert_to(stream_type, 'UTF8'),"
+    " convert_to(version::text, 'UTF8'),"
+    " convert_to(site_id, 'UTF8'),"
+    " convert_to(actor, 'UTF8'),"
+    " convert_to(correlation_id, 'UTF8'),"
+    " convert_to(causation_id, 'UTF8'),"
+    # isoformat() leaves out a zero fraction
+    " convert_to(replace(to_char(occurred_at AT TIME ZONE 'UTC',"
+    " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z'), 'UTF8'),"
+    " convert_to(payload::text, 'UTF8')"
+    " FROM events WHERE position > :after AND position <= :head"
+    " ORDER BY position LIMIT :n"
+)
+_SQLITE_BATCH = sa.text(
+    "SELECT position, event_type, schema_version,"
+    " CAST(event_id AS BLOB),"  # 32 hex digits: _dashed() (cheaper than SQLite's substr)
+    " CAST(stream_id AS BLOB),"
+    " CAST(stream_type AS BLOB),"
+    " CAST(CAST(version AS TEXT) AS BLOB),"
+    " CAST(site_id AS BLOB),"
+    " CAST(actor AS BLOB),"
+    " CAST(correlation_id AS BLOB),"
+    " CAST(causation_id AS BLOB),"
+    # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (the store's and SQLAlchemy's form)
+    " CAST(replace(replace(occurred_at, ' ', 'T') || 'Z', '.000000Z', 'Z') AS BLOB),"
+    " CAST(payload AS BLOB)"
+    " FROM events WHERE position > :after"
+    " ORDER BY position LIMIT :n"
 )
 # Advisory lock id of the relay leader: one relay per service database.
 _LOCK_KEY = advisory_lock_key("opsledger.relay")
 _SPEC_VERSION = ("ce_specversion", SPEC_VERSION.encode())
 _CONTENT_TYPE = ("content-type", CONTENT_TYPE.encode())
-Headers = list[tuple[str, bytes]]
+Header = tuple[str, bytes]
+Headers = list[Header]
+_OfType = tuple[bool, Header, Header, Header]  # upcast?, ce_type, ce_dataschema, ce_schemaversion
 
 
 class OutboxRelay:
@@ -76,8 +92,7 @@ class OutboxRelay:
         self._read_ahead: asyncio.Task[list[tuple[Any, ...]]] | None = None
         self._upcasters = runtime.store.upcasters
         self._source = ("ce_source", f"/opsledger/{runtime.service}".encode())
-        # (event type, schema version) -> its ce_type, ce_dataschema, ce_schemaversion.
-        self._type_headers: dict[tuple[str, int], tuple[tuple[str, bytes], ...]] = {}
+        self._by_type: dict[tuple[str, int], _OfType] = {}  # (type, stored version)
         self._schema_base = ""
 
     async def is_leader(self) -> bool:
@@ -173,12 +188,13 @@ class OutboxRelay:
         async with self._connection() as conn:
             if after is None:
                 after = await read_checkpoint(conn, RELAY_CHECKPOINT)
-            query = _BATCH.where(events.c.position > after)
+            params = {"after": after, "n": self._batch_size}
             if conn.dialect.name == "postgresql":  # never past an in-flight append
-                query = query.where(events.c.position <= await safe_head(conn))
-            result = await conn.execute(query, {"n": self._batch_size})
-            # Plain tuples of str/int: the garbage collector stops tracking them, while
-            # a batch of Rows lived long enough to trigger full collections.
+                result = await conn.execute(_PG_BATCH, {**params, "head": await safe_head(conn)})
+            else:
+                result = await conn.execute(_SQLITE_BATCH, params)
+            # Plain tuples of str/int/bytes: the garbage collector stops tracking them,
+            # while a batch of Rows lived long enough to trigger full collections.
             return [tuple(row) for row in result]
 
     async def _connect(self) -> AsyncConnection:
@@ -208,77 +224,79 @@ class OutboxRelay:
     def _records(self, rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[bytes, bytes, Headers]]:
         """(key, value, headers) of every row that is not private, in position order.
 
-        Built straight from the stored columns: they were validated when appended, so no
+        Straight from the stored columns: they were validated when appended, so no
         envelope model per event (that cost more than producing the record). The headers
         are exactly `EventEnvelope.to_kafka_headers()` (tests compare the two).
         """
         base = schema_base_uri()  # once per batch: the setting may change, rarely
         if base != self._schema_base:
-            self._schema_base, self._type_headers = base, {}
-        type_headers, private, source = self._type_headers, self._private, self._source
+            self._schema_base, self._by_type = base, {}
+        by_type, private, source = self._by_type, self._private, self._source
+        canonical_id = _dashed if self._rt.engine.dialect.name == "sqlite" else _same
         for (
             _position,
-            event_id,
-            stream_id,
-            stream_type,
-            version,
             event_type,
             stored_version,
+            ce_id,
+            key,
+            stream_type,
+            version,
             site_id,
             actor,
             correlation_id,
             causation_id,
-            occurred_at,
+            ce_time,
             body,
         ) in rows:
             if event_type in private:
                 continue  # stays in the store; the checkpoint still moves past it
-            schema_version, value = self._value(event_type, stored_version, body)
-            fixed = type_headers.get((event_type, schema_version))
-            if fixed is None:
-                fixed = type_headers[(event_type, schema_version)] = self._fixed(
-                    event_type, schema_version
+            of_type = by_type.get((event_type, stored_version))
+            if of_type is None:
+                of_type = by_type[(event_type, stored_version)] = self._of_type(
+                    event_type, stored_version
                 )
-            ce_type, ce_dataschema, ce_schemaversion = fixed
-            key = stream_id.encode()
+            upcast, ce_type, ce_dataschema, ce_schemaversion = of_type
+            value = self._upcast(event_type, stored_version, body) if upcast else body
             headers = [
                 _SPEC_VERSION,
-                ("ce_id", _uuid_text(event_id)),
+                ("ce_id", canonical_id(ce_id)),
                 ce_type,
                 source,
                 ("ce_subject", key),
-                ("ce_time", _ce_time(occurred_at)),
+                ("ce_time", ce_time),
                 ce_dataschema,
                 _CONTENT_TYPE,
-                ("ce_siteid", site_id.encode()),
-                ("ce_streamtype", stream_type.encode()),
-                ("ce_streamversion", str(version).encode()),
+                ("ce_siteid", site_id),
+                ("ce_streamtype", stream_type),
+                ("ce_streamversion", version),
                 ce_schemaversion,
-                ("ce_correlationid", correlation_id.encode()),
+                ("ce_correlationid", correlation_id),
             ]
             if causation_id is not None:
-                headers.append(("ce_causationid", causation_id.encode()))
-            headers.append(("ce_actor", actor.encode()))
+                headers.append(("ce_causationid", causation_id))
+            headers.append(("ce_actor", actor))
             yield key, value, headers
 
-    def _fixed(self, event_type: str, schema_version: int) -> tuple[tuple[str, bytes], ...]:
-        """The headers that depend on the event type and schema version only."""
-        path = f"schemas/{self._rt.service}/{event_type}.v{schema_version}.json"
-        return (
-            ("ce_type", f"opsledger.{self._rt.service}.{event_type}".encode()),
-            ("ce_dataschema", data_schema_uri(path, self._schema_base).encode()),
-            ("ce_schemaversion", str(schema_version).encode()),
-        )
-
-    def _value(self, event_type: str, stored_version: int, body: str) -> tuple[int, bytes]:
-        """The Kafka value: the stored JSON as is, unless an upcaster must rewrite it.
+    def _of_type(self, event_type: str, stored_version: int) -> _OfType:
+        """Whether events of this type and stored version go out upcast, and the headers
+        that depend on the type and the (published) schema version only.
 
         Upcast on read: an old stored event goes out in its newest schema version.
         """
-        if not self._upcasters.has_step(event_type, stored_version):
-            return stored_version, body.encode()
-        version, payload = self._upcasters.upcast(event_type, stored_version, json.loads(body))
-        return version, _json(payload)
+        version = stored_version
+        while self._upcasters.has_step(event_type, version):
+            version += 1
+        path = f"schemas/{self._rt.service}/{event_type}.v{version}.json"
+        return (
+            version != stored_version,
+            ("ce_type", f"opsledger.{self._rt.service}.{event_type}".encode()),
+            ("ce_dataschema", data_schema_uri(path, self._schema_base).encode()),
+            ("ce_schemaversion", str(version).encode()),
+        )
+
+    def _upcast(self, event_type: str, stored_version: int, body: bytes) -> bytes:
+        _, payload = self._upcasters.upcast(event_type, stored_version, json.loads(body))
+        return _json(payload)
 
     async def measure_backlog(self) -> tuple[int, float]:
         """(unpublished events, age in seconds of the oldest) — also set as metrics."""
@@ -301,18 +319,15 @@ class OutboxRelay:
         return count, age
 
 
-def _uuid_text(stored: str) -> bytes:
-    """The canonical text of a stored UUID (SQLite keeps its 32 hex digits, no dashes)."""
-    if len(stored) == 32:
-        stored = f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
-    return stored.lower().encode()
+def _dashed(stored: bytes) -> bytes:
+    """The canonical text of a UUID SQLite keeps as its 32 hex digits."""
+    if len(stored) != 32:
+        return stored
+    return b"-".join((stored[:8], stored[8:12], stored[12:16], stored[16:20], stored[20:]))
 
 
-def _ce_time(value: datetime) -> bytes:
-    """RFC 3339 in UTC ending in Z, as the envelope writes it; naive is UTC (SQLite)."""
-    if value.tzinfo is None:
-        return (value.isoformat() + "Z").encode()
-    return (value.astimezone(UTC).isoformat()[:-6] + "Z").encode()  # drop "+00:00"
+def _same(value: bytes) -> bytes:
+    return value
 
 
 def _json(payload: object) -> bytes:
