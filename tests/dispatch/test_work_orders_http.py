@@ -55,7 +55,7 @@ async def test_wo1_blank_fields_and_past_reply_by_are_refused(dispatch: Dispatch
     )
     # Refused by the shared Instant type before the domain: the field and its rule named.
     assert naive.status_code == 422 and error(naive)["code"] == "VALIDATION"
-    (problem,) = error(naive)["fields"]
+    (problem,) = naive.json()["error"]["fields"]
     assert problem["field"] == "reply_by" and problem["rule"] == "WO-1"
     assert "timezone" in problem["message"]
     assert await dispatch.all_events() == []
