@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from opsledger.checkpoints import read_checkpoint
 from opsledger.clock import SystemClock
 from opsledger.db import create_engine
@@ -318,3 +319,21 @@ async def test_a_relay_that_led_again_reads_from_the_checkpoint_not_its_old_read
     assert await first.publish_batch() == 2
     assert _versions(first_producer) == [1, 2, 5, 6]
     assert _versions(second_producer) == [3, 4]
+
+
+async def test_reading_a_batch_does_not_wait_for_a_writer(
+    runtime: Runtime, make_relay: MakeRelay
+) -> None:
+    # SQLite: a read inside SQLAlchemy's transaction would BEGIN IMMEDIATE, i.e. queue
+    # for the write lock behind every append (here until the busy timeout fails it).
+    await _append_pings(runtime, "ping-1", 0, 2)
+    producer = RecordingProducer()
+    producer.expected = 2
+    relay = make_relay(producer)
+    async with runtime.engine.begin() as writer:
+        await writer.execute(sa.text("SELECT 1"))  # the write lock is taken by now
+        publishing = asyncio.create_task(relay.publish_batch())
+        sent = asyncio.create_task(producer.all_sent.wait())
+        await asyncio.wait({publishing, sent}, return_when=asyncio.FIRST_COMPLETED)
+        assert sent.done(), publishing.exception()  # both events read and produced
+    assert await publishing == 2

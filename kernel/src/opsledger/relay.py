@@ -46,10 +46,12 @@ _PG_BATCH = sa.text(
     " convert_to(replace(to_char(occurred_at AT TIME ZONE 'UTC',"
     " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z'), 'UTF8'),"
     " convert_to(payload::text, 'UTF8')"
-    " FROM events WHERE position > :after AND position <= :head"
-    " ORDER BY position LIMIT :n"
+    " FROM events WHERE position > coalesce(:after,"
+    " (SELECT position FROM checkpoints WHERE name = :checkpoint), 0)"
+    " AND position <= :head ORDER BY position LIMIT :n"
 )
-_SQLITE_BATCH = sa.text(
+# SQLite: for the driver itself (see _read).
+_SQLITE_BATCH = (
     "SELECT position, event_type, schema_version,"
     " CAST(event_id AS BLOB),"  # 32 hex digits: _dashed() (cheaper than SQLite's substr)
     " CAST(stream_id AS BLOB),"
@@ -62,8 +64,9 @@ _SQLITE_BATCH = sa.text(
     # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (the store's and SQLAlchemy's form)
     " CAST(replace(replace(occurred_at, ' ', 'T') || 'Z', '.000000Z', 'Z') AS BLOB),"
     " CAST(payload AS BLOB)"
-    " FROM events WHERE position > :after"
-    " ORDER BY position LIMIT :n"
+    " FROM events WHERE position > coalesce(?,"
+    " (SELECT position FROM checkpoints WHERE name = ?), 0)"
+    " ORDER BY position LIMIT ?"
 )
 # Advisory lock id of the relay leader: one relay per service database.
 _LOCK_KEY = advisory_lock_key("opsledger.relay")
@@ -184,18 +187,25 @@ class OutboxRelay:
         return await self._read(None)
 
     async def _read(self, after: int | None) -> list[tuple[Any, ...]]:
-        """Up to a batch of rows after `after` (None: after the stored checkpoint)."""
+        """Up to a batch of rows after `after` (None: after the stored checkpoint).
+
+        Plain tuples of str/int/bytes: the garbage collector stops tracking them, while
+        a batch of Rows lived long enough to trigger full collections.
+        """
         async with self._connection() as conn:
-            if after is None:
-                after = await read_checkpoint(conn, RELAY_CHECKPOINT)
-            params = {"after": after, "n": self._batch_size}
             if conn.dialect.name == "postgresql":  # never past an in-flight append
-                result = await conn.execute(_PG_BATCH, {**params, "head": await safe_head(conn)})
-            else:
-                result = await conn.execute(_SQLITE_BATCH, params)
-            # Plain tuples of str/int/bytes: the garbage collector stops tracking them,
-            # while a batch of Rows lived long enough to trigger full collections.
-            return [tuple(row) for row in result]
+                params = {"after": after, "checkpoint": RELAY_CHECKPOINT, "n": self._batch_size}
+                params["head"] = await safe_head(conn)
+                return [tuple(row) for row in await conn.execute(_PG_BATCH, params)]
+            # On the driver, outside SQLAlchemy's transaction: its BEGIN IMMEDIATE would
+            # take the write lock for a read (stalling appends, and the checkpoint write
+            # while the next batch is read ahead). Safe without it: the single writer
+            # commits positions in order, so no gap can fill in later.
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            fetched = await driver.execute_fetchall(
+                _SQLITE_BATCH, (after, RELAY_CHECKPOINT, self._batch_size)
+            )
+            return list(fetched)
 
     async def _connect(self) -> AsyncConnection:
         """A connection; on PostgreSQL in autocommit: each of the relay's statements stands
