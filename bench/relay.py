@@ -4,6 +4,7 @@ Run alone: `uv run --frozen python -m bench.relay [postgres|sqlite] [events]`.
 """
 
 import asyncio
+import contextlib
 import gc
 import sys
 import tempfile
@@ -14,6 +15,8 @@ from uuid import uuid4
 
 import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import UnknownTopicOrPartitionError
 from opsledger.db import events
 from opsledger.kafka import KafkaConnector, await_acks
 from opsledger.relay import OutboxRelay
@@ -90,6 +93,16 @@ async def _topic_by_key(topic: str, total: int) -> dict[bytes, list[KafkaRecord]
         await consumer.stop()
 
 
+async def _delete_topics(topics: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA, client_id="bench-relay")
+    await admin.start()
+    try:
+        with contextlib.suppress(UnknownTopicOrPartitionError):
+            await admin.delete_topics(topics)
+    finally:
+        await admin.close()
+
+
 async def measure_relay(backend: str, tmp: Path, total: int, rounds: int = ROUNDS) -> RelayFigures:
     """The relay publishing `total` stored events, and the raw producer sending the same
     records (same keys, values, headers, batch size, producer and settings: the
@@ -147,6 +160,7 @@ async def measure_relay(backend: str, tmp: Path, total: int, rounds: int = ROUND
         await relay.resign()
         await kafka.close()
         await close(runtime)
+        await _delete_topics([relay.topic, raw_topic])
     return RelayFigures(
         total / relay_wall, total / raw_wall, 1e6 * relay_cpu / total, 1e6 * raw_cpu / total
     )
