@@ -1,7 +1,7 @@
 """Event store behaviour, run against SQLite and real PostgreSQL."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
 import pytest
@@ -274,3 +274,18 @@ async def test_a_follower_stops_below_an_append_still_in_flight_and_passes_a_rol
         assert [e.position for e in tail] == [last.position]  # the gap does not hold it back
     finally:
         await early.close()
+
+
+async def test_an_occurred_at_in_another_zone_is_stored_as_the_same_instant(
+    engine: AsyncEngine,
+) -> None:
+    """SQLite keeps naive UTC text: a +08:00 time must not be written as its wall clock."""
+    store = EventStore()
+    shanghai = timezone(timedelta(hours=8))
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=shanghai)  # 01:30 UTC
+    async with engine.begin() as conn:
+        await store.append(conn, "counter-1", "Counter", 0, [new(1, occurred_at=at)])
+    async with engine.connect() as conn:
+        (read,) = await store.read_stream(conn, "counter-1")
+    assert read.occurred_at == at
+    assert read.occurred_at.utcoffset() == timedelta(0)

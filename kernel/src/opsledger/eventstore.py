@@ -85,8 +85,9 @@ def _dumps(payload: object) -> str:
 
 
 def _sqlite_time(value: datetime) -> str:
-    """The text SQLAlchemy's SQLite DateTime stores (naive ISO, microseconds)."""
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The text SQLAlchemy's SQLite DateTime stores (naive ISO, microseconds), in UTC:
+    a time given in another zone would otherwise be stored as its wall clock."""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class ConcurrencyError(Exception):
