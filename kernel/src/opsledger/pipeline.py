@@ -22,7 +22,14 @@ from opsledger.calendar import SiteCalendar
 from opsledger.catalog import EventCatalog, NumberAssigned
 from opsledger.consumers import Subscription
 from opsledger.db import lock_for_transaction
-from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, Schedule
+from opsledger.decider import (
+    Aggregate,
+    DecisionContext,
+    DueTimer,
+    Event,
+    Schedule,
+    no_reactions,
+)
 from opsledger.errors import DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.runtime import CommandContext, Runtime, Tx
@@ -221,7 +228,9 @@ class CommandBus:
             )
         aggregate = self._aggregate_of(command)
         origin.require_role(aggregate.commands[type(command)], type(command).__name__)
-        async with self.runtime.transaction() as tx:
+        # Without reactions the only write is the append: no transaction around it.
+        unit = self.runtime.one_append if aggregate.reactions is no_reactions else None
+        async with (unit or self.runtime.transaction)() as tx:
             return await self._execute(tx, aggregate, command, origin)
 
     async def execute_in(self, tx: Tx, command: Any, origin: Origin) -> CommandResult[Any]:

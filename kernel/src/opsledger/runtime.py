@@ -76,6 +76,7 @@ class Tx:
         self.sites = sites or SiteDirectory()
         self._metrics = metrics
         self.appended: list[RecordedEvent] = []
+        self.single_append = False  # Runtime.one_append: a second append is refused
 
     async def append(
         self,
@@ -84,6 +85,8 @@ class Tx:
         expected_version: int | None,
         events: Sequence[NewEvent],
     ) -> list[RecordedEvent]:
+        if self.single_append and self.appended:
+            raise RuntimeError("one_append() allows one append: use Runtime.transaction()")
         recorded = await self.store.append(
             self.conn, stream_id, stream_type, expected_version, events
         )
@@ -108,6 +111,7 @@ class Tx:
         due_at: datetime,
         payload: Mapping[str, Any] | None = None,
     ) -> None:
+        self._refuse_in_single_append("schedule_timer")
         await schedule_timer(
             self.conn,
             self.clock,
@@ -120,7 +124,13 @@ class Tx:
         )
 
     async def cancel_timer(self, timer_id: str) -> bool:
+        self._refuse_in_single_append("cancel_timer")
         return await cancel_timer(self.conn, self.clock, timer_id)
+
+    def _refuse_in_single_append(self, what: str) -> None:
+        # Outside a transaction the timer would commit apart from the append.
+        if self.single_append:
+            raise RuntimeError(f"{what} needs Runtime.transaction(), not one_append()")
 
 
 class Runtime:
@@ -147,6 +157,27 @@ class Runtime:
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self.engine.begin() as conn:
             tx = Tx(conn, self.store, self.clock, self.metrics, self.sites)
+            yield tx
+        if tx.appended:
+            self.notify()
+
+    @asynccontextmanager
+    async def one_append(self) -> AsyncIterator[Tx]:
+        """For work whose only write is ONE append: on PostgreSQL each statement commits
+        on its own (autocommit), so a read and an append are two round trips instead of
+        four (no BEGIN, no COMMIT). The append is one server-side call that checks the
+        expected version and idempotency atomically, so nothing is lost by not wrapping
+        it: a stream that moved since the read is still a ConcurrencyError. SQLite needs
+        BEGIN IMMEDIATE for its write lock, so there it is an ordinary transaction.
+        """
+        if self.engine.dialect.name != "postgresql":
+            async with self.transaction() as tx:
+                yield tx
+            return
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            tx = Tx(conn, self.store, self.clock, self.metrics, self.sites)
+            tx.single_append = True
             yield tx
         if tx.appended:
             self.notify()
