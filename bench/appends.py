@@ -92,14 +92,18 @@ async def pg_commit_floor(commits: int) -> tuple[float, str]:
 async def bench_append(
     backend: str, tmp: Path, writers: int, batch: int, appends: int, **engine_kwargs: Any
 ) -> float:
-    """Events/s: `writers` tasks, each `appends` appends of `batch` events with OCC."""
+    """Events/s: `writers` tasks, each `appends` appends of `batch` events with OCC.
+
+    Each append stands alone, as a command without reactions does (Runtime.one_append):
+    one server-side call on PostgreSQL, its own transaction.
+    """
     runtime = await fresh(backend, tmp, **engine_kwargs)
     ctx = CommandContext("bench", "site-a", "bench")
 
     async def writer(stream: str, count: int) -> None:
         version = 0
         for a in range(count):
-            async with runtime.transaction() as tx:
+            async with runtime.one_append() as tx:
                 events = [ctx.event(ping(a * batch + i)) for i in range(batch)]
                 await tx.append(stream, "DiagnosticPing", version, events)
             version += batch

@@ -289,3 +289,21 @@ async def test_an_occurred_at_in_another_zone_is_stored_as_the_same_instant(
         (read,) = await store.read_stream(conn, "counter-1")
     assert read.occurred_at == at
     assert read.occurred_at.utcoffset() == timedelta(0)
+
+
+async def test_event_ids_stored_in_another_stream_answer_as_a_retry_or_a_duplicate(
+    engine: AsyncEngine,
+) -> None:
+    """The expected version is right, so only the insert itself can find them."""
+    store = EventStore()
+    stored = new(1)
+    async with engine.begin() as conn:
+        (first,) = await store.append(conn, "counter-1", "Counter", 0, [stored])
+    async with engine.begin() as conn:
+        (again,) = await store.append(conn, "counter-2", "Counter", 0, [stored])
+    assert again.event_id == first.event_id and again.stream_id == "counter-1"
+    with pytest.raises(DuplicateEventError):
+        async with engine.begin() as conn:
+            await store.append(conn, "counter-2", "Counter", 0, [new(2), stored])
+    async with engine.connect() as conn:
+        assert await store.read_stream(conn, "counter-2") == []
