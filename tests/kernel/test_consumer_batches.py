@@ -41,24 +41,28 @@ class Counting(Runtime):
 class World:
     def __init__(self, engine: AsyncEngine, fail_once: frozenset[str] = frozenset()) -> None:
         self.runtime = Counting("dispatch", engine, SystemClock(), Metrics("dispatch"))
-        self.applied: list[str] = []
         self.failed: set[str] = set()
 
         async def handler(tx: Tx, message: DecodedEvent) -> None:
             payload = message.payload
             assert isinstance(payload, DiagnosticPingSent)
             ctx = CommandContext.system("test", "site-a", str(message.envelope.event_id))
-            # Written before a failure, so a rollback to the savepoint is visible.
+            # Written before a failure, so a rollback of that write is visible.
             await tx.append(f"receipt-{payload.ping_id}", "Receipt", None, [ctx.event(payload)])
             if payload.ping_id in fail_once and payload.ping_id not in self.failed:
                 self.failed.add(payload.ping_id)
                 raise RuntimeError(f"{payload.ping_id} fails once")
-            self.applied.append(payload.ping_id)
 
         # The connector is never used on these paths: an unreachable address proves it.
         kafka = KafkaConnector("127.0.0.1:1", "unused")
         sub = Subscription("pings", TOPIC, handler)
         self.consumer = InboxConsumer(self.runtime, kafka, sub, 3, backoff_seconds=0.0)
+
+    async def effects(self) -> list[str]:
+        """The pings whose receipt committed, in the order they were written."""
+        async with self.runtime.engine.connect() as conn:
+            rows = await conn.execute(sa.text("SELECT stream_id FROM events ORDER BY position"))
+            return [r[0].removeprefix("receipt-") for r in rows]
 
     async def inbox_rows(self) -> int:
         async with self.runtime.engine.connect() as conn:
@@ -72,19 +76,20 @@ async def test_a_batch_without_failures_is_applied_in_order_in_one_transaction(
     world = World(engine)
     outcomes = await world.consumer.handle_batch([ping(n) for n in range(40)])
     assert outcomes == [Outcome.HANDLED] * 40
-    assert world.applied == [f"p-{n}" for n in range(40)]
+    assert await world.effects() == [f"p-{n}" for n in range(40)]
     assert world.runtime.transactions == 1
     assert await world.inbox_rows() == 40
 
 
-async def test_a_failing_message_is_retried_alone_and_the_order_is_kept(
+async def test_a_failing_message_is_retried_and_the_order_is_kept(
     engine: AsyncEngine,
 ) -> None:
     world = World(engine, fail_once=frozenset({"p-3"}))
     outcomes = await world.consumer.handle_batch([ping(n) for n in range(8)])
     assert outcomes == [Outcome.HANDLED] * 8
-    assert world.applied == [f"p-{n}" for n in range(8)]  # p-3 before p-4, after p-2
-    # p-0..2 together, p-3 alone (its retry), then p-4..7 together.
+    assert await world.effects() == [f"p-{n}" for n in range(8)]  # p-3 after p-2
+    # All 8 (rolled back at p-3), p-0..2 again, then p-3..7 (p-3's second try). A
+    # message that failed again at the head of a run would be tried alone (test_dlq).
     assert world.runtime.transactions == 3
     assert await world.inbox_rows() == 8
     async with engine.connect() as conn:
@@ -103,7 +108,7 @@ async def test_the_same_event_twice_in_a_batch_or_again_later_has_one_effect(
     assert first == [Outcome.HANDLED, Outcome.HANDLED, Outcome.DUPLICATE]
     again = await world.consumer.handle_batch([ping(1, event_id), ping(3)])
     assert again == [Outcome.DUPLICATE, Outcome.HANDLED]
-    assert world.applied == ["p-1", "p-2", "p-3"]
+    assert await world.effects() == ["p-1", "p-2", "p-3"]
 
 
 async def test_an_infrastructure_failure_fails_the_batch_and_keeps_nothing_of_it(
@@ -114,11 +119,13 @@ async def test_an_infrastructure_failure_fails_the_batch_and_keeps_nothing_of_it
     async def unreachable(tx: Tx, message: DecodedEvent) -> None:
         payload = message.payload
         assert isinstance(payload, DiagnosticPingSent)
+        ctx = CommandContext.system("test", "site-a", str(message.envelope.event_id))
+        await tx.append(f"receipt-{payload.ping_id}", "Receipt", None, [ctx.event(payload)])
         if payload.ping_id == "p-2":
             raise OSError("connection refused")  # our own database or network
-        world.applied.append(payload.ping_id)
 
     object.__setattr__(world.consumer.subscription, "handler", unreachable)
     with pytest.raises(OSError, match="connection refused"):
         await world.consumer.handle_batch([ping(n) for n in range(4)])
     assert await world.inbox_rows() == 0  # redelivered as a whole; nothing half-applied
+    assert await world.effects() == []

@@ -87,6 +87,14 @@ def _is_infrastructure_failure(exc: BaseException) -> bool:
     return database_unavailable(exc) or isinstance(exc, OSError)
 
 
+class _HandlerFailedError(Exception):
+    """The handler failed on the message at `index` of a run (not our infrastructure)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
 class InboxConsumer:
     def __init__(
         self,
@@ -125,54 +133,82 @@ class InboxConsumer:
                 outcomes.append(decoded)  # skipped or dead-lettered: no effect to order
             else:
                 pending.append((message, decoded))
+        limit = len(pending)
         while pending:
-            applied, failed = await self._apply_run(pending)
-            outcomes.extend(applied)
-            pending = pending[len(applied) :]
-            if failed:
+            try:
+                outcomes.extend(await self._apply_run(pending[:limit]))
+            except _HandlerFailedError as failed:
+                if failed.index > 0:
+                    limit = failed.index  # commit what came before it, then try it alone
+                    continue
                 started = time.perf_counter()
-                outcomes.append(await self._handle(*pending[0]))
+                outcomes.append(await self._handle(*pending[0]))  # retries, then the DLQ
                 self._observe(time.perf_counter() - started)
-                pending = pending[1:]
+                limit = 1
+            pending = pending[limit:]
+            limit = len(pending)
         return outcomes
 
     async def _apply_run(
         self, pending: Sequence[tuple[IncomingMessage, DecodedEvent]]
-    ) -> tuple[list[Outcome], bool]:
-        """Apply messages in order in one transaction until one fails: (outcomes, failed)."""
+    ) -> list[Outcome]:
+        """Apply messages in order in one transaction, all or none (no savepoints: a
+        failure is rare, and rolling back and re-running the ones before it is cheaper
+        than two extra round trips per message). Raises _HandlerFailedError(index)."""
         outcomes: list[Outcome] = []
+        handled: list[tuple[IncomingMessage, DecodedEvent]] = []
         metrics, name = self._rt.metrics, self.consumer_name
-        handled = 0
         async with self._rt.transaction() as tx:
             seen = await self._seen_ids(tx, [d.envelope.event_id for _, d in pending])
-            for message, decoded in pending:
+            for index, (message, decoded) in enumerate(pending):
                 event_id = decoded.envelope.event_id
                 if event_id in seen:
                     outcomes.append(Outcome.DUPLICATE)
                     continue
                 started = time.perf_counter()
                 try:
-                    async with tx.conn.begin_nested():
-                        await self.subscription.handler(tx, decoded)
-                        await self._record(tx, decoded, message, Outcome.HANDLED, None)
+                    await self.subscription.handler(tx, decoded)
                 except Exception as exc:
+                    metrics.consumer_errors.labels(consumer=name).inc()
                     if _is_infrastructure_failure(exc):
-                        metrics.consumer_errors.labels(consumer=name).inc()
                         log.warning("consumer_infrastructure_failure", error=str(exc))
                         raise  # nack the batch: redelivered after we recover
-                    metrics.consumer_errors.labels(consumer=name).inc()
                     log.warning("consumer_handler_failed_in_batch", consumer=name, error=str(exc))
-                    break  # left for the one-at-a-time path, which retries and dead-letters
+                    raise _HandlerFailedError(index) from exc  # rolls the whole run back
                 finally:
                     self._observe(time.perf_counter() - started)
                 seen.add(event_id)  # the same event twice in one batch is a duplicate
                 outcomes.append(Outcome.HANDLED)
-                handled += 1
-        duplicates = len(outcomes) - handled
-        metrics.consumer_handled.labels(consumer=name).inc(handled)
-        if duplicates:
+                handled.append((message, decoded))
+            await self._record_handled(tx, handled)
+        metrics.consumer_handled.labels(consumer=name).inc(len(handled))
+        if duplicates := len(outcomes) - len(handled):
             metrics.consumer_duplicates.labels(consumer=name).inc(duplicates)
-        return outcomes, len(outcomes) < len(pending)
+        return outcomes
+
+    async def _record_handled(
+        self, tx: Tx, handled: Sequence[tuple[IncomingMessage, DecodedEvent]]
+    ) -> None:
+        """The inbox rows of a run, in one statement."""
+        if not handled:
+            return
+        now = tx.clock.now()
+        await tx.conn.execute(
+            inbox.insert(),
+            [
+                {
+                    "consumer": self.consumer_name,
+                    "event_id": decoded.envelope.event_id,
+                    "outcome": Outcome.HANDLED.value,
+                    "topic": message.topic,
+                    "partition": message.partition,
+                    "offset": message.offset,
+                    "error": None,
+                    "handled_at": now,
+                }
+                for message, decoded in handled
+            ],
+        )
 
     def _observe(self, seconds: float) -> None:
         self._rt.metrics.consumer_seconds.labels(consumer=self.consumer_name).observe(seconds)

@@ -329,7 +329,13 @@ class CommandBus:
                 return
             origin = Origin.from_envelope(message.envelope, component)
             try:
-                async with tx.conn.begin_nested():  # a refusal leaves nothing half-written
+                if type(command) in self._workflows:
+                    # A workflow may refuse after writing: a refusal leaves nothing of it.
+                    async with tx.conn.begin_nested():
+                        await self.execute_in(tx, command, origin)
+                else:
+                    # One aggregate refuses in decide, before its only write: no savepoint
+                    # (two round trips per message saved).
                     await self.execute_in(tx, command, origin)
             except DomainError as exc:
                 # A business refusal is an outcome, not a poison message: no DLQ.
