@@ -1,19 +1,20 @@
 """Idempotent, at-least-once consumers of other services' topics, with a dead-letter topic.
 
 Messages arrive in batches (whatever the broker has ready, up to `max_records`). Each
-message is decoded against the published contract; then ONE transaction, in order, for
-each message: check the inbox (consumer, event_id), run the handler and record the inbox
-row, inside a savepoint. One commit, one WAL flush, for the whole batch: that is what
-lets a consumer keep up with a busy producer. Only after it commits are the offsets
-committed (FastStream AckPolicy.NACK_ON_ERROR; its default ACK_FIRST would be
-at-most-once).
+message is decoded against the published contract; then ONE transaction, in order:
+check the inbox (consumer, event_id) for the whole batch, run each handler, record the
+inbox rows. One commit, one WAL flush, for the whole batch: that is what lets a
+consumer keep up with a busy producer. Only after it commits are the offsets committed
+(FastStream AckPolicy.NACK_ON_ERROR; its default ACK_FIRST would be at-most-once).
 
-A message whose handler fails is rolled back to its savepoint; what came before it
-commits, it is retried on its own a bounded number of times (then it goes to
-`<topic>.dlq` with the error and the consumer carries on), and the rest of the batch
-follows in order. When the failure is our own infrastructure (database unreachable),
-nothing is dead-lettered: the batch is nacked and redelivered once we recover, and the
-inbox skips what had already committed.
+A run is all or nothing, without savepoints (two round trips per message saved; a
+failure is rare). When a handler fails, the run is rolled back, the messages before the
+failing one are applied again and committed, and the failing one heads the next run; if
+it fails there too it is tried alone a bounded number of times, then goes to
+`<topic>.dlq` with the error, and the consumer carries on. Order is kept throughout.
+When the failure is our own infrastructure (database unreachable), nothing is
+dead-lettered: the batch is nacked and redelivered once we recover, and the inbox skips
+what had already committed.
 """
 
 import asyncio
