@@ -1,15 +1,18 @@
 """Shared pieces of the benchmarks: rows, progress lines, fresh databases."""
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.clock import SystemClock
 from opsledger.db import create_engine
 from opsledger.eventstore import EventStore
@@ -131,3 +134,20 @@ async def close(runtime: Runtime) -> None:
     url = runtime.engine.url.render_as_string(hide_password=False)
     await runtime.engine.dispose()
     await drop(url)
+
+
+@contextlib.asynccontextmanager
+async def topic_from_start(
+    topic: str,
+) -> AsyncIterator[tuple[AIOKafkaConsumer, list[TopicPartition]]]:
+    """A consumer assigned to every partition of `topic`, at the beginning (no group)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        yield consumer, parts
+    finally:
+        await consumer.stop()

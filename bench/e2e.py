@@ -31,7 +31,6 @@ from uuid import uuid4
 
 import httpx
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from dispatch.readmodels import DIAGNOSTIC_PINGS
 from opsledger.auth import TokenService
@@ -39,7 +38,7 @@ from opsledger.clock import as_utc
 from opsledger.db import create_engine
 from opsledger_contracts import events_topic
 
-from bench.common import KAFKA, PG_ADMIN, Row, drop
+from bench.common import KAFKA, PG_ADMIN, Row, drop, topic_from_start
 from tests.processes import TEST_SECRET, running, service_env
 
 SERVICES = ["callcenter", "dispatch"]
@@ -221,13 +220,7 @@ async def _wait_arrived(dispatch_url: str, expected: int, within: float) -> int:
 
 async def _kafka_times(topic: str) -> dict[str, float]:
     """ping_id -> LogAppendTime (s) of every DiagnosticPingSent record on `topic`."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
+    async with topic_from_start(topic) as (consumer, parts):
         ends = await consumer.end_offsets(parts)
         times: dict[str, float] = {}
         while any([await consumer.position(tp) < end for tp, end in ends.items()]):
@@ -237,8 +230,6 @@ async def _kafka_times(topic: str) -> dict[str, float]:
                     if "ping_id" in value:  # DiagnosticPingSent: the only ones with one
                         times[value["ping_id"]] = r.timestamp / 1000
         return times
-    finally:
-        await consumer.stop()
 
 
 def _ts(value: datetime) -> float:

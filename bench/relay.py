@@ -15,7 +15,6 @@ from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import UnknownTopicOrPartitionError
 from opsledger.db import events
@@ -23,7 +22,7 @@ from opsledger.kafka import KafkaConnector, await_acks
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import CommandContext, Runtime
 
-from bench.common import KAFKA, close, fresh, ping
+from bench.common import KAFKA, close, fresh, ping, topic_from_start
 
 BATCH = 1000  # the relay's read batch, and the raw producer's
 ROUNDS = 4  # relay and raw producer take turns, so load drift hits both alike
@@ -75,13 +74,7 @@ async def _expected_records(runtime: Runtime, after: int) -> list[KafkaRecord]:
 
 async def _topic_by_key(topic: str, total: int) -> dict[bytes, list[KafkaRecord]]:
     """Every record of `topic`, per key in offset order (a key lives in one partition)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
+    async with topic_from_start(topic) as (consumer, _):
         by_key: dict[bytes, list[KafkaRecord]] = {}
         seen, deadline = 0, time.monotonic() + 120
         while seen < total and time.monotonic() < deadline:
@@ -90,8 +83,6 @@ async def _topic_by_key(topic: str, total: int) -> dict[bytes, list[KafkaRecord]
                     by_key.setdefault(r.key, []).append((r.key, r.value, tuple(r.headers)))
                     seen += 1
         return by_key
-    finally:
-        await consumer.stop()
 
 
 async def _delete_topics(topics: list[str]) -> None:
