@@ -129,3 +129,20 @@ async def test_an_infrastructure_failure_fails_the_batch_and_keeps_nothing_of_it
         await world.consumer.handle_batch([ping(n) for n in range(4)])
     assert await world.inbox_rows() == 0  # redelivered as a whole; nothing half-applied
     assert await world.effects() == []
+
+
+async def test_outcomes_come_back_in_the_messages_order(engine: AsyncEngine) -> None:
+    world = World(engine)
+    object.__setattr__(
+        world.consumer.subscription, "event_types", frozenset({"DiagnosticPingSent"})
+    )
+    key, value, headers = ping_message("other")
+    # A type this consumer does not take: skipped at decoding, before the run.
+    other = [
+        (k, b"opsledger.callcenter.SomethingElseHappened" if k == "ce_type" else v)
+        for k, v in headers
+    ]
+    skipped = IncomingMessage(TOPIC, 0, 99, key, value, tuple(other))
+    outcomes = await world.consumer.handle_batch([ping(0), skipped, ping(1)])
+    assert outcomes == [Outcome.HANDLED, Outcome.IGNORED, Outcome.HANDLED]
+    assert await world.effects() == ["p-0", "p-1"]

@@ -287,7 +287,12 @@ async def test_poison_message_goes_to_dlq_with_its_error_and_the_next_is_handled
 
     dead = await _read_topic(kafka_bootstrap, dlq_topic(h.topic), {}, 2)
     assert len(dead) == 2
-    first, second = (dict(r.headers) for r in dead)  # type: ignore[attr-defined]
+    # One batch or several: the contract breaker is dead-lettered as it is decoded, the
+    # refused ping after its retries, so the topic's order is not the messages' order.
+    first, second = sorted(
+        (dict(r.headers) for r in dead),  # type: ignore[attr-defined]
+        key=lambda headers: b"TEST-1" not in headers["dlq_error"],
+    )
     assert b"TEST-1" in first["dlq_error"] and first["dlq_attempts"] == b"3"
     assert first["dlq_original_topic"] == h.topic.encode()
     assert b"ce_specversion" in second["dlq_error"] or b"header" in second["dlq_error"]

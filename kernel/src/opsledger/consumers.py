@@ -125,30 +125,35 @@ class InboxConsumer:
             metrics.consumer_seconds.labels(consumer=name).observe(time.perf_counter() - started)
 
     async def handle_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
-        """A batch in order, in as few transactions as its failures allow (one if none)."""
-        outcomes: list[Outcome] = []
+        """A batch in order, in as few transactions as its failures allow (one if none).
+        Returns each message's outcome, in the messages' order."""
+        outcomes: list[Outcome | None] = [None] * len(messages)
         pending: list[tuple[IncomingMessage, DecodedEvent]] = []
-        for message in messages:
+        where: list[int] = []  # pending[i] is messages[where[i]]
+        for index, message in enumerate(messages):
             decoded = await self._decode(message)
             if isinstance(decoded, Outcome):
-                outcomes.append(decoded)  # skipped or dead-lettered: no effect to order
+                outcomes[index] = decoded  # skipped or dead-lettered: no effect to order
             else:
                 pending.append((message, decoded))
-        limit = len(pending)
-        while pending:
+                where.append(index)
+        done, limit = 0, len(pending)
+        while done < len(pending):
+            run = pending[done : done + limit]
             try:
-                outcomes.extend(await self._apply_run(pending[:limit]))
+                results = await self._apply_run(run)
             except _HandlerFailedError as failed:
                 if failed.index > 0:
-                    limit = failed.index  # commit what came before it, then try it alone
+                    limit = failed.index  # commit what came before it, then try it again
                     continue
                 started = time.perf_counter()
-                outcomes.append(await self._handle(*pending[0]))  # retries, then the DLQ
+                results = [await self._handle(*run[0])]  # alone: retries, then the DLQ
                 self._observe(time.perf_counter() - started)
-                limit = 1
-            pending = pending[limit:]
-            limit = len(pending)
-        return outcomes
+            for result in results:
+                outcomes[where[done]] = result
+                done += 1
+            limit = len(pending) - done
+        return [outcome for outcome in outcomes if outcome is not None]
 
     async def _apply_run(
         self, pending: Sequence[tuple[IncomingMessage, DecodedEvent]]
