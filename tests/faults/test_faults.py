@@ -109,11 +109,17 @@ def kill_world(
 ) -> Iterator[World]:
     """callcenter and dispatch for the three kill -9 cases (one start-up for all three; the
     invariants are checked over everything stored so far, so runs add up). The relay's
-    batches are small, so that a kill lands in the middle of a backlog."""
-    batch = random.Random().choice([3, 5, 10])
+    and the consumer's batches are small, so that a kill lands in the middle of a backlog
+    (a consumer batch is one transaction: a backlog within one batch is all or nothing)."""
+    choose = random.Random()
+    batch, consumer_batch = choose.choice([3, 5, 10]), choose.choice([2, 5, 10])
     log_dir = tmp_path_factory.mktemp("kill-9")
     with world(
-        postgres_admin_url, kafka_bootstrap, log_dir, OPSLEDGER_RELAY_BATCH_SIZE=str(batch)
+        postgres_admin_url,
+        kafka_bootstrap,
+        log_dir,
+        OPSLEDGER_RELAY_BATCH_SIZE=str(batch),
+        OPSLEDGER_CONSUMER_BATCH_SIZE=str(consumer_batch),
     ) as w:
         start_ready(w, "callcenter", "dispatch")
         yield w
@@ -166,20 +172,22 @@ def test_kill_9_while_the_relay_publishes(seed: int, say: Say, kill_world: World
     for i, (label, rng) in enumerate(runs(seed)):
         started, cc = time.monotonic(), w.procs["callcenter"]
         load = PingLoad(cc.url, f"r{seed}-{i}", rng, workers=2).start()
-        backlog = rng.randint(60, 150)
+        # Large enough that the kill lands while it is published: the relay gets through
+        # a few thousand events a second even in batches of 3 to 10.
+        backlog = rng.randint(1000, 2000)
         first, last = asyncio.run(seed_pings(url, backlog, f"r{seed}-{i}-seed"))
-        target = first + rng.randint(0, (last - first) * 3 // 4)
+        target = first + rng.randint(0, (last - first) // 2)
         asyncio.run(poll_until(url, checkpoint, target, 120))
         watch = ReadyWatcher(cc.url).start()
         cc.kill()
         killed_at = asyncio.run(poll_until(url, checkpoint, 10**12, 0))
+        time.sleep(rng.uniform(0.0, 1.0))
+        restart(w, "callcenter")  # before any assertion: the next case shares this world
+        time.sleep(rng.uniform(0.3, 1.5))
+        watch.stop()
         assert first <= killed_at < last, (
             f"relay not killed while publishing the backlog {first}..{last} ({killed_at})"
         )
-        time.sleep(rng.uniform(0.0, 1.0))
-        restart(w, "callcenter")
-        time.sleep(rng.uniform(0.3, 1.5))
-        watch.stop()
         finish(
             say, "kill-9 relay", label, w, load,
             f"batch {batch}, killed at {killed_at - first + 1}/{backlog} of a backlog, "
@@ -200,19 +208,20 @@ def test_kill_9_while_the_consumer_applies_another_services_events(
             f"AND payload->>'ping_id' LIKE '{tag}-%'"
         )
         load = PingLoad(w.procs["callcenter"].url, f"c{seed}-{i}", rng, workers=2).start()
-        backlog = rng.randint(30, 80)
+        backlog = rng.randint(150, 400)
         asyncio.run(seed_pings(w.url("callcenter"), backlog, tag))
         asyncio.run(poll_until(url, handled, rng.randint(1, backlog // 2), 120))
         watch = ReadyWatcher(dp.url).start()
         dp.kill()
         killed_at = asyncio.run(poll_until(url, handled, 10**12, 0))
-        assert 0 < killed_at < backlog, f"consumer not killed mid-backlog ({killed_at})"
         time.sleep(rng.uniform(0.0, 1.0))
-        restart(w, "dispatch")
+        restart(w, "dispatch")  # before any assertion: the next case shares this world
         time.sleep(rng.uniform(0.3, 1.5))
         watch.stop()
+        assert 0 < killed_at < backlog, f"consumer not killed mid-backlog ({killed_at})"
         finish(
             say, "kill-9 consumer", label, w, load,
+            f"batch {w.env['OPSLEDGER_CONSUMER_BATCH_SIZE']}, "
             f"killed after {killed_at}/{backlog} of a backlog handled, "
             f"/ready {watch.story()}, {time.monotonic() - started:.0f}s",
         )  # fmt: skip
