@@ -63,6 +63,25 @@ def opened_event(kind: str = "repair", level: int | None = None, **extra: Any) -
     return TicketOpened(**fields)
 
 
+def escalation(
+    to_role: str = "cc_manager",
+    reason: str = "r",
+    compensation_involved: bool = True,
+    agent_cannot_resolve: bool = False,
+    complaint_level: int | None = 1,
+) -> TicketEscalated:
+    """Agent-1's escalation of ticket T (the defaults: a level-1 complaint, compensation)."""
+    return TicketEscalated(
+        ticket_id=T,
+        escalated_by="agent-1",
+        to_role=to_role,
+        reason=reason,
+        compensation_involved=compensation_involved,
+        agent_cannot_resolve=agent_cannot_resolve,
+        complaint_level=complaint_level,
+    )
+
+
 def ticket(kind: str = "repair", level: int | None = None, *more: EventPayload) -> Run:
     run: Run = given(TICKET, opened_event(kind, level), *more, at=NOW, actor="agent-1", site=CAL)
     return run
@@ -135,14 +154,8 @@ def test_start_decides_the_exact_opening(kind: str, level: int | None, hours: fl
     )
     if level == 3:
         assert decided[1:] == [
-            TicketEscalated(
-                ticket_id=T,
-                escalated_by="agent-1",
-                to_role="cc_manager",
-                reason="level 3 (major) complaint",
-                compensation_involved=False,
-                agent_cannot_resolve=False,
-                complaint_level=3,
+            escalation(
+                reason="level 3 (major) complaint", compensation_involved=False, complaint_level=3
             )
         ]
     else:
@@ -421,15 +434,7 @@ def test_work_done_steps_complete_the_service(status: str) -> None:
 def test_escalation_state_and_taking() -> None:
     run = ticket("complaint", 1)
     run.given(
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="cc_manager",
-            reason="r",
-            complaint_level=1,
-            compensation_involved=True,
-            agent_cannot_resolve=False,
-        ),
+        escalation(),
         at=LATER,
     )
     s1 = replace(
@@ -601,10 +606,7 @@ def test_escalate_exact(level: int, comp: bool, cannot: bool) -> None:
     run = ticket("complaint", level)
     decided = run.when(t.EscalateTicket(T, "money", comp, cannot), at=LATER, **AGENT)
     assert decided == [
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="cc_manager",
+        escalation(
             reason="money",
             compensation_involved=comp,
             agent_cannot_resolve=cannot,
@@ -630,15 +632,7 @@ def test_escalate_refusals_exact() -> None:
     escalated = ticket(
         "complaint",
         3,
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="cc_manager",
-            reason="r",
-            compensation_involved=False,
-            agent_cannot_resolve=False,
-            complaint_level=3,
-        ),
+        escalation(compensation_involved=False, complaint_level=3),
     )
     assert refusal(escalated, t.EscalateTicket(T, "r", True)) == (
         "CC-3",
@@ -650,15 +644,7 @@ def test_escalate_refusals_exact() -> None:
     to_lead = ticket(
         "complaint",
         1,
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="shift_lead",
-            reason="r",
-            compensation_involved=True,
-            agent_cannot_resolve=False,
-            complaint_level=1,
-        ),
+        escalation(to_role="shift_lead"),
     )
     assert len(to_lead.when(t.EscalateTicket(T, "r", True), at=LATER, **AGENT)) == 1
 
@@ -667,15 +653,7 @@ def _escalated(role: str) -> Run:
     return ticket(
         "complaint",
         1,
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role=role,
-            reason="r",
-            compensation_involved=True,
-            agent_cannot_resolve=False,
-            complaint_level=1,
-        ),
+        escalation(to_role=role),
     )
 
 
@@ -1062,15 +1040,7 @@ def test_resolve_exact() -> None:
     expected = [TicketResolved(ticket_id=T, resolved_by="agent-1", via="agent", note="fixed")]
     assert responded().when(t.ResolveTicket(T, "fixed"), at=LATER, **AGENT) == expected
     escalated = responded("complaint", 1).given(
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="cc_manager",
-            reason="r",
-            compensation_involved=True,
-            agent_cannot_resolve=False,
-            complaint_level=1,
-        ),
+        escalation(),
         at=NOW,
     )
     for who in (MANAGER, {"actor": "adm", "roles": {"admin"}}):
@@ -1085,15 +1055,7 @@ def test_resolve_exact() -> None:
             403,
         )
     to_lead = responded("complaint", 1).given(
-        TicketEscalated(
-            ticket_id=T,
-            escalated_by="agent-1",
-            to_role="shift_lead",
-            reason="r",
-            compensation_involved=True,
-            agent_cannot_resolve=False,
-            complaint_level=1,
-        ),
+        escalation(to_role="shift_lead"),
         at=NOW,
     )
     assert len(to_lead.when(t.ResolveTicket(T), at=LATER, **AGENT)) == 1
