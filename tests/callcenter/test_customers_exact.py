@@ -1,5 +1,6 @@
 """Pure CC-7 customer-record decider tests: the exact events, refusals and state."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,18 +57,22 @@ def test_update_or_view_of_a_missing_record_is_not_found(command: Any) -> None:
     assert (err.message, err.field, err.status) == ("customer record does not exist", None, 404)
 
 
+# The state right after `record()`: every field spelled out once.
+RECORDED = CustomerState(
+    customer_id=CID,
+    site_id="site-a",
+    name="Wang Li",
+    phone="13800000000",
+    unit="B3-1202",
+    notes="gate code 4",
+    created_at=T0,
+    updated_at=T0,
+    views=0,
+)
+
+
 def test_created_state_is_exact() -> None:
-    assert record().state == CustomerState(
-        customer_id=CID,
-        site_id="site-a",
-        name="Wang Li",
-        phone="13800000000",
-        unit="B3-1202",
-        notes="gate code 4",
-        created_at=T0,
-        updated_at=T0,
-        views=0,
-    )
+    assert record().state == RECORDED
 
 
 def test_update_decides_only_the_changed_fields() -> None:
@@ -111,17 +116,7 @@ def test_update_with_nothing_new_is_refused(cmd: c.UpdateCustomer) -> None:
 
 def test_updated_state_keeps_unset_fields_and_stamps_the_time() -> None:
     run = record().given(CustomerRecordUpdated(customer_id=CID, phone="2", unit=""), at=T1)
-    assert run.state == CustomerState(
-        customer_id=CID,
-        site_id="site-a",
-        name="Wang Li",
-        phone="2",
-        unit="",
-        notes="gate code 4",
-        created_at=T0,
-        updated_at=T1,
-        views=0,
-    )
+    assert run.state == replace(RECORDED, phone="2", unit="", updated_at=T1)
     run.given(CustomerRecordUpdated(customer_id=CID, name="N", notes="z"), at=T1)
     assert (run.state.name, run.state.phone, run.state.unit, run.state.notes) == (
         "N",
@@ -154,17 +149,7 @@ def test_views_are_counted_and_change_nothing_else() -> None:
     run = record()
     run.then(c.ViewCustomer(CID), at=T1, actor="agent-7", roles={"agent"})
     run.then(c.ViewCustomer(CID), at=T1, actor="mgr-1", roles={"cc_manager"})
-    assert run.state == CustomerState(
-        customer_id=CID,
-        site_id="site-a",
-        name="Wang Li",
-        phone="13800000000",
-        unit="B3-1202",
-        notes="gate code 4",
-        created_at=T0,
-        updated_at=T0,
-        views=2,
-    )
+    assert run.state == replace(RECORDED, views=2)
 
 
 def test_domain_error_is_raised_not_returned() -> None:
