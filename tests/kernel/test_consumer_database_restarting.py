@@ -6,10 +6,8 @@ up" (SQLSTATE 57P03) arrives as a plain DBAPIError, not an OperationalError, so 
 consumer took it for a failing handler, retried three times within 150 ms and sent the
 ping to the dead-letter topic; dispatch never recorded it."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
@@ -22,10 +20,10 @@ from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.migrate import upgrade
 from opsledger.runtime import Runtime, Tx
-from opsledger_contracts import DecodedEvent, EventEnvelope, encode_message
-from opsledger_contracts.events.callcenter import DiagnosticPingSent
+from opsledger_contracts import DecodedEvent
 
 from tests.conftest import KERNEL_ONLY
+from tests.kernel.messages import ping_message
 
 
 def _driver_error(exc: Exception) -> Exception:
@@ -58,20 +56,7 @@ class _RecordingConnector(KafkaConnector):
 
 
 def _message() -> IncomingMessage:
-    envelope = EventEnvelope(
-        event_id=uuid4(),
-        event_type="DiagnosticPingSent",
-        schema_version=1,
-        source="callcenter",
-        site_id="site-a",
-        stream_id="ping-p1",
-        stream_type="DiagnosticPing",
-        stream_version=1,
-        occurred_at=datetime.now(UTC),
-        correlation_id="corr",
-        actor="staff-1",
-    )
-    key, value, headers = encode_message(envelope, DiagnosticPingSent(ping_id="p1", message="hi"))
+    key, value, headers = ping_message()
     return IncomingMessage("pings", 0, 0, key, value, tuple(headers))
 
 
