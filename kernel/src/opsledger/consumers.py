@@ -23,7 +23,9 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -196,25 +198,10 @@ class InboxConsumer:
         self, tx: Tx, handled: Sequence[tuple[IncomingMessage, DecodedEvent]]
     ) -> None:
         """The inbox rows of a run, in one statement."""
-        if not handled:
-            return
-        now = tx.clock.now()
-        await tx.conn.execute(
-            inbox.insert(),
-            [
-                {
-                    "consumer": self.consumer_name,
-                    "event_id": decoded.envelope.event_id,
-                    "outcome": Outcome.HANDLED.value,
-                    "topic": message.topic,
-                    "partition": message.partition,
-                    "offset": message.offset,
-                    "error": None,
-                    "handled_at": now,
-                }
-                for message, decoded in handled
-            ],
-        )
+        if handled:
+            now = tx.clock.now()
+            rows = [self._inbox_row(m, d, Outcome.HANDLED, None, now) for m, d in handled]
+            await tx.conn.execute(inbox.insert(), rows)
 
     def _observe(self, seconds: float) -> None:
         self._rt.metrics.consumer_seconds.labels(consumer=self.consumer_name).observe(seconds)
@@ -273,10 +260,7 @@ class InboxConsumer:
         return {row[0] for row in await tx.conn.execute(query)}
 
     async def _seen(self, tx: Tx, decoded: DecodedEvent) -> bool:
-        query = sa.select(inbox.c.outcome).where(
-            inbox.c.consumer == self.consumer_name, inbox.c.event_id == decoded.envelope.event_id
-        )
-        return (await tx.conn.execute(query)).first() is not None
+        return bool(await self._seen_ids(tx, [decoded.envelope.event_id]))
 
     async def _record(
         self,
@@ -286,18 +270,27 @@ class InboxConsumer:
         outcome: Outcome,
         error: str | None,
     ) -> None:
-        await tx.conn.execute(
-            inbox.insert().values(
-                consumer=self.consumer_name,
-                event_id=decoded.envelope.event_id,
-                outcome=outcome.value,
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-                error=error,
-                handled_at=tx.clock.now(),
-            )
-        )
+        row = self._inbox_row(message, decoded, outcome, error, tx.clock.now())
+        await tx.conn.execute(inbox.insert().values(**row))
+
+    def _inbox_row(
+        self,
+        message: IncomingMessage,
+        decoded: DecodedEvent,
+        outcome: Outcome,
+        error: str | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer_name,
+            "event_id": decoded.envelope.event_id,
+            "outcome": outcome.value,
+            "topic": message.topic,
+            "partition": message.partition,
+            "offset": message.offset,
+            "error": error,
+            "handled_at": now,
+        }
 
     async def _dead_letter(
         self, message: IncomingMessage, error: str, attempts: int, event: DecodedEvent | None
