@@ -13,6 +13,7 @@ from opsledger.pipeline import Inbound, Workflow
 from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
+from fleet.domain.drivers import PRIVATE_EVENTS
 from fleet.domain.rules import FleetRules
 
 
@@ -74,5 +75,7 @@ definition = ServiceDefinition(
     workflows=_workflows,
     read_models=_read_models,
     inbound=_inbound,
+    # FL-2: a driver's trip claims are fleet's bookkeeping; TripDispatched is the fact.
+    private_events=PRIVATE_EVENTS,
     site_rules=FleetRules,
 )

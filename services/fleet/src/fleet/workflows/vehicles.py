@@ -1,7 +1,7 @@
 """Workflows: fleet commands whose work spans streams, each in one transaction.
 
-- `DispatchTrip` (FL-1, FL-2): reads the driver's certificate, numbers the trip and
-  records it in the vehicle's log.
+- `DispatchTrip` (FL-1, FL-2): reads the driver's certificate, numbers the trip,
+  records it in the vehicle's log and claims the driver on the driver's stream.
 - `RecordFuelPurchase` (FL-5, FL-6): checks the vehicle and its odometer, files the
   purchase in the vehicle-month of the site's calendar.
 - `CloseFuelMonth` (FL-5, FL-7): km and the main driver from the vehicle's log,
@@ -19,12 +19,11 @@ from opsledger.pipeline import CommandResult, UnitOfWork, Workflow, roles
 
 from fleet.domain.common import refuse
 from fleet.domain.conduct import RecordFuelFine
-from fleet.domain.drivers import DRIVER, driver_stream
+from fleet.domain.drivers import DRIVER, AssignDriverToTrip, DriverState, driver_stream
 from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth, fuel_stream
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles import VEHICLE, VehicleState, vehicle_stream
 from fleet.domain.vehicles.commands import Purpose, StartTrip
-from fleet.views import vehicles as views
 
 
 @dataclass(frozen=True)
@@ -70,32 +69,32 @@ async def vehicle_at_site(uow: UnitOfWork, vehicle_id: str) -> VehicleState:
     return loaded.state
 
 
-async def driver_out_on(uow: UnitOfWork, driver_id: str, except_vehicle: str) -> str | None:
+async def driver_out_on(uow: UnitOfWork, driver: DriverState, except_vehicle: str) -> str | None:
     """The trip ("<vehicle>/<trip>") the driver is out on with another vehicle (FL-2).
 
-    The site's vehicles come from the board; each one's log is read in this transaction.
+    Decided on the log, never on the trips board (it lags): the driver's stream names the
+    latest trip claimed, that vehicle's stream whether it is still out.
     """
-    for row in await views.vehicle_board(uow.conn, uow.site_id):
-        if row.vehicle_id == except_vehicle:
-            continue
-        out = (await uow.load(VEHICLE, vehicle_stream(row.vehicle_id))).state.out
-        if out is not None and out.driver_id == driver_id:
-            return f"{row.vehicle_id}/{out.trip_id}"
-    return None
+    if driver.trip is None or driver.trip[0] == except_vehicle:
+        return None
+    vehicle_id, trip_id = driver.trip
+    out = (await uow.load(VEHICLE, vehicle_stream(vehicle_id))).state.out
+    return f"{vehicle_id}/{trip_id}" if out is not None and out.trip_id == trip_id else None
 
 
 async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult[Any]:
     await vehicle_at_site(uow, command.vehicle_id)
-    driver = await uow.load(DRIVER, driver_stream(command.driver_id))
-    state = driver.state if driver.version and driver.state.site_id == uow.site_id else None
-    # The site's trip number first: concurrent dispatches queue on it, so the check
+    # The site's trip number first: concurrent dispatches queue on it, so the driver read
     # below sees the trip a concurrent dispatch just committed.
     number = await uow.next_number(f"trip-numbers-{uow.site_id}", command.vehicle_id)
-    busy = await driver_out_on(uow, command.driver_id, command.vehicle_id)
-    return await uow.execute(
+    driver = await uow.load(DRIVER, driver_stream(command.driver_id))
+    state = driver.state if driver.version and driver.state.site_id == uow.site_id else None
+    busy = await driver_out_on(uow, state, command.vehicle_id) if state else None
+    trip_id = f"trip-{uow.site_id}-{number:06d}"
+    started = await uow.execute(
         StartTrip(
             vehicle_id=command.vehicle_id,
-            trip_id=f"trip-{uow.site_id}-{number:06d}",
+            trip_id=trip_id,
             purpose=command.purpose,
             business=command.business,
             destination=command.destination,
@@ -108,6 +107,9 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
             driver_out_on=busy,
         )
     )
+    # A trip racing for the same driver (flow 3) conflicts here; the retry re-decides.
+    await uow.execute(AssignDriverToTrip(command.driver_id, command.vehicle_id, trip_id))
+    return started
 
 
 async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> CommandResult[Any]:
@@ -178,6 +180,7 @@ WORKFLOWS: list[Workflow[Any]] = [
         roles=roles("depot_director"),
         site_of=lambda c: c.site_id,
         run=dispatch_trip,
+        attempts=3,  # decided on streams only: a conflict on the driver re-decides
     ),
     Workflow(
         command=RecordFuelPurchase,

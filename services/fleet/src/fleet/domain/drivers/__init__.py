@@ -3,7 +3,7 @@
 from typing import Any
 
 from opsledger.decider import Aggregate, DecisionContext
-from opsledger.pipeline import roles
+from opsledger.pipeline import SYSTEM_ONLY, roles
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     DriverCertificateRevoked,
@@ -14,16 +14,25 @@ from opsledger_contracts.events.fleet import (
 
 from fleet.domain.common import refuse
 from fleet.domain.drivers.commands import (
+    AssignDriverToTrip,
     CertifyDriver,
     DriverCommand,
     ReinstateDriver,
     RevokeCertificate,
     SuspendDriver,
 )
+from fleet.domain.drivers.events import PRIVATE_EVENTS, DriverAssignedToTrip
 from fleet.domain.drivers.state import DriverState, certification_problem, evolve
 from fleet.domain.sites import site_of_stream
 
-__all__ = ["DRIVER", "DriverState", "certification_problem", "driver_stream"]
+__all__ = [
+    "DRIVER",
+    "PRIVATE_EVENTS",
+    "AssignDriverToTrip",
+    "DriverState",
+    "certification_problem",
+    "driver_stream",
+]
 
 
 def driver_stream(driver_id: str) -> str:
@@ -62,6 +71,9 @@ def decide(state: DriverState, command: DriverCommand, ctx: DecisionContext) -> 
             if state.revoked:
                 refuse("FL-1", f"driver {state.driver_id}'s certificate is already revoked")
             return [DriverCertificateRevoked(driver_id=state.driver_id, reason=command.reason)]
+        case AssignDriverToTrip():
+            trip = {"vehicle_id": command.vehicle_id, "trip_id": command.trip_id}
+            return [DriverAssignedToTrip(driver_id=state.driver_id, **trip)]
     raise TypeError(type(command).__name__)
 
 
@@ -80,6 +92,7 @@ DRIVER: Aggregate[DriverState, DriverCommand] = Aggregate(
         SuspendDriver: roles("fleet_office", "fleet_captain", "depot_director"),
         ReinstateDriver: roles("fleet_office", "fleet_captain"),
         RevokeCertificate: roles("fleet_office"),
+        AssignDriverToTrip: SYSTEM_ONLY,  # by DispatchTrip and the flow-3 answer
     },
     site_of=site_of_stream,
     creates=frozenset({CertifyDriver}),

@@ -34,4 +34,19 @@ class RevokeCertificate:
     reason: str
 
 
-DriverCommand = CertifyDriver | SuspendDriver | ReinstateDriver | RevokeCertificate
+@dataclass(frozen=True)
+class AssignDriverToTrip:
+    """Claim the driver for a trip just dispatched (FL-2; run by the dispatch workflows).
+
+    The workflow has checked, on the streams, that the driver is out on no other trip;
+    the claim's append at the version it read is what makes that check hold.
+    """
+
+    driver_id: str
+    vehicle_id: str
+    trip_id: str
+
+
+DriverCommand = (
+    CertifyDriver | SuspendDriver | ReinstateDriver | RevokeCertificate | AssignDriverToTrip
+)

@@ -11,6 +11,8 @@ from opsledger_contracts.events.fleet import (
     DriverSuspended,
 )
 
+from fleet.domain.drivers.events import DriverAssignedToTrip
+
 
 @dataclass(frozen=True)
 class DriverState:
@@ -22,6 +24,9 @@ class DriverState:
     valid_to: date | None = None
     suspended: bool = False
     revoked: bool = False
+    # FL-2: the latest trip claimed (vehicle_id, trip_id); the vehicle's log says if it
+    # is still out.
+    trip: tuple[str, str] | None = None
 
 
 def evolve(state: DriverState, event: Event) -> DriverState:
@@ -44,6 +49,8 @@ def evolve(state: DriverState, event: Event) -> DriverState:
             return changed(state, suspended=False)
         case DriverCertificateRevoked():
             return changed(state, revoked=True)
+        case DriverAssignedToTrip() as e:
+            return changed(state, trip=(e.vehicle_id, e.trip_id))
     return state
 
 
