@@ -7,6 +7,8 @@ session waiting for a lock is seen in `pg_stat_activity`, not guessed from a del
 
 import asyncio
 import importlib.util
+import sqlite3
+import subprocess
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +26,7 @@ from opsledger.runtime import Runtime
 from opsledger.verify import verify_read_models
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from tests.conftest import opsledger_cli
 from tests.kernel.payloads import CounterIncremented
 from tests.kernel.test_readmodels import CATALOG, COUNTER, TOTALS, _rows, _total_columns
 
@@ -355,3 +358,33 @@ def test_a_changed_helper_that_evolve_calls_changes_the_fingerprint(tmp_path: Pa
         for module in (plus, times)
     ]
     assert models[0].table.name != models[1].table.name
+
+
+def test_the_prune_command_drops_an_other_versions_table(tmp_path: Path) -> None:
+    """`opsledger readmodels prune <service>` as a process, on a SQLite service database."""
+    database = tmp_path / "permits.db"
+    env = {
+        "OPSLEDGER_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "OPSLEDGER_AUTH_SECRET": "prune-test-secret-0123456789-abcdefghij",
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def prune() -> subprocess.CompletedProcess[str]:
+        command = [*opsledger_cli(), "readmodels", "prune", "permits"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    first = prune()  # migrates and builds this version's tables: nothing else to drop
+    assert first.returncode == 0, first.stderr
+    assert "permits: 0 read-model table(s) of other versions dropped" in first.stdout
+    with sqlite3.connect(database) as db:  # a table an earlier version built and left
+        db.execute('CREATE TABLE "permit_board_0123abcd" (permit_id TEXT PRIMARY KEY)')
+        db.execute(
+            "INSERT INTO checkpoints (name, position, updated_at)"
+            " VALUES ('readmodel:permit_board_0123abcd', 0, '2026-12-01 00:00:00')"
+        )
+    second = prune()
+    assert second.returncode == 0, second.stderr
+    assert "dropped permit_board_0123abcd" in second.stdout
+    with sqlite3.connect(database) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "permit_board_0123abcd" not in tables and "readmodel_tables" in tables
