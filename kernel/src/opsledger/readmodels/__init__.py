@@ -16,10 +16,15 @@ rows), `backend` (what PostgreSQL and SQLite do differently), `registry` (tables
 
 from opsledger.readmodels.fold import Progress, fold_all
 from opsledger.readmodels.model import SOURCE_COLUMN, ReadModel, UtcDateTime
+from opsledger.readmodels.registry import registry as _registry
 from opsledger.readmodels.runner import ReadModelRunner, StateCache
 from opsledger.readmodels.tables import write_table
 
+# Tables the kernel creates at run time besides the read models' own (not migrated).
+RUNTIME_TABLES = frozenset({_registry.name})
+
 __all__ = [
+    "RUNTIME_TABLES",
     "SOURCE_COLUMN",
     "Progress",
     "ReadModel",
