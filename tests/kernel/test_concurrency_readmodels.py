@@ -7,8 +7,10 @@ session waiting for a lock is seen in `pg_stat_activity`, not guessed from a del
 
 import asyncio
 import importlib.util
+import os
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -388,3 +390,60 @@ def test_the_prune_command_drops_an_other_versions_table(tmp_path: Path) -> None
     with sqlite3.connect(database) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "permit_board_0123abcd" not in tables and "readmodel_tables" in tables
+
+
+_STATEFUL = """
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class State:
+    total: int = 0
+    tags: frozenset[str] = frozenset({"red", "green", "blue", "amber"})
+
+
+def evolve(state, event):
+    return State(state.total + event.payload.by, state.tags)
+"""
+_PRINT_TABLE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from tests.kernel.test_concurrency_readmodels import _fingerprinted
+print(_fingerprinted(sys.argv[2]))
+"""
+
+
+def _fingerprinted(path: str) -> str:
+    spec = importlib.util.spec_from_file_location("stateful", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = ReadModel(
+        name="counter_totals",
+        aggregate=replace(COUNTER, evolve=module.evolve),
+        columns=_total_columns(),
+        rows=_rows,
+    )
+    return model.table.name
+
+
+def test_the_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Nothing of a process (addresses, string hashing) may enter it, or every replica
+    would build its own table: the state class's shape is part of it, a set default too."""
+    path = tmp_path / "stateful.py"
+    path.write_text(_STATEFUL)
+    root = str(Path(__file__).resolve().parents[2])
+    names = {
+        subprocess.run(
+            [sys.executable, "-c", _PRINT_TABLE, root, str(path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert names == {_fingerprinted(str(path))}
+    path.write_text(_STATEFUL.replace("total: int = 0", "total: int = 1"))
+    assert _fingerprinted(str(path)) not in names  # the state's shape counts

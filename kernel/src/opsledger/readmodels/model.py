@@ -1,7 +1,9 @@
 """`ReadModel`, the definition a service declares, and the fingerprint naming its table."""
 
+import dataclasses
 import hashlib
 import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,9 +89,9 @@ def sources(function: Callable[..., Any]) -> list[str]:
     """The source of `function` and of what it names from its own module, transitively.
 
     Followed: functions and classes found by name in the function's module globals and
-    defined in that module (a class's source is taken, not followed further). Not
-    followed: other modules, attributes (`module.helper`), values passed in at run time.
-    What is not followed is what `ReadModel.revision` is for.
+    defined in that module (a class by its shape, not followed further). Not followed:
+    other modules, attributes (`module.helper`), values passed in at run time. What is
+    not followed is what `ReadModel.revision` is for.
     """
     root = inspect.unwrap(function)
     module = getattr(root, "__module__", None)
@@ -99,6 +101,9 @@ def sources(function: Callable[..., Any]) -> list[str]:
         item = todo.pop()
         key = f"{getattr(item, '__module__', '')}.{getattr(item, '__qualname__', repr(item))}"
         if key in found:
+            continue
+        if inspect.isclass(item):
+            found[key] = _shape(item)
             continue
         try:
             found[key] = inspect.getsource(item)
@@ -114,6 +119,27 @@ def sources(function: Callable[..., Any]) -> list[str]:
             if own and (inspect.isfunction(ref) or inspect.isclass(ref)):
                 todo.append(ref)
     return [found[key] for key in sorted(found)]
+
+
+def _shape(cls: type) -> str:
+    """A dataclass's fields with their types and defaults (a state's shape); a class's
+    source would cost a parse of its module (~50 ms each, measured)."""
+    if not dataclasses.is_dataclass(cls):
+        return cls.__qualname__
+    return f"{cls.__qualname__}({', '.join(map(_field, dataclasses.fields(cls)))})"
+
+
+def _field(field: dataclasses.Field[Any]) -> str:
+    if isinstance(field.default, set | frozenset):  # iteration order varies per process
+        default = f"{type(field.default).__name__}({sorted(map(repr, field.default))})"
+    elif field.default is not dataclasses.MISSING:
+        default = repr(field.default)
+    elif field.default_factory is not dataclasses.MISSING:
+        default = f"{getattr(field.default_factory, '__qualname__', '?')}()"
+    else:
+        return f"{field.name}: {field.type}"
+    # A repr naming a memory address would change the fingerprint on every start.
+    return f"{field.name}: {field.type} = {re.sub(r' at 0x[0-9a-f]+', '', default)}"
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
