@@ -4,7 +4,7 @@ One object per backend (`backend_for`), so the runner, the rebuild and verify re
 same on both: exclusion per read-model table, the bulk write, and one consistent snapshot.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -21,6 +21,10 @@ class Backend(Protocol):
 
     async def lock(self, conn: AsyncConnection, name: str, *, wait: bool) -> bool:
         """Hold `name` until `conn`'s transaction ends; False if taken and not `wait`."""
+        ...
+
+    async def try_locks(self, conn: AsyncConnection, names: Sequence[str]) -> list[bool]:
+        """`lock(..., wait=False)` of each name, in one round trip; True where taken."""
         ...
 
     async def bulk_insert(
@@ -42,6 +46,14 @@ class PostgresBackend:
         query = sa.text(f"SELECT {function}(:key)")
         got = (await conn.execute(query, {"key": advisory_lock_key(name)})).scalar()
         return wait or bool(got)
+
+    async def try_locks(self, conn: AsyncConnection, names: Sequence[str]) -> list[bool]:
+        keys = [advisory_lock_key(n) for n in names]
+        query = sa.text(
+            "SELECT pg_try_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[]))"
+            " WITH ORDINALITY AS t(k, i) ORDER BY i"
+        )
+        return [bool(got) for got in (await conn.execute(query, {"keys": keys})).scalars()]
 
     async def bulk_insert(
         self, conn: AsyncConnection, table: sa.Table, records: list[tuple[Any, ...]]
@@ -66,6 +78,9 @@ class SqliteBackend:
 
     async def lock(self, conn: AsyncConnection, name: str, *, wait: bool) -> bool:
         return True
+
+    async def try_locks(self, conn: AsyncConnection, names: Sequence[str]) -> list[bool]:
+        return [True for _ in names]
 
     async def bulk_insert(
         self, conn: AsyncConnection, table: sa.Table, records: list[tuple[Any, ...]]

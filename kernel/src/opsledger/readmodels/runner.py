@@ -189,9 +189,10 @@ class ReadModelRunner:
     async def run_once(self) -> int:
         """Apply the next batch to every read model in one transaction; 0 when idle.
 
-        Each model's table is locked first (tried: one held by a rebuild or another
-        replica's pass is skipped) and its checkpoint read under the lock. An idle pass
-        only reads; the heartbeat writes once a `heartbeat_every`.
+        With work to do, each model's table is locked (tried, in one statement: one held
+        by a rebuild or another replica's pass is skipped this time) and its checkpoint
+        read again under the lock. An idle pass only reads, and takes no lock; the
+        heartbeat writes once a `heartbeat_every`.
         """
         if not self.projections:
             return 0
@@ -200,16 +201,16 @@ class ReadModelRunner:
         if self._last_heartbeat is None or now - self._last_heartbeat >= self._heartbeat_every:
             await self._heartbeat(now)
         async with rt.engine.begin() as conn:
-            held = [m for m in self.projections if await self.lock(conn, m, wait=False)]
+            head = await rt.store.head_position(conn)
+            positions = await self._positions(conn, self.projections)
+            if min(positions.values()) >= head:
+                return 0  # idle: nothing locked, nothing written
+            names = [registry.table_lock(m.table.name) for m in self.projections]
+            taken = await backend_for(conn).try_locks(conn, names)
+            held = [m for m, got in zip(self.projections, taken, strict=True) if got]
             if not held:
                 return 0
-            head = await rt.store.head_position(conn)
-            # One statement for every checkpoint: this runs on each pass, busy or idle.
-            query = sa.select(checkpoints.c.name, checkpoints.c.position).where(
-                checkpoints.c.name.in_([m.checkpoint for m in held])
-            )
-            stored = {n: int(p) for n, p in (await conn.execute(query)).all()}
-            positions = {m.name: stored.get(m.checkpoint, 0) for m in held}
+            positions = await self._positions(conn, held)  # under the locks, this time
             low = min(positions.values())
             if low >= head:
                 return 0
@@ -218,6 +219,8 @@ class ReadModelRunner:
                 return 0
             end = batch[-1].position
             for model in held:
+                if positions[model.name] >= end:
+                    continue  # ahead (just rebuilt): never move a checkpoint back
                 todo = [e for e in batch if e.position > positions[model.name]]
                 await self._apply(conn, model, todo)
                 await write_checkpoint(conn, model.checkpoint, end, rt.clock)
@@ -225,6 +228,15 @@ class ReadModelRunner:
             rt.metrics.projection_position.labels(projection=model.name).set(end)
             rt.metrics.projection_lag.labels(projection=model.name).set(head - end)
         return len(batch)
+
+    @staticmethod
+    async def _positions(conn: AsyncConnection, models: Sequence[ReadModel[Any]]) -> dict[str, int]:
+        """Each model's checkpoint, in one statement (this runs on each pass, busy or idle)."""
+        query = sa.select(checkpoints.c.name, checkpoints.c.position).where(
+            checkpoints.c.name.in_([m.checkpoint for m in models])
+        )
+        stored = {n: int(p) for n, p in (await conn.execute(query)).all()}
+        return {m.name: stored.get(m.checkpoint, 0) for m in models}
 
     async def _apply(
         self, conn: AsyncConnection, model: ReadModel[Any], batch: Sequence[RecordedEvent]
