@@ -161,7 +161,9 @@ async def test_a_changed_read_model_is_built_beside_the_old_one_and_switched(
             rows = (await conn.execute(sa.select(changed.table.c.total))).scalars().all()
             tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
         assert sorted(rows) == [1, 2, 3]
-        assert old_table not in tables
+        # Kept for replicas of the previous version until unused for the grace period
+        # (tests/kernel/test_concurrency_readmodels.py drops it).
+        assert old_table in tables
     finally:
         await second.stop()
 

@@ -1,4 +1,4 @@
-"""`opsledger` command line: serve, migrate, rebuild, verify, token, dlq, services."""
+"""`opsledger` command line: serve, migrate, rebuild, verify, readmodels, token, dlq, services."""
 
 import argparse
 import asyncio
@@ -145,6 +145,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def cmd_readmodels_prune(args: argparse.Namespace) -> int:
+    service = _service(args.service)
+
+    async def run() -> list[str]:
+        try:
+            await service.start(background=False)
+            return await service.read_models.prune(timedelta(minutes=args.unused_for))
+        finally:
+            await service.runtime.engine.dispose()
+
+    dropped = asyncio.run(run())
+    for table in dropped:
+        print(f"dropped {table}")
+    print(f"{args.service}: {len(dropped)} read-model table(s) of other versions dropped")
+    return 0
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -314,6 +331,21 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="rebuild read models into scratch, compare with live")
     verify.add_argument("service")
     verify.set_defaults(func=cmd_verify)
+
+    readmodels = sub.add_parser("readmodels", help="read-model tables of other versions")
+    readmodels_sub = readmodels.add_subparsers(dest="readmodels_command", required=True)
+    prune = readmodels_sub.add_parser(
+        "prune", help="drop other versions' tables no replica used lately (keeps this one's)"
+    )
+    prune.add_argument("service")
+    prune.add_argument(
+        "--unused-for",
+        type=_non_negative,
+        default=0,
+        metavar="MINUTES",
+        help="only tables no replica marked seen for this long (default 0: all now)",
+    )
+    prune.set_defaults(func=cmd_readmodels_prune)
 
     token = sub.add_parser("token", help="mint a bearer token with the configured key")
     token.add_argument("--staff", required=True)

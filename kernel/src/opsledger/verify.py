@@ -1,5 +1,10 @@
 """`opsledger verify`: rebuild every read model from the log into a scratch database and
-compare it row by row with the live table, at the live checkpoint."""
+compare it row by row with the live table, at the live checkpoint.
+
+The checkpoint and the live rows are read in one snapshot (REPEATABLE READ on
+PostgreSQL, one transaction on SQLite), so a service that keeps running meanwhile is
+compared at one moment, never its rows of one pass against the checkpoint of another.
+"""
 
 import tempfile
 from collections.abc import AsyncIterator, Sequence
@@ -10,13 +15,14 @@ from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.catalog import EventCatalog
 from opsledger.checkpoints import read_checkpoint
 from opsledger.db import create_engine
 from opsledger.eventstore import EventStore
 from opsledger.readmodels import ReadModel, fold_all, write_table
+from opsledger.readmodels.backend import backend_for
 
 
 @dataclass(frozen=True)
@@ -57,16 +63,17 @@ async def scratch_engine(live: AsyncEngine) -> AsyncIterator[AsyncEngine]:
         await admin.dispose()
 
 
-async def _rows(engine: AsyncEngine, table: sa.Table) -> list[tuple[Any, ...]]:
+async def _rows(conn: AsyncConnection, table: sa.Table) -> list[tuple[Any, ...]]:
     order = list(table.primary_key.columns) or list(table.columns)
-    async with engine.connect() as conn:
-        return [tuple(r) for r in (await conn.execute(sa.select(table).order_by(*order))).all()]
+    return [tuple(r) for r in (await conn.execute(sa.select(table).order_by(*order))).all()]
 
 
-async def compare_tables(
-    projection: str, table: sa.Table, live: AsyncEngine, scratch: AsyncEngine
+def compare_rows(
+    projection: str,
+    table: sa.Table,
+    live_rows: list[tuple[Any, ...]],
+    rebuilt_rows: list[tuple[Any, ...]],
 ) -> list[Difference]:
-    live_rows, rebuilt_rows = await _rows(live, table), await _rows(scratch, table)
     columns = [c.name for c in table.columns]
     key_cols = [c.name for c in table.primary_key.columns] or columns
     idx = [columns.index(c) for c in key_cols]
@@ -98,12 +105,15 @@ async def verify_read_models(
 ) -> list[Difference]:
     """Differences between each live read model and its rebuild (empty: equal)."""
     differences: list[Difference] = []
+    snapshot = backend_for(live).snapshot
     async with scratch_engine(live) as scratch:
         for model in models:
-            async with live.connect() as conn:
+            async with snapshot(live) as conn:  # the checkpoint and the rows at one moment
                 upto = await read_checkpoint(conn, model.checkpoint)
+                live_rows = await _rows(conn, model.table)
             states, _ = await fold_all(live, store, catalog, [model.aggregate], upto=upto)
             async with scratch.begin() as conn:
                 await write_table(conn, model, states[model.aggregate.stream_type])
-            differences.extend(await compare_tables(model.name, model.table, live, scratch))
+                rebuilt_rows = await _rows(conn, model.table)
+            differences.extend(compare_rows(model.name, model.table, live_rows, rebuilt_rows))
     return differences
