@@ -15,7 +15,9 @@ after the commit is visible), and `read_all`/`head_position` first ask
 `opsledger_safe_head()` for the highest position below every announced one and read no
 further (in a later statement, so its snapshot is taken after that answer). Drawing and
 announcing are atomic for readers (a session advisory lock held for microseconds inside
-each call). An aborted append leaves a gap nobody waits for.
+each call; kernel_0005 releases it on every path, a cancel or statement timeout included,
+and `db.create_engine` never pools a cancelled connection). An aborted append leaves a gap
+nobody waits for.
 
 Why not the table lock (`LOCK TABLE events IN EXCLUSIVE MODE`, kernel_0002, and what the
 `eventsourcing` library does): it is held until the commit's WAL flush and across the
