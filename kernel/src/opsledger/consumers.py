@@ -14,7 +14,9 @@ it fails there too it is tried alone a bounded number of times, then goes to
 `<topic>.dlq` with the error, and the consumer carries on. Order is kept throughout.
 When the failure is our own infrastructure (database unreachable), nothing is
 dead-lettered: the batch is nacked and redelivered once we recover, and the inbox skips
-what had already committed.
+what had already committed. A message that breaks its contract is dead-lettered only
+once the rest of its batch has committed: dead-lettered earlier, a later failure of the
+batch would redeliver it and dead-letter it again (it has no inbox row to dedupe on).
 """
 
 import asyncio
@@ -90,6 +92,13 @@ def _is_infrastructure_failure(exc: BaseException) -> bool:
     return database_unavailable(exc) or isinstance(exc, OSError)
 
 
+@dataclass(frozen=True)
+class _Broken:
+    """A message that breaks its contract: nothing to apply or retry, only to dead-letter."""
+
+    error: str
+
+
 class _HandlerFailedError(Exception):
     """The handler failed on the message at `index` of a run (not our infrastructure)."""
 
@@ -119,7 +128,10 @@ class InboxConsumer:
         started = time.perf_counter()
         metrics, name = self._rt.metrics, self.consumer_name
         try:
-            decoded = await self._decode(message)
+            decoded = self._decode(message)
+            if isinstance(decoded, _Broken):
+                await self._dead_letter(message, decoded.error, attempts=0, event=None)
+                return Outcome.DEAD_LETTERED
             if isinstance(decoded, Outcome):
                 return decoded
             return await self._handle(message, decoded)
@@ -132,10 +144,14 @@ class InboxConsumer:
         outcomes: list[Outcome | None] = [None] * len(messages)
         pending: list[tuple[IncomingMessage, DecodedEvent]] = []
         where: list[int] = []  # pending[i] is messages[where[i]]
+        broken: list[tuple[IncomingMessage, _Broken]] = []
         for index, message in enumerate(messages):
-            decoded = await self._decode(message)
-            if isinstance(decoded, Outcome):
-                outcomes[index] = decoded  # skipped or dead-lettered: no effect to order
+            decoded = self._decode(message)
+            if isinstance(decoded, _Broken):
+                broken.append((message, decoded))
+                outcomes[index] = Outcome.DEAD_LETTERED  # once the batch has committed
+            elif isinstance(decoded, Outcome):
+                outcomes[index] = decoded  # skipped: no effect to order
             else:
                 pending.append((message, decoded))
                 where.append(index)
@@ -155,6 +171,8 @@ class InboxConsumer:
                 outcomes[where[done]] = result
                 done += 1
             limit = len(pending) - done
+        for message, contract in broken:  # the batch committed: it is not redelivered
+            await self._dead_letter(message, contract.error, attempts=0, event=None)
         return [outcome for outcome in outcomes if outcome is not None]
 
     async def _apply_run(
@@ -206,8 +224,8 @@ class InboxConsumer:
     def _observe(self, seconds: float) -> None:
         self._rt.metrics.consumer_seconds.labels(consumer=self.consumer_name).observe(seconds)
 
-    async def _decode(self, message: IncomingMessage) -> DecodedEvent | Outcome:
-        """The message's event, or why there is nothing to apply (IGNORED, DEAD_LETTERED)."""
+    def _decode(self, message: IncomingMessage) -> DecodedEvent | Outcome | _Broken:
+        """The message's event, IGNORED (a type we do not take), or why it is broken."""
         types = self.subscription.event_types
         try:
             # Type first: an event type we do not consume (perhaps newer than our contracts)
@@ -217,9 +235,7 @@ class InboxConsumer:
                 return Outcome.IGNORED
             return decode_message(message.headers, message.value)
         except (ContractError, ValueError) as exc:
-            # Nothing to retry: the message itself breaks the contract.
-            await self._dead_letter(message, f"contract: {exc}", attempts=0, event=None)
-            return Outcome.DEAD_LETTERED
+            return _Broken(f"contract: {exc}")  # nothing to retry: dead-letter it
 
     async def _handle(self, message: IncomingMessage, decoded: DecodedEvent) -> Outcome:
         metrics, name = self._rt.metrics, self.consumer_name
@@ -305,9 +321,13 @@ class InboxConsumer:
             ("dlq_attempts", str(attempts).encode()),
         ]
         producer = await self._kafka.producer()
-        await producer.send_and_wait(
-            dlq_topic(message.topic), key=message.key, value=message.value, headers=headers
-        )
+        try:
+            await producer.send_and_wait(
+                dlq_topic(message.topic), key=message.key, value=message.value, headers=headers
+            )
+        except BaseException as exc:
+            self._kafka.discard_if_fatal(producer, exc)  # the redelivery gets a new one
+            raise
         if event is not None:
             # Remember it, so a redelivery is not dead-lettered a second time.
             async with self._rt.transaction() as tx:
