@@ -142,7 +142,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             if dbapi_conn.driver_connection.is_closed():
                 raise sa.exc.DisconnectionError("connection closed by the server")
 
+        event.listen(engine.sync_engine, "handle_error", _discard_cancelled_connection)
+
     return engine
+
+
+# SQLSTATE query_canceled: a statement timeout or a cancel request.
+_QUERY_CANCELED = "57014"
+
+
+def _discard_cancelled_connection(ctx: sa.engine.ExceptionContext) -> None:
+    """Never pool again a connection whose statement was cancelled.
+
+    A cancel can land while a server-side function holds a session-scoped lock (the event
+    store's allocation lock); rolling back does not release it, closing the session does.
+    Only this connection is dropped, not the pool. (An asyncio cancel already drops it.)
+    """
+    if getattr(ctx.original_exception, "sqlstate", None) == _QUERY_CANCELED:
+        ctx.is_disconnect = True
+        ctx.invalidate_pool_on_disconnect = False
 
 
 # SQLSTATE classes of a database that is unreachable, shutting down or starting up:

@@ -3,7 +3,11 @@
 A consumer that cannot handle a message (bounded retries, or a contract violation) produces
 it to `<topic>.dlq` with the original key, value and headers plus `dlq_*` headers (error,
 consumer, original topic/partition/offset, attempts), and records `dead_lettered` in its
-inbox so a redelivery is not dead-lettered twice.
+inbox so a redelivery is not dead-lettered twice. A contract breaker (no event to key an
+inbox row on) is dead-lettered only after the rest of its batch committed, so a batch
+that fails later is not the cause of a second copy. Dead-lettering is at-least-once all
+the same: a crash between producing the dead letter and recording it (or committing the
+offset) produces it again.
 
 Replay goes through the normal consumer path: it removes that `dead_lettered` inbox row
 (only that outcome: a handled event is never replayed) and re-produces the original key,

@@ -8,9 +8,35 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    TopicAlreadyExistsError,
+    UnknownProducerId,
+)
 
 log = structlog.get_logger(__name__)
+
+# Errors after which an idempotent producer never delivers again: the broker no longer
+# agrees with its producer id, epoch or sequence numbers (aiokafka 0.14 neither resets
+# nor bumps them, so every later batch to that partition fails the same way), or it
+# was fenced. Only a new producer (a new producer id) gets out of that.
+_FATAL_PRODUCER_ERRORS = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    ProducerFenced,
+)
+
+
+def _sender_ended(producer: AIOKafkaProducer) -> bool:
+    """aiokafka delivers from one background task; once it ended (a fatal error, a bug)
+    every send fails or never completes, and nothing restarts it. No public API says so."""
+    task = getattr(getattr(producer, "_sender", None), "sender_task", None)
+    return task is not None and task.done()
 
 
 class KafkaConnector:
@@ -27,6 +53,9 @@ class KafkaConnector:
     async def producer(self, wait_seconds: float = 10.0) -> AIOKafkaProducer:
         """The started producer; raises if Kafka cannot be reached within `wait_seconds`."""
         async with self._lock:
+            if self._producer is not None and _sender_ended(self._producer):
+                log.warning("kafka_producer_replaced", reason="its sender task ended")
+                self._discard()
             if self._producer is None:
                 producer = AIOKafkaProducer(
                     bootstrap_servers=self.bootstrap_servers,
@@ -59,6 +88,16 @@ class KafkaConnector:
         except BaseException:
             self._discard()
             raise
+
+    def discard_if_fatal(self, producer: AIOKafkaProducer, error: BaseException) -> bool:
+        """After `producer` failed with `error`: drop it if it can never deliver again, so
+        the next caller gets a new one (the relay then resumes from its checkpoint).
+        True if it was dropped."""
+        if not isinstance(error, _FATAL_PRODUCER_ERRORS) or self._producer is not producer:
+            return False
+        log.warning("kafka_producer_replaced", reason=type(error).__name__)
+        self._discard()
+        return True
 
     def _discard(self) -> None:
         producer, self._producer = self._producer, None

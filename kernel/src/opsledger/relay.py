@@ -3,7 +3,9 @@
 The events table is the outbox. The relay reads past its checkpoint, produces every
 event (key = stream id, CloudEvents headers), waits until the broker acknowledged all
 of them (acks=all), and only then moves the checkpoint. A crash in between re-produces
-the batch: at-least-once, never lost; consumers dedupe on `ce_id`.
+the batch: at-least-once, never lost; consumers dedupe on `ce_id`. A producer that can
+never deliver again (OutOfOrderSequenceNumber and the like, or its sender task ended) is
+replaced, and the next poll starts again from the checkpoint (`KafkaConnector`).
 """
 
 import asyncio
@@ -158,6 +160,7 @@ class OutboxRelay:
         last = rows[-1][0]
         if len(rows) == self._batch_size:  # a full batch: more is likely waiting
             self._read_ahead = asyncio.create_task(self._read(last))
+        producer = None
         try:
             producer = await self._kafka.producer()
             topic, send = self.topic, producer.send
@@ -169,8 +172,10 @@ class OutboxRelay:
             async with self._connection() as conn:
                 await write_checkpoint(conn, RELAY_CHECKPOINT, last, rt.clock)
                 await conn.commit()
-        except BaseException:
+        except BaseException as exc:
             self._drop_read_ahead()
+            if producer is not None:  # a producer that can never deliver again is replaced
+                self._kafka.discard_if_fatal(producer, exc)
             raise
         rt.metrics.relay_published.inc(len(acks))
         return len(rows)

@@ -1,27 +1,12 @@
-"""Idempotent, at-least-once consumers of other services' topics, with a dead-letter topic.
+"""The inbox consumer: decode, apply in batches with inbox dedupe, dead-letter.
 
-Messages arrive in batches (whatever the broker has ready, up to `max_records`). Each
-message is decoded against the published contract; then ONE transaction, in order:
-check the inbox (consumer, event_id) for the whole batch, run each handler, record the
-inbox rows. One commit, one WAL flush, for the whole batch: that is what lets a
-consumer keep up with a busy producer. Only after it commits are the offsets committed
-(FastStream AckPolicy.NACK_ON_ERROR; its default ACK_FIRST would be at-most-once).
-
-A run is all or nothing, without savepoints (two round trips per message saved; a
-failure is rare). When a handler fails, the run is rolled back, the messages before the
-failing one are applied again and committed, and the failing one heads the next run; if
-it fails there too it is tried alone a bounded number of times, then goes to
-`<topic>.dlq` with the error, and the consumer carries on. Order is kept throughout.
-When the failure is our own infrastructure (database unreachable), nothing is
-dead-lettered: the batch is nacked and redelivered once we recover, and the inbox skips
-what had already committed.
+See the package docstring for the guarantees.
 """
 
 import asyncio
-import contextlib
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -30,11 +15,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from opsledger_contracts import (
     ContractError,
     DecodedEvent,
@@ -90,6 +70,13 @@ def _is_infrastructure_failure(exc: BaseException) -> bool:
     return database_unavailable(exc) or isinstance(exc, OSError)
 
 
+@dataclass(frozen=True)
+class _Broken:
+    """A message that breaks its contract: nothing to apply or retry, only to dead-letter."""
+
+    error: str
+
+
 class _HandlerFailedError(Exception):
     """The handler failed on the message at `index` of a run (not our infrastructure)."""
 
@@ -119,7 +106,10 @@ class InboxConsumer:
         started = time.perf_counter()
         metrics, name = self._rt.metrics, self.consumer_name
         try:
-            decoded = await self._decode(message)
+            decoded = self._decode(message)
+            if isinstance(decoded, _Broken):
+                await self._dead_letter(message, decoded.error, attempts=0, event=None)
+                return Outcome.DEAD_LETTERED
             if isinstance(decoded, Outcome):
                 return decoded
             return await self._handle(message, decoded)
@@ -132,10 +122,14 @@ class InboxConsumer:
         outcomes: list[Outcome | None] = [None] * len(messages)
         pending: list[tuple[IncomingMessage, DecodedEvent]] = []
         where: list[int] = []  # pending[i] is messages[where[i]]
+        broken: list[tuple[IncomingMessage, _Broken]] = []
         for index, message in enumerate(messages):
-            decoded = await self._decode(message)
-            if isinstance(decoded, Outcome):
-                outcomes[index] = decoded  # skipped or dead-lettered: no effect to order
+            decoded = self._decode(message)
+            if isinstance(decoded, _Broken):
+                broken.append((message, decoded))
+                outcomes[index] = Outcome.DEAD_LETTERED  # once the batch has committed
+            elif isinstance(decoded, Outcome):
+                outcomes[index] = decoded  # skipped: no effect to order
             else:
                 pending.append((message, decoded))
                 where.append(index)
@@ -155,6 +149,8 @@ class InboxConsumer:
                 outcomes[where[done]] = result
                 done += 1
             limit = len(pending) - done
+        for message, contract in broken:  # the batch committed: it is not redelivered
+            await self._dead_letter(message, contract.error, attempts=0, event=None)
         return [outcome for outcome in outcomes if outcome is not None]
 
     async def _apply_run(
@@ -206,8 +202,8 @@ class InboxConsumer:
     def _observe(self, seconds: float) -> None:
         self._rt.metrics.consumer_seconds.labels(consumer=self.consumer_name).observe(seconds)
 
-    async def _decode(self, message: IncomingMessage) -> DecodedEvent | Outcome:
-        """The message's event, or why there is nothing to apply (IGNORED, DEAD_LETTERED)."""
+    def _decode(self, message: IncomingMessage) -> DecodedEvent | Outcome | _Broken:
+        """The message's event, IGNORED (a type we do not take), or why it is broken."""
         types = self.subscription.event_types
         try:
             # Type first: an event type we do not consume (perhaps newer than our contracts)
@@ -217,9 +213,7 @@ class InboxConsumer:
                 return Outcome.IGNORED
             return decode_message(message.headers, message.value)
         except (ContractError, ValueError) as exc:
-            # Nothing to retry: the message itself breaks the contract.
-            await self._dead_letter(message, f"contract: {exc}", attempts=0, event=None)
-            return Outcome.DEAD_LETTERED
+            return _Broken(f"contract: {exc}")  # nothing to retry: dead-letter it
 
     async def _handle(self, message: IncomingMessage, decoded: DecodedEvent) -> Outcome:
         metrics, name = self._rt.metrics, self.consumer_name
@@ -305,9 +299,13 @@ class InboxConsumer:
             ("dlq_attempts", str(attempts).encode()),
         ]
         producer = await self._kafka.producer()
-        await producer.send_and_wait(
-            dlq_topic(message.topic), key=message.key, value=message.value, headers=headers
-        )
+        try:
+            await producer.send_and_wait(
+                dlq_topic(message.topic), key=message.key, value=message.value, headers=headers
+            )
+        except BaseException as exc:
+            self._kafka.discard_if_fatal(producer, exc)  # the redelivery gets a new one
+            raise
         if event is not None:
             # Remember it, so a redelivery is not dead-lettered a second time.
             async with self._rt.transaction() as tx:
@@ -322,105 +320,3 @@ class InboxConsumer:
             offset=message.offset,
             error=error[:500],
         )
-
-
-def subscribe(
-    broker: KafkaBroker,
-    consumer: InboxConsumer,
-    service: str,
-    topic_prefix: str = "",
-    max_records: int = 100,
-    idle_poll_ms: int = 10,
-) -> None:
-    """Register the consumer on the FastStream broker: batches, at-least-once acks.
-
-    A batch is whatever the broker has ready (up to `max_records`); it never waits to fill
-    one. FastStream sleeps `idle_poll_ms` after an empty poll, so that bounds the delay a
-    message arriving on an idle topic can see.
-    """
-    sub = consumer.subscription
-
-    async def on_batch(msg: KafkaMessage) -> None:
-        raw = msg.raw_message
-        records: tuple[ConsumerRecord[bytes, bytes], ...] = (
-            raw if isinstance(raw, tuple) else (raw,)
-        )
-        await consumer.handle_batch(
-            [
-                IncomingMessage(
-                    topic=r.topic,
-                    partition=r.partition,
-                    offset=r.offset,
-                    key=r.key,
-                    value=r.value or b"",
-                    headers=tuple((k, bytes(v)) for k, v in r.headers),
-                )
-                for r in records
-            ]
-        )
-
-    broker.subscriber(
-        topic_prefix + sub.topic,
-        group_id=sub.group_id(service, topic_prefix),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=max_records,
-        batch_timeout_ms=idle_poll_ms,
-        title=f"{service}.{sub.name}",
-    )(on_batch)
-
-
-class LagMonitor:
-    """Consumer lag (end offset - committed offset, per topic), on clients kept open.
-
-    Measured every few seconds: connecting anew each time would be repeated work.
-    A failed measurement drops the clients; the next one reconnects.
-    """
-
-    def __init__(self, bootstrap_servers: str) -> None:
-        self._bootstrap = bootstrap_servers
-        self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
-
-    async def measure(self, group_id: str, topics: Iterable[str]) -> dict[str, int]:
-        try:
-            admin, consumer = await self._connected()
-            wanted = set(topics)
-            partitions = [
-                TopicPartition(t, p)
-                for t in wanted
-                for p in (consumer.partitions_for_topic(t) or await _partitions(consumer, t))
-            ]
-            ends = await consumer.end_offsets(partitions) if partitions else {}
-            committed = await admin.list_consumer_group_offsets(group_id)
-        except BaseException:
-            await self.close()
-            raise
-        lag: dict[str, int] = dict.fromkeys(wanted, 0)
-        for tp, end in ends.items():
-            done = committed.get(tp)
-            lag[tp.topic] += max(0, end - (done.offset if done and done.offset >= 0 else 0))
-        return lag
-
-    async def _connected(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
-        if self._clients is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
-            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
-            self._clients = (admin, consumer)
-            await admin.start()
-            await consumer.start()
-        return self._clients
-
-    async def close(self) -> None:
-        if self._clients is not None:
-            admin, consumer = self._clients
-            self._clients = None
-            with contextlib.suppress(Exception):
-                await consumer.stop()
-            with contextlib.suppress(Exception):
-                await admin.close()
-
-
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()
-    return consumer.partitions_for_topic(topic) or set()
