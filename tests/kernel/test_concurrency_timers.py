@@ -8,7 +8,7 @@ then lets the first side go on.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +21,7 @@ from opsledger.db import events, timers
 from opsledger.eventstore import ConcurrencyError, EventStore, NewEvent, RecordedEvent
 from opsledger.metrics import Metrics
 from opsledger.pipeline import CommandBus, Origin
-from opsledger.runtime import Runtime, Tx
+from opsledger.runtime import TRANSIENT_ATTEMPTS, Runtime, Tx
 from opsledger.scheduler import TimerScheduler
 from opsledger.timers import DueTimer
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -294,6 +294,41 @@ async def test_a_deadlocked_command_is_retried_inside_the_kernel_not_a_500(
     assert await stream_event_types(engine, sla_toy.stream_id(ticket)) == ["SlaTicketOpened"]
     row = await timer_row(engine, sla_toy.timer_id(ticket))
     assert row["due_at"] == T0 + sla_toy.SLA
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"driver error {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+async def test_serialization_failures_are_re_run_a_bounded_number_of_times(
+    engine: AsyncEngine,
+) -> None:
+    """40001 and 40P01 are re-run (the transaction was rolled back whole); other database
+    errors are not; a failure that keeps coming is raised after TRANSIENT_ATTEMPTS runs."""
+    runtime = Runtime("kerneltest", engine, ManualClock(T0), Metrics("kerneltest"))
+    runs: list[str] = []
+
+    def failing(*sqlstates: str) -> Callable[[Tx], Awaitable[str]]:
+        async def work(tx: Tx) -> str:
+            runs.append("run")
+            if len(runs) <= len(sqlstates):
+                raise sa.exc.DBAPIError("SELECT 1", None, _DriverError(sqlstates[len(runs) - 1]))
+            return "done"
+
+        return work
+
+    assert await runtime.retrying(failing("40001", "40P01"), attempts=1) == "done"
+    assert len(runs) == 3
+    runs.clear()
+    with pytest.raises(sa.exc.DBAPIError):
+        await runtime.retrying(failing("23505"), attempts=1)  # a unique violation: a bug
+    assert len(runs) == 1
+    runs.clear()
+    with pytest.raises(sa.exc.DBAPIError):
+        await runtime.retrying(failing(*["40001"] * 10), attempts=1)
+    assert len(runs) == TRANSIENT_ATTEMPTS
 
 
 # -- item 6: one shared timer scheduled from two transactions --------------------------------
