@@ -85,7 +85,9 @@ async def test_moving_or_cancelling_a_pending_timer(engine: AsyncEngine) -> None
     assert await _event_count(engine) == 0
 
 
-async def test_a_failing_handler_leaves_the_timer_pending(engine: AsyncEngine) -> None:
+async def test_a_failing_handler_leaves_the_timer_pending_and_backs_off(
+    engine: AsyncEngine,
+) -> None:
     clock = ManualClock(T0)
     await _schedule(engine, clock, T0)
     calls = 0
@@ -100,5 +102,7 @@ async def test_a_failing_handler_leaves_the_timer_pending(engine: AsyncEngine) -
     runtime = Runtime("kerneltest", engine, clock, Metrics("kerneltest"))
     scheduler = TimerScheduler(runtime, {"sla_breach": flaky})
     assert await scheduler.fire_due() == 0
+    assert await scheduler.fire_due() == 0 and calls == 1  # backing off: not tried again yet
+    clock.advance(scheduler.backoff.delay(1))
     assert await scheduler.fire_due() == 1
     assert await _event_count(engine) == 1

@@ -192,7 +192,7 @@ class ServiceApp:
                 with contextlib.suppress(Exception):
                     await self.readiness()  # keeps the dependency gauges fresh for alerts
                     await self.relay.measure_backlog()
-                    self.metrics.timers_overdue.set(await self.timers.count_overdue())
+                    await self.timers.measure()  # overdue and parked timers
                 for consumer in self.consumers:
                     sub = consumer.subscription
                     with contextlib.suppress(Exception):

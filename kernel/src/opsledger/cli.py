@@ -1,4 +1,4 @@
-"""`opsledger` command line: serve, migrate, rebuild, verify, readmodels, token, dlq, services."""
+"""`opsledger` command line: serve, migrate, rebuild, verify, readmodels, token, dlq, timers, services."""
 
 import argparse
 import asyncio
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from opsledger.cli_timers import add_timer_commands
 from opsledger.logs import configure_logging
 from opsledger.service import load_service, service_names
 from opsledger.settings import Settings
@@ -374,6 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("partition", type=_non_negative)
         command.add_argument("offset", type=_non_negative)
         command.set_defaults(func=func)
+
+    add_timer_commands(sub)
 
     services = sub.add_parser("services", help="list installed services")
     services.set_defaults(func=cmd_services)

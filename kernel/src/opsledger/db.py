@@ -72,6 +72,13 @@ timers = sa.Table(
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("fired_at", _Timestamp, nullable=True),
     sa.Column("cancelled_at", _Timestamp, nullable=True),
+    # Backoff and parking (kernel_0006): failed attempts, when the next may run, and
+    # why a timer is parked (no handler knows its kind, or it failed too often).
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", _Timestamp, nullable=True),
+    sa.Column("parked_at", _Timestamp, nullable=True),
+    sa.Column("parked_reason", sa.String(40), nullable=True),
+    sa.Column("last_error", sa.String(200), nullable=True),
     sa.Index("ix_timers_pending", "fired_at", "cancelled_at", "due_at"),
 )
 

@@ -108,7 +108,22 @@ class Metrics:
             "opsledger_timers_fired_total", "Durable timers fired", ["kind"], registry=r
         )
         self.timers_overdue = Gauge(
-            "opsledger_timers_due_unfired", "Timers past due and not yet fired", registry=r
+            "opsledger_timers_due_unfired",
+            "Timers past due and not yet fired (parked ones excepted)",
+            registry=r,
+        )
+        self.timer_failures = Counter(
+            "opsledger_timer_failures_total",
+            "Timer firings that failed (retried after a backoff) or met an unknown kind",
+            ["kind"],
+            registry=r,
+        )
+        self.timers_parked = Gauge(
+            "opsledger_timers_parked",
+            "Pending timers parked until on-call acts, by kind and reason "
+            "(unknown_kind, max_attempts): `opsledger timers list`",
+            ["kind", "reason"],
+            registry=r,
         )
         self.projection_position = Gauge(
             "opsledger_projection_checkpoint_position",

@@ -230,8 +230,10 @@ class CommandBus:
         origin.require_role(aggregate.commands[type(command)], type(command).__name__)
         # Without reactions the only write is the append: no transaction around it.
         unit = self.runtime.one_append if aggregate.reactions is no_reactions else None
-        async with (unit or self.runtime.transaction)() as tx:
-            return await self._execute(tx, aggregate, command, origin)
+        # A deadlock victim is run again inside the kernel (a conflict stays a 409).
+        return await self.runtime.retrying(
+            lambda tx: self._execute(tx, aggregate, command, origin), attempts=1, unit=unit
+        )
 
     async def execute_in(self, tx: Tx, command: Any, origin: Origin) -> CommandResult[Any]:
         """Run `command` inside an open transaction (timers, inbound events, workflows)."""
@@ -313,6 +315,9 @@ class CommandBus:
         command = aggregate.timers[timer.kind](timer)
         component = aggregate.timer_actors.get(timer.kind, f"timer:{timer.kind}")
         origin = Origin.system(component, causation_id=timer.timer_id)
+        # The stream before the timer row (the scheduler claims it after this handler),
+        # the order every command takes: a timer and a command never deadlock.
+        await tx.lock_stream(aggregate.stream_id(command))
         try:
             async with tx.conn.begin_nested():  # a refusal leaves nothing half-written
                 await self._execute(tx, aggregate, command, origin)

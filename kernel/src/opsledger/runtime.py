@@ -5,14 +5,18 @@ streams, append events and schedule timers; everything commits or nothing does.
 """
 
 import asyncio
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import uuid4
 
+import sqlalchemy as sa
+import structlog
 from opsledger_contracts import EventPayload
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.calendar import SiteDirectory
@@ -21,8 +25,33 @@ from opsledger.eventstore import ConcurrencyError, EventStore, NewEvent, Recorde
 from opsledger.metrics import Metrics
 from opsledger.timers import cancel_timer, schedule_timer
 
+log = structlog.get_logger(__name__)
+
 S = TypeVar("S")
 R = TypeVar("R")
+
+# Deadlock detected, serialization failure: the database rolled the transaction back and
+# running it again is the documented cure. Retried here, never shown as a 500.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+TRANSIENT_ATTEMPTS = 5
+
+
+def sqlstate_of(exc: BaseException) -> str:
+    """The SQLSTATE of a database error ('' when it has none), through SQLAlchemy's wrap."""
+    driver_error: BaseException | None = exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        driver_error = exc.orig.__cause__ or exc.orig
+    return str(getattr(driver_error, "sqlstate", "") or "")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock victim or a serialization failure: the whole transaction may be re-run."""
+    return isinstance(exc, DBAPIError) and sqlstate_of(exc) in TRANSIENT_SQLSTATES
+
+
+async def transient_pause(attempt: int) -> None:
+    """Exponential with full jitter (a few ms): two deadlock victims do not meet again."""
+    await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,10 @@ class CommandContext:
             correlation_id=str(uuid4()),
             causation_id=causation_id,
         )
+
+
+# The key opsledger_append (migration kernel_0004) locks a stream with.
+_LOCK_STREAM = sa.text("SELECT pg_advisory_xact_lock(-1, hashtext(:stream_id))")
 
 
 class Tx:
@@ -123,6 +156,14 @@ class Tx:
             payload=payload,
         )
 
+    async def lock_stream(self, stream_id: str) -> None:
+        """Take the stream's lock now, the one the append takes (PostgreSQL; no-op on
+        SQLite, one writer). Work that writes a timer row and a stream takes the stream
+        first, as every command does: one lock order, so timers and commands never
+        deadlock. Held until the transaction ends; taking it again is free."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(_LOCK_STREAM, {"stream_id": stream_id})
+
     async def cancel_timer(self, timer_id: str) -> bool:
         self._refuse_in_single_append("cancel_timer")
         return await cancel_timer(self.conn, self.clock, timer_id)
@@ -182,21 +223,39 @@ class Runtime:
         if tx.appended:
             self.notify()
 
-    async def retrying(self, work: Callable[[Tx], Awaitable[R]], attempts: int = 5) -> R:
-        """Run `work` in a fresh transaction, again on an optimistic-concurrency conflict.
+    async def retrying(
+        self,
+        work: Callable[[Tx], Awaitable[R]],
+        attempts: int = 5,
+        unit: Callable[[], AbstractAsyncContextManager[Tx]] | None = None,
+    ) -> R:
+        """Run `work` in a fresh transaction (`unit`, default `transaction`), again when
+        the database chose it as a deadlock victim or failed to serialize it (up to
+        TRANSIENT_ATTEMPTS runs, jittered), and on an optimistic-concurrency conflict up
+        to `attempts` runs.
 
-        For commands whose decision depends only on the streams they read (re-reading
-        and re-deciding is then always correct), e.g. taking the next serial number.
+        A conflict is re-run only for work whose decision depends on nothing but the
+        streams it reads (re-reading and re-deciding is then always correct), e.g.
+        taking the next serial number; pass attempts=1 for anything else. A deadlock
+        victim is always re-run: its transaction was rolled back whole, and running it
+        again is what the person asked for.
         """
-        for attempt in range(1, attempts + 1):
+        conflicts = transients = 0
+        while True:
             try:
-                async with self.transaction() as tx:
+                async with (unit or self.transaction)() as tx:
                     return await work(tx)
             except ConcurrencyError:
-                if attempt == attempts:
+                conflicts += 1
+                if conflicts >= attempts:
                     raise
-                await asyncio.sleep(0.001 * attempt)
-        raise AssertionError("unreachable")
+                await asyncio.sleep(0.001 * conflicts)
+            except DBAPIError as exc:
+                transients += 1
+                if not is_transient(exc) or transients >= TRANSIENT_ATTEMPTS:
+                    raise
+                log.info("transaction_retried", sqlstate=sqlstate_of(exc), attempt=transients)
+                await transient_pause(transients)
 
     def waiter(self) -> asyncio.Event:
         """An event set whenever this process commits new events (wakes relay/projections)."""
