@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,7 +14,9 @@ from opsledger.eventstore import RecordedEvent
 from opsledger.service import load_service
 from opsledger.settings import Settings
 
-SECRET = "test-secret-0123456789-0123456789-abcdef"
+from tests.processes import random_key
+
+SECRET = random_key()
 # Friday 2026-03-13 09:00 in Asia/Shanghai (no public holiday near it).
 START = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)
 
@@ -30,8 +32,9 @@ class CallCenter:
     def auth(
         self, staff: str = "agent-1", roles: str = "agent", sites: str = "site-a"
     ) -> dict[str, str]:
-        tokens = TokenService(SECRET, clock=self.clock)
-        token = tokens.mint(staff, roles.split(","), sites.split(","), timedelta(days=400))
+        # Minted now on the service's clock: valid whatever the tests did to it before.
+        tokens = TokenService(SECRET, clock=self.clock, audience="callcenter")
+        token = tokens.mint(staff, roles.split(","), sites.split(","))
         return {"Authorization": f"Bearer {token}"}
 
     async def post(

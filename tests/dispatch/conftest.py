@@ -20,7 +20,9 @@ from opsledger.settings import Settings
 from opsledger_contracts import EventEnvelope
 from opsledger_contracts.events.callcenter import WorkOrderRequested
 
-SECRET = "dispatch-test-secret-0123456789-0123456789"
+from tests.processes import random_key
+
+SECRET = random_key()
 # Monday 2026-11-23 09:00 in Asia/Shanghai (the default site zone); end of day 18:00 local.
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SITE = "site-a"
@@ -35,11 +37,9 @@ class Dispatch:
     clock: ManualClock
 
     def auth(self, staff: str, roles: str, sites: str = SITE) -> dict[str, str]:
-        # Minted on the wall clock (PyJWT refuses an `iat` in its future); long enough
-        # to outlive every ManualClock jump of the tests, whose clock checks the expiry.
-        token = TokenService(SECRET).mint(
-            staff, roles.split(","), sites.split(","), ttl=timedelta(days=365)
-        )
+        # Minted now on the service's clock, which checks `iat` and `exp`.
+        tokens = TokenService(SECRET, clock=self.clock, audience="dispatch")
+        token = tokens.mint(staff, roles.split(","), sites.split(","))
         return {"Authorization": f"Bearer {token}"}
 
     def dispatcher(self, staff: str = "disp-07") -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,7 +13,9 @@ from opsledger.clock import ManualClock
 from opsledger.service import load_service
 from opsledger.settings import Settings
 
-SECRET = "fleet-test-secret-0123456789-0123456789-0123"
+from tests.processes import random_key
+
+SECRET = random_key()
 # Monday 2026-11-23 09:00 in Asia/Shanghai (the default site zone).
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SITE = "site-a"
@@ -26,9 +28,9 @@ class Fleet:
     clock: ManualClock
 
     def auth(self, staff: str, roles: str, sites: str = SITE) -> dict[str, str]:
-        token = TokenService(SECRET).mint(
-            staff, roles.split(","), sites.split(","), ttl=timedelta(days=365)
-        )
+        # Minted now on the service's clock, which checks `iat` and `exp`.
+        tokens = TokenService(SECRET, clock=self.clock, audience="fleet")
+        token = tokens.mint(staff, roles.split(","), sites.split(","))
         return {"Authorization": f"Bearer {token}"}
 
     @property
