@@ -15,6 +15,7 @@ from opsledger.service import load_service
 from opsledger.settings import Settings
 
 from tests.processes import random_key
+from tests.tokens import Bearer
 
 SECRET = random_key()
 # Friday 2026-03-13 09:00 in Asia/Shanghai (no public holiday near it).
@@ -29,13 +30,10 @@ class CallCenter:
     client: httpx.AsyncClient
     clock: ManualClock
 
-    def auth(
-        self, staff: str = "agent-1", roles: str = "agent", sites: str = "site-a"
-    ) -> dict[str, str]:
-        # Minted now on the service's clock: valid whatever the tests did to it before.
+    def auth(self, staff: str = "agent-1", roles: str = "agent", sites: str = "site-a") -> Bearer:
+        # Minted on the service's clock whenever a request uses it (it checks iat, exp).
         tokens = TokenService(SECRET, clock=self.clock, audience="callcenter")
-        token = tokens.mint(staff, roles.split(","), sites.split(","))
-        return {"Authorization": f"Bearer {token}"}
+        return Bearer(tokens, staff, roles.split(","), sites.split(","))
 
     async def post(
         self, path: str, body: dict[str, Any] | None = None, **auth: str

@@ -32,22 +32,37 @@ def bearer(
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def start_services(tmp_path: Path, kafka_bootstrap: str) -> Start:
-    """`with start_services(["dispatch"], {"OPSLEDGER_X": "1"}) as procs:` real processes
-    on SQLite files under tmp_path and the shared Kafka (own topic prefix), stopped after."""
-
+def _starter(directory: Path, kafka: str) -> Start:
     def start(
         services: Sequence[str], extra: Mapping[str, str] | None = None
     ) -> AbstractContextManager[dict[str, ServiceProcess]]:
-        env = service_env(f"sqlite+aiosqlite:///{tmp_path}/{{service}}.db", kafka_bootstrap, extra)
-        return running(list(services), env, tmp_path)
+        env = service_env(f"sqlite+aiosqlite:///{directory}/{{service}}.db", kafka, extra)
+        return running(list(services), env, directory)
 
     return start
 
 
 @pytest.fixture
-def one_service(start_services: Start) -> Iterator[ServiceProcess]:
-    """dispatch, running with the test key (the default target of the tier)."""
-    with start_services(["dispatch"]) as procs:
+def start_services(tmp_path: Path, kafka_bootstrap: str) -> Start:
+    """`with start_services(["dispatch"], {"OPSLEDGER_X": "1"}) as procs:` real processes
+    on SQLite files under tmp_path and the shared Kafka (own topic prefix), stopped after."""
+    return _starter(tmp_path, kafka_bootstrap)
+
+
+# What the module-wide dispatch below runs with: short head deadline, few connections.
+HEADER_TIMEOUT_SECONDS = 2
+MAX_CONCURRENCY = 6
+
+
+@pytest.fixture(scope="module")
+def dispatch_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """One dispatch process for a whole module (it takes seconds to start), on SQLite and
+    an unreachable Kafka (HTTP needs none), with a head deadline and a connection limit
+    small enough to test."""
+    extra = {
+        "OPSLEDGER_HTTP_HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT_SECONDS),
+        "OPSLEDGER_HTTP_MAX_CONCURRENCY": str(MAX_CONCURRENCY),
+    }
+    start = _starter(tmp_path_factory.mktemp("security"), "127.0.0.1:1")
+    with start(["dispatch"], extra) as procs:
         yield procs["dispatch"]

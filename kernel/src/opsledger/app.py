@@ -42,6 +42,12 @@ from opsledger.settings import Settings
 
 log = structlog.get_logger(__name__)
 
+# The AsyncAPI page is static HTML with one inline <style>: no script, never framed.
+ASYNCAPI_PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'"
+)
+
 
 class ServiceApp:
     """One running service: HTTP app, relay, consumers, projections, timers."""
@@ -309,9 +315,12 @@ class ServiceApp:
             return build_asyncapi(d.name)
 
         @app.get("/asyncapi", tags=["contracts"], response_class=HTMLResponse)
-        async def asyncapi_page(_: Request) -> str:
+        async def asyncapi_page(_: Request) -> HTMLResponse:
             """Readable page of the events this service publishes."""
-            return render_asyncapi_html(build_asyncapi(d.name))
+            return HTMLResponse(
+                render_asyncapi_html(build_asyncapi(d.name)),
+                headers={"Content-Security-Policy": ASYNCAPI_PAGE_CSP},
+            )
 
         for router in d.routers():
             app.include_router(router)

@@ -32,6 +32,23 @@ from opsledger.settings import DEFAULT_MAX_REQUEST_BODY_BYTES
 log = structlog.get_logger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
+# A caller's correlation id is stored with every event it causes (a 200-character column)
+# and sent in Kafka headers: 1 to 128 visible ASCII characters, else the request is 400.
+MAX_CORRELATION_ID = 128
+
+# Sent with every answer. A page that needs more (Swagger UI's script, the AsyncAPI page's
+# style) sets its own Content-Security-Policy, which is kept.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def valid_correlation_id(value: str) -> bool:
+    """1 to MAX_CORRELATION_ID visible ASCII characters (no space, no control character)."""
+    return 0 < len(value) <= MAX_CORRELATION_ID and all("!" <= c <= "~" for c in value)
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -304,7 +321,9 @@ async def _no_receive() -> Message:
 
 
 class ObserveRequests:
-    """ASGI middleware: a correlation id in and out, and requests and latency per route.
+    """ASGI middleware: a correlation id in and out, requests and latency per route, and
+    the security headers of every answer (`Cache-Control: no-store` on answers to a request
+    with credentials: they carry personal data).
 
     Plain ASGI, not Starlette's BaseHTTPMiddleware: that one runs every request through
     an extra task and memory streams, a measurable share of a command's CPU.
@@ -318,9 +337,13 @@ class ObserveRequests:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        correlation_id = Headers(scope=scope).get(CORRELATION_HEADER) or str(uuid4())
+        request_headers = Headers(scope=scope)
+        given = request_headers.get(CORRELATION_HEADER)
+        refused = given is not None and not valid_correlation_id(given)
+        correlation_id = given if given and not refused else str(uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation_id  # request.state
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        authenticated = "authorization" in request_headers
         started = time.perf_counter()
         status = 500
 
@@ -328,10 +351,28 @@ class ObserveRequests:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
+                headers = MutableHeaders(scope=message)
+                headers[CORRELATION_HEADER] = correlation_id
+                raw = message["headers"]
+                raw.extend(SECURITY_HEADERS)
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = STRICT_CSP
+                if authenticated:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         try:
+            if refused:
+                await JSONResponse(
+                    error_body(
+                        "VALIDATION",
+                        f"header {CORRELATION_HEADER} must be 1 to {MAX_CORRELATION_ID} visible "
+                        "ASCII characters (no spaces or control characters)",
+                        field=CORRELATION_HEADER,
+                    ),
+                    status_code=400,
+                )(scope, receive, send_with_id)
+                return
             await self.app(scope, receive, send_with_id)
         finally:
             template = getattr(scope.get("route"), "path", "unmatched")
