@@ -14,8 +14,9 @@ import pytest
 from fastapi import Body, FastAPI
 from opsledger.auth import CurrentPrincipal, TokenService
 from opsledger.clock import ManualClock
-from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.http import install_error_handlers
 from opsledger.metrics import Metrics
+from opsledger.middleware import install_request_middleware
 from opsledger.settings import Settings, UnsafeConfigurationError
 
 from tests.conftest import opsledger_cli

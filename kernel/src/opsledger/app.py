@@ -28,9 +28,10 @@ from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
 from opsledger.docs import install_offline_docs
-from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.http import install_error_handlers
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
+from opsledger.middleware import install_request_middleware
 from opsledger.migrate import upgrade
 from opsledger.pipeline import CommandBus
 from opsledger.readmodels import ReadModelRunner
