@@ -1,6 +1,7 @@
 """Hardening of every service: token lifetimes, the development key, body size, 401 metrics."""
 
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -354,6 +355,14 @@ def _minted(tokens: TokenService) -> str:
     return tokens.mint("s", [], ["*"])
 
 
+def _raw(**overrides: object) -> str:
+    """A token signed with our key whose claims are exactly these (None drops a claim)."""
+    now = int(datetime.now(UTC).timestamp())
+    claims: dict[str, object] = {"sub": "s", "iss": "opsledger", "aud": AUDIENCE, "iat": now}
+    claims.update({"exp": now + 600, "roles": [], "sites": ["*"], **overrides})
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET)
+
+
 def _alg_none() -> str:
     claims = {"sub": "s", "iss": "opsledger", "exp": 4_000_000_000, "roles": [], "sites": []}
     return jwt.encode(claims, key=None, algorithm="none")
@@ -380,8 +389,25 @@ def _alg_none() -> str:
             },
             "invalid_claims",
         ),
+        ({"Authorization": "Bearer " + _raw(aud="callcenter")}, "invalid_claims"),
+        ({"Authorization": "Bearer " + _raw(iat=None)}, "invalid_claims"),
+        ({"Authorization": "Bearer " + _raw(exp="tomorrow")}, "malformed"),
+        ({"Authorization": "Bearer " + _raw(sites="site-a")}, "malformed"),
+        ({"Authorization": "Bearer " + _raw(exp=int(time.time()) + 13 * 3600)}, "invalid_claims"),
     ],
-    ids=["missing", "malformed", "bad_signature", "alg_none", "expired", "wrong_issuer"],
+    ids=[
+        "missing",
+        "malformed",
+        "bad_signature",
+        "alg_none",
+        "expired",
+        "wrong_issuer",
+        "other_audience",
+        "no_iat",
+        "exp_a_string",
+        "sites_a_string",
+        "too_long_lived",
+    ],
 )
 async def test_each_authentication_failure_is_401_and_counted_by_reason(
     client: tuple[Metrics, httpx.AsyncClient], headers: dict[str, str], reason: str
