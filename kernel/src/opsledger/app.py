@@ -240,7 +240,7 @@ class ServiceApp:
         except Exception as exc:
             # The class only: driver messages carry host names, users and SQL.
             checks["database"] = f"unreachable: {type(exc).__name__}"
-            log.warning("ready_database_unreachable", error=type(exc).__name__)
+            log.debug("ready_database_unreachable", error=str(exc)[:300])  # for operators
         try:
             await self.kafka.ping(wait_seconds=3)
             checks["kafka"] = "ok"
@@ -248,7 +248,7 @@ class ServiceApp:
                 checks["kafka"] = "reachable, but the consumers have not started yet"
         except Exception as exc:
             checks["kafka"] = f"unreachable: {type(exc).__name__}"
-            log.warning("ready_kafka_unreachable", error=type(exc).__name__)
+            log.debug("ready_kafka_unreachable", error=str(exc)[:300])
             # Drop the producer so the next probe reconnects from scratch.
             with contextlib.suppress(Exception):
                 await self.kafka.close()
