@@ -318,7 +318,7 @@ async def run_session(tmp: Path, scale: float) -> Result:
     env["OPSLEDGER_LOG_LEVEL"] = "WARNING"
     topic = env["OPSLEDGER_KAFKA_TOPIC_PREFIX"] + events_topic("callcenter")
     await _log_append_time_topic(topic)
-    token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"])
+    token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"], audience=SERVICES)
     rows: dict[str, Row] = {}
     try:
         _say("starting callcenter and dispatch (real processes) …")

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -15,7 +16,14 @@ from uuid import uuid4
 import httpx
 
 CLI = str(Path(sys.executable).parent / "opsledger")
-TEST_SECRET = "e2e-secret-0123456789-0123456789-abcdef"
+
+
+def random_key() -> str:
+    """A fresh token key: a literal key in the repository is refused by every service."""
+    return secrets.token_urlsafe(48)
+
+
+TEST_SECRET = random_key()  # one per test run, shared by the processes and the tests
 
 
 def free_port() -> int:

@@ -34,8 +34,10 @@
 #   OPSLEDGER_RESTART_BACKOFF_MAX_MS  longest restart delay (default 30000)
 #   OPSLEDGER_MAX_RESTARTS            crashes in a row before giving up (default 10)
 #   OPSLEDGER_RESTART_RESET_SECONDS   a service that ran this long has its count reset (60)
-#   OPSLEDGER_DEV_MODE        set to true when OPSLEDGER_AUTH_SECRET is unset, so the services
-#                             accept the built-in development key (never in production).
+#   OPSLEDGER_AUTH_SECRET     the token key; when unset, this install's own random key is used
+#                             (deploy/local/auth-key.sh: var/auth-secret, or
+#                             $OPSLEDGER_DATA_DIR/auth-secret, mode 0600, made on first run) and
+#                             passed as OPSLEDGER_AUTH_SECRET_FILE; `opsledger token` reads it too.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -247,10 +249,11 @@ if [ "$USE_POSTGRES" -eq 1 ]; then
 fi
 
 export OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS="${OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS:-$KAFKA_BOOTSTRAP}"
-if [ -z "${OPSLEDGER_AUTH_SECRET:-}" ] && [ -z "${OPSLEDGER_DEV_MODE:-}" ]; then
-  # Services refuse the built-in key outside development mode; this is a developer's machine.
-  export OPSLEDGER_DEV_MODE=true
-  log "OPSLEDGER_AUTH_SECRET is not set: development mode with the built-in key"
+if [ -z "${OPSLEDGER_AUTH_SECRET:-}" ]; then
+  # No built-in key: a random one of this install, made once (services refuse known keys).
+  OPSLEDGER_AUTH_SECRET_FILE="$("$SCRIPT_DIR/auth-key.sh")" || die "could not create the token key"
+  export OPSLEDGER_AUTH_SECRET_FILE
+  log "token key: $OPSLEDGER_AUTH_SECRET_FILE (mint a token: uv run opsledger token --help)"
 fi
 
 start_service() {

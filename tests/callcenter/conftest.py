@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,7 +14,10 @@ from opsledger.eventstore import RecordedEvent
 from opsledger.service import load_service
 from opsledger.settings import Settings
 
-SECRET = "test-secret-0123456789-0123456789-abcdef"
+from tests.processes import random_key
+from tests.tokens import Bearer
+
+SECRET = random_key()
 # Friday 2026-03-13 09:00 in Asia/Shanghai (no public holiday near it).
 START = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)
 
@@ -27,12 +30,10 @@ class CallCenter:
     client: httpx.AsyncClient
     clock: ManualClock
 
-    def auth(
-        self, staff: str = "agent-1", roles: str = "agent", sites: str = "site-a"
-    ) -> dict[str, str]:
-        tokens = TokenService(SECRET, clock=self.clock)
-        token = tokens.mint(staff, roles.split(","), sites.split(","), timedelta(days=400))
-        return {"Authorization": f"Bearer {token}"}
+    def auth(self, staff: str = "agent-1", roles: str = "agent", sites: str = "site-a") -> Bearer:
+        # Minted on the service's clock whenever a request uses it (it checks iat, exp).
+        tokens = TokenService(SECRET, clock=self.clock, audience="callcenter")
+        return Bearer(tokens, staff, roles.split(","), sites.split(","))
 
     async def post(
         self, path: str, body: dict[str, Any] | None = None, **auth: str

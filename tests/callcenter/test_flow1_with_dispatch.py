@@ -20,10 +20,12 @@ from opsledger_contracts import encode_message, events_topic
 from tests.callcenter.conftest import SECRET
 
 SITE = "site-a"
+AUDIENCE = ("callcenter", "dispatch")  # the tokens serve both services
 
 
 def auth(staff: str, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TokenService(SECRET).mint(staff, [role], [SITE])}"}
+    token = TokenService(SECRET).mint(staff, [role], [SITE], audience=AUDIENCE)
+    return {"Authorization": f"Bearer {token}"}
 
 
 AGENT, DISPATCHER, ENGINEER = (

@@ -1,6 +1,6 @@
 """Fixtures of the dispatch tests: the service in-process on a ManualClock."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +20,10 @@ from opsledger.settings import Settings
 from opsledger_contracts import EventEnvelope
 from opsledger_contracts.events.callcenter import WorkOrderRequested
 
-SECRET = "dispatch-test-secret-0123456789-0123456789"
+from tests.processes import random_key
+from tests.tokens import Bearer
+
+SECRET = random_key()
 # Monday 2026-11-23 09:00 in Asia/Shanghai (the default site zone); end of day 18:00 local.
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SITE = "site-a"
@@ -34,21 +37,18 @@ class Dispatch:
     client: httpx.AsyncClient
     clock: ManualClock
 
-    def auth(self, staff: str, roles: str, sites: str = SITE) -> dict[str, str]:
-        # Minted on the wall clock (PyJWT refuses an `iat` in its future); long enough
-        # to outlive every ManualClock jump of the tests, whose clock checks the expiry.
-        token = TokenService(SECRET).mint(
-            staff, roles.split(","), sites.split(","), ttl=timedelta(days=365)
-        )
-        return {"Authorization": f"Bearer {token}"}
+    def auth(self, staff: str, roles: str, sites: str = SITE) -> Bearer:
+        # Minted on the service's clock whenever a request uses it (it checks iat, exp).
+        tokens = TokenService(SECRET, clock=self.clock, audience="dispatch")
+        return Bearer(tokens, staff, roles.split(","), sites.split(","))
 
-    def dispatcher(self, staff: str = "disp-07") -> dict[str, str]:
+    def dispatcher(self, staff: str = "disp-07") -> Mapping[str, str]:
         return self.auth(staff, "dispatcher")
 
-    def lead(self, staff: str = "lead-01") -> dict[str, str]:
+    def lead(self, staff: str = "lead-01") -> Mapping[str, str]:
         return self.auth(staff, "dispatch_lead")
 
-    def assignee(self, staff: str = "eng-12") -> dict[str, str]:
+    def assignee(self, staff: str = "eng-12") -> Mapping[str, str]:
         return self.auth(staff, "engineer")
 
     def order_body(self, **overrides: Any) -> dict[str, Any]:
@@ -113,7 +113,7 @@ class Dispatch:
         assert answer.status_code == 200, answer.text
 
     async def post(
-        self, work_order_id: str, action: str, headers: dict[str, str], json: Any = None
+        self, work_order_id: str, action: str, headers: Mapping[str, str], json: Any = None
     ) -> httpx.Response:
         return await self.client.post(
             f"/work-orders/{work_order_id}/{action}", json=json, headers=headers

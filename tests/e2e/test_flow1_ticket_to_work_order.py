@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.auth import TokenService
-from opsledger_contracts import EventEnvelope, events_topic
+from opsledger_contracts import SERVICES, EventEnvelope, events_topic
 from opsledger_contracts.headers import schema_path_of
 
 from tests.conftest import REPO
@@ -29,7 +29,8 @@ SITE = "site-a"
 
 
 def _auth(staff: str, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TokenService(TEST_SECRET).mint(staff, [role], [SITE])}"}
+    token = TokenService(TEST_SECRET).mint(staff, [role], [SITE], audience=SERVICES)
+    return {"Authorization": f"Bearer {token}"}
 
 
 AGENT = _auth("agent-1", "agent")

@@ -20,6 +20,7 @@ from opsledger.auth import TokenService
 from opsledger.service import load_service
 from opsledger.settings import Settings
 from opsledger.verify import verify_read_models
+from opsledger_contracts import SERVICES
 
 from tests.processes import CLI, TEST_SECRET, running, service_env, wait_until
 
@@ -29,7 +30,8 @@ SITE = "site-a"
 
 
 def _auth(staff: str, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TokenService(TEST_SECRET).mint(staff, [role], [SITE])}"}
+    token = TokenService(TEST_SECRET).mint(staff, [role], [SITE], audience=SERVICES)
+    return {"Authorization": f"Bearer {token}"}
 
 
 DISPATCHER = _auth("disp-7", "dispatcher")

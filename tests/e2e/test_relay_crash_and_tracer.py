@@ -19,7 +19,7 @@ from opsledger.migrate import upgrade
 from opsledger.relay import RELAY_CHECKPOINT
 from opsledger.runtime import CommandContext, Runtime
 from opsledger.service import load_service
-from opsledger_contracts import events_topic
+from opsledger_contracts import SERVICES, events_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 
 from tests.processes import CLI, TEST_SECRET, running, service_env, start_service, wait_until
@@ -124,7 +124,7 @@ def test_tracer_ping_from_callcenter_reaches_dispatch_projection_and_verifies(
     kafka_bootstrap: str, postgres_url_template: str, tmp_path: Path
 ) -> None:
     env = service_env(postgres_url_template, kafka_bootstrap)
-    token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"])
+    token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"], audience=SERVICES)
     auth = {"Authorization": f"Bearer {token}"}
     ping_id = f"trace-{uuid4().hex[:8]}"
     with running(["callcenter", "dispatch"], env, tmp_path) as procs:
@@ -146,7 +146,9 @@ def test_tracer_ping_from_callcenter_reaches_dispatch_projection_and_verifies(
         view = httpx.get(f"{dispatch.url}/diagnostics/pings/{ping_id}", headers=auth).json()
         assert view["sent_event_id"] == sent.json()["event_id"]
         assert view["correlation_id"] == sent.headers["X-Correlation-ID"]
-        other_site = TokenService(TEST_SECRET).mint("agent-2", ["agent"], ["site-b"])
+        other_site = TokenService(TEST_SECRET).mint(
+            "agent-2", ["agent"], ["site-b"], audience=SERVICES
+        )
         hidden = httpx.get(
             f"{dispatch.url}/diagnostics/pings/{ping_id}",
             headers={"Authorization": f"Bearer {other_site}"},

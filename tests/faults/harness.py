@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.auth import TokenService
 from opsledger.db import create_engine
-from opsledger_contracts import events_topic
+from opsledger_contracts import SERVICES, events_topic
 
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.processes import CLI, TEST_SECRET, ServiceProcess, service_env, start_service
@@ -47,7 +47,7 @@ class PingLoad:
     """Threads posting pings to callcenter until stopped; records what was acknowledged."""
 
     def __init__(self, url: str, tag: str, rng: Random, workers: int = 3) -> None:
-        token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"])
+        token = TokenService(TEST_SECRET).mint("agent-1", ["agent"], ["site-a"], audience=SERVICES)
         self._url = f"{url}/diagnostics/pings"
         self._headers = {"Authorization": f"Bearer {token}"}
         self._tag = tag

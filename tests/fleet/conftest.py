@@ -1,8 +1,8 @@
 """Fixtures of the fleet tests: the service in-process on a ManualClock."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,7 +13,10 @@ from opsledger.clock import ManualClock
 from opsledger.service import load_service
 from opsledger.settings import Settings
 
-SECRET = "fleet-test-secret-0123456789-0123456789-0123"
+from tests.processes import random_key
+from tests.tokens import Bearer
+
+SECRET = random_key()
 # Monday 2026-11-23 09:00 in Asia/Shanghai (the default site zone).
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SITE = "site-a"
@@ -25,30 +28,31 @@ class Fleet:
     client: httpx.AsyncClient
     clock: ManualClock
 
-    def auth(self, staff: str, roles: str, sites: str = SITE) -> dict[str, str]:
-        token = TokenService(SECRET).mint(
-            staff, roles.split(","), sites.split(","), ttl=timedelta(days=365)
-        )
-        return {"Authorization": f"Bearer {token}"}
+    def auth(self, staff: str, roles: str, sites: str = SITE) -> Bearer:
+        # Minted on the service's clock whenever a request uses it (it checks iat, exp).
+        tokens = TokenService(SECRET, clock=self.clock, audience="fleet")
+        return Bearer(tokens, staff, roles.split(","), sites.split(","))
 
     @property
-    def director(self) -> dict[str, str]:
+    def director(self) -> Mapping[str, str]:
         return self.auth("dir-01", "depot_director")
 
     @property
-    def captain(self) -> dict[str, str]:
+    def captain(self) -> Mapping[str, str]:
         return self.auth("cap-01", "fleet_captain")
 
     @property
-    def manager(self) -> dict[str, str]:
+    def manager(self) -> Mapping[str, str]:
         return self.auth("mgr-01", "manager")
 
-    async def post(self, path: str, body: Any, headers: dict[str, str], status: int = 200) -> Any:
+    async def post(
+        self, path: str, body: Any, headers: Mapping[str, str], status: int = 200
+    ) -> Any:
         answer = await self.client.post(path, json=body, headers=headers)
         assert answer.status_code == status, answer.text
         return answer.json()
 
-    async def get(self, path: str, headers: dict[str, str], **params: str) -> Any:
+    async def get(self, path: str, headers: Mapping[str, str], **params: str) -> Any:
         await self.service.read_models.catch_up()
         answer = await self.client.get(path, params=params, headers=headers)
         assert answer.status_code == 200, answer.text

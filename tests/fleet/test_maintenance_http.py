@@ -1,6 +1,7 @@
 """FL-4 over HTTP: a repair keeps the vehicle off the road until it is done (FL-2),
 the approval chain in order with roles, and small parts purchases."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.fleet.conftest import SITE, Fleet
@@ -15,11 +16,11 @@ REPAIR = {
 }
 
 
-def office(fleet: Fleet) -> dict[str, str]:
+def office(fleet: Fleet) -> Mapping[str, str]:
     return fleet.auth("off-1", "fleet_office")
 
 
-async def refused(fleet: Fleet, path: str, body: Any, headers: dict[str, str]) -> Any:
+async def refused(fleet: Fleet, path: str, body: Any, headers: Mapping[str, str]) -> Any:
     answer = await fleet.client.post(path, json=body, headers=headers)
     assert answer.status_code in (403, 422), answer.text
     return answer.json()["error"].get("code") if answer.status_code == 422 else 403

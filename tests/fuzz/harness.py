@@ -13,23 +13,26 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import schemathesis
 from fastapi import FastAPI
 from opsledger.app import ServiceApp
-from opsledger.auth import ALL_SITES, TokenService
+from opsledger.auth import ALL_SITES, MAX_TOKEN_LIFETIME, TokenService
 from opsledger.clock import ManualClock
 from opsledger.service import load_service
 from opsledger.settings import Settings
+from opsledger_contracts import SERVICES
 from schemathesis.engine import events
 from schemathesis.engine import from_schema as engine_for
 from schemathesis.python import asgi
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SECRET = "fuzz-test-secret-0123456789-0123456789-0123"
+from tests.processes import random_key
+
+SECRET = random_key()
 # A Monday morning in the default site zone; the clock stays there for the whole run.
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -56,8 +59,9 @@ CHECKS = (
 
 
 def admin_token(secret: str = SECRET) -> str:
-    """An admin for all sites; minted on the wall clock, valid far beyond the run."""
-    return TokenService(secret).mint("fuzz-admin", ["admin"], [ALL_SITES], ttl=timedelta(days=3650))
+    """An admin for all sites and services, minted at START (the services' clock)."""
+    tokens = TokenService(secret, clock=ManualClock(START))
+    return tokens.mint("fuzz-admin", ["admin"], [ALL_SITES], MAX_TOKEN_LIFETIME, SERVICES)
 
 
 @dataclass

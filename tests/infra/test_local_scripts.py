@@ -27,7 +27,9 @@ LOCAL = REPO / "deploy" / "local"
 KAFKA_SH = LOCAL / "kafka.sh"
 POSTGRES_SH = LOCAL / "postgres.sh"
 RUN_SH = LOCAL / "run.sh"
+AUTH_KEY_SH = LOCAL / "auth-key.sh"
 SCRIPTS = [
+    AUTH_KEY_SH,
     KAFKA_SH,
     POSTGRES_SH,
     RUN_SH,
@@ -54,6 +56,7 @@ class Handler(BaseHTTPRequestHandler):
 address = (os.environ["OPSLEDGER_HTTP_HOST"], int(os.environ["OPSLEDGER_HTTP_PORT"]))
 server = ThreadingHTTPServer(address, Handler)
 print(f"{service} up kafka={os.environ['OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS']}", flush=True)
+print(f"{service} key file={os.environ.get('OPSLEDGER_AUTH_SECRET_FILE')}", flush=True)
 
 def on_term(signum, frame):
     if os.environ.get("STANDIN_IGNORE_TERM") == service:
@@ -203,6 +206,47 @@ def test_kafka_sh_refuses_a_port_taken_by_something_else(kafka_env: dict[str, st
     assert "already in use" in result.stderr
 
 
+# --- auth-key.sh: this install's token key ---------------------------------------------------
+
+
+def test_auth_key_sh_makes_a_private_random_key_once(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "OPSLEDGER_DATA_DIR": str(tmp_path / "a")}
+    first = _sh(AUTH_KEY_SH, env=env)
+    assert first.returncode == 0, first.stderr
+    key_file = Path(first.stdout.strip())
+    assert key_file == tmp_path / "a" / "auth-secret"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text().strip()
+    assert len(key) == 64 and key.isalnum()
+    again = _sh(AUTH_KEY_SH, env=env)
+    assert again.stdout == first.stdout and key_file.read_text().strip() == key  # kept
+    other = _sh(AUTH_KEY_SH, env={**env, "OPSLEDGER_DATA_DIR": str(tmp_path / "b")})
+    assert Path(other.stdout.strip()).read_text().strip() != key  # per install
+    key_file.chmod(0o644)
+    _sh(AUTH_KEY_SH, env=env)
+    assert key_file.stat().st_mode & 0o777 == 0o600  # made private again
+
+
+def test_the_token_command_uses_the_key_auth_key_sh_made(tmp_path: Path) -> None:
+    from opsledger.auth import TokenService
+
+    env = {"PATH": "/usr/bin:/bin", "OPSLEDGER_DATA_DIR": str(tmp_path)}
+    key = Path(_sh(AUTH_KEY_SH, env=env).stdout.strip()).read_text().strip()
+    cli = Path(sys.executable).parent / "opsledger"
+    args = ["token", "--staff", "a-1", "--roles", "agent", "--sites", "site-a"]
+    minted = subprocess.run(
+        [str(cli), *args, "--service", "callcenter"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert minted.returncode == 0, minted.stderr
+    principal = TokenService(key, audience="callcenter").verify(minted.stdout.strip())
+    assert principal.staff_id == "a-1"
+
+
 # --- run.sh ---------------------------------------------------------------------------------
 
 
@@ -231,7 +275,9 @@ def _run_env(kafka: dict[str, str], tmp_path: Path) -> dict[str, str]:
         OPSLEDGER_SERVE_CMD=f"{sys.executable} {standin}",
         OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(len(SERVICES))),
         OPSLEDGER_STOP_TIMEOUT="15",
+        OPSLEDGER_DATA_DIR=str(tmp_path / "data"),
     )
+    env.pop("OPSLEDGER_AUTH_SECRET", None)
     env.pop("OPSLEDGER_HTTP_PORT", None)
     env.pop("OPSLEDGER_HTTP_HOST", None)
     return env
@@ -280,6 +326,10 @@ def _run_until_up_then_signal(env: dict[str, str], tmp_path: Path, how: str) -> 
         for service, port in zip(SERVICES, _ports(env), strict=True):
             assert f"http://127.0.0.1:{port}" in text
             assert f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}" in text
+            # No built-in key: each service gets this install's key file.
+            key_file = f"{env['OPSLEDGER_DATA_DIR']}/auth-secret"
+            assert f"[{service}] {service} key file={key_file}" in text
+        assert Path(key_file).stat().st_mode & 0o777 == 0o600
         if how == "SIGTERM":
             proc.send_signal(signal.SIGTERM)
         else:

@@ -1,8 +1,11 @@
 """Hardening of every service: token lifetimes, the development key, body size, 401 metrics."""
 
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from subprocess import CompletedProcess
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -12,13 +15,16 @@ import pytest
 from fastapi import Body, FastAPI
 from opsledger.auth import CurrentPrincipal, TokenService
 from opsledger.clock import ManualClock
-from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.http import install_error_handlers
 from opsledger.metrics import Metrics
-from opsledger.settings import DEV_AUTH_SECRET, Settings, UnsafeConfigurationError
+from opsledger.middleware import install_request_middleware
+from opsledger.settings import Settings, UnsafeConfigurationError
 
 from tests.conftest import opsledger_cli
+from tests.processes import random_key
 
-SECRET = "hardening-secret-0123456789-0123456789"
+SECRET = random_key()
+AUDIENCE = "kerneltest"
 LIMIT = 2048
 
 
@@ -28,7 +34,7 @@ def _app(metrics: Metrics) -> FastAPI:
     app.state.service = SimpleNamespace(
         settings=Settings(auth_secret=SECRET, max_request_body_bytes=LIMIT)
     )
-    app.state.tokens = TokenService(SECRET)
+    app.state.tokens = TokenService(SECRET, audience=AUDIENCE)
     install_error_handlers(app, metrics)
     install_request_middleware(app, metrics)
 
@@ -62,7 +68,7 @@ def _sample(metrics: Metrics, name: str, **labels: str) -> float:
 @pytest.mark.parametrize("ttl", [timedelta(0), timedelta(minutes=-5)])
 def test_a_token_with_a_non_positive_lifetime_is_refused(ttl: timedelta) -> None:
     with pytest.raises(ValueError, match="token lifetime must be positive"):
-        TokenService(SECRET).mint("staff-1", ["agent"], ["site-a"], ttl)
+        TokenService(SECRET, audience=AUDIENCE).mint("staff-1", ["agent"], ["site-a"], ttl)
 
 
 @pytest.fixture
@@ -82,6 +88,7 @@ def test_the_token_command_refuses_a_bad_lifetime(ttl: str, cli_env: dict[str, s
             "agent",
             "--sites",
             "*",
+            *("--service", "dispatch"),
             *(
                 "--ttl-minutes",
                 ttl,
@@ -108,6 +115,7 @@ def test_the_token_command_mints_a_token_that_is_valid_now(cli_env: dict[str, st
             "--roles",
             "agent",
             *("--sites", "site-a"),
+            *("--service", "dispatch"),
             *(
                 "--ttl-minutes",
                 "5",
@@ -119,26 +127,64 @@ def test_the_token_command_mints_a_token_that_is_valid_now(cli_env: dict[str, st
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert TokenService(SECRET).verify(result.stdout.strip()).staff_id == "s-1"
+    assert TokenService(SECRET, audience="dispatch").verify(result.stdout.strip()).staff_id == "s-1"
 
 
-# --- the development key ------------------------------------------------------------------
+# --- the token key ------------------------------------------------------------------------
+
+# Keys that were committed to the repository (the old built-in development key and the old
+# docker-compose default): listed in opsledger.published_keys, refused by every service.
+OLD_DEV_KEY = "opsledger-dev-secret-change-me-0123456789"
+OLD_COMPOSE_KEY = "change-me-change-me-change-me-0123456789"
 
 
-def test_the_development_key_is_refused_unless_dev_mode_is_set(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("OPSLEDGER_AUTH_SECRET", raising=False)
-    monkeypatch.delenv("OPSLEDGER_DEV_MODE", raising=False)
-    with pytest.raises(UnsafeConfigurationError, match="OPSLEDGER_DEV_MODE=true"):
+@pytest.fixture
+def no_key_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No key in the environment and an empty data directory; returns that directory."""
+    for name in ("OPSLEDGER_AUTH_SECRET", "OPSLEDGER_AUTH_SECRET_FILE", "OPSLEDGER_DEV_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPSLEDGER_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_without_a_key_nothing_serves(no_key_env: Path) -> None:
+    with pytest.raises(UnsafeConfigurationError, match="OPSLEDGER_AUTH_SECRET is not set"):
         Settings().check_production_safety()
-    Settings(dev_mode=True).check_production_safety()
-    Settings(auth_secret=SECRET).check_production_safety()
-    assert Settings().auth_secret == DEV_AUTH_SECRET
+    assert Settings(auth_secret=SECRET).auth_key() == SECRET
 
 
-def test_dev_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OPSLEDGER_AUTH_SECRET", raising=False)
+@pytest.mark.parametrize("published", [OLD_DEV_KEY, OLD_COMPOSE_KEY])
+def test_a_key_published_in_the_repository_is_refused_unless_dev_mode(
+    no_key_env: Path, published: str
+) -> None:
+    with pytest.raises(UnsafeConfigurationError, match="published in the OpsLedger repository"):
+        Settings(auth_secret=published).auth_key()
+    assert Settings(auth_secret=published, dev_mode=True).auth_key() == published
+
+
+@pytest.mark.parametrize(
+    ("key", "rule"),
+    [("k" * 31, "at least 32 characters"), ("ab" * 20, "must be random")],
+)
+def test_a_short_or_repetitive_key_is_refused(no_key_env: Path, key: str, rule: str) -> None:
+    with pytest.raises(UnsafeConfigurationError, match=rule):
+        Settings(auth_secret=key, dev_mode=True).auth_key()
+
+
+def test_the_key_file_in_the_data_directory_is_used_if_private(no_key_env: Path) -> None:
+    key_file = no_key_env / "auth-secret"
+    key_file.write_text(SECRET + "\n")
+    key_file.chmod(0o600)
+    assert Settings().auth_key() == SECRET
+    key_file.chmod(0o644)
+    with pytest.raises(UnsafeConfigurationError, match="chmod 600"):
+        Settings().auth_key()
+
+
+def test_dev_mode_comes_from_the_environment(
+    no_key_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPSLEDGER_AUTH_SECRET", OLD_DEV_KEY)
     monkeypatch.setenv("OPSLEDGER_DEV_MODE", "true")
     Settings().check_production_safety()
     monkeypatch.setenv("OPSLEDGER_DEV_MODE", "false")
@@ -146,18 +192,74 @@ def test_dev_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
         Settings().check_production_safety()
 
 
-def test_serve_refuses_to_start_with_the_development_key() -> None:
-    result = subprocess.run(
-        [*opsledger_cli(), "serve", "fleet", "--port", "1"],
-        env={"PATH": "/usr/bin:/bin", "OPSLEDGER_DATA_DIR": "/nonexistent"},
+def _cli(args: list[str], env: dict[str, str], timeout: float = 120) -> CompletedProcess[str]:
+    return subprocess.run(
+        [*opsledger_cli(), *args],
+        env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "rule"),
+    [
+        ({}, "OPSLEDGER_AUTH_SECRET is not set"),
+        ({"OPSLEDGER_AUTH_SECRET": OLD_COMPOSE_KEY}, "OPSLEDGER_AUTH_SECRET is a key published"),
+    ],
+    ids=["no_key", "published_key"],
+)
+def test_serve_refuses_a_bad_key_in_one_line(
+    tmp_path: Path, env: dict[str, str], rule: str
+) -> None:
+    result = _cli(["serve", "fleet", "--port", "1"], {"OPSLEDGER_DATA_DIR": str(tmp_path), **env})
     assert result.returncode == 1
-    assert "refusing to start fleet" in result.stderr
-    assert "OPSLEDGER_AUTH_SECRET" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("refusing to start fleet: ")
+    assert rule in lines[0]
+
+
+def test_offline_commands_need_no_key(tmp_path: Path) -> None:
+    env = {"OPSLEDGER_DATA_DIR": str(tmp_path), "OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
+    migrated = _cli(["migrate", "fleet"], env)
+    assert migrated.returncode == 0, migrated.stderr
+    verified = _cli(["verify", "fleet"], env)
+    assert verified.returncode == 0, verified.stderr
+    rebuilt = _cli(["rebuild", "fleet"], env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+
+
+def test_the_token_command_reads_the_key_file_of_the_data_directory(tmp_path: Path) -> None:
+    key_file = tmp_path / "auth-secret"
+    key_file.write_text(SECRET)
+    key_file.chmod(0o600)
+    args = ["token", "--staff", "s-2", "--roles", "agent", "--sites", "site-a"]
+    result = _cli([*args, "--service", "fleet"], {"OPSLEDGER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    principal = TokenService(SECRET, audience="fleet").verify(result.stdout.strip())
+    assert principal.staff_id == "s-2"
+    claims = jwt.decode(result.stdout.strip(), options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 3600  # the default lifetime: one hour
+
+
+@pytest.mark.parametrize(
+    ("extra", "rule"),
+    [
+        (["--service", "fleet", "--ttl-minutes", "721"], "--ttl-minutes: at most 720"),
+        (["--service", "nowhere"], "--service: give the service(s)"),
+    ],
+)
+def test_the_token_command_refuses_what_no_service_accepts(
+    cli_env: dict[str, str], extra: list[str], rule: str
+) -> None:
+    args = ["token", "--staff", "s", "--roles", "agent", "--sites", "site-a", *extra]
+    result = _cli(args, cli_env)
+    assert result.returncode != 0
+    assert rule in result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize(
@@ -245,7 +347,20 @@ async def test_a_bad_content_length_gets_400(
 
 def _expired() -> str:
     past = ManualClock(datetime.now(UTC) - timedelta(days=2))
-    return TokenService(SECRET, clock=past).mint("s", ["agent"], ["*"], timedelta(hours=1))
+    tokens = TokenService(SECRET, clock=past, audience=AUDIENCE)
+    return tokens.mint("s", ["agent"], ["*"], timedelta(hours=1))
+
+
+def _minted(tokens: TokenService) -> str:
+    return tokens.mint("s", [], ["*"])
+
+
+def _raw(**overrides: object) -> str:
+    """A token signed with our key whose claims are exactly these (None drops a claim)."""
+    now = int(datetime.now(UTC).timestamp())
+    claims: dict[str, object] = {"sub": "s", "iss": "opsledger", "aud": AUDIENCE, "iat": now}
+    claims.update({"exp": now + 600, "roles": [], "sites": ["*"], **overrides})
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET)
 
 
 def _alg_none() -> str:
@@ -259,17 +374,40 @@ def _alg_none() -> str:
         ({}, "missing"),
         ({"Authorization": "Bearer not-a-jwt"}, "malformed"),
         (
-            {"Authorization": "Bearer " + TokenService("x" * 40).mint("s", [], ["*"])},
+            {
+                "Authorization": "Bearer "
+                + TokenService(random_key(), audience=AUDIENCE).mint("s", [], ["*"])
+            },
             "bad_signature",
         ),
         ({"Authorization": "Bearer " + _alg_none()}, "bad_signature"),
         ({"Authorization": "Bearer " + _expired()}, "expired"),
         (
-            {"Authorization": "Bearer " + TokenService(SECRET, "other").mint("s", [], ["*"])},
+            {
+                "Authorization": "Bearer "
+                + TokenService(SECRET, "other", audience=AUDIENCE).mint("s", [], ["*"])
+            },
             "invalid_claims",
         ),
+        ({"Authorization": "Bearer " + _raw(aud="callcenter")}, "invalid_claims"),
+        ({"Authorization": "Bearer " + _raw(iat=None)}, "invalid_claims"),
+        ({"Authorization": "Bearer " + _raw(exp="tomorrow")}, "malformed"),
+        ({"Authorization": "Bearer " + _raw(sites="site-a")}, "malformed"),
+        ({"Authorization": "Bearer " + _raw(exp=int(time.time()) + 13 * 3600)}, "invalid_claims"),
     ],
-    ids=["missing", "malformed", "bad_signature", "alg_none", "expired", "wrong_issuer"],
+    ids=[
+        "missing",
+        "malformed",
+        "bad_signature",
+        "alg_none",
+        "expired",
+        "wrong_issuer",
+        "other_audience",
+        "no_iat",
+        "exp_a_string",
+        "sites_a_string",
+        "too_long_lived",
+    ],
 )
 async def test_each_authentication_failure_is_401_and_counted_by_reason(
     client: tuple[Metrics, httpx.AsyncClient], headers: dict[str, str], reason: str
@@ -288,7 +426,7 @@ async def test_each_authentication_failure_is_401_and_counted_by_reason(
 
 async def test_a_valid_token_is_not_counted(client: tuple[Metrics, httpx.AsyncClient]) -> None:
     metrics, c = client
-    token = TokenService(SECRET).mint("staff-3", ["agent"], ["*"])
+    token = TokenService(SECRET, audience=AUDIENCE).mint("staff-3", ["agent"], ["*"])
     response = await c.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert response.json() == {"staff": "staff-3"}
     assert _sample(metrics, "opsledger_auth_failures_total", reason="missing") == 0

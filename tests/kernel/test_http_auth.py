@@ -15,8 +15,9 @@ from opsledger.service import load_service
 from opsledger.settings import Settings
 
 from tests.kernel.payloads import CounterIncremented
+from tests.processes import random_key
 
-SECRET = "test-secret-0123456789-0123456789-abcdef"
+SECRET = random_key()
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ async def callcenter(database_url: str) -> AsyncIterator[tuple[ServiceApp, httpx
 def bearer(
     roles: str = "agent", sites: str = "site-a", ttl: timedelta = timedelta(hours=1)
 ) -> dict[str, str]:
-    token = TokenService(SECRET).mint("staff-7", roles.split(","), sites.split(","), ttl)
+    tokens = TokenService(SECRET, audience="callcenter")
+    token = tokens.mint("staff-7", roles.split(","), sites.split(","), ttl)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -65,7 +67,7 @@ async def test_missing_or_forged_or_expired_token_is_401(
 ) -> None:
     _, client = callcenter
     missing = await client.post("/diagnostics/pings", json=PING)
-    forged_token = TokenService("another-secret-0123456789-0123456789-xyz").mint(
+    forged_token = TokenService(random_key(), audience="callcenter").mint(
         "x", ["agent"], ["site-a"]
     )
     forged = await client.post(
@@ -73,7 +75,7 @@ async def test_missing_or_forged_or_expired_token_is_401(
     )
     # Minted an hour ago for 5 s (a non-positive lifetime is refused at minting).
     an_hour_ago = ManualClock(datetime.now(UTC) - timedelta(hours=1))
-    old_token = TokenService(SECRET, clock=an_hour_ago).mint(
+    old_token = TokenService(SECRET, clock=an_hour_ago, audience="callcenter").mint(
         "staff-7", ["agent"], ["site-a"], timedelta(seconds=5)
     )
     expired = await client.post(

@@ -9,8 +9,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
-from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.http import install_error_handlers
 from opsledger.metrics import Metrics
+from opsledger.middleware import install_request_middleware
 
 UNAVAILABLE: dict[str, BaseException] = {
     "refused": ConnectionRefusedError(111, "Connect call failed"),

@@ -14,9 +14,9 @@ from opsledger.calendar import SiteCalendar, SiteConfig, SiteDirectory
 from opsledger.service import load_service
 from opsledger.settings import Settings
 
-from tests.processes import CLI
+from tests.processes import CLI, random_key
 
-SECRET = "rules-secret-0123456789-0123456789-abcdef"
+SECRET = random_key()
 
 
 def test_defaults_are_the_rules_md_values_and_a_site_overrides_them() -> None:
@@ -72,7 +72,8 @@ async def test_cc5_a_site_allowing_five_callback_attempts_keeps_the_ticket_open_
     )
     service = ServiceApp(load_service("callcenter"), settings)
     await service.start(background=False)
-    headers = {"Authorization": f"Bearer {TokenService(SECRET).mint('agent-1', ['agent'], ['*'])}"}
+    token = TokenService(SECRET, audience="callcenter").mint("agent-1", ["agent"], ["*"])
+    headers = {"Authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=service.build_http(), raise_app_exceptions=False)
     outcomes: dict[str, str] = {}
     try:

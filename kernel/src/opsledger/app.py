@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,9 +28,10 @@ from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
 from opsledger.docs import install_offline_docs
-from opsledger.http import install_error_handlers, install_request_middleware
+from opsledger.http import install_error_handlers
 from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
+from opsledger.middleware import install_request_middleware
 from opsledger.migrate import upgrade
 from opsledger.pipeline import CommandBus
 from opsledger.readmodels import ReadModelRunner
@@ -37,9 +39,15 @@ from opsledger.relay import OutboxRelay
 from opsledger.runtime import Runtime
 from opsledger.scheduler import TimerScheduler
 from opsledger.service import ServiceDefinition
-from opsledger.settings import DEV_AUTH_SECRET, Settings
+from opsledger.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+# The AsyncAPI page is static HTML with one inline <style>: no script, never framed.
+ASYNCAPI_PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 
 class ServiceApp:
@@ -57,13 +65,16 @@ class ServiceApp:
             sites.check_rules(definition.site_rules)
         self.runtime = Runtime(
             name,
-            create_engine(settings.database_url_for(name), pool_size=settings.database_pool_size),
+            create_engine(
+                settings.database_url_for(name),
+                pool_size=settings.database_pool_size,
+                statement_timeout=settings.database_statement_timeout_seconds,
+            ),
             clock or SystemClock(),
             self.metrics,
             sites=sites,
         )
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
-        self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
         prefix = settings.kafka_topic_prefix
         self.catalog = EventCatalog(definition.private_events)
         self.bus = CommandBus(
@@ -98,13 +109,20 @@ class ServiceApp:
 
     # -- lifecycle -------------------------------------------------------------------
 
+    def token_service(self) -> TokenService:
+        """The verifier of this service's tokens (audience: its name), from the configured
+        key; `UnsafeConfigurationError` when there is no usable key. Only HTTP needs it."""
+        settings = self.settings
+        return TokenService(
+            settings.auth_key(),
+            settings.auth_issuer,
+            self.runtime.clock,
+            audience=self.definition.name,
+            max_lifetime=timedelta(minutes=settings.auth_max_token_minutes),
+            leeway=timedelta(seconds=settings.auth_clock_leeway_seconds),
+        )
+
     async def start(self, background: bool = True) -> None:
-        self.settings.check_production_safety()
-        if self.settings.auth_secret == DEV_AUTH_SECRET:
-            log.warning(
-                "auth_secret_is_the_development_default",
-                hint="set OPSLEDGER_AUTH_SECRET: anyone can mint tokens with the default key",
-            )
         if self.settings.run_migrations:
             await upgrade(self.runtime.engine, self.definition)
         await self.read_models.prepare()
@@ -220,14 +238,17 @@ class ServiceApp:
                     await conn.execute(sa.text("SELECT 1"))
             checks["database"] = "ok"
         except Exception as exc:
-            checks["database"] = f"unreachable: {type(exc).__name__}: {exc}"[:300]
+            # The class only: driver messages carry host names, users and SQL.
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+            log.debug("ready_database_unreachable", error=str(exc)[:300])  # for operators
         try:
             await self.kafka.ping(wait_seconds=3)
             checks["kafka"] = "ok"
             if self.consumers and not self.broker_started:
                 checks["kafka"] = "reachable, but the consumers have not started yet"
         except Exception as exc:
-            checks["kafka"] = f"unreachable: {type(exc).__name__}: {exc}"[:300] or "unreachable"
+            checks["kafka"] = f"unreachable: {type(exc).__name__}"
+            log.debug("ready_kafka_unreachable", error=str(exc)[:300])
             # Drop the producer so the next probe reconnects from scratch.
             with contextlib.suppress(Exception):
                 await self.kafka.close()
@@ -261,7 +282,7 @@ class ServiceApp:
         app.state.service = self
         app.state.runtime = self.runtime
         app.state.bus = self.bus
-        app.state.tokens = self.tokens
+        app.state.tokens = self.token_service()  # no HTTP without a usable key
         install_error_handlers(app, self.metrics)
         install_request_middleware(app, self.metrics)
 
@@ -295,9 +316,12 @@ class ServiceApp:
             return build_asyncapi(d.name)
 
         @app.get("/asyncapi", tags=["contracts"], response_class=HTMLResponse)
-        async def asyncapi_page(_: Request) -> str:
+        async def asyncapi_page(_: Request) -> HTMLResponse:
             """Readable page of the events this service publishes."""
-            return render_asyncapi_html(build_asyncapi(d.name))
+            return HTMLResponse(
+                render_asyncapi_html(build_asyncapi(d.name)),
+                headers={"Content-Security-Policy": ASYNCAPI_PAGE_CSP},
+            )
 
         for router in d.routers():
             app.include_router(router)

@@ -19,16 +19,27 @@ if TYPE_CHECKING:
 
 
 def _settings() -> Settings:
+    """The settings, or one line naming each bad variable and its rule (no traceback)."""
     try:
         return Settings()
     except ValidationError as exc:
-        lines = [
-            f"  OPSLEDGER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        problems = [
+            f"OPSLEDGER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         ]
-        raise SystemExit("invalid configuration:\n" + "\n".join(lines)) from None
+        raise SystemExit("invalid configuration: " + "; ".join(problems)) from None
 
 
-def _service(name: str) -> "ServiceApp":
+def _auth_key(settings: Settings, refusal: str) -> str:
+    """The token key, or exit with one line: `refusal`, the variable and the rule."""
+    from opsledger.settings import UnsafeConfigurationError
+
+    try:
+        return settings.auth_key()
+    except UnsafeConfigurationError as exc:
+        raise SystemExit(f"{refusal}: {exc}") from None
+
+
+def _service(name: str, serving: bool = False) -> "ServiceApp":
     from opsledger.app import ServiceApp  # heavy imports only for commands that need them
 
     try:
@@ -36,6 +47,11 @@ def _service(name: str) -> "ServiceApp":
     except LookupError as exc:
         raise SystemExit(str(exc)) from None
     settings = _settings()
+    if serving:
+        _auth_key(settings, f"refusing to start {definition.name}")
+    else:
+        # Offline work (migrate, rebuild, verify) may run long statements, needs no key.
+        settings = settings.model_copy(update={"database_statement_timeout_seconds": 0})
     configure_logging(definition.name, settings.log_level, settings.log_format)
     try:
         return ServiceApp(definition, settings)
@@ -46,26 +62,12 @@ def _service(name: str) -> "ServiceApp":
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from opsledger.settings import UnsafeConfigurationError
+    from opsledger.serving import uvicorn_options
 
-    service = _service(args.service)
-    try:
-        service.settings.check_production_safety()
-    except UnsafeConfigurationError as exc:
-        raise SystemExit(f"refusing to start {args.service}: {exc}") from None
+    service = _service(args.service, serving=True)
     port = args.port or service.settings.http_port or service.definition.default_port
     host = args.host or service.settings.http_host
-    uvicorn.run(
-        service.asgi(),
-        host=host,
-        port=port,
-        log_config=None,  # structlog owns logging
-        access_log=False,
-        # The C event loop and HTTP parser: a command's CPU is mostly framework overhead.
-        loop="uvloop",
-        http="httptools",
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.run(service.asgi(), host=host, port=port, **uvicorn_options(service.settings))
     return 0
 
 
@@ -171,14 +173,29 @@ def cmd_token(args: argparse.Namespace) -> int:
     settings = _settings()
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     sites = [s.strip() for s in args.sites.split(",") if s.strip()]
+    audience = [a.strip() for a in args.service.split(",") if a.strip()]
     if not sites:
         raise SystemExit("--sites: give at least one site id (or * for all)")
     if not roles:
         raise SystemExit("--roles: give at least one role")
-    token = TokenService(settings.auth_secret, settings.auth_issuer).mint(
-        args.staff, roles, sites, timedelta(minutes=args.ttl_minutes)
+    known = service_names()
+    unknown = [a for a in audience if a not in known]
+    if not audience or unknown:
+        raise SystemExit(
+            f"--service: give the service(s) the token is for, of {', '.join(known)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    if args.ttl_minutes > settings.auth_max_token_minutes:
+        raise SystemExit(
+            f"--ttl-minutes: at most {settings.auth_max_token_minutes} "
+            "(OPSLEDGER_AUTH_MAX_TOKEN_MINUTES: the services refuse longer-lived tokens)"
+        )
+    key = _auth_key(settings, "cannot mint a token")
+    ttl = timedelta(minutes=args.ttl_minutes)
+    tokens = TokenService(
+        key, settings.auth_issuer, max_lifetime=timedelta(minutes=settings.auth_max_token_minutes)
     )
-    print(token)
+    print(tokens.mint(args.staff, roles, sites, ttl, audience=audience))
     return 0
 
 
@@ -188,9 +205,9 @@ def _positive_minutes(text: str) -> int:
         minutes = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}") from None
-    if not 1 <= minutes <= 365 * 24 * 60:
+    if not 1 <= minutes <= 7 * 24 * 60:
         raise argparse.ArgumentTypeError(
-            f"must be between 1 and {365 * 24 * 60} minutes (one year), got {minutes}"
+            f"must be between 1 and {7 * 24 * 60} minutes (a week), got {minutes}"
         )
     return minutes
 
@@ -353,10 +370,16 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--roles", required=True, help="comma separated, e.g. agent,shift_lead")
     token.add_argument("--sites", required=True, help="comma separated site ids, or *")
     token.add_argument(
+        "--service",
+        "--audience",
+        required=True,
+        help="the service(s) the token is for (its audience), comma separated, e.g. dispatch",
+    )
+    token.add_argument(
         "--ttl-minutes",
         type=_positive_minutes,
-        default=12 * 60,
-        help="lifetime in minutes (1 to 525600; default 720)",
+        default=60,
+        help="lifetime in minutes (default 60; at most OPSLEDGER_AUTH_MAX_TOKEN_MINUTES, 720)",
     )
     token.set_defaults(func=cmd_token)
 

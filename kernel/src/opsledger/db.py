@@ -107,7 +107,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     replaced at checkout without a round trip; one that dies mid-use fails that
     transaction once, and SQLAlchemy then invalidates the whole pool, so the caller's
     retry (relay and consumers retry every poll, HTTP returns an error) gets a fresh one.
+    `statement_timeout` (seconds, PostgreSQL; 0 or absent: none) cancels longer statements.
+
+    Every engine hides SQL parameters in its errors (`hide_parameters`): a failed insert
+    must not carry a customer's name or phone into logs, dead letters or the inbox.
     """
+    kwargs.setdefault("hide_parameters", True)
+    statement_timeout = float(kwargs.pop("statement_timeout", 0) or 0)
     if url.startswith("sqlite"):
         synchronous = kwargs.pop("sqlite_synchronous", "NORMAL")
         kwargs.pop("pool_size", None)  # one writer at a time: SQLAlchemy's default pool fits
@@ -140,6 +146,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", False)
+    if statement_timeout > 0 and url.startswith("postgresql+asyncpg"):
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        server_settings = dict(connect_args.get("server_settings", {}))
+        server_settings["statement_timeout"] = str(int(statement_timeout * 1000))  # ms
+        connect_args["server_settings"] = server_settings
+        kwargs["connect_args"] = connect_args
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.driver == "asyncpg":
 

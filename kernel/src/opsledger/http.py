@@ -1,12 +1,12 @@
-"""HTTP conventions shared by every service: errors, correlation ids, metrics, probes.
+"""HTTP conventions shared by every service: errors, auth answers, the command context.
 
 Every error answer has one shape: `{"error": {"code", "message", "fields"?}}` where
 `code` is a rule ID (e.g. "WO-1") or a generic code (VALIDATION, UNAUTHENTICATED,
 FORBIDDEN, CONFLICT, NOT_FOUND, UNAVAILABLE, INTERNAL). No answer ever carries a stack
 trace. A database that is down or restarting is 503 UNAVAILABLE with Retry-After.
+The ASGI middleware (body limit, correlation ids, security headers) is `opsledger.middleware`.
 """
 
-import time
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -17,9 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsledger.auth import AuthError, ForbiddenError, Principal
 from opsledger.db import database_unavailable
@@ -27,7 +25,6 @@ from opsledger.errors import DomainError
 from opsledger.eventstore import ConcurrencyError
 from opsledger.metrics import AUTH_FAILURE_REASONS, Metrics
 from opsledger.runtime import CommandContext, Runtime
-from opsledger.settings import DEFAULT_MAX_REQUEST_BODY_BYTES
 
 log = structlog.get_logger(__name__)
 
@@ -228,125 +225,6 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
             error_body("INTERNAL", "internal error; the correlation id is in the logs"),
             status_code=500,
         )
-
-
-class BodySizeLimit:
-    """ASGI middleware: refuse request bodies above the limit with 413, before the app reads
-    them into memory. A declared Content-Length is checked up front; a chunked body is
-    counted as it arrives. The limit is the service's `max_request_body_bytes` setting."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    @staticmethod
-    def _limit(scope: Scope) -> int:
-        service = getattr(getattr(scope.get("app"), "state", None), "service", None)
-        settings = getattr(service, "settings", None)
-        limit = getattr(settings, "max_request_body_bytes", DEFAULT_MAX_REQUEST_BODY_BYTES)
-        return int(limit)
-
-    async def _refuse(self, send: Send, limit: int) -> None:
-        self.metrics.http_body_rejected.inc()
-        await JSONResponse(
-            error_body("PAYLOAD_TOO_LARGE", f"request body exceeds {limit} bytes"),
-            status_code=413,
-        )({"type": "http"}, _no_receive, send)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self._limit(scope)
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                await JSONResponse(
-                    error_body("VALIDATION", "Content-Length must be a non-negative integer"),
-                    status_code=400,
-                )(scope, receive, send)
-                return
-            if int(declared) > limit:
-                await self._refuse(send, limit)
-                return
-        received = 0
-        too_large = False
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    too_large = True
-                    return {"type": "http.disconnect"}  # the app stops reading
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if too_large and not started:
-                return  # we answer 413 instead
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, guarded_send)
-        except Exception:
-            if not too_large:
-                raise
-        if too_large and not started:
-            await self._refuse(send, limit)
-
-
-async def _no_receive() -> Message:
-    return {"type": "http.disconnect"}
-
-
-class ObserveRequests:
-    """ASGI middleware: a correlation id in and out, and requests and latency per route.
-
-    Plain ASGI, not Starlette's BaseHTTPMiddleware: that one runs every request through
-    an extra task and memory streams, a measurable share of a command's CPU.
-    """
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        correlation_id = Headers(scope=scope).get(CORRELATION_HEADER) or str(uuid4())
-        scope.setdefault("state", {})["correlation_id"] = correlation_id  # request.state
-        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            template = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
-            self.metrics.http_requests.labels(method, template, str(status)).inc()
-            self.metrics.http_seconds.labels(method, template).observe(
-                time.perf_counter() - started
-            )
-            structlog.contextvars.unbind_contextvars("correlation_id")
-
-
-def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
-    # Added first, so it runs inside ObserveRequests: a 413 is counted like any other answer.
-    app.add_middleware(BodySizeLimit, metrics=metrics)
-    app.add_middleware(ObserveRequests, metrics=metrics)
 
 
 async def get_runtime(request: Request) -> Runtime:

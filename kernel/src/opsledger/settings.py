@@ -8,13 +8,19 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsledger.calendar import SiteConfig
+from opsledger.published_keys import is_published
 
-DEV_AUTH_SECRET = "opsledger-dev-secret-change-me-0123456789"
 DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024
+# Where `make run` keeps the key it generates (under the data directory, mode 0600).
+AUTH_SECRET_FILE_NAME = "auth-secret"
+MIN_KEY_LENGTH = 32
+_MIN_DISTINCT_KEY_CHARACTERS = 10
+_MAKE_A_KEY = "e.g. `openssl rand -base64 48`"
 
 
 class UnsafeConfigurationError(ValueError):
-    """The settings are fine for a laptop but must not serve real traffic."""
+    """The settings must not serve traffic; the message is one line naming the variable
+    and the rule."""
 
 
 class Settings(BaseSettings):
@@ -54,11 +60,58 @@ class Settings(BaseSettings):
     )
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=None, ge=1, le=65535)
-    auth_secret: str = Field(default=DEV_AUTH_SECRET, min_length=32)
+    auth_secret: str = Field(
+        default="",
+        description="HMAC key of the bearer tokens, 32+ random characters; empty: read from "
+        "auth_secret_file. Only serving and minting need it (migrate, rebuild, verify do not)",
+    )
+    auth_secret_file: Path | None = Field(
+        default=None,
+        description="File holding the key (not readable by other users); default "
+        "<data_dir>/auth-secret, which `make run` generates",
+    )
     dev_mode: bool = Field(
         default=False,
-        description="Development mode: allows the built-in development auth key. Never in "
-        "production: anyone can mint tokens with that key.",
+        description="Development mode: allows a key published in the repository (the tests' "
+        "keys). Never in production: anyone can mint tokens with such a key.",
+    )
+    auth_max_token_minutes: int = Field(
+        default=12 * 60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="Longest lifetime of a token (exp - iat) a service accepts",
+    )
+    auth_clock_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="Clock difference tolerated on iat and exp"
+    )
+    http_max_concurrency: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="Open connections and requests in progress a process serves at most; "
+        "beyond it new requests get 503",
+    )
+    http_keep_alive_seconds: float = Field(
+        default=5, gt=0, le=300, description="An idle keep-alive connection is closed after it"
+    )
+    http_header_timeout_seconds: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        description="A connection whose request line and headers are not complete within "
+        "this time is closed (a slow client cannot hold the process)",
+    )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="Request line and headers larger than this get 431 and are closed",
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description="PostgreSQL cancels a statement running longer (0: no limit)",
     )
     max_request_body_bytes: int = Field(
         default=DEFAULT_MAX_REQUEST_BODY_BYTES,
@@ -121,17 +174,65 @@ class Settings(BaseSettings):
                 value += "/"  # a base: schema paths are appended to it
         return value
 
-    def check_production_safety(self) -> None:
-        """Refuse to serve with the development auth key unless dev mode is set explicitly.
+    def auth_key(self) -> str:
+        """The token key: OPSLEDGER_AUTH_SECRET, else the file OPSLEDGER_AUTH_SECRET_FILE
+        names, else <data_dir>/auth-secret if it exists.
 
-        Raises `UnsafeConfigurationError` with what to do; call before serving traffic.
+        Raises `UnsafeConfigurationError` (one line: the variable and the rule) when there
+        is none, when it is short or repetitive, or when it was ever published in the
+        repository (unless dev mode is set): anyone could mint tokens with such a key.
         """
-        if self.auth_secret == DEV_AUTH_SECRET and not self.dev_mode:
+        if self.auth_secret:
+            key, source = self.auth_secret, "OPSLEDGER_AUTH_SECRET"
+        else:
+            path = self.auth_secret_file or self.data_dir / AUTH_SECRET_FILE_NAME
+            source = f"OPSLEDGER_AUTH_SECRET_FILE ({path})"
+            if self.auth_secret_file is None and not path.exists():
+                raise UnsafeConfigurationError(
+                    "OPSLEDGER_AUTH_SECRET is not set: set it to a random key of "
+                    f"{MIN_KEY_LENGTH}+ characters ({_MAKE_A_KEY}), or OPSLEDGER_AUTH_SECRET_FILE "
+                    "to a file holding one (make run writes var/auth-secret)"
+                )
+            key = self._read_key_file(path, source)
+        if len(key) < MIN_KEY_LENGTH:
             raise UnsafeConfigurationError(
-                "OPSLEDGER_AUTH_SECRET is the built-in development key, with which anyone can "
-                "mint valid tokens: set OPSLEDGER_AUTH_SECRET to a secret of 32+ characters, "
-                "or set OPSLEDGER_DEV_MODE=true on a development machine"
+                f"{source} must be at least {MIN_KEY_LENGTH} characters, got {len(key)} "
+                f"({_MAKE_A_KEY})"
             )
+        if len(set(key)) < _MIN_DISTINCT_KEY_CHARACTERS:
+            raise UnsafeConfigurationError(
+                f"{source} must be random: it has fewer than {_MIN_DISTINCT_KEY_CHARACTERS} "
+                f"distinct characters ({_MAKE_A_KEY})"
+            )
+        if is_published(key) and not self.dev_mode:
+            raise UnsafeConfigurationError(
+                f"{source} is a key published in the OpsLedger repository, with which anyone "
+                f"can mint valid tokens: use a random key of your own ({_MAKE_A_KEY}); "
+                "OPSLEDGER_DEV_MODE=true allows it on a development machine only"
+            )
+        return key
+
+    @staticmethod
+    def _read_key_file(path: Path, source: str) -> str:
+        try:
+            mode = path.stat().st_mode
+            if mode & 0o077:
+                raise UnsafeConfigurationError(
+                    f"{source} must not be readable by other users (mode {mode & 0o777:04o}): "
+                    f"chmod 600 {path}"
+                )
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UnsafeConfigurationError(
+                f"{source} cannot be read: {exc.strerror or type(exc).__name__}"
+            ) from None
+        except UnicodeDecodeError:
+            raise UnsafeConfigurationError(f"{source} must hold a text key") from None
+
+    def check_production_safety(self) -> None:
+        """Raise `UnsafeConfigurationError` unless the settings may serve traffic (a usable,
+        unpublished token key); call before serving."""
+        self.auth_key()
 
     def database_url_for(self, service: str) -> str:
         if self.database_url:
