@@ -25,7 +25,7 @@ def _absent(value: Any) -> bool:
 
 def read_by(roles: Iterable[str]) -> Any:
     """A field only `roles` (and admin) may read; None, hence absent, for everyone else."""
-    readers: list[JsonValue] = sorted(set(roles))
+    readers: list[JsonValue] = [*sorted(set(roles))]
     if not readers:
         raise ValueError("read_by names the roles that may read the field")
     return Field(default=None, exclude_if=_absent, json_schema_extra={READ_BY_KEY: readers})
