@@ -74,6 +74,10 @@ class Reader:
         """403 unless the caller may see `site_id` (a site the caller named)."""
         self.principal.authorize((), site_id)
 
+    def require(self, roles: frozenset[str]) -> None:
+        """403 unless the caller has one of `roles` too (a read narrower in some cases)."""
+        self.principal.authorize(roles)
+
     async def __call__(
         self,
         query: Callable[Concatenate[AsyncConnection, P], Awaitable[T]],
