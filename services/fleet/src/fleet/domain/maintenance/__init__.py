@@ -62,6 +62,7 @@ def _parts_id(command: Any) -> str:
 
 REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
     stream_type="Repair",
+    stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve_repair,
     decide=decide_repair,
@@ -84,6 +85,7 @@ REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
 
 PARTS_PURCHASE: Aggregate[PartsPurchaseState, PartsCommand] = Aggregate(
     stream_type="PartsPurchase",
+    stream_prefix="parts-",
     initial=PartsPurchaseState(),
     evolve=evolve_parts,
     decide=decide_parts,
