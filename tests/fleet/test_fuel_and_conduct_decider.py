@@ -13,7 +13,7 @@ from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
 from fleet.domain.vehicles import VehicleState
 from fleet.domain.vehicles.state import Trip
-from fleet.handlers import month_km
+from fleet.workflows.vehicles import month_km
 from opsledger.testing import given
 from opsledger_contracts.events.fleet import (
     FleetLedgerEntryRecorded,

@@ -14,9 +14,9 @@ which site, and nothing else about it.
 from typing import Any
 
 import httpx
+from fleet.domain.requests import RefuseRequest
 from opsledger.pipeline import Origin
 
-from fleet.domain.requests import RefuseRequest
 from tests.dispatch.conftest import Dispatch
 from tests.fleet.conftest import Fleet
 

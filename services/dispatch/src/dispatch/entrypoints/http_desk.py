@@ -11,10 +11,16 @@ from opsledger.pipeline import ANY_STAFF
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
-from dispatch import views
 from dispatch.domain.reviews import ReviewEndOfDay
 from dispatch.domain.work_order.commands import ISSUER_ROLES
-from dispatch.views import PENALTY_READERS, PersonPenalties, PingView, RequestView, ReviewView
+from dispatch.views import work_orders as views
+from dispatch.views.work_orders import (
+    PENALTY_READERS,
+    PersonPenalties,
+    PingView,
+    RequestView,
+    ReviewView,
+)
 
 router = APIRouter()
 PenaltyReads = Annotated[Reader, Reads(roles=PENALTY_READERS)]
