@@ -30,6 +30,8 @@ from fleet.domain.maintenance.state import (
     RepairState,
     evolve_parts,
     evolve_repair,
+    parts_stream,
+    repair_stream,
 )
 from fleet.domain.sites import site_of_stream
 
@@ -42,14 +44,6 @@ __all__ = [
     "parts_stream",
     "repair_stream",
 ]
-
-
-def repair_stream(repair_id: str) -> str:
-    return f"repair-{repair_id}"
-
-
-def parts_stream(purchase_id: str) -> str:
-    return f"parts-{purchase_id}"
 
 
 def _repair_id(command: Any) -> str:
