@@ -33,7 +33,8 @@ async def test_cc7_read_refused_by_role_or_site_and_not_logged(cc: CallCenter) -
     cid = (await cc.post("/customers", PERSON)).json()["customer_id"]
     before = await cc.stream(f"customer-{cid}")
     assert (await cc.get(f"/customers/{cid}", roles="dispatcher")).status_code == 403
-    assert (await cc.get(f"/customers/{cid}", sites="site-b")).status_code == 403
+    # Another site's record answers as a missing one (issue 17): existence does not leak.
+    assert (await cc.get(f"/customers/{cid}", sites="site-b")).status_code == 404
     assert (await cc.get(f"/customers/{cid}", roles="auditor")).status_code == 403
     assert await cc.stream(f"customer-{cid}") == before
     assert (await cc.get("/customers/C-site-a-none")).status_code == 404

@@ -122,7 +122,10 @@ async def test_wo5_late_completion_is_fined_once_whether_or_not_the_timer_ran(
         wo_id, "complete", dispatch.assignee(), {"process": "p", "result": "r"}
     )
     assert done.status_code == 200, done.text
-    assert done.json()["overdue"] is True and done.json()["penalties_fen"] == 3000
+    # The assignee is not a penalty reader (issue 17): the fine shows to the dispatcher.
+    assert done.json()["overdue"] is True and "penalties_fen" not in done.json()
+    seen = await dispatch.client.get(f"/work-orders/{wo_id}", headers=dispatch.dispatcher())
+    assert seen.json()["penalties_fen"] == 3000
     await dispatch.service.timers.fire_due()  # the timer runs late: no second fine
     stream = await dispatch.stream(f"work-order-{wo_id}")
     types = [e.event_type for e in stream]

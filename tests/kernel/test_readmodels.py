@@ -35,6 +35,7 @@ def _decide(state: Any, command: Any, ctx: DecisionContext) -> list[EventPayload
 
 COUNTER: Aggregate[Counter, Any] = Aggregate(
     stream_type="Counter",
+    stream_prefix="c",
     initial=("", 0, 0),
     evolve=_evolve,
     decide=_decide,
@@ -166,6 +167,7 @@ def _stamp_rows(state: Stamp) -> Iterable[dict[str, Any]]:
 
 STAMP: Aggregate[Stamp, Any] = Aggregate(
     stream_type="Counter",
+    stream_prefix="c",
     initial=("", 0, None, Decimal(0)),
     evolve=_stamp,
     decide=_decide,

@@ -6,7 +6,7 @@ Used by the kernel's pipeline tests; it doubles as the smallest worked example.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 from fastapi import APIRouter
@@ -14,7 +14,7 @@ from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, React
 from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY, CommandResult, UnitOfWork, Workflow, roles
 from opsledger.readmodels import ReadModel
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from opsledger.service import ServiceDefinition
 from opsledger_contracts import EventPayload
 from pydantic import BaseModel
@@ -127,6 +127,7 @@ def stream_of(command: OpenTally | AddToTally | CloseTally) -> str:
 
 TALLY: Aggregate[Tally, Any] = Aggregate(
     stream_type="Tally",
+    stream_prefix="tally-",
     initial=Tally(),
     evolve=evolve,
     decide=decide,
@@ -154,6 +155,7 @@ OPEN_NUMBERED = Workflow(
     site_of=lambda c: c.site_id,
     run=open_numbered,
     attempts=20,
+    numbers=("tally-numbers-",),
 )
 
 
@@ -218,12 +220,19 @@ class AddBody(BaseModel):
 
 
 router = APIRouter()
+ClerkReads = Annotated[Reader, Reads(roles=roles("clerk"))]
 
 
 @router.post("/tallies", status_code=201)
 async def open_tally(command: OpenNumberedTallyBody, commands: Commands) -> TallyView:
     result = await commands.run(OpenNumberedTally(command.site_id))
     return TallyView(tally_id=result.state.tally_id, total=0, closed=False)
+
+
+@router.post("/tallies/{tally_id}/open", status_code=201)
+async def open_named(tally_id: str, body: OpenNumberedTallyBody, commands: Commands) -> TallyView:
+    state = (await commands.run(OpenTally(body.site_id, tally_id))).state
+    return TallyView(tally_id=state.tally_id, total=state.total, closed=state.closed)
 
 
 @router.post("/tallies/{tally_id}/add")
@@ -233,9 +242,20 @@ async def add(tally_id: str, body: AddBody, commands: Commands) -> TallyView:
 
 
 @router.get("/tallies")
-async def list_tallies(site_id: str, reads: Reads) -> list[dict[str, Any]]:
-    reads.authorize(roles("clerk"), site_id)
+async def list_tallies(site_id: str, reads: ClerkReads) -> list[dict[str, Any]]:
+    reads.authorize(site_id)
     return await reads(board, site_id)
+
+
+@router.get("/tallies/{tally_id}")
+async def get_tally(tally_id: str, reads: ClerkReads) -> TallyView:
+    state = (await reads.load(TALLY, f"tally-{tally_id}")).state
+    return TallyView(tally_id=state.tally_id, total=state.total, closed=state.closed)
+
+
+@router.get("/tallies/{tally_id}/history")
+async def tally_history(tally_id: str, reads: ClerkReads) -> list[str]:
+    return [e.event_type for e in await reads.stream(f"tally-{tally_id}")]
 
 
 def definition(read_models: Sequence[ReadModel[Any]] = (BOARD, ADDERS)) -> ServiceDefinition:

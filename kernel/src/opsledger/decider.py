@@ -129,7 +129,10 @@ class Aggregate(Generic[S, C]):
       only the system, i.e. timers and inbound events).
     - `creates`: the commands that may start a stream; any other command on an empty
       stream is a 404.
-    - `stream_id`: how a command names its stream.
+    - `stream_prefix`: how every stream id of this aggregate begins (`vehicle-`); the
+      kernel refuses ids that would make another aggregate's longer prefix
+      (`opsledger.streams`), so no id names another aggregate's stream.
+    - `stream_id`: how a command names its stream (its prefix, then ids).
     - `site_of(state, command)`: the site that authorizes it (default: the command's
       `site_id`, else the state's).
     - `reactions(state, new_events)`: timers to schedule or cancel, applied in the
@@ -140,6 +143,7 @@ class Aggregate(Generic[S, C]):
     """
 
     stream_type: str
+    stream_prefix: str
     initial: S
     evolve: Callable[[S, Event], S]
     decide: Callable[[S, C, DecisionContext], Sequence[EventPayload]]

@@ -23,3 +23,14 @@ class NotFoundError(DomainError):
 
     def __init__(self, what: str, ident: str) -> None:
         super().__init__("NOT_FOUND", f"{what} {ident} does not exist", status=404)
+
+
+class AlreadyExistsError(DomainError):
+    """A command that only starts a record found its id taken: 409.
+
+    The kernel gives this same answer when the id is taken at a site the caller may not
+    see, so a refusal tells nothing more than "the id is taken" (never which site).
+    """
+
+    def __init__(self, what: str, ident: str) -> None:
+        super().__init__("CONFLICT", f"{what} {ident} already exists", status=409)

@@ -1,10 +1,11 @@
 """The command pipeline: one way to run a command, from HTTP, a timer or another service.
 
-`CommandBus.run(command, origin)` authorizes by role, opens one transaction, loads the
-stream once, authorizes by site, decides, appends with the version read, applies the
-aggregate's reactions (timers) in the same transaction and returns the new state with
-the recorded events. Commands whose work spans streams are `Workflow`s (a service's
-`handlers.py`); they get a `UnitOfWork` with the same building blocks.
+`CommandBus.run(command, origin)` authorizes by role, checks the stream id
+(`opsledger.streams`), opens one transaction, loads the stream once, checks that it is
+this aggregate's, authorizes by the site it records, decides, appends with the version
+read, applies the aggregate's reactions (timers) in the same transaction and returns the
+new state with the recorded events. Commands whose work spans streams are `Workflow`s;
+they get a `UnitOfWork` with the same building blocks.
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -30,16 +31,17 @@ from opsledger.decider import (
     Schedule,
     no_reactions,
 )
-from opsledger.errors import DomainError, NotFoundError
+from opsledger.errors import AlreadyExistsError, DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.runtime import CommandContext, Runtime, Tx
 from opsledger.scheduler import TimerHandler
+from opsledger.streams import NUMBERING, StreamPrefixes, recorded_site, visible
 
 log = structlog.get_logger(__name__)
 
 S = TypeVar("S")
 C = TypeVar("C")
-NUMBERING_STREAM_TYPE = "Numbering"
+NUMBERING_STREAM_TYPE = NUMBERING
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,10 @@ class UnitOfWork:
         return self.origin.context(self.site_id)
 
     async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
+        """The stream's state; another aggregate's or a hidden site's stream loads as missing."""
         history = await self.tx.read_stream(stream_id)
+        if history and not visible(history, aggregate.stream_type, self.origin.may_access):
+            return Loaded(aggregate.initial, 0)
         events = [self.bus.catalog.decode(r) for r in history]
         return Loaded(aggregate.fold(events), history[-1].version if history else 0)
 
@@ -141,6 +146,7 @@ class UnitOfWork:
         everything else, so numbers are never skipped nor reused. Concurrent takers queue
         on an advisory lock (PostgreSQL); the versioned append stays the guarantee.
         """
+        self.bus.prefixes.check_scope(scope)
         await lock_for_transaction(self.tx.conn, scope)
         version = await self.tx.store.current_version(self.tx.conn, scope)
         number = version + 1
@@ -156,6 +162,8 @@ class Workflow(Generic[C]):
 
     `attempts` > 1 re-runs it on an optimistic-concurrency conflict (only for work whose
     decision depends on nothing but the streams it reads, e.g. taking a number).
+    `numbers`: the prefixes of the number scopes it takes (`uow.next_number`), so no
+    aggregate's id can name a number stream.
     """
 
     command: type[C]
@@ -163,6 +171,7 @@ class Workflow(Generic[C]):
     site_of: Callable[[C], str]
     run: Callable[[UnitOfWork, C], Awaitable[CommandResult[Any]]]
     attempts: int = 1
+    numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,7 +205,8 @@ class CommandBus:
         self._aggregates: dict[type[Any], Aggregate[Any, Any]] = {}
         self._workflows: dict[type[Any], Workflow[Any]] = {}
         self._timer_kinds: dict[str, Aggregate[Any, Any]] = {}
-        for aggregate in aggregates:
+        declared = list(aggregates)
+        for aggregate in declared:
             for command in aggregate.commands:
                 self._claim(command)
                 self._aggregates[command] = aggregate
@@ -207,6 +217,14 @@ class CommandBus:
         for workflow in workflows:
             self._claim(workflow.command)
             self._workflows[workflow.command] = workflow
+        types = [a.stream_type for a in declared]
+        if NUMBERING in types or len(set(types)) < len(types):
+            raise ValueError(f"stream types must be unique and not {NUMBERING!r}: {types}")
+        # Checked at start-up: every stream id of this service has one declared owner.
+        self.prefixes = StreamPrefixes.of(
+            [(a.stream_type, a.stream_prefix) for a in declared],
+            [n for w in self._workflows.values() for n in w.numbers],
+        )
 
     def _claim(self, command: type[Any]) -> None:
         if command in self._aggregates or command in self._workflows:
@@ -262,16 +280,20 @@ class CommandBus:
         self, tx: Tx, aggregate: Aggregate[S, Any], command: Any, origin: Origin
     ) -> CommandResult[S]:
         stream = aggregate.stream_id(command)
+        self.prefixes.check(aggregate.stream_prefix, stream, command)
         history = await tx.read_stream(stream)
+        creates = type(command) in aggregate.creates
+        if history and not visible(history, aggregate.stream_type, origin.may_access):
+            # Another aggregate's stream or another site's: answered as a missing one, or
+            # to a command that starts a record as its own taken id; never naming a site.
+            raise (AlreadyExistsError if creates else NotFoundError)(aggregate.stream_type, stream)
         state = aggregate.fold([self.catalog.decode(r) for r in history])
         version = history[-1].version if history else 0
-        creates = type(command) in aggregate.creates
         if version == 0 and not creates:
             raise NotFoundError(aggregate.stream_type, stream)
-        site = aggregate.site_of(state, command)
-        if not origin.may_access(site):
-            if not creates:  # do not tell other sites what exists here
-                raise NotFoundError(aggregate.stream_type, stream)
+        # An existing stream acts for the site it records, whatever the command says.
+        site = recorded_site(history) if history else aggregate.site_of(state, command)
+        if not origin.may_access(site):  # a new record at a site the caller named
             raise ForbiddenError(f"staff {origin.actor} may not act for site {site}")
         now = tx.clock.now()
         decision = DecisionContext(

@@ -1,4 +1,4 @@
-"""What a route needs, as two FastAPI dependencies: `Commands` and `Reads`.
+"""What a route needs, as two FastAPI dependencies: `Commands` and `Reads(roles=...)`.
 
 A route is then a few lines at module level: parse the body into a command, run it as
 the caller, turn the state into a view; or call one function of the service's views.
@@ -18,8 +18,9 @@ from opsledger.calendar import SiteCalendar
 from opsledger.decider import Aggregate
 from opsledger.errors import NotFoundError
 from opsledger.eventstore import RecordedEvent
-from opsledger.pipeline import CommandBus, CommandResult, Loaded, Origin
+from opsledger.pipeline import ANY_STAFF, CommandBus, CommandResult, Loaded, Origin
 from opsledger.runtime import Runtime
+from opsledger.streams import recorded_site, visible
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -43,10 +44,16 @@ class _Commands:
         return await self._bus.run(command, self.origin)
 
 
-class _Reads:
-    """Runs a views function on a read-only connection, after checking role and site."""
+class Reader:
+    """Reads for a caller who holds one of the route's reader roles (`Reads(roles=...)`).
 
-    def __init__(self, request: Request, principal: CurrentPrincipal) -> None:
+    The role is checked before anything is read. A record of a site the caller may not
+    see answers exactly as a missing one (404), so reads do not tell what exists where.
+    """
+
+    def __init__(self, request: Request, principal: Principal, roles: frozenset[str]) -> None:
+        if roles != ANY_STAFF:
+            principal.authorize(roles)
         self._runtime: Runtime = request.app.state.runtime
         self._bus: CommandBus = request.app.state.bus
         self.principal = principal
@@ -55,12 +62,21 @@ class _Reads:
     def now(self) -> datetime:
         return self._runtime.clock.now()
 
+    @property
+    def roles(self) -> frozenset[str]:
+        """The caller's roles, for views that show some fields to some roles only."""
+        return self.principal.roles
+
     def site(self, site_id: str) -> SiteCalendar:
         return self._runtime.sites.calendar(site_id)
 
-    def authorize(self, roles: frozenset[str], site_id: str | None = None) -> None:
-        """403 unless the caller has one of `roles` (and may see `site_id`)."""
-        self.principal.authorize(roles, site_id)
+    def authorize(self, site_id: str) -> None:
+        """403 unless the caller may see `site_id` (a site the caller named)."""
+        self.principal.authorize((), site_id)
+
+    def require(self, roles: frozenset[str]) -> None:
+        """403 unless the caller has one of `roles` too (a read narrower in some cases)."""
+        self.principal.authorize(roles)
 
     async def __call__(
         self,
@@ -72,21 +88,46 @@ class _Reads:
             return await query(conn, *args, **kwargs)
 
     async def stream(self, stream_id: str) -> list[RecordedEvent]:
-        """A stream's recorded events, oldest first (e.g. an audit history); 404 if none."""
+        """A stream's recorded events, oldest first (e.g. an audit history).
+
+        404 if none, or if it belongs to a site the caller may not see.
+        """
         async with self._runtime.engine.connect() as conn:
             history = await self._runtime.store.read_stream(conn, stream_id)
-        if not history:
+        if not history or not self.principal.can_access_site(recorded_site(history)):
             raise NotFoundError("stream", stream_id)
         return history
 
     async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
-        """An aggregate's state folded from its stream now (read-your-writes); 404 if none.
+        """An aggregate's state folded from its stream now (read-your-writes).
 
-        The caller still authorizes by the state's site.
+        404 if none, another aggregate's, or of a site the caller may not see.
         """
-        history = await self.stream(stream_id)
+        async with self._runtime.engine.connect() as conn:
+            history = await self._runtime.store.read_stream(conn, stream_id)
+        if not history or not visible(
+            history, aggregate.stream_type, self.principal.can_access_site
+        ):
+            raise NotFoundError(aggregate.stream_type, stream_id)
         events = [self._bus.catalog.decode(r) for r in history]
         return Loaded(aggregate.fold(events), history[-1].version)
+
+
+def Reads(*, roles: frozenset[str]) -> Any:  # noqa: N802 - reads as the dependency it is
+    """The read dependency of a route, naming who may read it: no default, none empty
+    (`ANY_STAFF` said explicitly where any staff of the site may read).
+
+    `BoardReads = Annotated[Reader, Reads(roles=BOARD_READERS)]`, then `reads: BoardReads`.
+    A route with a bare `Reader` does not start (FastAPI cannot build it).
+    """
+    if not roles:
+        raise ValueError("a read names its reader roles (Reads(roles=...))")
+    allowed = frozenset(roles)
+
+    async def reader(request: Request, principal: CurrentPrincipal) -> Reader:
+        return Reader(request, principal, allowed)
+
+    return Depends(reader)
 
 
 # Async factories: FastAPI runs a plain callable (a class too) in a worker thread.
@@ -94,9 +135,4 @@ async def _commands(request: Request, principal: CurrentPrincipal) -> _Commands:
     return _Commands(request, principal)
 
 
-async def _reads(request: Request, principal: CurrentPrincipal) -> _Reads:
-    return _Reads(request, principal)
-
-
 Commands = Annotated[_Commands, Depends(_commands)]
-Reads = Annotated[_Reads, Depends(_reads)]

@@ -1,10 +1,10 @@
 """HTTP routes of calls, seats (CC-11) and the KPIs (CC-6, CC-11)."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.fields import Instant
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
 from callcenter.domain.calls import commands as c
@@ -43,6 +43,7 @@ class KpiReport(BaseModel):
 NOT_MEASURED: list[str] = []
 
 router = APIRouter(tags=["kpis"])
+KpiReads = Annotated[Reader, Reads(roles=READ_ROLES)]
 
 
 @router.post("/calls", status_code=201)
@@ -69,11 +70,11 @@ async def seat_logout(body: SeatLogOutRequest, commands: Commands) -> dict[str, 
 
 
 @router.get("/kpis")
-async def get_kpis(site_id: SiteQuery, month: MonthQuery, reads: Reads) -> KpiReport:
+async def get_kpis(site_id: SiteQuery, month: MonthQuery, reads: KpiReads) -> KpiReport:
     """CC-6/CC-11 figures of a site and site-local month, each with the site's target and
     whether it is met; tickets count in the month of their first contact, repairs in the
     month dispatch issued them."""
-    reads.authorize(READ_ROLES, site_id)
+    reads.authorize(site_id)
     figures = await reads(views.kpi_figures, site_id, month, reads.now, reads.site(site_id))
     return KpiReport(
         site_id=site_id,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from opsledger.fields import SiteId, SitePath, StrictDate
 from opsledger.pipeline import CommandResult
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
 from callcenter.domain.roles import CC_ROLES
@@ -123,6 +123,7 @@ class HandoverAccepted(BaseModel):
 
 
 router = APIRouter(tags=["rosters"])
+RosterReads = Annotated[Reader, Reads(roles=CC_ROLES)]
 ROSTER_PATH = "/rosters/{site_id}/{month}"
 
 
@@ -134,9 +135,9 @@ async def publish_roster(body: PublishRosterRequest, commands: Commands) -> Rost
 
 
 @router.get(ROSTER_PATH)
-async def get_roster(site_id: SitePath, month: MonthPath, reads: Reads) -> RosterView:
+async def get_roster(site_id: SitePath, month: MonthPath, reads: RosterReads) -> RosterView:
     """The roster as its stream says now (swaps applied, leave marked)."""
-    reads.authorize(CC_ROLES, site_id)
+    reads.authorize(site_id)
     return RosterView.of((await reads.load(ROSTER, c.stream_id(site_id, month))).state)
 
 

@@ -9,7 +9,7 @@ from opsledger.eventstore import RecordedEvent
 from opsledger.fields import Instant
 from opsledger.http import rule
 from opsledger.pipeline import CommandResult
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.domain.roles import READ_ROLES
@@ -187,6 +187,7 @@ class TicketListItem(BaseModel):
 
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
+TicketReads = Annotated[Reader, Reads(roles=READ_ROLES)]
 
 
 @router.post("", status_code=201)
@@ -198,30 +199,28 @@ async def open_ticket(body: OpenTicketRequest, commands: Commands) -> TicketView
 @router.get("")
 async def list_tickets(
     site_id: SiteQuery,
-    reads: Reads,
+    reads: TicketReads,
     status: Annotated[str | None, Query(max_length=32)] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[TicketListItem]:
     """Tickets of a site from the board read model (may lag the log by a moment)."""
-    reads.authorize(READ_ROLES, site_id)
+    reads.authorize(site_id)
     rows = await reads(views.tickets_board, site_id, status, kind, limit)
     return [TicketListItem.model_validate(r) for r in rows]
 
 
 @router.get("/{ticket_id}")
-async def get_ticket(ticket_id: str, reads: Reads) -> TicketView:
+async def get_ticket(ticket_id: str, reads: TicketReads) -> TicketView:
     """The ticket's current state, folded from its event stream."""
     loaded = await reads.load(TICKET, t.stream_id(ticket_id))
-    reads.authorize(READ_ROLES, loaded.state.site_id)
     return TicketView.of(loaded.state, loaded.version)
 
 
 @router.get("/{ticket_id}/history")
-async def ticket_history(ticket_id: str, reads: Reads) -> list[HistoryEntry]:
+async def ticket_history(ticket_id: str, reads: TicketReads) -> list[HistoryEntry]:
     """Every step with who and when, from the event log (dispatch's steps included)."""
     history = await reads.stream(t.stream_id(ticket_id))
-    reads.authorize(READ_ROLES, history[0].site_id)
     return [HistoryEntry.of(e) for e in history]
 
 

@@ -7,15 +7,27 @@ from fastapi import APIRouter
 from opsledger.errors import NotFoundError
 from opsledger.fields import MonthQuery, SiteId, SiteQuery, StrictDate
 from opsledger.http import rule
-from opsledger.routes import Commands, Reads
+from opsledger.pipeline import ANY_STAFF
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain.reviews import ReviewEndOfDay
+from dispatch.domain.work_order.commands import ISSUER_ROLES
 from dispatch.views import work_orders as views
-from dispatch.views.work_orders import PersonPenalties, PingView, RequestView, ReviewView
+from dispatch.views.work_orders import (
+    PENALTY_READERS,
+    PersonPenalties,
+    PingView,
+    RequestView,
+    ReviewView,
+)
 
-PENALTY_READERS = frozenset({"dispatcher", "dispatch_lead", "dept_head", "finance", "auditor"})
 router = APIRouter()
+PenaltyReads = Annotated[Reader, Reads(roles=PENALTY_READERS)]
+# Callcenter's requests are the dispatch desk's work (and the auditors').
+DeskReads = Annotated[Reader, Reads(roles=ISSUER_ROLES | {"auditor"})]
+# A diagnostic any staff of the suite may run (README: an agent pings dispatch).
+PingReads = Annotated[Reader, Reads(roles=ANY_STAFF)]
 
 
 class EndOfDayReviewBody(BaseModel):
@@ -37,21 +49,21 @@ class EndOfDayReviewBody(BaseModel):
 
 @router.get("/penalties", tags=["penalties"])
 async def penalties(
-    reads: Reads,
+    reads: PenaltyReads,
     site_id: SiteQuery,
     month: MonthQuery,
 ) -> list[PersonPenalties]:
     """The penalty ledger of a site-local month, per person (WO-4, WO-5, WO-9)."""
-    reads.authorize(PENALTY_READERS, site_id)
+    reads.authorize(site_id)
     return await reads(views.penalties, site_id, month)
 
 
 @router.get("/work-order-requests", tags=["requests"])
 async def work_order_requests(
-    reads: Reads, site_id: SiteQuery, status: Literal["open", "closed"] | None = "open"
+    reads: DeskReads, site_id: SiteQuery, status: Literal["open", "closed"] | None = "open"
 ) -> list[RequestView]:
     """Requests from callcenter tickets (CC-4); open until an order names the ticket."""
-    reads.authorize(frozenset(), site_id)
+    reads.authorize(site_id)
     return await reads(views.work_order_requests, site_id, status)
 
 
@@ -65,10 +77,11 @@ async def end_of_day_review(body: EndOfDayReviewBody, commands: Commands) -> Rev
 
 
 @router.get("/diagnostics/pings/{ping_id}", tags=["diagnostics"])
-async def ping(ping_id: str, reads: Reads) -> PingView:
+async def ping(ping_id: str, reads: PingReads) -> PingView:
     """A ping as dispatch received it (from the diagnostic_pings read model)."""
     found = await reads(views.ping, ping_id)
     if found is None:
         raise NotFoundError("ping", ping_id)
-    reads.authorize(frozenset(), found.site_id)
+    if not reads.principal.can_access_site(found.site_id):
+        raise NotFoundError("ping", ping_id)  # as a missing one: ids do not leak
     return found

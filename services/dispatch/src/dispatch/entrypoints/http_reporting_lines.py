@@ -1,16 +1,23 @@
 """HTTP API of the site's reporting lines (WO-4): who reports to whom, for escalation."""
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from opsledger.errors import NotFoundError
 from opsledger.fields import SiteId, SiteQuery
 from opsledger.http import rule
-from opsledger.routes import Commands, Reads
+from opsledger.pipeline import roles
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain import reporting_line
 from dispatch.domain.reporting_line import REPORTING_LINE, SetReportingLine
 
 router = APIRouter(tags=["reporting lines"])
+# Who reports to whom: the dispatch desk, department heads and auditors.
+LineReads = Annotated[
+    Reader, Reads(roles=roles("dispatcher", "dispatch_lead", "dept_head", "auditor"))
+]
 
 
 class ReportingLineBody(BaseModel):
@@ -40,9 +47,9 @@ async def set_reporting_line(body: ReportingLineBody, commands: Commands) -> Rep
 
 
 @router.get("/reporting-lines")
-async def reporting_lines(reads: Reads, site_id: SiteQuery) -> list[ReportingLineEntry]:
+async def reporting_lines(reads: LineReads, site_id: SiteQuery) -> list[ReportingLineEntry]:
     """The site's reporting line, staff -> superior (folded from its stream)."""
-    reads.authorize(frozenset(), site_id)
+    reads.authorize(site_id)
     try:
         loaded = await reads.load(REPORTING_LINE, reporting_line.stream_id(site_id))
     except NotFoundError:

@@ -4,21 +4,28 @@ Every command is authorized by role AND site from the token; the actor recorded 
 events is the token's staff id, never a body field (bodies reject unknown fields).
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.fields import Instant, SiteId, SiteQuery
 from opsledger.http import rule
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import stream_id
 from dispatch.views import work_orders as views
-from dispatch.views.work_orders import HistoryEntry, StatusFilter, WorkOrderRow, WorkOrderView
+from dispatch.views.work_orders import (
+    WORK_ORDER_READERS,
+    HistoryEntry,
+    StatusFilter,
+    WorkOrderRow,
+    WorkOrderView,
+)
 
 router = APIRouter(tags=["work orders"])
+OrderReads = Annotated[Reader, Reads(roles=WORK_ORDER_READERS)]
 
 
 class _Body(BaseModel):
@@ -150,14 +157,14 @@ async def issue(body: IssueWorkOrderBody, commands: Commands) -> WorkOrderView:
     result = await commands.run(
         wo.IssueWorkOrder(**body.model_dump(exclude={"vehicle"}), vehicle=vehicle)
     )
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/accept")
 async def accept(work_order_id: str, commands: Commands) -> WorkOrderView:
     """The named assignee accepts; the time is recorded to the minute (WO-3)."""
     result = await commands.run(wo.AcceptWorkOrder(work_order_id))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/escalate")
@@ -165,7 +172,7 @@ async def escalate(work_order_id: str, body: EscalateBody, commands: Commands) -
     """The assignee cannot decline but may hand the order to a superior, with a reason
     (WO-4); the superior becomes the assignee and must accept it."""
     result = await commands.run(wo.EscalateWorkOrder(work_order_id, **body.model_dump()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/reassign")
@@ -173,14 +180,14 @@ async def reassign(work_order_id: str, body: ReassignBody, commands: Commands) -
     """A dispatcher or dispatch lead gives an open or escalated order to another
     assignee, with a reason; the new assignee must accept it (WO-3)."""
     result = await commands.run(wo.ReassignWorkOrder(work_order_id, **body.model_dump()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/refusals")
 async def refusal(work_order_id: str, body: ReasonBody, commands: Commands) -> WorkOrderView:
     """A dispatcher records that the assignee refused: 100 yuan penalty (WO-4)."""
     result = await commands.run(wo.RecordRefusal(work_order_id, body.reason))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/progress")
@@ -188,35 +195,35 @@ async def progress(work_order_id: str, body: ProgressBody, commands: Commands) -
     """The assignee reports progress before the deadline (WO-5). With `expected_by` the
     deadline moves there (and the overdue timer with it)."""
     result = await commands.run(wo.ReportProgress(work_order_id, **body.model_dump()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/complete")
 async def complete(work_order_id: str, body: CompleteBody, commands: Commands) -> WorkOrderView:
     """The assignee records the process and result (WO-6 step 1)."""
     result = await commands.run(wo.CompleteWorkOrder(work_order_id, **body.model_dump()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/sign-off")
 async def sign_off(work_order_id: str, body: SignOffBody, commands: Commands) -> WorkOrderView:
     """The customer signs off, recorded by the assignee or a dispatcher (WO-6 step 2)."""
     result = await commands.run(wo.SignOffWorkOrder(work_order_id, body.signed_by))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/callback")
 async def callback(work_order_id: str, body: CallbackBody, commands: Commands) -> WorkOrderView:
     """The dispatcher phones the customer (WO-6 step 3); not confirmed reopens it."""
     result = await commands.run(wo.RecordCallback(work_order_id, **body.model_dump()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/archive")
 async def archive(work_order_id: str, commands: Commands) -> WorkOrderView:
     """Archive; refused (WO-6) naming what is missing unless signed off and called back."""
     result = await commands.run(wo.ArchiveWorkOrder(work_order_id))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/unreasonable")
@@ -224,7 +231,7 @@ async def unreasonable(work_order_id: str, body: ReasonBody, commands: Commands)
     """A dispatch lead judges an escalated order unreasonable: 30 yuan against the
     issuer (WO-9)."""
     result = await commands.run(wo.JudgeUnreasonable(work_order_id, body.reason))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.post("/work-orders/{work_order_id}/vehicle-requests")
@@ -234,32 +241,30 @@ async def request_vehicle(
     """Ask fleet for a vehicle for an open order (WO-11, flow 3); one request at a time.
     Fleet's trip or refusal appears on the order (`vehicle`) when it answers."""
     result = await commands.run(wo.RequestVehicle(work_order_id, body.need()))
-    return views.work_order(result.state)
+    return views.work_order(result.state, commands.principal.roles)
 
 
 @router.get("/work-orders")
 async def board(
-    reads: Reads,
+    reads: OrderReads,
     site_id: SiteQuery,
     status: StatusFilter | None = None,
 ) -> list[WorkOrderRow]:
     """The board of a site (read model `work_orders`). `open`: issued, escalated or
     accepted; `overdue`: went overdue and not completed yet."""
-    reads.authorize(frozenset(), site_id)
-    return await reads(views.board, site_id, status)
+    reads.authorize(site_id)
+    return await reads(views.board, site_id, status, reads.roles)
 
 
 @router.get("/work-orders/{work_order_id}")
-async def get_work_order(work_order_id: str, reads: Reads) -> WorkOrderView:
+async def get_work_order(work_order_id: str, reads: OrderReads) -> WorkOrderView:
     """The order's current state, folded from its event stream (always up to date)."""
     loaded = await reads.load(WORK_ORDER, stream_id(work_order_id))
-    reads.authorize(frozenset(), loaded.state.site_id)
-    return views.work_order(loaded.state)
+    return views.work_order(loaded.state, reads.roles)
 
 
 @router.get("/work-orders/{work_order_id}/history")
-async def history(work_order_id: str, reads: Reads) -> list[HistoryEntry]:
+async def history(work_order_id: str, reads: OrderReads) -> list[HistoryEntry]:
     """Every event of the order with who and when, from the event log."""
     recorded = await reads.stream(stream_id(work_order_id))
-    reads.authorize(frozenset(), recorded[0].site_id)
-    return views.history(recorded)
+    return views.history(recorded, reads.roles)

@@ -13,9 +13,12 @@ import sqlalchemy as sa
 from opsledger.clock import as_utc
 from opsledger.db import events
 from opsledger.eventstore import RecordedEvent
+from opsledger.redaction import may_read, read_by, redact
+from opsledger_contracts.events.dispatch import PenaltyRecorded
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dispatch.domain.work_order.commands import ASSIGNEE_ROLES, ISSUER_ROLES
 from dispatch.domain.work_order.state import OPEN_STATUSES, WorkOrderState
 from dispatch.readmodels.work_orders import (
     DIAGNOSTIC_PINGS,
@@ -24,6 +27,13 @@ from dispatch.readmodels.work_orders import (
     WORK_ORDER_REQUESTS,
     WORK_ORDERS,
 )
+
+# Who reads work orders: who issues them, who is assigned them, finance and auditors.
+WORK_ORDER_READERS = ISSUER_ROLES | ASSIGNEE_ROLES | {"finance", "auditor"}
+# Penalties (WO-4, WO-5, WO-9) are for the penalty ledger's readers only: absent from
+# every other reader's answers (orders, board, history, command replies).
+PENALTY_READERS = frozenset({"dispatcher", "dispatch_lead", "dept_head", "finance", "auditor"})
+PENALTY_EVENT_TYPES = frozenset({PenaltyRecorded.event_type})
 
 StatusFilter = Literal[
     "issued",
@@ -99,7 +109,7 @@ class WorkOrderView(_View):
     repair_class: str | None
     issued_at: datetime
     accepted_at: datetime | None
-    penalties_fen: int
+    penalties_fen: int | None = read_by(PENALTY_READERS)
     vehicle: VehicleView | None = None  # WO-11: the latest request and its answer
 
 
@@ -167,16 +177,21 @@ class PingView(_View):
     correlation_id: str
 
 
-def work_order(state: WorkOrderState) -> WorkOrderView:
-    return WorkOrderView.of(state)
+def work_order(state: WorkOrderState, roles: frozenset[str]) -> WorkOrderView:
+    """The order as a reader with `roles` may see it (every route that shows one)."""
+    return redact(WorkOrderView.of(state), roles)
 
 
-def history(recorded: list[RecordedEvent]) -> list[HistoryEntry]:
-    return [HistoryEntry.of(e) for e in recorded]
+def history(recorded: list[RecordedEvent], roles: frozenset[str]) -> list[HistoryEntry]:
+    """The order's events; penalties only for the penalty ledger's readers."""
+    penalties = may_read(roles, PENALTY_READERS)
+    return [
+        HistoryEntry.of(e) for e in recorded if penalties or e.event_type not in PENALTY_EVENT_TYPES
+    ]
 
 
 async def board(
-    conn: AsyncConnection, site_id: str, status: StatusFilter | None = None
+    conn: AsyncConnection, site_id: str, status: StatusFilter | None, roles: frozenset[str]
 ) -> list[WorkOrderRow]:
     """The board of a site. `open`: issued, escalated or accepted; `overdue`: went
     overdue and not completed yet."""
@@ -189,7 +204,7 @@ async def board(
     elif status is not None:
         query = query.where(table.c.status == status)
     rows = (await conn.execute(query.order_by(table.c.serial_no))).mappings().all()
-    return [WorkOrderRow.of({**row, "vehicle": _vehicle(row)}) for row in rows]
+    return [redact(WorkOrderRow.of({**row, "vehicle": _vehicle(row)}), roles) for row in rows]
 
 
 def _vehicle(row: Any) -> VehicleView | None:

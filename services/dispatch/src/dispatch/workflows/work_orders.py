@@ -92,6 +92,7 @@ async def escalate(uow: UnitOfWork, command: EscalateWorkOrder) -> CommandResult
 WORKFLOWS: list[Workflow[Any]] = [
     Workflow(
         command=IssueWorkOrder,
+        numbers=("work-order-serials-",),
         roles=ISSUER_ROLES,
         site_of=lambda command: command.site_id,
         run=issue,

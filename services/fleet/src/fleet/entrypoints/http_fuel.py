@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter
 from opsledger.fields import Instant
 from opsledger.http import rule
-from opsledger.pipeline import roles
-from opsledger.routes import Commands, Reads
+from opsledger.pipeline import ANY_STAFF, roles
+from opsledger.redaction import redact
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
 from fleet.domain.fuel import FuelMonthState
@@ -22,7 +24,10 @@ router = APIRouter(tags=["fuel and ledger"])
 RECONCILIATION_READERS = roles(
     "fleet_captain", "fleet_office", "depot_director", "manager", "finance", "auditor"
 )
-LEDGER_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")
+BoardReads = Annotated[Reader, Reads(roles=BOARD_READERS)]
+ReconciliationReads = Annotated[Reader, Reads(roles=RECONCILIATION_READERS)]
+# Anyone reads their own ledger; another person's is for LEDGER_READERS (the route).
+LedgerReads = Annotated[Reader, Reads(roles=ANY_STAFF)]
 
 
 class PurchaseView(BaseModel):
@@ -46,9 +51,10 @@ class FuelMonthView(BaseModel):
     reconciliation: views.FuelMonthRow | None
 
     @classmethod
-    def of(cls, s: FuelMonthState) -> "FuelMonthView":
+    def of(cls, s: FuelMonthState, roles: frozenset[str]) -> "FuelMonthView":
+        """The month as a reader with `roles` may see it (fines for ledger readers)."""
         rec = s.reconciliation
-        return cls(
+        view = cls(
             vehicle_id=s.vehicle_id,
             month=s.month,
             closed=s.closed,
@@ -73,6 +79,7 @@ class FuelMonthView(BaseModel):
                 driver_id=rec.driver_id,
             ),
         )
+        return redact(view, roles)
 
 
 class PurchaseBody(Body):
@@ -90,14 +97,14 @@ class PurchaseBody(Body):
 @router.post("/fuel-purchases", status_code=201)
 async def record_purchase(body: PurchaseBody, commands: Commands) -> FuelMonthView:
     result = await commands.run(RecordFuelPurchase(**body.model_dump()))
-    return FuelMonthView.of(result.state)
+    return FuelMonthView.of(result.state, commands.principal.roles)
 
 
 @router.get("/vehicles/{vehicle_id}/fuel")
 async def vehicle_fuel(
-    vehicle_id: Ident, site_id: SiteId, reads: Reads, month: Month | None = None
+    vehicle_id: Ident, site_id: SiteId, reads: BoardReads, month: Month | None = None
 ) -> list[views.PurchaseRow]:
-    reads.authorize(BOARD_READERS, site_id)
+    reads.authorize(site_id)
     return await reads(views.vehicle_fuel, site_id, vehicle_id, month)
 
 
@@ -106,7 +113,7 @@ async def sign(
     vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(SignFuelPurchase(vehicle_id, month, purchase_id))
-    return FuelMonthView.of(result.state)
+    return FuelMonthView.of(result.state, commands.principal.roles)
 
 
 @router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/approve")
@@ -114,7 +121,7 @@ async def approve(
     vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(ApproveFuelPurchase(vehicle_id, month, purchase_id))
-    return FuelMonthView.of(result.state)
+    return FuelMonthView.of(result.state, commands.principal.roles)
 
 
 @router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/void")
@@ -122,7 +129,7 @@ async def void(
     vehicle_id: Ident, month: Month, purchase_id: Ident, body: Reason, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(VoidFuelPurchase(vehicle_id, month, purchase_id, body.reason))
-    return FuelMonthView.of(result.state)
+    return FuelMonthView.of(result.state, commands.principal.roles)
 
 
 class CloseBody(Body):
@@ -134,27 +141,32 @@ async def close_month(
     vehicle_id: Ident, month: Month, body: CloseBody, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(CloseFuelMonth(body.site_id, vehicle_id, month))
-    return FuelMonthView.of(result.state)
+    return FuelMonthView.of(result.state, commands.principal.roles)
 
 
 @router.get("/fuel/reconciliation")
-async def reconciliation(site_id: SiteId, month: Month, reads: Reads) -> views.ReconciliationReport:
-    reads.authorize(RECONCILIATION_READERS, site_id)
-    return await reads(views.reconciliation, site_id, month)
+async def reconciliation(
+    site_id: SiteId, month: Month, reads: ReconciliationReads
+) -> views.ReconciliationReport:
+    reads.authorize(site_id)
+    return await reads(views.reconciliation, site_id, month, reads.roles)
 
 
 @router.get("/ledger/{person}")
-async def ledger(person: str, site_id: SiteId, month: Month, reads: Reads) -> views.LedgerView:
-    own = reads.principal.staff_id == person
-    reads.authorize(frozenset() if own else LEDGER_READERS, site_id)
+async def ledger(
+    person: str, site_id: SiteId, month: Month, reads: LedgerReads
+) -> views.LedgerView:
+    if reads.principal.staff_id != person:
+        reads.require(views.LEDGER_READERS)
+    reads.authorize(site_id)
     return await reads(views.ledger, site_id, person, month)
 
 
 @router.get("/fuel/outliers")
 async def outliers(
-    site_id: SiteId, reads: Reads, month: Month | None = None
+    site_id: SiteId, reads: ReconciliationReads, month: Month | None = None
 ) -> views_outliers.OutlierReport:
     """Economy outliers of the 12 months up to `month` (default: this site-local month)."""
-    reads.authorize(RECONCILIATION_READERS, site_id)
+    reads.authorize(site_id)
     until = month or reads.site(site_id).month(reads.now)
     return await reads(views_outliers.outliers, site_id, until)

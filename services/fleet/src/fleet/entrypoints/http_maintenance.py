@@ -1,11 +1,12 @@
 """HTTP routes for FL-4 maintenance: repairs and oil / small parts purchases."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter
 from opsledger.http import rule
 from opsledger.pipeline import roles
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictInt
 
 from fleet.domain.maintenance import Part, PartsPurchaseState, RepairState
@@ -38,6 +39,7 @@ MAINTENANCE_READERS = roles(
     "finance",
     "auditor",
 )
+MaintenanceReads = Annotated[Reader, Reads(roles=MAINTENANCE_READERS)]
 Fen = Field(gt=0, le=100_000_000, json_schema_extra=rule("FL-4"))
 
 
@@ -188,9 +190,9 @@ async def approve_payment(repair_id: Ident, commands: Commands) -> RepairView:
 
 @router.get("/repairs")
 async def repairs(
-    site_id: SiteId, reads: Reads, vehicle_id: Ident | None = None
+    site_id: SiteId, reads: MaintenanceReads, vehicle_id: Ident | None = None
 ) -> list[views.RepairRow]:
-    reads.authorize(MAINTENANCE_READERS, site_id)
+    reads.authorize(site_id)
     return await reads(views.repairs, site_id, vehicle_id)
 
 
@@ -255,6 +257,6 @@ async def small_parts_bought(
 
 
 @router.get("/small-parts")
-async def small_parts(site_id: SiteId, reads: Reads) -> list[views.SmallPartsRow]:
-    reads.authorize(MAINTENANCE_READERS, site_id)
+async def small_parts(site_id: SiteId, reads: MaintenanceReads) -> list[views.SmallPartsRow]:
+    reads.authorize(site_id)
     return await reads(views.small_parts, site_id)

@@ -1,9 +1,11 @@
 """HTTP routes for FL-9 monthly rewards and the FL-10 100-point assessment."""
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from opsledger.http import rule
 from opsledger.pipeline import roles
-from opsledger.routes import Commands, Reads
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
 from fleet.domain.conduct.commands import DeductDriverPoints
@@ -19,6 +21,8 @@ REWARD_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "a
 ASSESSMENT_READERS = roles(
     "fleet_captain", "fleet_office", "fleet_group_lead", "depot_director", "manager", "auditor"
 )
+RewardReads = Annotated[Reader, Reads(roles=REWARD_READERS)]
+AssessmentReads = Annotated[Reader, Reads(roles=ASSESSMENT_READERS)]
 
 
 class RewardLineView(BaseModel):
@@ -89,8 +93,8 @@ async def approve(month: Month, body: SiteBody, commands: Commands) -> RewardsVi
 
 
 @router.get("/rewards/{month}")
-async def rewards(month: Month, site_id: SiteId, reads: Reads) -> RewardsView:
-    reads.authorize(REWARD_READERS, site_id)
+async def rewards(month: Month, site_id: SiteId, reads: RewardReads) -> RewardsView:
+    reads.authorize(site_id)
     loaded = await reads.load(REWARD_MONTH, rewards_stream(site_id, month))
     return RewardsView.of(loaded.state)
 
@@ -138,6 +142,8 @@ async def deduct_vehicle(
 
 
 @router.get("/assessment")
-async def assessment(site_id: SiteId, month: Month, reads: Reads) -> views_assessment.Assessment:
-    reads.authorize(ASSESSMENT_READERS, site_id)
+async def assessment(
+    site_id: SiteId, month: Month, reads: AssessmentReads
+) -> views_assessment.Assessment:
+    reads.authorize(site_id)
     return await reads(views_assessment.assessment, site_id, month)

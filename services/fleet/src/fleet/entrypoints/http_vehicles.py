@@ -2,13 +2,14 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
-from opsledger.routes import Commands, Reads
+from opsledger.redaction import read_by, redact
+from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
@@ -45,6 +46,7 @@ BOARD_READERS = roles(
     "auditor",
 )
 RETURN_FOR_OTHERS = frozenset({"depot_director", "fleet_captain", "admin"})
+BoardReads = Annotated[Reader, Reads(roles=BOARD_READERS)]
 
 
 class TripView(BaseModel):
@@ -134,16 +136,16 @@ async def register_vehicle(body: RegisterVehicleBody, commands: Commands) -> Veh
 
 
 @router.get("/vehicles")
-async def vehicle_board(site_id: SiteId, reads: Reads) -> list[views.VehicleRow]:
-    reads.authorize(BOARD_READERS, site_id)
+async def vehicle_board(site_id: SiteId, reads: BoardReads) -> list[views.VehicleRow]:
+    reads.authorize(site_id)
     return await reads(views.vehicle_board, site_id)
 
 
 @router.get("/vehicles/{vehicle_id}/trips")
 async def vehicle_trips(
-    vehicle_id: Ident, site_id: SiteId, reads: Reads, month: Month | None = None
+    vehicle_id: Ident, site_id: SiteId, reads: BoardReads, month: Month | None = None
 ) -> list[views.TripRow]:
-    reads.authorize(BOARD_READERS, site_id)
+    reads.authorize(site_id)
     return await reads(views.vehicle_trips, site_id, vehicle_id, month)
 
 
@@ -255,8 +257,8 @@ async def certify_driver(body: CertifyBody, commands: Commands) -> DriverView:
 
 
 @router.get("/drivers")
-async def drivers(site_id: SiteId, reads: Reads) -> list[views.DriverRow]:
-    reads.authorize(BOARD_READERS, site_id)
+async def drivers(site_id: SiteId, reads: BoardReads) -> list[views.DriverRow]:
+    reads.authorize(site_id)
     return await reads(views.drivers, site_id)
 
 
@@ -293,24 +295,31 @@ class ConductView(BaseModel):
     person: str
     site_id: str
     violations: int
-    ledger_fen: int
-    flags: list[str]
+    # The person's ledger net and dismissal/removal flags (FL-7, FL-8): ledger readers only.
+    ledger_fen: int | None = read_by(views.LEDGER_READERS)
+    flags: list[str] | None = read_by(views.LEDGER_READERS)
 
     @classmethod
-    def of(cls, s: ConductState) -> "ConductView":
-        return cls(
-            person=s.person,
-            site_id=s.site_id,
-            violations=len(s.violations),
-            ledger_fen=sum(x.amount_fen if x.kind == "reward" else -x.amount_fen for x in s.ledger),
-            flags=[f"{flag} ({rule_id}): {reason}" for flag, rule_id, reason in s.flags],
+    def of(cls, s: ConductState, roles: frozenset[str]) -> "ConductView":
+        """The person's conduct as a reader with `roles` may see it."""
+        return redact(
+            cls(
+                person=s.person,
+                site_id=s.site_id,
+                violations=len(s.violations),
+                ledger_fen=sum(
+                    x.amount_fen if x.kind == "reward" else -x.amount_fen for x in s.ledger
+                ),
+                flags=[f"{flag} ({rule_id}): {reason}" for flag, rule_id, reason in s.flags],
+            ),
+            roles,
         )
 
 
 @router.post("/violations", status_code=201)
 async def record_violation(body: ViolationBody, commands: Commands) -> ConductView:
     result = await commands.run(RecordViolation(**body.model_dump()))
-    return ConductView.of(result.state)
+    return ConductView.of(result.state, commands.principal.roles)
 
 
 class AccidentBody(Body):
@@ -332,4 +341,4 @@ class AccidentBody(Body):
 @router.post("/accidents", status_code=201)
 async def record_accident(body: AccidentBody, commands: Commands) -> ConductView:
     result = await commands.run(RecordAccident(**body.model_dump()))
-    return ConductView.of(result.state)
+    return ConductView.of(result.state, commands.principal.roles)

@@ -5,12 +5,17 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from opsledger.pipeline import roles
+from opsledger.redaction import read_by, redact
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fleet.readmodels.vehicles import DRIVERS, FUEL_MONTHS, FUEL_PURCHASES, LEDGER, TRIPS, VEHICLES
 
 V = TypeVar("V", bound=BaseModel)
+# Who reads the penalty and reward ledger (fines, nets, dismissal flags: FL-7, FL-8);
+# the fields that show them are absent for everyone else, on every route.
+LEDGER_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")
 
 
 class _Row(BaseModel):
@@ -108,7 +113,7 @@ class FuelMonthRow(_Row):
     excess_pct: Decimal | None
     anomalous: bool
     serious: bool
-    fine_fen: int
+    fine_fen: int | None = read_by(LEDGER_READERS)
     driver_id: str | None
 
 
@@ -117,7 +122,7 @@ class ReconciliationReport(_Row):
     month: str
     vehicles: list[FuelMonthRow]
     anomalous: int
-    fines_fen: int
+    fines_fen: int | None = read_by(LEDGER_READERS)
 
 
 class LedgerRow(_Row):
@@ -204,7 +209,9 @@ async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> l
     return await _rows(conn, DriverRow, query.order_by(t.c.driver_id))
 
 
-async def reconciliation(conn: AsyncConnection, site_id: str, month: str) -> ReconciliationReport:
+async def reconciliation(
+    conn: AsyncConnection, site_id: str, month: str, roles: frozenset[str]
+) -> ReconciliationReport:
     """The monthly reconciliation per site: every closed vehicle-month, anomalies first."""
     t = FUEL_MONTHS.table
     query = (
@@ -213,13 +220,14 @@ async def reconciliation(conn: AsyncConnection, site_id: str, month: str) -> Rec
         .order_by(t.c.anomalous.desc(), t.c.excess_litres.desc(), t.c.vehicle_id)
     )
     rows = await _rows(conn, FuelMonthRow, query)
-    return ReconciliationReport(
+    report = ReconciliationReport(
         site_id=site_id,
         month=month,
         vehicles=rows,
         anomalous=sum(1 for r in rows if r.anomalous),
-        fines_fen=sum(r.fine_fen for r in rows),
+        fines_fen=sum(r.fine_fen or 0 for r in rows),
     )
+    return redact(report, roles)
 
 
 async def ledger(conn: AsyncConnection, site_id: str, person: str, month: str) -> LedgerView:

@@ -177,6 +177,7 @@ async def close_fuel_month(uow: UnitOfWork, command: CloseFuelMonth) -> CommandR
 WORKFLOWS: list[Workflow[Any]] = [
     Workflow(
         command=DispatchTrip,
+        numbers=("trip-numbers-",),
         roles=roles("depot_director"),
         site_of=lambda c: c.site_id,
         run=dispatch_trip,
@@ -184,6 +185,7 @@ WORKFLOWS: list[Workflow[Any]] = [
     ),
     Workflow(
         command=RecordFuelPurchase,
+        numbers=("fuel-purchase-numbers-",),
         roles=roles("driver", "fleet_captain", "depot_director"),
         site_of=lambda c: c.site_id,
         run=record_fuel_purchase,

@@ -12,6 +12,7 @@ from callcenter.domain.roles import CC_ROLES
 
 CALL: Aggregate[CallState, c.LogCall] = Aggregate(
     stream_type="Call",
+    stream_prefix="call-",
     initial=CallState(),
     evolve=evolve_call,
     decide=decide_call,
@@ -22,6 +23,7 @@ CALL: Aggregate[CallState, c.LogCall] = Aggregate(
 
 SEAT: Aggregate[SeatState, Any] = Aggregate(
     stream_type="Seat",
+    stream_prefix="seat-",
     initial=SeatState(),
     evolve=evolve_seat,
     decide=decide_seat,

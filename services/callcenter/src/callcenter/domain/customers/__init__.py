@@ -26,6 +26,7 @@ def new_customer_id(site_id: str) -> str:
 
 CUSTOMER: Aggregate[CustomerState, Any] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="customer-",
     initial=CustomerState(),
     evolve=evolve,
     decide=decide,

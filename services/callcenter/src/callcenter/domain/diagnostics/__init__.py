@@ -36,6 +36,7 @@ def _decide(
 
 PING: Aggregate[bool, SendDiagnosticPing] = Aggregate(
     stream_type="DiagnosticPing",
+    stream_prefix="ping-",
     initial=False,
     evolve=_sent,
     decide=_decide,

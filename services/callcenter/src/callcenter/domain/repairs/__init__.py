@@ -106,6 +106,7 @@ def _stream(command: FollowRepair) -> str:
 
 REPAIR: Aggregate[RepairState, Any] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve,
     decide=decide,

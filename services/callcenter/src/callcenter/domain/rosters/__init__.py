@@ -20,6 +20,7 @@ HANDOVER_STREAM_TYPE = "ShiftHandover"
 
 ROSTER: Aggregate[RosterState, Any] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="roster-",
     initial=RosterState(),
     evolve=evolve,
     decide=decide,
@@ -43,6 +44,7 @@ def _handed_over(state: bool, event: Event) -> bool:
 
 HANDOVER: Aggregate[bool, c.HandOverShift] = Aggregate(
     stream_type=HANDOVER_STREAM_TYPE,
+    stream_prefix="handover-",
     initial=False,
     evolve=_handed_over,
     decide=decide_handover,

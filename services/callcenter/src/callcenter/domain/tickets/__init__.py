@@ -79,6 +79,7 @@ def _record_due(timer: DueTimer) -> c.MarkCustomerRecordMissing:
 
 TICKET: Aggregate[TicketState, Any] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="ticket-",
     initial=TicketState(),
     evolve=evolve,
     decide=decide,

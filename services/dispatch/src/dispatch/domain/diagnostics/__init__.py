@@ -46,6 +46,7 @@ def decide(
 
 PING_RECEIPT: Aggregate[ReceiptState, RecordPingReceipt] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="ping-receipt-",
     initial=ReceiptState(),
     evolve=evolve,
     decide=decide,

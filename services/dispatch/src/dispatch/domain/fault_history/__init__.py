@@ -115,6 +115,7 @@ def decide(
 
 FAULT_HISTORY: Aggregate[FaultHistory, RecordFaultOrder] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="fault-history-",
     initial=FaultHistory(),
     evolve=evolve,
     decide=decide,

@@ -81,6 +81,7 @@ def decide(
 
 REPORTING_LINE: Aggregate[ReportingLine, SetReportingLine] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="reporting-line-",
     initial=ReportingLine(),
     evolve=evolve,
     decide=decide,

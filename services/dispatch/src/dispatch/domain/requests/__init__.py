@@ -96,6 +96,7 @@ def decide(
 
 REQUEST: Aggregate[RequestState, ReceiveRequest | CloseRequest] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="work-order-request-",
     initial=RequestState(),
     evolve=evolve,
     decide=decide,

@@ -150,6 +150,7 @@ def _stream(command: ReviewCommand) -> str:
 
 END_OF_DAY_REVIEW: Aggregate[ReviewState, ReviewCommand] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="end-of-day-review-",
     initial=ReviewState(),
     evolve=evolve,
     decide=decide,

@@ -91,6 +91,7 @@ def _overdue(timer: DueTimer) -> MarkOverdue:
 
 WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
     stream_type=STREAM_TYPE,
+    stream_prefix="work-order-",
     initial=WorkOrderState(),
     evolve=evolve,
     decide=_decide,

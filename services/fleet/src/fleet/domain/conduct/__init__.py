@@ -37,6 +37,7 @@ def _stream_id(command: Any) -> str:
 
 CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
     stream_type="Conduct",
+    stream_prefix="conduct-",
     initial=ConductState(),
     evolve=evolve,
     decide=decide,

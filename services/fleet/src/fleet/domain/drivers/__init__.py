@@ -83,6 +83,7 @@ def _stream_id(command: Any) -> str:
 
 DRIVER: Aggregate[DriverState, DriverCommand] = Aggregate(
     stream_type="Driver",
+    stream_prefix="driver-",
     initial=DriverState(),
     evolve=evolve,
     decide=decide,

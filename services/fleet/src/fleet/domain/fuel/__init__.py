@@ -37,6 +37,7 @@ def _stream_id(command: Any) -> str:
 
 FUEL_MONTH: Aggregate[FuelMonthState, FuelCommand] = Aggregate(
     stream_type="FuelMonth",
+    stream_prefix="fuel-",
     initial=FuelMonthState(),
     evolve=evolve,
     decide=decide,

@@ -30,6 +30,8 @@ from fleet.domain.maintenance.state import (
     RepairState,
     evolve_parts,
     evolve_repair,
+    parts_stream,
+    repair_stream,
 )
 from fleet.domain.sites import site_of_stream
 
@@ -44,14 +46,6 @@ __all__ = [
 ]
 
 
-def repair_stream(repair_id: str) -> str:
-    return f"repair-{repair_id}"
-
-
-def parts_stream(purchase_id: str) -> str:
-    return f"parts-{purchase_id}"
-
-
 def _repair_id(command: Any) -> str:
     return repair_stream(command.repair_id)
 
@@ -62,6 +56,7 @@ def _parts_id(command: Any) -> str:
 
 REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
     stream_type="Repair",
+    stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve_repair,
     decide=decide_repair,
@@ -84,6 +79,7 @@ REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
 
 PARTS_PURCHASE: Aggregate[PartsPurchaseState, PartsCommand] = Aggregate(
     stream_type="PartsPurchase",
+    stream_prefix="parts-",
     initial=PartsPurchaseState(),
     evolve=evolve_parts,
     decide=decide_parts,

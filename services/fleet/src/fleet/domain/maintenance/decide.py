@@ -1,6 +1,7 @@
 """The FL-4 deciders: a repair's approval chain, and oil / small parts purchases."""
 
 from opsledger.decider import DecisionContext
+from opsledger.errors import AlreadyExistsError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     RepairApproved,
@@ -39,7 +40,12 @@ from fleet.domain.maintenance.commands import (
     SettleRepair,
     SignPartsList,
 )
-from fleet.domain.maintenance.state import PartsPurchaseState, RepairState
+from fleet.domain.maintenance.state import (
+    PartsPurchaseState,
+    RepairState,
+    parts_stream,
+    repair_stream,
+)
 from fleet.domain.rules import FleetRules
 
 
@@ -50,7 +56,8 @@ def decide_repair(
     match command:
         case OpenRepair():
             if state.repair_id:
-                conflict(f"repair {command.repair_id} is already requested")
+                # The same answer as for an id another site holds (the kernel's).
+                raise AlreadyExistsError("Repair", repair_stream(command.repair_id))
             shops = ctx.rules(FleetRules).designated_shops
             if shops and command.shop not in shops:
                 refuse(
@@ -164,7 +171,7 @@ def decide_parts(
     match command:
         case RequestSmallParts():
             if state.purchase_id:
-                conflict(f"small-parts purchase {command.purchase_id} already exists")
+                raise AlreadyExistsError("PartsPurchase", parts_stream(command.purchase_id))
             return [
                 SmallPartsRequested(
                     purchase_id=command.purchase_id,

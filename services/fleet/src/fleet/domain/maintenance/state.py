@@ -23,6 +23,15 @@ from opsledger_contracts.events.fleet import (
 
 from fleet.domain.maintenance.commands import Part
 
+
+def repair_stream(repair_id: str) -> str:
+    return f"repair-{repair_id}"
+
+
+def parts_stream(purchase_id: str) -> str:
+    return f"parts-{purchase_id}"
+
+
 # A repair's stages, in order; `status` is the latest one reached.
 STAGES = (
     "requested",

@@ -99,6 +99,7 @@ def _stream_id(command: Any) -> str:
 
 VEHICLE_REQUEST: Aggregate[VehicleRequestState, FulfilRequest | RefuseRequest] = Aggregate(
     stream_type="VehicleRequest",
+    stream_prefix="vehicle-request-",
     initial=VehicleRequestState(),
     evolve=evolve,
     decide=decide,

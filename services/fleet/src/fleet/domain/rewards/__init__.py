@@ -162,6 +162,7 @@ def _stream_id(command: Any) -> str:
 
 REWARD_MONTH: Aggregate[RewardMonthState, RewardCommand] = Aggregate(
     stream_type="RewardMonth",
+    stream_prefix="rewards-",
     initial=RewardMonthState(),
     evolve=evolve,
     decide=decide,

@@ -20,13 +20,9 @@ from fleet.domain.vehicles.commands import (
     VehicleCommand,
 )
 from fleet.domain.vehicles.decide import decide
-from fleet.domain.vehicles.state import Trip, VehicleState, evolve
+from fleet.domain.vehicles.state import Trip, VehicleState, evolve, vehicle_stream
 
 __all__ = ["VEHICLE", "Trip", "VehicleState", "vehicle_stream"]
-
-
-def vehicle_stream(vehicle_id: str) -> str:
-    return f"vehicle-{vehicle_id}"
 
 
 def _stream_id(command: Any) -> str:
@@ -35,6 +31,7 @@ def _stream_id(command: Any) -> str:
 
 VEHICLE: Aggregate[VehicleState, VehicleCommand] = Aggregate(
     stream_type="Vehicle",
+    stream_prefix="vehicle-",
     initial=VehicleState(),
     evolve=evolve,
     decide=decide,

@@ -1,6 +1,7 @@
 """The vehicle decider: registration, faults, the dispatch log, service (FL-1, FL-2, FL-4)."""
 
 from opsledger.decider import DecisionContext
+from opsledger.errors import AlreadyExistsError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -30,7 +31,7 @@ from fleet.domain.vehicles.commands import (
     StartTrip,
     VehicleCommand,
 )
-from fleet.domain.vehicles.state import VehicleState
+from fleet.domain.vehicles.state import VehicleState, vehicle_stream
 
 
 def decide(
@@ -40,7 +41,7 @@ def decide(
     match command:
         case RegisterVehicle():
             if state.vehicle_id:
-                conflict(f"vehicle {command.vehicle_id} is already registered")
+                raise AlreadyExistsError("Vehicle", vehicle_stream(command.vehicle_id))
             if command.model not in rules.models:
                 known = ", ".join(sorted(rules.models))
                 refuse(

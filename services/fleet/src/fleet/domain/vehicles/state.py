@@ -18,6 +18,10 @@ from opsledger_contracts.events.fleet import (
 )
 
 
+def vehicle_stream(vehicle_id: str) -> str:
+    return f"vehicle-{vehicle_id}"
+
+
 @dataclass(frozen=True)
 class Trip:
     trip_id: str
