@@ -15,6 +15,7 @@ from opsledger.settings import Settings
 
 if TYPE_CHECKING:
     from opsledger.app import ServiceApp
+    from opsledger.kafka import KafkaSecurity
 
 
 def _settings() -> Settings:
@@ -196,12 +197,27 @@ def _dlq_target(args: argparse.Namespace) -> tuple[Settings, list[str]]:
     return settings, topics
 
 
+def _kafka_security(settings: Settings, service: str) -> "KafkaSecurity":
+    from opsledger.kafka import KafkaSecurity
+
+    try:
+        return KafkaSecurity.from_settings(settings, service)
+    except ValueError as exc:
+        raise SystemExit(f"invalid configuration: {exc}") from None
+
+
 def cmd_dlq_list(args: argparse.Namespace) -> int:
     from opsledger.dlq import DeadLetterError, list_dead_letters
 
     settings, topics = _dlq_target(args)
     try:
-        letters = asyncio.run(list_dead_letters(settings.kafka_bootstrap_servers, topics))
+        letters = asyncio.run(
+            list_dead_letters(
+                settings.kafka_bootstrap_servers,
+                topics,
+                security=_kafka_security(settings, args.service),
+            )
+        )
     except DeadLetterError as exc:
         raise SystemExit(str(exc)) from None
     for letter in letters:
@@ -234,7 +250,11 @@ def cmd_dlq_show(args: argparse.Namespace) -> int:
     try:
         letter = asyncio.run(
             read_dead_letter(
-                settings.kafka_bootstrap_servers, args.topic, args.partition, args.offset
+                settings.kafka_bootstrap_servers,
+                args.topic,
+                args.partition,
+                args.offset,
+                security=_kafka_security(settings, args.service),
             )
         )
     except DeadLetterError as exc:
@@ -249,15 +269,24 @@ def cmd_dlq_replay(args: argparse.Namespace) -> int:
 
     settings, _ = _dlq_target(args)
     definition = load_service(args.service)
+    security = _kafka_security(settings, args.service)
 
     async def run() -> int:
         letter = await read_dead_letter(
-            settings.kafka_bootstrap_servers, args.topic, args.partition, args.offset
+            settings.kafka_bootstrap_servers,
+            args.topic,
+            args.partition,
+            args.offset,
+            security=security,
         )
         engine = create_engine(settings.database_url_for(definition.name))
         try:
             result = await replay(
-                letter, settings.kafka_bootstrap_servers, engine, consumer_names(definition)
+                letter,
+                settings.kafka_bootstrap_servers,
+                engine,
+                consumer_names(definition),
+                security,
             )
         finally:
             await engine.dispose()
