@@ -278,7 +278,7 @@ provision() {
 print_env() {
   local who="${1:-}"
   [ -n "$who" ] || who='{service}'
-  if [ "$who" != "{service}" ] && ! principals | grep -qx "$who"; then
+  if [ "$who" != "{service}" ] && ! principals | grep -x -- "$who" >/dev/null; then
     die "unknown principal '$who' (known: $(principals | tr '\n' ' '))"
   fi
   [ -d "$CRED_DIR" ] || die "no credentials in $CRED_DIR yet: run '$0 start' first"
