@@ -3,6 +3,7 @@
 #
 #   deploy/local/kafka.sh start|stop|status|restart
 #   deploy/local/kafka.sh env [principal]
+#   deploy/local/kafka.sh credentials      (make the passwords if missing, then as `env`)
 #
 # Jars come from Maven Central (deploy/local/kafka/pom.xml) and are cached under
 # ${OPSLEDGER_CACHE_DIR:-<repo>/.cache}/kafka-4.1.1/libs; runtime state (server.properties,
@@ -401,5 +402,6 @@ case "${1:-}" in
   restart) with_lock cmd_stop; with_lock cmd_start; print_env ;;
   status) cmd_status ;;
   env) print_env "${2:-}" ;;
-  *) echo "usage: $0 start|stop|status|restart|env [principal]" >&2; exit 2 ;;
+  credentials) with_lock ensure_credentials; print_env "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|restart|env [principal]|credentials" >&2; exit 2 ;;
 esac
