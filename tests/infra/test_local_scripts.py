@@ -54,11 +54,12 @@ class Handler(BaseHTTPRequestHandler):
 address = (os.environ["OPSLEDGER_HTTP_HOST"], int(os.environ["OPSLEDGER_HTTP_PORT"]))
 server = ThreadingHTTPServer(address, Handler)
 user = os.environ.get("OPSLEDGER_KAFKA_USERNAME", "")
-with open(os.environ["OPSLEDGER_KAFKA_PASSWORD_FILE"]) as secret:
-    assert len(secret.read().strip()) >= 32, "no password of its own"
+if os.environ.get("OPSLEDGER_KAFKA_PASSWORD_FILE"):
+    with open(os.environ["OPSLEDGER_KAFKA_PASSWORD_FILE"]) as secret:
+        assert len(secret.read().strip()) >= 32, "no password of its own"
 print(
     f"{service} up kafka={os.environ['OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS']}"
-    f" {os.environ['OPSLEDGER_KAFKA_SECURITY_PROTOCOL']} as {user}",
+    f" {os.environ.get('OPSLEDGER_KAFKA_SECURITY_PROTOCOL', 'PLAINTEXT')} as {user}",
     flush=True,
 )
 
