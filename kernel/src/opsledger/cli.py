@@ -264,6 +264,8 @@ def cmd_dlq_show(args: argparse.Namespace) -> int:
 
 
 def cmd_dlq_replay(args: argparse.Namespace) -> int:
+    from aiokafka.errors import TopicAuthorizationFailedError
+
     from opsledger.db import create_engine
     from opsledger.dlq import DeadLetterError, consumer_names, read_dead_letter, replay
 
@@ -302,6 +304,13 @@ def cmd_dlq_replay(args: argparse.Namespace) -> int:
         return asyncio.run(run())
     except DeadLetterError as exc:
         raise SystemExit(str(exc)) from None
+    except TopicAuthorizationFailedError:
+        # The consuming service may not write the producer's topic: an operator may.
+        raise SystemExit(
+            f"Kafka refused {security.username or 'this client'} writing "
+            f"{args.topic.removesuffix('.dlq')}: replay as an operator principal "
+            "(OPSLEDGER_KAFKA_USERNAME=admin and its password)"
+        ) from None
 
 
 def _non_negative(text: str) -> int:
