@@ -16,10 +16,12 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from opsledger.clock import SystemClock
 from opsledger.db import create_engine
 from opsledger.eventstore import EventStore
+from opsledger.kafka import KafkaSecurity
 from opsledger.metrics import Metrics
 from opsledger.migrate import upgrade
 from opsledger.runtime import Runtime
 from opsledger.service import ServiceDefinition
+from opsledger.settings import Settings
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,6 +30,11 @@ PG_ADMIN = os.environ.get(
     "postgresql+asyncpg://opsledger:opsledger@127.0.0.1:5432/postgres",
 )
 KAFKA = os.environ.get("OPSLEDGER_TEST_KAFKA", "127.0.0.1:9092")
+
+
+def kafka_security() -> KafkaSecurity:
+    """The benchmarks' Kafka identity: OPSLEDGER_KAFKA_* (admin, as for the tests)."""
+    return KafkaSecurity.from_settings(Settings(), "bench")
 
 
 @dataclass
@@ -141,7 +148,9 @@ async def topic_from_start(
     topic: str,
 ) -> AsyncIterator[tuple[AIOKafkaConsumer, list[TopicPartition]]]:
     """A consumer assigned to every partition of `topic`, at the beginning (no group)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=KAFKA, enable_auto_commit=False, **kafka_security().client_options()
+    )
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -38,7 +38,7 @@ from opsledger.clock import as_utc
 from opsledger.db import create_engine
 from opsledger_contracts import events_topic
 
-from bench.common import KAFKA, PG_ADMIN, Row, drop, topic_from_start
+from bench.common import KAFKA, PG_ADMIN, Row, drop, kafka_security, topic_from_start
 from tests.processes import TEST_SECRET, running, service_env
 
 SERVICES = ["callcenter", "dispatch"]
@@ -125,7 +125,11 @@ async def _sql(url: str, *statements: str) -> None:
 
 
 async def _log_append_time_topic(topic: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA, client_id="opsledger-bench")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=KAFKA,
+        client_id="opsledger-bench",
+        **kafka_security().client_options(),
+    )
     await admin.start()
     try:
         await admin.create_topics(

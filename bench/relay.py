@@ -22,7 +22,7 @@ from opsledger.kafka import KafkaConnector, await_acks
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import CommandContext, Runtime
 
-from bench.common import KAFKA, close, fresh, ping, topic_from_start
+from bench.common import KAFKA, close, fresh, kafka_security, ping, topic_from_start
 
 BATCH = 1000  # the relay's read batch, and the raw producer's
 ROUNDS = 4  # relay and raw producer take turns, so load drift hits both alike
@@ -86,7 +86,9 @@ async def _topic_by_key(topic: str, total: int) -> dict[bytes, list[KafkaRecord]
 
 
 async def _delete_topics(topics: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA, client_id="bench-relay")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=KAFKA, client_id="bench-relay", **kafka_security().client_options()
+    )
     await admin.start()
     try:
         with contextlib.suppress(UnknownTopicOrPartitionError):
@@ -105,7 +107,7 @@ async def measure_relay(backend: str, tmp: Path, total: int, rounds: int = ROUND
     producer sends the same records. Afterwards the relay's topic is read back and must
     hold exactly those records, in order per key."""
     runtime = await fresh(backend, tmp)
-    kafka = KafkaConnector(KAFKA, "bench-relay")
+    kafka = KafkaConnector(KAFKA, "bench-relay", kafka_security())
     relay = OutboxRelay(runtime, kafka, batch_size=BATCH, topic_prefix=f"bench{uuid4().hex[:6]}.")
     raw_topic = f"bench{uuid4().hex[:6]}.raw"
     per_round = -(-total // rounds // BATCH) * BATCH

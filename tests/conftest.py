@@ -21,6 +21,8 @@ from opsledger.service import ServiceDefinition
 from opsledger_contracts import SERVICES
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.kafka_clients import use_local_admin_credentials
+
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get(
     "OPSLEDGER_TEST_POSTGRES_URL",
@@ -42,11 +44,14 @@ def _reachable(host_port: str) -> bool:
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> str:
+    """The broker's address. Clients log in with OPSLEDGER_KAFKA_* (build them with
+    tests.kafka_clients); unset, the admin of a broker started from this checkout."""
     if not _reachable(KAFKA_BOOTSTRAP.split(",")[0]):
         pytest.fail(
             f"Kafka is not reachable at {KAFKA_BOOTSTRAP}: start it with "
             "`deploy/local/kafka.sh start` (make test does)"
         )
+    use_local_admin_credentials()
     return KAFKA_BOOTSTRAP
 
 

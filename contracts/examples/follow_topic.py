@@ -11,17 +11,24 @@ fault, and the example goes on with the next one.
 
 It reads without a consumer group (nothing is committed): a real consumer uses its own
 `group_id`, commits offsets after handling each event, and deduplicates on `ce_id`.
+
+The brokers know who is talking: log in with SASL (--security-protocol SASL_PLAINTEXT or
+SASL_SSL, --username, --password-file), by default from OPSLEDGER_KAFKA_SECURITY_PROTOCOL,
+OPSLEDGER_KAFKA_SASL_MECHANISM, OPSLEDGER_KAFKA_USERNAME and OPSLEDGER_KAFKA_PASSWORD_FILE
+(what `deploy/local/kafka.sh env <principal>` prints). The principal needs Read on the topic.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.helpers import create_ssl_context
 from opsledger_contracts import SERVICES, ContractError, decode_message, events_topic
 
 
@@ -31,6 +38,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Print the events of an OpsLedger topic as JSON lines."
     )
     parser.add_argument("--bootstrap", default="127.0.0.1:9092", help="Kafka bootstrap servers")
+    env = os.environ.get
+    parser.add_argument(
+        "--security-protocol",
+        choices=("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"),
+        default=env("OPSLEDGER_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+    )
+    parser.add_argument(
+        "--sasl-mechanism",
+        choices=("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"),
+        default=env("OPSLEDGER_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+    )
+    parser.add_argument("--username", default=env("OPSLEDGER_KAFKA_USERNAME", ""))
+    parser.add_argument(
+        "--password-file",
+        default=env("OPSLEDGER_KAFKA_PASSWORD_FILE", ""),
+        help="file holding the SASL password (never pass a password on the command line)",
+    )
+    parser.add_argument("--ssl-cafile", default=env("OPSLEDGER_KAFKA_SSL_CAFILE", ""))
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--topic", help="topic name, e.g. opsledger.dispatch.events")
     which.add_argument("--service", choices=SERVICES, help="follow this service's topic")
@@ -107,9 +132,30 @@ def _render(record: Any) -> str:
     )
 
 
-async def _topic_exists(bootstrap: str, topic: str) -> bool:
+def security_options(args: argparse.Namespace) -> dict[str, Any]:
+    """How to log in to the brokers (aiokafka keyword arguments)."""
+    if args.security_protocol == "PLAINTEXT":
+        return {}
+    password = os.environ.get("OPSLEDGER_KAFKA_PASSWORD", "")
+    if args.password_file:
+        with open(args.password_file, encoding="utf-8") as file:
+            password = file.read().strip()
+    options: dict[str, Any] = {
+        "security_protocol": args.security_protocol,
+        "sasl_mechanism": args.sasl_mechanism,
+        "sasl_plain_username": args.username,
+        "sasl_plain_password": password,
+    }
+    if args.security_protocol == "SASL_SSL":
+        options["ssl_context"] = create_ssl_context(cafile=args.ssl_cafile or None)
+    return options
+
+
+async def _topic_exists(args: argparse.Namespace, topic: str) -> bool:
     """Checked first because subscribing to a missing topic may auto-create it."""
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    probe = AIOKafkaConsumer(
+        bootstrap_servers=args.bootstrap, group_id=None, **security_options(args)
+    )
     await probe.start()
     try:
         return topic in await probe.topics()
@@ -120,7 +166,7 @@ async def _topic_exists(bootstrap: str, topic: str) -> bool:
 async def follow(args: argparse.Namespace) -> int:
     """Print events until --max-messages or --timeout; returns the exit status."""
     topic = args.topic or events_topic(args.service)
-    if not await _topic_exists(args.bootstrap, topic):
+    if not await _topic_exists(args, topic):
         print(f"topic {topic} does not exist on {args.bootstrap}", file=sys.stderr)
         return 2
     # Subscribing without a group assigns every partition of the topic and nothing is
@@ -131,6 +177,7 @@ async def follow(args: argparse.Namespace) -> int:
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **security_options(args),
     )
     await consumer.start()
     try:

@@ -2,14 +2,26 @@
 # A real single-node Apache Kafka (KRaft, broker+controller) without Docker.
 #
 #   deploy/local/kafka.sh start|stop|status|restart
+#   deploy/local/kafka.sh env [principal]
+#   deploy/local/kafka.sh credentials      (make the passwords if missing, then as `env`)
 #
 # Jars come from Maven Central (deploy/local/kafka/pom.xml) and are cached under
 # ${OPSLEDGER_CACHE_DIR:-<repo>/.cache}/kafka-4.1.1/libs; runtime state (server.properties,
-# data, log, pid) lives under ${OPSLEDGER_VAR_DIR:-<repo>/var}/kafka.
+# data, log, pid, credentials) lives under ${OPSLEDGER_VAR_DIR:-<repo>/var}/kafka.
+#
+# Kafka knows who is talking: clients authenticate with SASL/SCRAM-SHA-512 (SASL_PLAINTEXT,
+# bound to loopback) as one principal per service or as `admin` (super user, for tooling and
+# tests), and ACLs (deploy/local/kafka/acls.txt, StandardAuthorizer, deny by default) let a
+# service write only its own topics. Passwords are generated on the first start into
+# <state>/credentials/<principal>.password (mode 0600, never in the repository); the ACLs
+# and SCRAM users are applied after every start (deploy/local/kafka/Provision.java).
+# `start` and `env` print the client settings for the services (`{service}` is replaced by
+# each service: see kernel/src/opsledger/settings.py); `env admin` those of the admin.
 #
 # Environment: KAFKA_HOST (127.0.0.1), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 # KAFKA_HEAP_OPTS (-Xms512m -Xmx1G), KAFKA_START_TIMEOUT (90 seconds),
-# KAFKA_STOP_TIMEOUT (30 seconds).
+# KAFKA_STOP_TIMEOUT (30 seconds), OPSLEDGER_KAFKA_TOPIC_PREFIX (prepended to the topic and
+# group names in the ACLs, as the services prepend it).
 #
 # Exit codes: 0 ok; 1 error; status: 0 running and accepting clients, 1 process up but
 # port closed, 3 not running.
@@ -28,6 +40,11 @@ PID_FILE="$STATE_DIR/kafka.pid"
 LOG_FILE="$STATE_DIR/kafka.log"
 CLUSTER_ID_FILE="$STATE_DIR/cluster.id"
 LOG4J_CONF="$POM_DIR/log4j2.xml"
+CRED_DIR="$STATE_DIR/credentials"
+ACLS="$POM_DIR/acls.txt"
+PROVISION="$POM_DIR/Provision.java"
+SASL_MECHANISM=SCRAM-SHA-512
+TOPIC_PREFIX="${OPSLEDGER_KAFKA_TOPIC_PREFIX:-}"
 
 HOST="${KAFKA_HOST:-127.0.0.1}"
 PORT="${KAFKA_PORT:-9092}"
@@ -61,7 +78,10 @@ apt_install() {
 
 ensure_java() {
   local need=()
-  command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+  # The JDK, not only the JRE: Provision.java is run from source (the jdk.compiler module).
+  if ! command -v java >/dev/null 2>&1 || ! java --list-modules 2>/dev/null | grep -q '^jdk.compiler@'; then
+    need+=(default-jdk-headless)
+  fi
   if ! jars_complete; then command -v mvn >/dev/null 2>&1 || need+=(maven); fi
   if [ "${#need[@]}" -gt 0 ]; then apt_install "${need[@]}"; fi
   local major
@@ -138,18 +158,66 @@ healthy() {
   port_open "$HOST" "$PORT" && [ -f "$LOG_FILE" ] && grep -q "$STARTED_MARKER" "$LOG_FILE"
 }
 
+# The principals: admin plus every one acls.txt names.
+principals() {
+  echo admin
+  awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$ACLS" | sort -u
+}
+
+new_password() {
+  local pw
+  pw="$(head -c 48 /dev/urandom | base64 -w0 | tr -d '/+=')"
+  echo "${pw:0:32}"
+}
+
+# A password per principal, made once per install; 0600 files in a 0700 directory.
+ensure_credentials() {
+  if [ -f "$DATA_DIR/meta.properties" ] && [ ! -s "$CRED_DIR/admin.password" ]; then
+    die "$DATA_DIR was formatted without SASL credentials (a broker from before SASL, or \
+$CRED_DIR was removed): stop it, remove $STATE_DIR and start again"
+  fi
+  (umask 077 && mkdir -p "$CRED_DIR")
+  chmod 700 "$CRED_DIR"
+  local principal file
+  for principal in $(principals); do
+    file="$CRED_DIR/$principal.password"
+    if [ ! -s "$file" ]; then
+      (umask 077 && new_password >"$file.tmp" && mv "$file.tmp" "$file")
+    fi
+    chmod 600 "$file"
+  done
+}
+
+admin_password() { tr -d '\n' <"$CRED_DIR/admin.password"; }
+
 write_properties() {
   mkdir -p "$DATA_DIR"
-  cat >"$PROPS.tmp" <<EOF
+  local admin_pw
+  admin_pw="$(admin_password)"
+  # 0600: it holds the admin password (the broker's own login).
+  (umask 077 && cat >"$PROPS.tmp") <<EOF
 # Written by deploy/local/kafka.sh on every start; edit the script, not this file.
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
+listeners=BROKER://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=BROKER://$HOST:$PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=BROKER
+# SASL on both listeners (loopback only, so no TLS): clients and the broker itself log in
+# with SCRAM on BROKER; the controller listener uses PLAIN, since SCRAM credentials live in
+# the metadata the controller serves.
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT
+sasl.mechanism.inter.broker.protocol=$SASL_MECHANISM
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.broker.sasl.enabled.mechanisms=$SASL_MECHANISM
+listener.name.broker.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_pw";
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_pw" user_admin="$admin_pw";
+# Deny by default; admin may do anything; everyone else only what acls.txt grants.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
 log.dirs=$DATA_DIR
 num.partitions=3
 default.replication.factor=1
@@ -190,9 +258,38 @@ format_storage() {
   fi
   log "formatting storage in $DATA_DIR (cluster id $(cat "$CLUSTER_ID_FILE"))"
   java_base
+  # The admin's SCRAM credential must exist before the broker logs in to itself; the other
+  # principals are added by provision() once it runs.
   "${JAVA_CMD[@]}" kafka.tools.StorageTool format -t "$(cat "$CLUSTER_ID_FILE")" \
-      -c "$PROPS" --standalone --ignore-formatted >>"$STATE_DIR/format.log" 2>&1 9>&- \
+      -c "$PROPS" --standalone --ignore-formatted \
+      --add-scram "$SASL_MECHANISM=[name=admin,password=$(admin_password)]" \
+      >>"$STATE_DIR/format.log" 2>&1 9>&- \
     || { tail -n 30 "$STATE_DIR/format.log" >&2; die "storage format failed (log: $STATE_DIR/format.log)"; }
+}
+
+# SCRAM users and ACLs as acls.txt says (idempotent; stale ACLs of our principals removed).
+provision() {
+  java_base
+  "${JAVA_CMD[@]}" "$PROVISION" "$HOST:$PORT" "$CRED_DIR" "$ACLS" "$TOPIC_PREFIX" \
+      >"$STATE_DIR/provision.log" 9>&- \
+    || die "could not create the Kafka principals and ACLs (see above and $STATE_DIR/provision.log)"
+}
+
+# The client settings for services ({service}: each their own) or for one principal.
+print_env() {
+  local who="${1:-}"
+  [ -n "$who" ] || who='{service}'
+  if [ "$who" != "{service}" ] && ! principals | grep -x -- "$who" >/dev/null; then
+    die "unknown principal '$who' (known: $(principals | tr '\n' ' '))"
+  fi
+  [ -d "$CRED_DIR" ] || die "no credentials in $CRED_DIR yet: run '$0 start' first"
+  cat <<EOF
+OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS=$HOST:$PORT
+OPSLEDGER_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT
+OPSLEDGER_KAFKA_SASL_MECHANISM=$SASL_MECHANISM
+OPSLEDGER_KAFKA_USERNAME=$who
+OPSLEDGER_KAFKA_PASSWORD_FILE=$CRED_DIR/$who.password
+EOF
 }
 
 wait_healthy() {
@@ -237,6 +334,7 @@ cmd_start() {
   fi
   ensure_java
   ensure_jars
+  ensure_credentials
   write_properties
   format_storage
   if [ -f "$LOG_FILE" ]; then mv -f "$LOG_FILE" "$LOG_FILE.1"; fi
@@ -247,6 +345,7 @@ cmd_start() {
   pid=$!
   echo "$pid" >"$PID_FILE"
   wait_healthy "$pid"
+  provision
   log "ready on $HOST:$PORT (pid $pid, $((SECONDS - t0)) s)"
 }
 
@@ -298,9 +397,11 @@ with_lock() {
 }
 
 case "${1:-}" in
-  start) with_lock cmd_start ;;
+  start) with_lock cmd_start; print_env ;;
   stop) with_lock cmd_stop ;;
-  restart) with_lock cmd_stop; with_lock cmd_start ;;
+  restart) with_lock cmd_stop; with_lock cmd_start; print_env ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+  env) print_env "${2:-}" ;;
+  credentials) with_lock ensure_credentials; print_env "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|restart|env [principal]|credentials" >&2; exit 2 ;;
 esac

@@ -29,6 +29,11 @@
 #   OPSLEDGER_HTTP_HOST       interface the services listen on (default 127.0.0.1).
 #   OPSLEDGER_DATABASE_URL    passed through; "{service}" in it is replaced per service.
 #   KAFKA_HOST, KAFKA_PORT    the broker (default 127.0.0.1:9092), see kafka.sh.
+#   OPSLEDGER_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _USERNAME, _PASSWORD_FILE
+#                             how the services log in to Kafka; unset, what `kafka.sh env`
+#                             prints: each service as its own principal (SASL/SCRAM), with
+#                             the password kafka.sh generated for it. "{service}" in them is
+#                             replaced per service.
 #   OPSLEDGER_STOP_TIMEOUT    seconds between TERM and KILL for the services (default 15).
 #   OPSLEDGER_RESTART_BACKOFF_MS      first restart delay (default 1000), doubled per crash
 #   OPSLEDGER_RESTART_BACKOFF_MAX_MS  longest restart delay (default 30000)
@@ -233,14 +238,23 @@ read -r -a SERVE_ARGV <<<"$SERVE_CMD"
 command -v "${SERVE_ARGV[0]}" >/dev/null 2>&1 \
   || die "'${SERVE_ARGV[0]}' not found (install uv: python3 -m pip install uv)"
 
+# Each service logs in to Kafka as itself. The passwords are made before the broker starts
+# (kafka.sh credentials), so the services can read theirs at once.
+if [ -z "${OPSLEDGER_KAFKA_SECURITY_PROTOCOL:-}" ]; then
+  kafka_env="$("$KAFKA_SH" credentials)" || die "kafka.sh credentials failed"
+  while IFS='=' read -r name value; do
+    [ -n "$name" ] && [ -z "${!name:-}" ] && export "$name=$value"
+  done <<<"$kafka_env"
+fi
+
 kafka_status=0
 "$KAFKA_SH" status >/dev/null 2>&1 || kafka_status=$?
 case "$kafka_status" in
   0) log "Kafka already running on $KAFKA_BOOTSTRAP; leaving it running afterwards" ;;
   # Started in the background: the services boot meanwhile (they wait for Kafka themselves).
-  3) KAFKA_STARTED_HERE=1; "$KAFKA_SH" start & KAFKA_START_PID=$! ;;
+  3) KAFKA_STARTED_HERE=1; "$KAFKA_SH" start >/dev/null & KAFKA_START_PID=$! ;;
   *) log "Kafka is being started by someone else; waiting for it (and leaving it running)"
-     "$KAFKA_SH" start ;;
+     "$KAFKA_SH" start >/dev/null ;;
 esac
 
 if [ "$USE_POSTGRES" -eq 1 ]; then
@@ -257,7 +271,7 @@ if [ -z "${OPSLEDGER_AUTH_SECRET:-}" ]; then
 fi
 
 start_service() {
-  local svc="$1" port="${PORTS[$1]}" word has_service_placeholder=0 db_url
+  local svc="$1" port="${PORTS[$1]}" word has_service_placeholder=0 db_url kafka_user kafka_pw_file
   local -a argv=()
   for word in "${SERVE_ARGV[@]}"; do
     [[ "$word" == *"{service}"* ]] && has_service_placeholder=1
@@ -266,12 +280,16 @@ start_service() {
   done
   [ "$has_service_placeholder" -eq 1 ] || argv+=("$svc")
   db_url="${OPSLEDGER_DATABASE_URL:-}"
+  kafka_user="${OPSLEDGER_KAFKA_USERNAME:-}"
+  kafka_pw_file="${OPSLEDGER_KAFKA_PASSWORD_FILE:-}"
   # Own session/process group (setsid, no fork: a background job of a non-interactive shell
   # is not a group leader), so the group id equals $! and a terminal Ctrl-C reaches only us.
   # Output: prefixed to our stdout and appended to var/run/<service>.log; the pipe ignores
   # Ctrl-C so that a service shutting down can still write its last lines.
   OPSLEDGER_HTTP_HOST="$HTTP_HOST" OPSLEDGER_HTTP_PORT="$port" \
     OPSLEDGER_DATABASE_URL="${db_url//\{service\}/$svc}" OPSLEDGER_SERVICE="$svc" \
+    OPSLEDGER_KAFKA_USERNAME="${kafka_user//\{service\}/$svc}" \
+    OPSLEDGER_KAFKA_PASSWORD_FILE="${kafka_pw_file//\{service\}/$svc}" \
     setsid "${argv[@]}" </dev/null \
     > >(trap '' INT TERM HUP; exec tee -a "$LOG_DIR/$svc.log" | exec sed -u "s/^/[$svc] /") 2>&1 &
   PIDS[$svc]=$!
@@ -289,7 +307,7 @@ if [ -n "${KAFKA_START_PID:-}" ]; then
   wait "$KAFKA_START_PID" || die "Kafka did not start (see ${OPSLEDGER_VAR_DIR:-var}/kafka/kafka.log)"
 fi
 
-log "Kafka: $OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS; database: ${OPSLEDGER_DATABASE_URL:-a SQLite file per service in ${OPSLEDGER_DATA_DIR:-var}/}"
+log "Kafka: $OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS (${OPSLEDGER_KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}${OPSLEDGER_KAFKA_USERNAME:+ as $OPSLEDGER_KAFKA_USERNAME}); database: ${OPSLEDGER_DATABASE_URL:-a SQLite file per service in ${OPSLEDGER_DATA_DIR:-var}/}"
 for svc in "${SERVICES[@]}"; do
   log "$(printf '%-17s http://%s:%s' "$svc" "$HTTP_HOST" "${PORTS[$svc]}")"
 done

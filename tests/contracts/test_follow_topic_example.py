@@ -10,10 +10,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from opsledger_contracts import EventEnvelope, encode_message
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
+
+from tests.kafka_clients import kafka_admin, kafka_producer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "contracts" / "examples" / "follow_topic.py"
 EARLY = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
@@ -56,7 +57,7 @@ async def topic_with_events(contracts_kafka_bootstrap: str) -> str:
     0, 1 valid (early) | 2 missing ce_siteid | 3, 4 valid | 5 ping_id too long (late).
     """
     topic = f"opsledger-contracts-test-{uuid4().hex[:12]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=contracts_kafka_bootstrap)
+    admin = kafka_admin(contracts_kafka_bootstrap)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
@@ -73,7 +74,7 @@ async def topic_with_events(contracts_kafka_bootstrap: str) -> str:
         (*_ping(4), LATE),
         (key5, json.dumps({"ping_id": "x" * 65, "message": "hi"}).encode(), headers5, LATE),
     ]
-    producer = AIOKafkaProducer(bootstrap_servers=contracts_kafka_bootstrap, acks="all")
+    producer = kafka_producer(contracts_kafka_bootstrap, acks="all")
     await producer.start()
     try:
         for key, value, headers, when in messages:

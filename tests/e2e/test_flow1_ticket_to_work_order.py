@@ -15,12 +15,13 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from opsledger.auth import TokenService
 from opsledger_contracts import SERVICES, EventEnvelope, events_topic
 from opsledger_contracts.headers import schema_path_of
 
 from tests.conftest import REPO
+from tests.kafka_clients import kafka_consumer
 from tests.processes import CLI, TEST_SECRET, running, service_env, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
@@ -195,7 +196,7 @@ async def _published(
     bootstrap: str, topics: list[str]
 ) -> list[tuple[list[tuple[str, bytes]], bytes]]:
     """Every message on `topics`, from the beginning to the current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = kafka_consumer(bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -9,7 +9,7 @@ from uuid import uuid4
 import httpx
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from opsledger.auth import TokenService
 from opsledger.clock import SystemClock
 from opsledger.db import create_engine
@@ -22,6 +22,7 @@ from opsledger.service import load_service
 from opsledger_contracts import SERVICES, events_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 
+from tests.kafka_clients import kafka_consumer
 from tests.processes import CLI, TEST_SECRET, running, service_env, start_service, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
@@ -30,7 +31,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
 async def _topic_ids(
     bootstrap: str, topic: str, start: dict[int, int], wanted: set[str]
 ) -> list[str]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = kafka_consumer(bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -28,12 +28,13 @@ from uuid import uuid4
 
 import httpx
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from opsledger.auth import TokenService
 from opsledger.db import create_engine
 from opsledger_contracts import SERVICES, events_topic
 
 from tests.conftest import create_pg_database, drop_pg_database
+from tests.kafka_clients import kafka_consumer
 from tests.processes import CLI, TEST_SECRET, ServiceProcess, service_env, start_service
 
 SENT = "DiagnosticPingSent"
@@ -282,7 +283,7 @@ def converge(w: World, timeout: float = 180) -> float:
 
 async def topic_ids(bootstrap: str, topic: str) -> list[str]:
     """Every `ce_id` on a topic, from the beginning (duplicates kept)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = kafka_consumer(bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

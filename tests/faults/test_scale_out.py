@@ -15,12 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from tests.faults.conftest import fault_runs
 from tests.faults.harness import PingLoad, World, check_run, converge, healthy, rows, wait_for
 from tests.faults.harness import world as fault_world
 from tests.faults.test_faults import READY_WITHIN, Say, start_ready
+from tests.kafka_clients import kafka_consumer
 from tests.processes import ServiceProcess
 
 pytestmark = [
@@ -59,7 +59,7 @@ def leader(w: World) -> str:
 
 
 async def partition_count(bootstrap: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = kafka_consumer(bootstrap)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -300,14 +300,46 @@ def test_kafka_is_a_single_kraft_node_reachable_as_kafka_9092(compose: dict[str,
     assert kafka["image"] == "apache/kafka:4.1.1"
     env = _environment(kafka)
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
-    assert "PLAINTEXT://:9092" in env["KAFKA_LISTENERS"].split(",")
+    assert "BROKER://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert "BROKER://:9092" in env["KAFKA_LISTENERS"].split(",")
     for key in (
         "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
         "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
         "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
     ):
         assert env[key] == "1", key
+
+
+def test_kafka_knows_who_is_talking(compose: dict[str, Any]) -> None:
+    """SASL on every listener, deny unless acls.txt allows, a principal per service."""
+    services = compose["services"]
+    env = _environment(services["kafka"])
+    protocols = dict(p.split(":") for p in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}
+    assert env["KAFKA_AUTHORIZER_CLASS_NAME"] == (
+        "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    )
+    assert env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert env["KAFKA_SUPER_USERS"] == "User:admin"
+    # No password in the file: the broker reads the one made at install.
+    jaas = env["KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"]
+    assert 'password="$${file:/run/opsledger/kafka/admin.properties:password}"' in jaas
+    assert services["kafka"]["depends_on"] == {
+        "kafka-credentials": {"condition": "service_completed_successfully"}
+    }
+    for one_shot, command in (("kafka-credentials", "credentials"), ("kafka-setup", "provision")):
+        assert services[one_shot]["command"] == [command]
+        mounts = [str(v) for v in services[one_shot]["volumes"]]
+        assert "./deploy/local/kafka/acls.txt:/opsledger/acls.txt:ro" in mounts
+        assert "./deploy/docker/kafka-setup.sh:/opsledger/kafka-setup.sh:ro" in mounts
+    for name in SERVICES:
+        service = services[name]
+        env = _environment(service)
+        assert env["OPSLEDGER_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert env["OPSLEDGER_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert env["OPSLEDGER_KAFKA_USERNAME"] == "{service}"
+        assert env["OPSLEDGER_KAFKA_PASSWORD_FILE"] == "/run/opsledger/kafka/{service}.password"
+        assert "kafka-credentials:/run/opsledger/kafka:ro" in service["volumes"]
 
 
 def test_postgres_init_creates_the_role_and_five_databases(compose: dict[str, Any]) -> None:

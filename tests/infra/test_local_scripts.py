@@ -55,7 +55,15 @@ class Handler(BaseHTTPRequestHandler):
 
 address = (os.environ["OPSLEDGER_HTTP_HOST"], int(os.environ["OPSLEDGER_HTTP_PORT"]))
 server = ThreadingHTTPServer(address, Handler)
-print(f"{service} up kafka={os.environ['OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS']}", flush=True)
+user = os.environ.get("OPSLEDGER_KAFKA_USERNAME", "")
+if os.environ.get("OPSLEDGER_KAFKA_PASSWORD_FILE"):
+    with open(os.environ["OPSLEDGER_KAFKA_PASSWORD_FILE"]) as secret:
+        assert len(secret.read().strip()) >= 32, "no password of its own"
+print(
+    f"{service} up kafka={os.environ['OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS']}"
+    f" {os.environ.get('OPSLEDGER_KAFKA_SECURITY_PROTOCOL', 'PLAINTEXT')} as {user}",
+    flush=True,
+)
 print(f"{service} key file={os.environ.get('OPSLEDGER_AUTH_SECRET_FILE')}", flush=True)
 
 def on_term(signum, frame):
@@ -151,9 +159,14 @@ def test_usage_errors_exit_2() -> None:
 # --- Kafka --------------------------------------------------------------------------------
 
 
+def _own_kafka_env() -> dict[str, str]:
+    """The environment without the Kafka identity of the broker the tests run against."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("OPSLEDGER_KAFKA_")}
+
+
 @pytest.fixture
 def kafka_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = dict(os.environ)
+    env = _own_kafka_env()
     env.update(
         KAFKA_PORT=str(_free_port()),
         KAFKA_CONTROLLER_PORT=str(_free_port()),
@@ -175,8 +188,35 @@ def test_kafka_sh_start_is_idempotent_and_stop_leaves_nothing(kafka_env: dict[st
     log = Path(kafka_env["OPSLEDGER_VAR_DIR"], "kafka", "kafka.log").read_text()
     assert "Kafka Server started" in log
     settings = Path(props).read_text()
-    assert f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:" in settings
+    assert f"listeners=BROKER://127.0.0.1:{port},CONTROLLER://127.0.0.1:" in settings
     assert "group.initial.rebalance.delay.ms=0" in settings
+    # Kafka knows who is talking: SASL on both listeners, deny unless an ACL allows.
+    assert (
+        "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT" in settings
+    )
+    assert (
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer" in settings
+    )
+    assert (
+        "allow.everyone.if.no.acl.found=false" in settings and "super.users=User:admin" in settings
+    )
+    state = Path(kafka_env["OPSLEDGER_VAR_DIR"], "kafka")
+    assert Path(props).stat().st_mode & 0o777 == 0o600  # it holds the admin password
+    assert (state / "credentials").stat().st_mode & 0o777 == 0o700
+    for principal in ["admin", *SERVICES]:
+        secret = state / "credentials" / f"{principal}.password"
+        assert secret.stat().st_mode & 0o777 == 0o600
+        assert len(secret.read_text().strip()) >= 32
+    assert "ACLs: " in started.stderr
+    assert started.stdout.splitlines() == [
+        f"OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:{port}",
+        "OPSLEDGER_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT",
+        "OPSLEDGER_KAFKA_SASL_MECHANISM=SCRAM-SHA-512",
+        "OPSLEDGER_KAFKA_USERNAME={service}",
+        f"OPSLEDGER_KAFKA_PASSWORD_FILE={state}/credentials/{{service}}.password",
+    ]
+    admin = _sh(KAFKA_SH, "env", "admin", env=kafka_env)
+    assert "OPSLEDGER_KAFKA_USERNAME=admin" in admin.stdout.splitlines()
     assert len(_pids_matching(f"kafka.Kafka {props}")) == 1
 
     again = _sh(KAFKA_SH, "start", env=kafka_env)
@@ -253,7 +293,7 @@ def test_the_token_command_uses_the_key_auth_key_sh_made(tmp_path: Path) -> None
 @pytest.fixture(scope="module")
 def running_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A broker of our own that was running before run.sh, so run.sh must leave it alone."""
-    env = dict(os.environ)
+    env = _own_kafka_env()
     env.update(
         KAFKA_PORT=str(_free_port()),
         KAFKA_CONTROLLER_PORT=str(_free_port()),
@@ -325,7 +365,10 @@ def _run_until_up_then_signal(env: dict[str, str], tmp_path: Path, how: str) -> 
         text = out.read_text()
         for service, port in zip(SERVICES, _ports(env), strict=True):
             assert f"http://127.0.0.1:{port}" in text
-            assert f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}" in text
+            assert (
+                f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}"
+                f" SASL_PLAINTEXT as {service}"
+            ) in text
             # No built-in key: each service gets this install's key file.
             key_file = f"{env['OPSLEDGER_DATA_DIR']}/auth-secret"
             assert f"[{service}] {service} key file={key_file}" in text

@@ -14,13 +14,11 @@ from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy as sa
-from faststream.kafka import KafkaBroker
 from opsledger.clock import SystemClock
 from opsledger.consumers import InboxConsumer, IncomingMessage, Outcome, Subscription, subscribe
 from opsledger.db import events, inbox
 from opsledger.dlq import DeadLetterError, list_dead_letters, read_dead_letter, replay
 from opsledger.errors import DomainError
-from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.runtime import CommandContext, Runtime, Tx
 from opsledger_contracts import DecodedEvent, dlq_topic
@@ -28,6 +26,7 @@ from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import opsledger_cli
+from tests.kafka_clients import kafka_broker, kafka_connector, kafka_security
 from tests.kernel.messages import Message, ping_message
 
 pytestmark = pytest.mark.kafka
@@ -70,7 +69,7 @@ class World:
         self.bootstrap = bootstrap
         self.topic = f"test.dlq.{uuid4().hex[:8]}"
         self.dlq = dlq_topic(self.topic)
-        self.kafka = KafkaConnector(bootstrap, "test-dlq")
+        self.kafka = kafka_connector(bootstrap, "test-dlq")
         self.broken = True
 
         async def record(tx: Tx, message: DecodedEvent) -> None:
@@ -90,7 +89,7 @@ class World:
 
         self.pings = consumer("pings", record)
         self.audit = consumer("audit", audit)
-        self.broker = KafkaBroker(bootstrap)
+        self.broker = kafka_broker(bootstrap)
         for c in (self.pings, self.audit):
             subscribe(self.broker, c.consumer, SERVICE)
 
@@ -129,7 +128,9 @@ async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_consu
     assert world.pings.outcomes == [Outcome.DEAD_LETTERED]
     assert world.audit.outcomes == [Outcome.HANDLED]
 
-    letters = await list_dead_letters(world.bootstrap, [world.dlq, f"{world.dlq}.missing"])
+    letters = await list_dead_letters(
+        world.bootstrap, [world.dlq, f"{world.dlq}.missing"], security=kafka_security()
+    )
     assert len(letters) == 1
     letter = letters[0]
     assert (letter.topic, letter.partition) == (world.dlq, 0)
@@ -140,7 +141,9 @@ async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_consu
     assert letter.original_offset is not None
     assert [k for k, _ in letter.original_headers()] == [k for k, _ in message[2]]
 
-    shown = await read_dead_letter(world.bootstrap, world.dlq, 0, letter.offset)
+    shown = await read_dead_letter(
+        world.bootstrap, world.dlq, 0, letter.offset, security=kafka_security()
+    )
     assert shown == letter
     described = shown.describe()
     assert described["value"] == {"ping_id": "p-bad", "message": "hi"}
@@ -148,7 +151,7 @@ async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_consu
     assert described["consumer"] == f"{SERVICE}.pings"
 
     world.broken = False  # the fix is deployed
-    result = await replay(letter, world.bootstrap, engine, CONSUMERS)
+    result = await replay(letter, world.bootstrap, engine, CONSUMERS, kafka_security())
     assert result.topic == world.topic
     assert result.inbox_rows_cleared == 1
     await world.pings.wait_for(2)
@@ -159,8 +162,10 @@ async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_consu
     assert await _count(engine, inbox) == 2  # one row per consumer
 
     with pytest.raises(DeadLetterError, match="already handled"):
-        await replay(letter, world.bootstrap, engine, CONSUMERS)
-    assert len(await list_dead_letters(world.bootstrap, [world.dlq])) == 1  # kept for audit
+        await replay(letter, world.bootstrap, engine, CONSUMERS, kafka_security())
+    assert (
+        len(await list_dead_letters(world.bootstrap, [world.dlq], security=kafka_security())) == 1
+    )  # kept for audit
 
 
 async def test_a_dead_letter_of_another_service_is_not_replayed(
@@ -169,18 +174,18 @@ async def test_a_dead_letter_of_another_service_is_not_replayed(
     _, message = _ping("p-other")
     await world.produce(message)
     await world.pings.wait_for(1)
-    (letter,) = await list_dead_letters(world.bootstrap, [world.dlq])
+    (letter,) = await list_dead_letters(world.bootstrap, [world.dlq], security=kafka_security())
 
     with pytest.raises(DeadLetterError, match="not by a consumer of this service"):
-        await replay(letter, world.bootstrap, engine, ["dispatch.requests"])
+        await replay(letter, world.bootstrap, engine, ["dispatch.requests"], kafka_security())
 
 
 async def test_reading_where_there_is_no_dead_letter_says_so(world: World) -> None:
     with pytest.raises(DeadLetterError, match="the partition is empty"):
-        await read_dead_letter(world.bootstrap, world.dlq, 0, 0)
+        await read_dead_letter(world.bootstrap, world.dlq, 0, 0, security=kafka_security())
     with pytest.raises(DeadLetterError, match="has no partition 5"):
-        await read_dead_letter(world.bootstrap, world.dlq, 5, 0)
-    assert await list_dead_letters(world.bootstrap, [world.dlq]) == []
+        await read_dead_letter(world.bootstrap, world.dlq, 5, 0, security=kafka_security())
+    assert await list_dead_letters(world.bootstrap, [world.dlq], security=kafka_security()) == []
 
 
 def _cli(*args: str, prefix: str) -> subprocess.CompletedProcess[str]:

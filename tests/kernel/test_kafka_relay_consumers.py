@@ -6,8 +6,7 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from faststream.kafka import KafkaBroker
+from aiokafka import TopicPartition
 from opsledger.clock import SystemClock
 from opsledger.consumers import (
     InboxConsumer,
@@ -19,7 +18,6 @@ from opsledger.consumers import (
 )
 from opsledger.db import events, inbox
 from opsledger.errors import DomainError
-from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.relay import OutboxRelay
 from opsledger.runtime import CommandContext, Runtime, Tx
@@ -27,6 +25,7 @@ from opsledger_contracts import DecodedEvent, EventEnvelope, dlq_topic
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.kafka_clients import kafka_broker, kafka_connector, kafka_consumer, kafka_security
 from tests.kernel.messages import ping_message
 
 pytestmark = pytest.mark.kafka
@@ -35,7 +34,7 @@ pytestmark = pytest.mark.kafka
 async def _read_topic(
     bootstrap: str, topic: str, start: dict[int, int], expect: int
 ) -> list[object]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = kafka_consumer(bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         parts = [
@@ -61,7 +60,7 @@ async def _read_topic(
 
 
 async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = kafka_consumer(bootstrap)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
@@ -79,7 +78,7 @@ async def runtime(engine: AsyncEngine) -> Runtime:
 async def test_relay_publishes_in_order_with_cloudevents_headers_and_key(
     runtime: Runtime, kafka_bootstrap: str
 ) -> None:
-    kafka = KafkaConnector(kafka_bootstrap, "test-relay")
+    kafka = kafka_connector(kafka_bootstrap, "test-relay")
     relay = OutboxRelay(runtime, kafka, batch_size=4)
     await kafka.ensure_topics([relay.topic])
     before = await _end_offsets(kafka_bootstrap, relay.topic)
@@ -116,7 +115,7 @@ async def test_relay_never_produces_private_events_but_moves_past_them(
 ) -> None:
     from tests.kernel.payloads import CounterIncremented
 
-    kafka = KafkaConnector(kafka_bootstrap, "test-relay-private")
+    kafka = kafka_connector(kafka_bootstrap, "test-relay-private")
     relay = OutboxRelay(
         runtime,
         kafka,
@@ -142,7 +141,7 @@ async def test_relay_never_produces_private_events_but_moves_past_them(
 async def test_only_one_relay_per_database_publishes_and_another_takes_over(
     runtime: Runtime, kafka_bootstrap: str
 ) -> None:
-    kafka = KafkaConnector(kafka_bootstrap, "test-relay-leader")
+    kafka = kafka_connector(kafka_bootstrap, "test-relay-leader")
     prefix = f"leader{uuid4().hex[:6]}."
     first, second = (OutboxRelay(runtime, kafka, topic_prefix=prefix) for _ in range(2))
     await kafka.ensure_topics([first.topic])
@@ -179,7 +178,7 @@ async def test_lag_is_what_the_group_has_not_committed_yet(
     runtime: Runtime, harness_factory: object, kafka_bootstrap: str
 ) -> None:
     h: ConsumerHarness = await harness_factory(record_ping)  # type: ignore[operator]
-    monitor = LagMonitor(kafka_bootstrap)
+    monitor = LagMonitor(kafka_bootstrap, kafka_security())
     group = h.consumer.subscription.group_id("callcenter")
     try:
         assert await monitor.measure("opsledger.nobody", [h.topic]) == {h.topic: 0}
@@ -196,7 +195,7 @@ class ConsumerHarness:
 
     def __init__(self, runtime: Runtime, bootstrap: str, handler: object) -> None:
         self.topic = f"test.pings.{uuid4().hex[:8]}"
-        self.kafka = KafkaConnector(bootstrap, "test-consumer")
+        self.kafka = kafka_connector(bootstrap, "test-consumer")
         self.outcomes: list[Outcome] = []
         sub = Subscription(name="pings", topic=self.topic, handler=handler)  # type: ignore[arg-type]
         self.consumer = InboxConsumer(
@@ -210,7 +209,7 @@ class ConsumerHarness:
             return outcomes
 
         self.consumer.handle_batch = recording  # type: ignore[method-assign]
-        self.broker = KafkaBroker(bootstrap)
+        self.broker = kafka_broker(bootstrap)
         subscribe(self.broker, self.consumer, "callcenter")
 
     async def produce(self, messages: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> None:

@@ -5,12 +5,13 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from opsledger.app import ServiceApp
 from opsledger.service import load_service
 from opsledger.settings import Settings
 from opsledger_contracts import dlq_topic, events_topic
 from pydantic import ValidationError
+
+from tests.kafka_clients import kafka_consumer
 
 
 def test_partitions_and_replication_default_to_one_broker_with_three_partitions(
@@ -30,7 +31,7 @@ def test_partitions_and_replication_default_to_one_broker_with_three_partitions(
 
 
 async def _partitions(bootstrap: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = kafka_consumer(bootstrap)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -29,7 +29,7 @@ from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
 from opsledger.docs import install_offline_docs
 from opsledger.http import install_error_handlers
-from opsledger.kafka import KafkaConnector
+from opsledger.kafka import KafkaConnector, KafkaSecurity
 from opsledger.metrics import Metrics
 from opsledger.middleware import install_request_middleware
 from opsledger.migrate import upgrade
@@ -74,7 +74,10 @@ class ServiceApp:
             self.metrics,
             sites=sites,
         )
-        self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
+        self.kafka_security = KafkaSecurity.from_settings(settings, name)
+        self.kafka = KafkaConnector(
+            settings.kafka_bootstrap_servers, f"opsledger-{name}", self.kafka_security
+        )
         prefix = settings.kafka_topic_prefix
         self.catalog = EventCatalog(definition.private_events)
         self.bus = CommandBus(
@@ -97,6 +100,7 @@ class ServiceApp:
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             client_id=f"opsledger-{name}-consumer",
+            security=self.kafka_security.faststream(),
             # Per-message lines at DEBUG, through structlog like every other log line.
             logger=logging.getLogger("faststream"),
             log_level=logging.DEBUG,
@@ -204,7 +208,7 @@ class ServiceApp:
     async def _monitor(self) -> None:
         """Refresh gauges that are measured rather than counted (backlog, lag, timers)."""
         prefix = self.settings.kafka_topic_prefix
-        lag_monitor = LagMonitor(self.settings.kafka_bootstrap_servers)
+        lag_monitor = LagMonitor(self.settings.kafka_bootstrap_servers, self.kafka_security)
         try:
             while not self._stopping.is_set():
                 with contextlib.suppress(Exception):

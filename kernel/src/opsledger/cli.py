@@ -1,4 +1,4 @@
-"""`opsledger` command line: serve, migrate, rebuild, verify, readmodels, token, dlq, timers, services."""
+"""`opsledger` command line: serve, migrate, rebuild, verify, readmodels, token, dlq, timers."""
 
 import argparse
 import asyncio
@@ -16,6 +16,7 @@ from opsledger.settings import Settings
 
 if TYPE_CHECKING:
     from opsledger.app import ServiceApp
+    from opsledger.kafka import KafkaSecurity
 
 
 def _settings() -> Settings:
@@ -231,12 +232,27 @@ def _dlq_target(args: argparse.Namespace) -> tuple[Settings, list[str]]:
     return settings, topics
 
 
+def _kafka_security(settings: Settings, service: str) -> "KafkaSecurity":
+    from opsledger.kafka import KafkaSecurity
+
+    try:
+        return KafkaSecurity.from_settings(settings, service)
+    except ValueError as exc:
+        raise SystemExit(f"invalid configuration: {exc}") from None
+
+
 def cmd_dlq_list(args: argparse.Namespace) -> int:
     from opsledger.dlq import DeadLetterError, list_dead_letters
 
     settings, topics = _dlq_target(args)
     try:
-        letters = asyncio.run(list_dead_letters(settings.kafka_bootstrap_servers, topics))
+        letters = asyncio.run(
+            list_dead_letters(
+                settings.kafka_bootstrap_servers,
+                topics,
+                security=_kafka_security(settings, args.service),
+            )
+        )
     except DeadLetterError as exc:
         raise SystemExit(str(exc)) from None
     for letter in letters:
@@ -269,7 +285,11 @@ def cmd_dlq_show(args: argparse.Namespace) -> int:
     try:
         letter = asyncio.run(
             read_dead_letter(
-                settings.kafka_bootstrap_servers, args.topic, args.partition, args.offset
+                settings.kafka_bootstrap_servers,
+                args.topic,
+                args.partition,
+                args.offset,
+                security=_kafka_security(settings, args.service),
             )
         )
     except DeadLetterError as exc:
@@ -279,20 +299,31 @@ def cmd_dlq_show(args: argparse.Namespace) -> int:
 
 
 def cmd_dlq_replay(args: argparse.Namespace) -> int:
+    from aiokafka.errors import TopicAuthorizationFailedError
+
     from opsledger.db import create_engine
     from opsledger.dlq import DeadLetterError, consumer_names, read_dead_letter, replay
 
     settings, _ = _dlq_target(args)
     definition = load_service(args.service)
+    security = _kafka_security(settings, args.service)
 
     async def run() -> int:
         letter = await read_dead_letter(
-            settings.kafka_bootstrap_servers, args.topic, args.partition, args.offset
+            settings.kafka_bootstrap_servers,
+            args.topic,
+            args.partition,
+            args.offset,
+            security=security,
         )
         engine = create_engine(settings.database_url_for(definition.name))
         try:
             result = await replay(
-                letter, settings.kafka_bootstrap_servers, engine, consumer_names(definition)
+                letter,
+                settings.kafka_bootstrap_servers,
+                engine,
+                consumer_names(definition),
+                security,
             )
         finally:
             await engine.dispose()
@@ -308,6 +339,13 @@ def cmd_dlq_replay(args: argparse.Namespace) -> int:
         return asyncio.run(run())
     except DeadLetterError as exc:
         raise SystemExit(str(exc)) from None
+    except TopicAuthorizationFailedError:
+        # The consuming service may not write the producer's topic: an operator may.
+        raise SystemExit(
+            f"Kafka refused {security.username or 'this client'} writing "
+            f"{args.topic.removesuffix('.dlq')}: replay as an operator principal "
+            "(OPSLEDGER_KAFKA_USERNAME=admin and its password)"
+        ) from None
 
 
 def _non_negative(text: str) -> int:

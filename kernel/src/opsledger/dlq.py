@@ -30,6 +30,7 @@ from opsledger_contracts import dlq_topic
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from opsledger.db import inbox
+from opsledger.kafka import KafkaSecurity
 from opsledger.pipeline import Inbound
 from opsledger.service import ServiceDefinition
 
@@ -161,14 +162,21 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicParti
 
 
 async def list_dead_letters(
-    bootstrap_servers: str, topics: Iterable[str], timeout_seconds: float = 30.0
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    timeout_seconds: float = 30.0,
+    security: KafkaSecurity | None = None,
 ) -> list[DeadLetter]:
     """Every message now on `topics`, oldest first per partition (a missing topic: none).
 
     Reads up to the end offsets taken at the start, without a consumer group (nothing is
     committed, so listing never changes anything).
     """
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        **(security or KafkaSecurity()).client_options(),
+    )
     await consumer.start()
     try:
         parts = [tp for topic in topics for tp in await _partitions(consumer, topic)]
@@ -195,12 +203,21 @@ async def list_dead_letters(
 
 
 async def read_dead_letter(
-    bootstrap_servers: str, topic: str, partition: int, offset: int, timeout_seconds: float = 15.0
+    bootstrap_servers: str,
+    topic: str,
+    partition: int,
+    offset: int,
+    timeout_seconds: float = 15.0,
+    security: KafkaSecurity | None = None,
 ) -> DeadLetter:
     """The dead letter at `topic` `partition` `offset`; `DeadLetterError` if there is none."""
     if partition < 0 or offset < 0:
         raise DeadLetterError("partition and offset must be 0 or more")
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        **(security or KafkaSecurity()).client_options(),
+    )
     await consumer.start()
     try:
         parts = await _partitions(consumer, topic)
@@ -244,10 +261,13 @@ async def replay(
     bootstrap_servers: str,
     engine: AsyncEngine,
     consumers: Sequence[str],
+    security: KafkaSecurity | None = None,
 ) -> ReplayResult:
     """Send a dead letter back through the normal consumer path (see the module docstring).
 
     `consumers`: the consumer names of the service; the letter must belong to one of them.
+    Replay writes to another service's topic: on a broker with ACLs only an operator
+    principal (admin) may, never the consuming service's own.
     """
     if letter.consumer not in consumers:
         raise DeadLetterError(
@@ -270,7 +290,10 @@ async def replay(
                 await conn.execute(inbox.delete().where(where, inbox.c.outcome == DEAD_LETTERED))
             ).rowcount or 0
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all"
+        bootstrap_servers=bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        **(security or KafkaSecurity()).client_options(),
     )
     await producer.start()
     try:

@@ -1,8 +1,11 @@
-"""Kafka plumbing shared by relay, consumers and readiness: one idempotent producer."""
+"""Kafka plumbing shared by relay, consumers and readiness: one idempotent producer, and
+the identity (`KafkaSecurity`) every client of a service connects with."""
 
 import asyncio
 import contextlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -16,6 +19,15 @@ from aiokafka.errors import (
     TopicAlreadyExistsError,
     UnknownProducerId,
 )
+from aiokafka.helpers import create_ssl_context
+from faststream.security import (
+    BaseSecurity,
+    SASLPlaintext,
+    SASLScram256,
+    SASLScram512,
+)
+
+from opsledger.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -39,13 +51,93 @@ def _sender_ended(producer: AIOKafkaProducer) -> bool:
     return task is not None and task.done()
 
 
+class KafkaCredentialsError(ValueError):
+    """The Kafka identity settings are incomplete or unreadable; the message says which."""
+
+
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """Who a client is to the brokers: protocol, SASL mechanism, principal and password.
+
+    The brokers authorize by principal (ACLs): a service may write only its own topics, so
+    no other service can publish events in its name. PLAINTEXT carries no identity (a
+    broker that authenticates clients refuses it)."""
+
+    protocol: str = "PLAINTEXT"
+    mechanism: str = "SCRAM-SHA-512"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    ssl_cafile: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, service: str) -> "KafkaSecurity":
+        """The identity of `service` (`{service}` in the username and password file path is
+        replaced by it). Reads the password file now; raises `KafkaCredentialsError`."""
+        protocol = settings.kafka_security_protocol
+        if protocol == "PLAINTEXT":
+            return cls()
+        username = settings.kafka_username.replace("{service}", service)
+        password = settings.kafka_password.get_secret_value()
+        if settings.kafka_password_file:
+            path = Path(settings.kafka_password_file.replace("{service}", service))
+            try:
+                password = path.read_text().strip()
+            except OSError as exc:
+                raise KafkaCredentialsError(
+                    f"OPSLEDGER_KAFKA_PASSWORD_FILE: cannot read {path}: {exc.strerror}"
+                ) from None
+        if not username or not password:
+            raise KafkaCredentialsError(
+                f"OPSLEDGER_KAFKA_SECURITY_PROTOCOL={protocol} needs OPSLEDGER_KAFKA_USERNAME "
+                "and OPSLEDGER_KAFKA_PASSWORD (or OPSLEDGER_KAFKA_PASSWORD_FILE)"
+            )
+        return cls(
+            protocol, settings.kafka_sasl_mechanism, username, password, settings.kafka_ssl_cafile
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for an aiokafka producer, consumer or admin client."""
+        if self.protocol == "PLAINTEXT":
+            return {}
+        options: dict[str, Any] = {
+            "security_protocol": self.protocol,
+            "sasl_mechanism": self.mechanism,
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password,
+        }
+        if self.protocol == "SASL_SSL":
+            options["ssl_context"] = create_ssl_context(cafile=self.ssl_cafile or None)
+        return options
+
+    def faststream(self) -> BaseSecurity | None:
+        """The same identity for a FastStream `KafkaBroker(security=...)`."""
+        if self.protocol == "PLAINTEXT":
+            return None
+        ssl = (
+            create_ssl_context(cafile=self.ssl_cafile or None)
+            if self.protocol == "SASL_SSL"
+            else None
+        )
+        kinds: dict[str, type[SASLPlaintext | SASLScram256 | SASLScram512]] = {
+            "PLAIN": SASLPlaintext,
+            "SCRAM-SHA-256": SASLScram256,
+            "SCRAM-SHA-512": SASLScram512,
+        }
+        return kinds[self.mechanism](
+            self.username, self.password, ssl_context=ssl, use_ssl=ssl is not None
+        )
+
+
 class KafkaConnector:
     """Owns the service's producer. Starts lazily and retries, so a service boots (and
     reports not-ready) while Kafka is down, and recovers when it comes back."""
 
-    def __init__(self, bootstrap_servers: str, client_id: str) -> None:
+    def __init__(
+        self, bootstrap_servers: str, client_id: str, security: KafkaSecurity | None = None
+    ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
+        self.security = security or KafkaSecurity()
         self._producer: AIOKafkaProducer | None = None
         self._lock = asyncio.Lock()
         self._stopping: set[asyncio.Task[None]] = set()
@@ -66,6 +158,7 @@ class KafkaConnector:
                     # lone event should leave at once (latency to other services).
                     linger_ms=0,
                     request_timeout_ms=15_000,
+                    **self.security.client_options(),
                 )
                 try:
                     await asyncio.wait_for(producer.start(), wait_seconds)
@@ -115,7 +208,9 @@ class KafkaConnector:
         consumer group, one partition per member at most); `replication_factor` is how
         many brokers hold each partition. Existing topics are left as they are."""
         admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.bootstrap_servers, client_id=self.client_id
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=self.client_id,
+            **self.security.client_options(),
         )
         await admin.start()
         try:

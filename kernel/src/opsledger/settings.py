@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsledger.calendar import SiteConfig
@@ -57,6 +57,34 @@ class Settings(BaseSettings):
         le=10,
         description="Copies of each partition on distinct brokers, for the topics a service "
         "creates; 1 for one broker, 3 for a cluster of three or more",
+    )
+    # -- Kafka identity (see opsledger.kafka.KafkaSecurity): who this process is to Kafka --
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="SASL_PLAINTEXT or SASL_SSL against a broker that authenticates clients "
+        "(deploy/local/kafka.sh prints the values to use); PLAINTEXT: no identity at all",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_username: str = Field(
+        default="",
+        max_length=200,
+        description="SASL principal; '{service}' in it is replaced by the service name",
+    )
+    kafka_password: SecretStr = Field(
+        default=SecretStr(""), description="SASL password (or use OPSLEDGER_KAFKA_PASSWORD_FILE)"
+    )
+    kafka_password_file: str = Field(
+        default="",
+        max_length=1000,
+        description="File holding the SASL password (one line); '{service}' in the path is "
+        "replaced by the service name. Read when the service starts; wins over "
+        "OPSLEDGER_KAFKA_PASSWORD",
+    )
+    kafka_ssl_cafile: str = Field(
+        default="",
+        max_length=1000,
+        description="PEM file of the CA that signed the brokers' certificates (SASL_SSL); "
+        "empty: the system's trusted CAs",
     )
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=None, ge=1, le=65535)

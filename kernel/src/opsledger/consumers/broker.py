@@ -11,6 +11,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from opsledger.consumers.inbox import InboxConsumer, IncomingMessage
+from opsledger.kafka import KafkaSecurity
 
 
 def subscribe(
@@ -67,8 +68,9 @@ class LagMonitor:
     A failed measurement drops the clients; the next one reconnects.
     """
 
-    def __init__(self, bootstrap_servers: str) -> None:
+    def __init__(self, bootstrap_servers: str, security: KafkaSecurity | None = None) -> None:
         self._bootstrap = bootstrap_servers
+        self._security = security or KafkaSecurity()
         self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
 
     async def measure(self, group_id: str, topics: Iterable[str]) -> dict[str, int]:
@@ -93,8 +95,11 @@ class LagMonitor:
 
     async def _connected(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._clients is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
-            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+            options = self._security.client_options()
+            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, **options)
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._bootstrap, enable_auto_commit=False, **options
+            )
             self._clients = (admin, consumer)
             await admin.start()
             await consumer.start()
