@@ -1,7 +1,8 @@
 """Every service has the same skeleton (kernel/README.md, "Layout of a service").
 
 Read from the files, never imported, so it runs in a second and can judge another tree:
-`OPSLEDGER_LAYOUT_ROOT=/path/to/checkout pytest tests/test_layout.py`.
+`OPSLEDGER_LAYOUT_ROOT=/path/to/checkout pytest tests/test_layout.py` (for an old commit:
+`git archive <commit> services | tar -x -C /tmp/old`, then point it at /tmp/old).
 
     services/<svc>/src/<svc>/
         bootstrap.py   the composition root: the ServiceDefinition and its lazy loaders
@@ -125,6 +126,25 @@ def test_no_room_is_empty(package: Path) -> None:
 
 
 @SERVICES
+def test_bootstrap_is_the_definition_and_its_lazy_loaders(package: Path) -> None:
+    """Top level: imports, loader functions and `definition`; the rooms load lazily."""
+    lazy = {"workflows", "inbound", "readmodels", "views", "entrypoints"}
+    wrong = []
+    for node in tree(package / "bootstrap.py").body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[0] == package.name and len(parts) > 1 and parts[1] in lazy:
+                wrong.append(f"imports {node.module} eagerly (load it in a function)")
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if names != ["definition"]:
+                wrong.append(f"assigns {names} (only `definition`)")
+        elif not isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.Expr):
+            wrong.append(f"has a {type(node).__name__} at the top level")
+    assert not wrong, f"{package.name}/bootstrap.py: {wrong}"
+
+
+@SERVICES
 def test_a_service_with_aggregates_has_every_required_room(package: Path) -> None:
     if not has_aggregates(package):
         pytest.skip(f"{package.name} has no aggregates yet")
@@ -210,14 +230,15 @@ def test_the_checks_catch_a_service_that_departs(tmp_path: Path) -> None:
         (package / room).mkdir(parents=True)
         (package / room / "__init__.py").write_text('"""x"""\n')
     (package / "__init__.py").write_text("")
-    (package / "bootstrap.py").write_text("definition = None\n")
     (package / "handlers.py").write_text("W = Workflow(command=int)\n")
     (package / "domain" / "thing" / "state.py").write_text("import sqlalchemy\n")
     (package / "domain" / "loose.py").write_text("THING = Aggregate()\n")
     (package / "views" / "board.py").write_text("router = APIRouter()\n" + "x = 1\n" * MAX_LINES)
     (package / "entrypoints" / "routes.py").write_text("router = APIRouter()\n")
+    (package / "bootstrap.py").write_text("from bad.views import board\nX = 1\n")
     checks = [
         test_only_the_known_rooms_sit_in_the_service_package,
+        test_bootstrap_is_the_definition_and_its_lazy_loaders,
         test_each_room_exposes_its_list,
         test_routers_live_in_http_modules,
         test_each_definition_lives_in_its_room,
