@@ -65,7 +65,7 @@ class ServiceApp:
         self.kafka = KafkaConnector(settings.kafka_bootstrap_servers, client_id=f"opsledger-{name}")
         self.tokens = TokenService(settings.auth_secret, settings.auth_issuer, self.runtime.clock)
         prefix = settings.kafka_topic_prefix
-        self.catalog = EventCatalog(definition.private_events)
+        self.catalog = EventCatalog(definition.private_events, service=name)
         self.bus = CommandBus(
             self.runtime, self.catalog, definition.aggregates(), definition.workflows()
         )

@@ -24,6 +24,7 @@ __all__ = [
     "DecisionContext",
     "DueTimer",
     "Event",
+    "PrivateEvent",
     "Reaction",
     "Schedule",
     "changed",
@@ -34,6 +35,16 @@ __all__ = [
 S = TypeVar("S")
 C = TypeVar("C")
 R = TypeVar("R", bound=SiteRules)
+
+
+class PrivateEvent(EventPayload):
+    """Base of a service's private events: stored in its streams, never published.
+
+    A service lists them in `ServiceDefinition.private_events`; the relay produces only
+    the service's registered public contracts, so these never reach Kafka. Every other
+    type a decider returns must be a published contract of the service (the pipeline
+    refuses to append anything else).
+    """
 
 
 @dataclass(frozen=True)

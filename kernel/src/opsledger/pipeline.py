@@ -276,6 +276,7 @@ class CommandBus:
             now=now, actor=origin.actor, site=tx.sites.calendar(site), roles=origin.roles
         )
         payloads = aggregate.decide(state, command, decision)
+        self.catalog.check_appendable(payloads)  # publishing is an allow-list
         ctx = origin.context(site)
         recorded = await tx.append(
             stream, aggregate.stream_type, version, [ctx.event(p, now) for p in payloads]
