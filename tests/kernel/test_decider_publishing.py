@@ -63,9 +63,8 @@ EMITTER: Aggregate[int, Emit] = Aggregate(
     stream_type="DiagnosticPing",
     initial=0,
     evolve=_evolve,
-    decide=_decide,
     stream_id=lambda c: c.stream,
-    commands={Emit: roles("agent")},
+    commands={Emit: (roles("agent"), _decide)},
     creates=frozenset({Emit}),
     site_of=lambda s, c: c.site_id,
 )

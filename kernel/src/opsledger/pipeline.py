@@ -227,7 +227,7 @@ class CommandBus:
                 attempts=workflow.attempts,
             )
         aggregate = self._aggregate_of(command)
-        origin.require_role(aggregate.commands[type(command)], type(command).__name__)
+        origin.require_role(aggregate.roles(type(command)), type(command).__name__)
         # Without reactions the only write is the append: no transaction around it.
         unit = self.runtime.one_append if aggregate.reactions is no_reactions else None
         async with (unit or self.runtime.transaction)() as tx:
