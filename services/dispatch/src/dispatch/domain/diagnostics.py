@@ -48,8 +48,7 @@ PING_RECEIPT: Aggregate[ReceiptState, RecordPingReceipt] = Aggregate(
     stream_type=STREAM_TYPE,
     initial=ReceiptState(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: stream_id(command.ping.ping_id),
-    commands={RecordPingReceipt: SYSTEM_ONLY},
+    commands={RecordPingReceipt: (SYSTEM_ONLY, decide)},
     creates=frozenset({RecordPingReceipt}),
 )

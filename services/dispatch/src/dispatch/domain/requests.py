@@ -98,8 +98,7 @@ REQUEST: Aggregate[RequestState, ReceiveRequest | CloseRequest] = Aggregate(
     stream_type=STREAM_TYPE,
     initial=RequestState(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: stream_id(command.ticket_id),
-    commands={ReceiveRequest: SYSTEM_ONLY, CloseRequest: SYSTEM_ONLY},
+    commands={ReceiveRequest: (SYSTEM_ONLY, decide), CloseRequest: (SYSTEM_ONLY, decide)},
     creates=frozenset({ReceiveRequest}),
 )

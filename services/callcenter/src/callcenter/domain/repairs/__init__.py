@@ -108,9 +108,8 @@ REPAIR: Aggregate[RepairState, Any] = Aggregate(
     stream_type=STREAM_TYPE,
     initial=RepairState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream,
-    commands={FollowRepair: SYSTEM_ONLY},
+    commands={FollowRepair: (SYSTEM_ONLY, decide)},
     creates=frozenset({FollowRepair}),
 )
 

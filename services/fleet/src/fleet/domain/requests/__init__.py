@@ -101,8 +101,7 @@ VEHICLE_REQUEST: Aggregate[VehicleRequestState, FulfilRequest | RefuseRequest] =
     stream_type="VehicleRequest",
     initial=VehicleRequestState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
-    commands={FulfilRequest: SYSTEM_ONLY, RefuseRequest: SYSTEM_ONLY},
+    commands={FulfilRequest: (SYSTEM_ONLY, decide), RefuseRequest: (SYSTEM_ONLY, decide)},
     creates=frozenset({FulfilRequest, RefuseRequest}),
 )

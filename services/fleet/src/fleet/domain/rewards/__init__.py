@@ -164,12 +164,11 @@ REWARD_MONTH: Aggregate[RewardMonthState, RewardCommand] = Aggregate(
     stream_type="RewardMonth",
     initial=RewardMonthState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        ProposeRewards: SYSTEM_ONLY,  # the ProposeMonthlyRewards workflow
-        SignRewards: roles("fleet_captain", "fleet_office"),
-        ApproveRewards: SYSTEM_ONLY,  # the ApproveMonthlyRewards workflow (manager)
+        ProposeRewards: (SYSTEM_ONLY, decide),  # the ProposeMonthlyRewards workflow
+        SignRewards: (roles("fleet_captain", "fleet_office"), decide),
+        ApproveRewards: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow (manager)
     },
     creates=frozenset({ProposeRewards}),
 )
