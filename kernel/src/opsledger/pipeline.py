@@ -34,6 +34,7 @@ from opsledger.errors import DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.runtime import CommandContext, Runtime, Tx
 from opsledger.scheduler import TimerHandler
+from opsledger.snapshots import Snapshotter
 
 log = structlog.get_logger(__name__)
 
@@ -126,9 +127,8 @@ class UnitOfWork:
         return self.origin.context(self.site_id)
 
     async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
-        history = await self.tx.read_stream(stream_id)
-        events = [self.bus.catalog.decode(r) for r in history]
-        return Loaded(aggregate.fold(events), history[-1].version if history else 0)
+        stored = await self.bus.snapshots.load(self.tx, aggregate, stream_id)
+        return Loaded(stored.state, stored.version)
 
     async def execute(self, command: Any) -> CommandResult[Any]:
         """Run another command (of an aggregate or a workflow) in this transaction."""
@@ -193,6 +193,7 @@ class CommandBus:
     ) -> None:
         self.runtime = runtime
         self.catalog = catalog
+        self.snapshots = Snapshotter(catalog)
         self._aggregates: dict[type[Any], Aggregate[Any, Any]] = {}
         self._workflows: dict[type[Any], Workflow[Any]] = {}
         self._timer_kinds: dict[str, Aggregate[Any, Any]] = {}
@@ -260,9 +261,8 @@ class CommandBus:
         self, tx: Tx, aggregate: Aggregate[S, Any], command: Any, origin: Origin
     ) -> CommandResult[S]:
         stream = aggregate.stream_id(command)
-        history = await tx.read_stream(stream)
-        state = aggregate.fold([self.catalog.decode(r) for r in history])
-        version = history[-1].version if history else 0
+        loaded = await self.snapshots.load(tx, aggregate, stream)
+        state, version = loaded.state, loaded.version
         creates = type(command) in aggregate.creates
         if version == 0 and not creates:
             raise NotFoundError(aggregate.stream_type, stream)
@@ -283,6 +283,7 @@ class CommandBus:
         )
         new = [self._as_event(p, r) for p, r in zip(payloads, recorded, strict=True)]
         state = aggregate.fold(new, state)
+        await self.snapshots.taken(tx, aggregate, stream, version, version + len(recorded), state)
         for reaction in aggregate.reactions(state, new):
             if isinstance(reaction, Schedule):
                 await tx.schedule_timer(
