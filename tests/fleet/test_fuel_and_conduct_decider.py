@@ -14,6 +14,7 @@ from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, Vo
 from fleet.domain.vehicles import VehicleState
 from fleet.domain.vehicles.state import Trip
 from fleet.handlers import month_km
+from opsledger.appendlog import AppendLog
 from opsledger.testing import given
 from opsledger_contracts.events.fleet import (
     FleetLedgerEntryRecorded,
@@ -176,7 +177,7 @@ def test_fl7_month_km_driver_is_the_one_with_most_km() -> None:
             month="2026-11",
         )
 
-    state = VehicleState(trips=(trip("a", "drv-1", "10"), trip("b", "drv-2", "30")))
+    state = VehicleState(log=AppendLog([trip("a", "drv-1", "10"), trip("b", "drv-2", "30")]))
     assert month_km(state, "2026-11") == (Decimal("40"), "drv-2")
 
 

@@ -203,14 +203,19 @@ class Aggregate(Generic[S, C]):
         """The roles that may run `command` (KeyError: not one of this aggregate's)."""
         return self.commands[command][0]
 
+    def check_open(self, state: S) -> None:
+        """Raise the `closed` refusal if the stream is closed: for a workflow that writes
+        elsewhere on behalf of this stream (e.g. a fuel purchase of a retired vehicle)."""
+        refusal = self.closed(state)
+        if refusal is not None:
+            raise refusal
+
     def decide(self, state: S, command: C, ctx: DecisionContext) -> Sequence[EventPayload]:
         """The events `command` records on a stream in `state`, or the refusal raised.
 
         A closed stream refuses every command here, before its handler runs.
         """
-        refusal = self.closed(state)
-        if refusal is not None:
-            raise refusal
+        self.check_open(state)
         try:
             _, handler = self.commands[type(command)]
         except KeyError:

@@ -112,6 +112,7 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
 
 async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> CommandResult[Any]:
     vehicle = await vehicle_at_site(uow, command.vehicle_id)
+    VEHICLE.check_open(vehicle)  # FL-11: no fuel for a retired vehicle
     limit = uow.site.rules(FleetRules).max_trip_km
     if command.odometer_km > vehicle.odometer + limit:
         refuse(

@@ -14,12 +14,13 @@ from fleet.domain.vehicles.commands import (
     RecordService,
     RegisterVehicle,
     ReportFault,
+    RetireVehicle,
     ReturnOwnTrip,
     ReturnTrip,
     StartTrip,
     VehicleCommand,
 )
-from fleet.domain.vehicles.decide import decide
+from fleet.domain.vehicles.decide import decide, retired
 from fleet.domain.vehicles.state import Trip, VehicleState, evolve
 
 __all__ = ["VEHICLE", "Trip", "VehicleState", "vehicle_stream"]
@@ -52,7 +53,10 @@ VEHICLE: Aggregate[VehicleState, VehicleCommand] = Aggregate(
         ConfirmTripReturn: (roles("fleet_captain"), decide),
         RecordService: (roles("fleet_captain"), decide),
         DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
+        RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
     },
+    closed=retired,  # FL-11
+    snapshot_every=200,  # a vehicle's log lives for years
     site_of=site_of_stream,
     creates=frozenset({RegisterVehicle}),
 )

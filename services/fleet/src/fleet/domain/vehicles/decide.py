@@ -1,6 +1,7 @@
 """The vehicle decider: registration, faults, the dispatch log, service (FL-1, FL-2, FL-4)."""
 
 from opsledger.decider import DecisionContext
+from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -10,6 +11,7 @@ from opsledger_contracts.events.fleet import (
     VehicleFaultReported,
     VehiclePointsDeducted,
     VehicleRegistered,
+    VehicleRetired,
     VehicleServiced,
     VehicleServiceOverdue,
 )
@@ -25,6 +27,7 @@ from fleet.domain.vehicles.commands import (
     RecordService,
     RegisterVehicle,
     ReportFault,
+    RetireVehicle,
     ReturnOwnTrip,
     ReturnTrip,
     StartTrip,
@@ -124,7 +127,38 @@ def decide(
                     note=command.note,
                 )
             ]
+        case RetireVehicle():
+            return [_retire(state, command)]
     raise TypeError(type(command).__name__)
+
+
+def _retire(state: VehicleState, command: RetireVehicle) -> VehicleRetired:
+    if state.out is not None:
+        refuse(
+            "FL-11",
+            f"vehicle {state.plate} is out on trip {state.out.trip_id}: record the return first",
+            "vehicle_id",
+        )
+    return VehicleRetired(
+        vehicle_id=state.vehicle_id,
+        plate=state.plate,
+        disposal=command.disposal,
+        reason=command.reason,
+        odometer_km=state.odometer,
+    )
+
+
+def retired(state: VehicleState) -> DomainError | None:
+    """FL-11: a retired vehicle's stream is closed to every command."""
+    if state.retired is None:
+        return None
+    how = state.retired
+    return DomainError(
+        "FL-11",
+        f"vehicle {state.plate} was {how.disposal} ({how.reason}): it takes no trip, fuel, "
+        "fault, service or deduction any more",
+        field="vehicle_id",
+    )
 
 
 def _dispatch(
@@ -252,4 +286,4 @@ def _return(
     return events
 
 
-__all__ = ["decide"]
+__all__ = ["decide", "retired"]

@@ -1,9 +1,10 @@
 """A vehicle and its dispatch log as the deciders see them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from opsledger.appendlog import AppendLog
 from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -13,6 +14,7 @@ from opsledger_contracts.events.fleet import (
     VehicleFaultReported,
     VehiclePointsDeducted,
     VehicleRegistered,
+    VehicleRetired,
     VehicleServiced,
     VehicleServiceOverdue,
 )
@@ -37,7 +39,24 @@ class Trip:
 
 
 @dataclass(frozen=True)
+class Retirement:
+    """How and when the vehicle left the fleet (FL-11)."""
+
+    disposal: str  # sold | scrapped
+    reason: str
+    at: datetime
+    by: str
+
+
+Deduction = tuple[str, str, int, str, str, str]  # (deduction_id, month, points, item, rule, note)
+
+
+@dataclass(frozen=True)
 class VehicleState:
+    """A vehicle as its deciders see it. Everything that grows with the vehicle's age (the
+    returned trips, the deductions) is an `AppendLog`, shared between versions of the
+    state, so a fold is linear in the length of the stream."""
+
     vehicle_id: str = ""
     site_id: str = ""
     plate: str = ""
@@ -46,25 +65,23 @@ class VehicleState:
     parking_place: str = ""
     odometer: Decimal = Decimal(0)
     faults: tuple[tuple[str, str], ...] = ()  # open fault reports (id, description)
-    trips: tuple[Trip, ...] = ()
+    out: Trip | None = None  # the trip the vehicle is on, if any (always the latest)
+    log: AppendLog[Trip] = field(default_factory=AppendLog)  # returned trips, in order
     serviced_at_km: Decimal = Decimal(0)
     overdue_reported: bool = False
-    # FL-10: itemized deductions (deduction_id, month, points, item, rule, note).
-    deductions: tuple[tuple[str, str, int, str, str, str], ...] = ()
+    # FL-10: itemized deductions.
+    deductions: AppendLog[Deduction] = field(default_factory=AppendLog)
+    retired: Retirement | None = None  # FL-11: the stream is closed
 
     @property
-    def out(self) -> Trip | None:
-        """The trip the vehicle is on, if any."""
-        last = self.trips[-1] if self.trips else None
-        return last if last is not None and last.odometer_in is None else None
+    def trips(self) -> tuple[Trip, ...]:
+        """The whole dispatch log in order, the open trip last (for read models, reports)."""
+        return (*self.log, self.out) if self.out is not None else tuple(self.log)
 
     def trip(self, trip_id: str) -> Trip | None:
-        return next((t for t in self.trips if t.trip_id == trip_id), None)
-
-
-def _replace_trip(state: VehicleState, trip: Trip) -> VehicleState:
-    trips = tuple(trip if t.trip_id == trip.trip_id else t for t in state.trips)
-    return changed(state, trips=trips)
+        if self.out is not None and self.out.trip_id == trip_id:
+            return self.out
+        return next((t for t in reversed(self.log) if t.trip_id == trip_id), None)
 
 
 def evolve(state: VehicleState, event: Event) -> VehicleState:
@@ -100,10 +117,10 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 work_order_id=e.work_order_id,
                 request_id=e.request_id,
             )
-            return changed(state, trips=(*state.trips, trip), odometer=e.odometer_out_km)
+            return changed(state, out=trip, odometer=e.odometer_out_km)
         case TripReturned() as e:
-            found = state.trip(e.trip_id)
-            assert found is not None
+            found = state.out
+            assert found is not None and found.trip_id == e.trip_id  # one trip out at a time
             done = changed(
                 found,
                 odometer_in=e.odometer_in_km,
@@ -111,15 +128,18 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 month=e.month,
                 returned_at=event.occurred_at,
             )
-            return changed(_replace_trip(state, done), odometer=e.odometer_in_km)
+            return changed(state, out=None, log=state.log.append(done), odometer=e.odometer_in_km)
         case VehicleServiceOverdue():
             return changed(state, overdue_reported=True)
         case VehiclePointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
-            return changed(state, deductions=(*state.deductions, item))
+            return changed(state, deductions=state.deductions.append(item))
         case VehicleServiced() as e:
             odometer = max(state.odometer, e.odometer_km)
             return changed(
                 state, serviced_at_km=e.odometer_km, overdue_reported=False, odometer=odometer
             )
+        case VehicleRetired() as e:
+            retired = Retirement(e.disposal, e.reason, event.occurred_at, event.actor)
+            return changed(state, retired=retired)
     return state
