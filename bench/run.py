@@ -14,8 +14,8 @@ printed), and a raw aiokafka idempotent producer sending the relay's records.
 Modules: appends (and the machine's limits), relay, rebuild (dispatch's work_orders read
 model), e2e (callcenter and dispatch as processes: idle writes, then the tracer ping's
 per-hop timestamps), long_stream (a command on a 10,000-event stream against one on a
-fresh stream: snapshots and linear folds). `ROW_HOOKS` maps a row key to a function returning a `Row`; a row
-without one prints "not measured".
+fresh stream: snapshots and linear folds). `ROW_HOOKS` maps a row key to a function
+returning a `Row`; a row without one prints "not measured".
 """
 
 import asyncio
