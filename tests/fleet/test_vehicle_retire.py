@@ -3,12 +3,14 @@ trip; a retired vehicle takes no trip, fuel, fault, service or deduction (the ve
 aggregate's closed-stream rule, checked once by the kernel). And the vehicle's fold
 stays linear however long its dispatch log grows."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from fleet.domain.vehicles import VEHICLE
+import pytest
+from fleet.domain.vehicles import VEHICLE, VehicleState
 from fleet.domain.vehicles.commands import (
     ClearFault,
     ConfirmOdometer,
@@ -17,8 +19,14 @@ from fleet.domain.vehicles.commands import (
     RegisterVehicle,
     ReportFault,
     RetireVehicle,
+    ReturnTrip,
 )
-from opsledger.decider import Event
+from opsledger.appendlog import HistoryLog
+from opsledger.catalog import EventCatalog
+from opsledger.decider import DecisionContext, Event
+from opsledger.errors import DomainError
+from opsledger.snapshots import Snapshotter
+from opsledger.testing import site_calendar
 from opsledger_contracts.events.fleet import (
     TripDispatched,
     TripReturned,
@@ -102,7 +110,9 @@ def test_the_vehicle_fold_is_linear_in_its_dispatch_log() -> None:
     assert whole.log._items is half.log._items  # appended in place, no copy per trip
     assert [t.trip_id for t in whole.trips] == [f"t{i}" for i in range(1, 401)]
     assert [t.trip_id for t in half.trips] == [f"t{i}" for i in range(1, 201)]
-    assert whole.trip("t17") is not None and whole.out is None
+    assert whole.out is None and whole.last is not None and whole.last.trip_id == "t400"
+    assert whole.km_in("2026-11") == {"drv-07": Decimal(0)}
+    assert whole.trips[16].trip_id == "t17"  # the read models' whole log
     fault = Event(
         VehicleFaultReported(vehicle_id=V, fault_id="F", description="x"),
         "s",
@@ -185,3 +195,37 @@ async def test_fl11_retire_over_http_and_shown_on_the_board(fleet: Fleet) -> Non
         ),
     ]
     assert [(r.status_code, r.json()["error"]["code"]) for r in refused] == [(422, "FL-11")] * 5
+
+
+def test_a_vehicle_snapshot_is_small_and_decides_like_the_full_fold() -> None:
+    """The snapshot leaves out the dispatch log (read models fold it from the events)."""
+    scenario = registered()
+    for i in range(1, 301):
+        scenario.then(start(trip_id=f"t{i}", odometer_out_km=Decimal(1000 + i)), at=NOW)
+        scenario.then(ReturnTrip(V, f"t{i}", Decimal(1001 + i)), at=NOW)
+    scenario.then(ReportFault(V, "F1", "brakes"), at=NOW)
+    full = scenario.state
+    adapter, _ = Snapshotter(EventCatalog(service="fleet")).codec(VEHICLE)
+    stored = adapter.dump_json(full)
+    assert len(stored) < 2000  # bounded: not 300 trips
+    loaded = adapter.validate_json(stored)
+    assert loaded == replace(full, log=HistoryLog.unloaded())
+    with pytest.raises(LookupError, match="not in snapshots"):
+        list(loaded.log)
+    # and it decides the same from there on
+    context = DecisionContext(now=NOW, actor="a", site=site_calendar())
+
+    def outcome(state: VehicleState, command: Any) -> object:
+        try:
+            return VEHICLE.decide(state, command, context)
+        except DomainError as refused:
+            return refused.code, refused.message
+
+    commands: list[Any] = [
+        ClearFault(V, "F1", "ok"),
+        start(trip_id="t301", odometer_out_km=Decimal(1301)),  # refused: the open fault
+        ReturnTrip(V, "t300", Decimal(1400)),  # conflict: already returned
+        RetireVehicle(V, "sold", "Auction"),
+    ]
+    for command in commands:
+        assert outcome(loaded, command) == outcome(full, command)

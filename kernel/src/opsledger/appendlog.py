@@ -16,7 +16,7 @@ from pydantic_core import core_schema
 
 T = TypeVar("T")
 
-__all__ = ["AppendLog"]
+__all__ = ["AppendLog", "HistoryLog"]
 
 
 class AppendLog(Generic[T]):
@@ -93,5 +93,88 @@ class AppendLog(Generic[T]):
             as_list,
             serialization=core_schema.plain_serializer_function_ser_schema(
                 list, return_schema=as_list
+            ),
+        )
+
+
+class HistoryLog(AppendLog[T]):
+    """An `AppendLog` no decider reads: a history kept in the state for read models only
+    (a vehicle's returned trips), which fold it from the events.
+
+    Left out of snapshots, so loading a long stream does not decode its whole history
+    for every command. A state loaded from a snapshot holds an unloaded log: appending
+    to it is free, reading it raises (the pipeline's states are for deciding; read
+    models never load snapshots).
+    """
+
+    __slots__ = ("_unloaded",)
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        super().__init__(items)
+        self._unloaded = False
+
+    @classmethod
+    def unloaded(cls) -> "HistoryLog[T]":
+        log: HistoryLog[T] = cls()
+        log._unloaded = True
+        return log
+
+    def append(self, item: T) -> "HistoryLog[T]":
+        if self._unloaded:
+            return self
+        grown = super().append(item)
+        history: HistoryLog[T] = HistoryLog.__new__(HistoryLog)
+        history._items, history._size, history._unloaded = grown._items, grown._size, False
+        return history
+
+    def _check(self) -> None:
+        if self._unloaded:
+            raise LookupError("this history is not in snapshots: fold the stream's events")
+
+    def __len__(self) -> int:
+        self._check()
+        return super().__len__()
+
+    def __iter__(self) -> Iterator[T]:
+        self._check()
+        return super().__iter__()
+
+    def __reversed__(self) -> Iterator[T]:
+        self._check()
+        return super().__reversed__()
+
+    def __bool__(self) -> bool:
+        self._check()
+        return super().__bool__()
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        self._check()
+        return super().__getitem__(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, HistoryLog) and (self._unloaded or other._unloaded):
+            return self._unloaded and other._unloaded
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return 0 if self._unloaded else super().__hash__()
+
+    def __repr__(self) -> str:
+        return "HistoryLog(<not loaded>)" if self._unloaded else f"History{super().__repr__()}"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """In a snapshot: null, read back as an unloaded log."""
+        return core_schema.no_info_after_validator_function(
+            lambda _: cls.unloaded(),
+            core_schema.none_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda _: None, return_schema=core_schema.none_schema()
             ),
         )

@@ -142,10 +142,7 @@ async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> 
 
 def month_km(vehicle: VehicleState, month: str) -> tuple[Decimal, str | None]:
     """Km of the trips returned in `month`, and the driver who drove most of them."""
-    by_driver: dict[str, Decimal] = {}
-    for trip in vehicle.trips:
-        if trip.month == month and trip.km is not None:
-            by_driver[trip.driver_id] = by_driver.get(trip.driver_id, Decimal(0)) + trip.km
+    by_driver = vehicle.km_in(month)
     if not by_driver:
         return Decimal(0), None
     main = min(by_driver, key=lambda d: (-by_driver[d], d))

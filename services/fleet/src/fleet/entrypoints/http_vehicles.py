@@ -96,7 +96,8 @@ class VehicleView(BaseModel):
 
     @classmethod
     def of(cls, s: VehicleState) -> "VehicleView":
-        last = TripView.of(s.trips[-1]) if s.trips else None
+        latest = s.out or s.last
+        last = TripView.of(latest) if latest is not None else None
         return cls(
             vehicle_id=s.vehicle_id,
             site_id=s.site_id,

@@ -239,7 +239,7 @@ def _return(
 ) -> list[EventPayload]:
     trip = state.trip(command.trip_id)
     if trip is None:
-        refuse("FL-2", f"no trip {command.trip_id} in this vehicle's log", "trip_id")
+        refuse("FL-2", f"trip {command.trip_id} is not out on this vehicle", "trip_id")
     if trip.odometer_in is not None:
         conflict(f"trip {command.trip_id} already returned")
     if isinstance(command, ReturnOwnTrip) and ctx.actor != trip.driver_id:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from opsledger.appendlog import AppendLog
+from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -53,9 +53,9 @@ Deduction = tuple[str, str, int, str, str, str]  # (deduction_id, month, points,
 
 @dataclass(frozen=True)
 class VehicleState:
-    """A vehicle as its deciders see it. Everything that grows with the vehicle's age (the
-    returned trips, the deductions) is an `AppendLog`, shared between versions of the
-    state, so a fold is linear in the length of the stream."""
+    """A vehicle as its deciders see it: bounded however old the vehicle is (the open and
+    the last returned trip, km per month and driver), so a fold is linear and a snapshot
+    small. The whole dispatch log is `log`, for read models only (not in snapshots)."""
 
     vehicle_id: str = ""
     site_id: str = ""
@@ -65,23 +65,42 @@ class VehicleState:
     parking_place: str = ""
     odometer: Decimal = Decimal(0)
     faults: tuple[tuple[str, str], ...] = ()  # open fault reports (id, description)
-    out: Trip | None = None  # the trip the vehicle is on, if any (always the latest)
-    log: AppendLog[Trip] = field(default_factory=AppendLog)  # returned trips, in order
+    out: Trip | None = None  # the trip the vehicle is on, if any
+    last: Trip | None = None  # the last returned trip
+    # km driven per (month, driver) by returned trips (FL-5 reconciliation, FL-9 rewards).
+    month_km: tuple[tuple[str, str, Decimal], ...] = ()
     serviced_at_km: Decimal = Decimal(0)
     overdue_reported: bool = False
     # FL-10: itemized deductions.
     deductions: AppendLog[Deduction] = field(default_factory=AppendLog)
     retired: Retirement | None = None  # FL-11: the stream is closed
+    log: HistoryLog[Trip] = field(default_factory=HistoryLog)  # returned trips (read models)
 
     @property
     def trips(self) -> tuple[Trip, ...]:
-        """The whole dispatch log in order, the open trip last (for read models, reports)."""
+        """The whole dispatch log in order, the open trip last (read models only)."""
         return (*self.log, self.out) if self.out is not None else tuple(self.log)
 
     def trip(self, trip_id: str) -> Trip | None:
-        if self.out is not None and self.out.trip_id == trip_id:
-            return self.out
-        return next((t for t in reversed(self.log) if t.trip_id == trip_id), None)
+        """The open or the last returned trip, if it is `trip_id`."""
+        return next((t for t in (self.out, self.last) if t and t.trip_id == trip_id), None)
+
+    def km_in(self, month: str) -> dict[str, Decimal]:
+        """Km of the trips returned in `month`, by driver."""
+        return {driver: km for m, driver, km in self.month_km if m == month}
+
+
+def _add_km(state: VehicleState, trip: Trip) -> tuple[tuple[str, str, Decimal], ...]:
+    if trip.km is None or trip.month is None:
+        return state.month_km
+    rows = state.month_km
+    for i in range(len(rows) - 1, -1, -1):  # the month's rows are at the end
+        month, driver, km = rows[i]
+        if month != trip.month:
+            break
+        if driver == trip.driver_id:
+            return (*rows[:i], (month, driver, km + trip.km), *rows[i + 1 :])
+    return (*rows, (trip.month, trip.driver_id, trip.km))
 
 
 def evolve(state: VehicleState, event: Event) -> VehicleState:
@@ -128,7 +147,14 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 month=e.month,
                 returned_at=event.occurred_at,
             )
-            return changed(state, out=None, log=state.log.append(done), odometer=e.odometer_in_km)
+            return changed(
+                state,
+                out=None,
+                last=done,
+                month_km=_add_km(state, done),
+                log=state.log.append(done),
+                odometer=e.odometer_in_km,
+            )
         case VehicleServiceOverdue():
             return changed(state, overdue_reported=True)
         case VehiclePointsDeducted() as e:
