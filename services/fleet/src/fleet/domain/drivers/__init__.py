@@ -1,6 +1,6 @@
 """Drivers and their company certificate (上崗證, FL-1)."""
 
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext
 from opsledger.pipeline import roles
@@ -62,7 +62,8 @@ def decide(state: DriverState, command: DriverCommand, ctx: DecisionContext) -> 
             if state.revoked:
                 refuse("FL-1", f"driver {state.driver_id}'s certificate is already revoked")
             return [DriverCertificateRevoked(driver_id=state.driver_id, reason=command.reason)]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:

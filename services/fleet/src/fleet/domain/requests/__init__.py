@@ -1,7 +1,7 @@
 """Fleet's answer to each vehicle request of a work order (WO-11, flow 3): once per request."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
@@ -90,7 +90,8 @@ def decide(
                     reason=command.reason[:1000],
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:

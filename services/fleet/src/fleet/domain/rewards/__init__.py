@@ -9,7 +9,7 @@ then does each line become a ledger entry (the `ApproveMonthlyRewards` workflow)
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY, roles
@@ -153,7 +153,8 @@ def decide(
                     month=state.month, revision=state.revision, total_fen=state.total_fen
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:

@@ -1,5 +1,7 @@
 """The vehicle decider: registration, faults, the dispatch log, service (FL-1, FL-2, FL-4)."""
 
+from typing import assert_never
+
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
@@ -129,7 +131,8 @@ def decide(
             ]
         case RetireVehicle():
             return [_retire(state, command)]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _retire(state: VehicleState, command: RetireVehicle) -> VehicleRetired:
