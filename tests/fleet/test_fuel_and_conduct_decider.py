@@ -190,9 +190,11 @@ def test_fl7_month_km_driver_is_the_one_with_most_km() -> None:
         *returned("b", "drv-2", "30"),
         *returned("c", "drv-1", "15"),
         *returned("d", "drv-1", "99", "2026-10"),
+        *returned("e", "drv-1", "6"),
     ]
     state = given(VEHICLE, *trips, at=NOW).state
-    assert month_km(state, "2026-11") == (Decimal("55"), "drv-1")
+    assert month_km(state, "2026-11") == (Decimal("61"), "drv-1")  # 31 km against 30
+    assert month_km(state, "2026-10") == (Decimal("99"), "drv-1")
 
 
 def violation(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import assert_never
 
 from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
@@ -87,7 +88,11 @@ class VehicleState:
 
     def km_in(self, month: str) -> dict[str, Decimal]:
         """Km of the trips returned in `month`, by driver."""
-        return {driver: km for m, driver, km in self.month_km if m == month}
+        by_driver: dict[str, Decimal] = {}
+        for m, driver, km in self.month_km:  # (a month may recur if the clock went back)
+            if m == month:
+                by_driver[driver] = by_driver.get(driver, Decimal(0)) + km
+        return by_driver
 
 
 def _add_km(state: VehicleState, trip: Trip) -> tuple[tuple[str, str, Decimal], ...]:
@@ -103,8 +108,25 @@ def _add_km(state: VehicleState, trip: Trip) -> tuple[tuple[str, str, Decimal], 
     return (*rows, (trip.month, trip.driver_id, trip.km))
 
 
+VehicleEvent = (
+    VehicleRegistered
+    | VehicleFaultReported
+    | VehicleFaultCleared
+    | OdometerReadingConfirmed
+    | TripDispatched
+    | TripReturned
+    | VehicleServiceOverdue
+    | VehiclePointsDeducted
+    | VehicleServiced
+    | VehicleRetired
+)
+
+
 def evolve(state: VehicleState, event: Event) -> VehicleState:
-    match event.payload:
+    payload = event.payload
+    if not isinstance(payload, VehicleEvent):
+        return state  # not a vehicle's event (none is recorded on its stream today)
+    match payload:
         case VehicleRegistered() as e:
             return changed(
                 state,
@@ -168,4 +190,5 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
         case VehicleRetired() as e:
             retired = Retirement(e.disposal, e.reason, event.occurred_at, event.actor)
             return changed(state, retired=retired)
-    return state
+        case _:
+            assert_never(payload)
