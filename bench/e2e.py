@@ -32,7 +32,7 @@ from uuid import uuid4
 import httpx
 import sqlalchemy as sa
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from dispatch.readmodels import DIAGNOSTIC_PINGS
+from dispatch.readmodels.work_orders import DIAGNOSTIC_PINGS
 from opsledger.auth import TokenService
 from opsledger.clock import as_utc
 from opsledger.db import create_engine

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import STREAM_TYPE, stream_id, work_order_id
-from dispatch.readmodels import WORK_ORDERS
+from dispatch.readmodels.work_orders import WORK_ORDERS
 from opsledger.catalog import EventCatalog
 from opsledger.clock import SystemClock
 from opsledger.db import create_engine

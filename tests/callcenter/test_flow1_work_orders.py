@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from uuid import uuid4
 
 from callcenter.bootstrap import definition
-from callcenter.inbound import WORK_ORDER_EVENT_TYPES
+from callcenter.inbound.dispatch import WORK_ORDER_EVENT_TYPES
 from opsledger.consumers import IncomingMessage, Outcome
 from opsledger.verify import verify_read_models
 from opsledger_contracts import (

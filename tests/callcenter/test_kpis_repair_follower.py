@@ -6,7 +6,7 @@ from uuid import uuid4
 
 from callcenter.domain.repairs import REPAIR, FollowRepair, RepairState
 from callcenter.domain.repairs.events import RepairStepFollowed
-from callcenter.inbound import INBOUND, follow_repair
+from callcenter.inbound.dispatch import INBOUND, follow_repair
 from opsledger.testing import given, site_calendar
 from opsledger_contracts import EventEnvelope, EventPayload
 from opsledger_contracts.events import dispatch as wo

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from dispatch.entrypoints.inbound import work_order_requested
+from dispatch.inbound.callcenter import work_order_requested
 from opsledger.app import ServiceApp
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteConfig

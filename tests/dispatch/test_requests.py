@@ -3,7 +3,7 @@
 from datetime import timedelta
 from uuid import uuid4
 
-from dispatch.entrypoints.inbound import INBOUND
+from dispatch.inbound import INBOUND
 from opsledger_contracts import DecodedEvent, EventEnvelope
 from opsledger_contracts.events.callcenter import WorkOrderRequested
 

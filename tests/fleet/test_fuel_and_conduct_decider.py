@@ -12,7 +12,7 @@ from fleet.domain.drivers.commands import CertifyDriver, ReinstateDriver, Suspen
 from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
 from fleet.domain.vehicles import VEHICLE
-from fleet.handlers import month_km
+from fleet.workflows.vehicles import month_km
 from opsledger.testing import given
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (

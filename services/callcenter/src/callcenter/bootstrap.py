@@ -1,29 +1,59 @@
-"""Composition root of callcenter: what the kernel runs for this service."""
+"""Composition root of callcenter: what the kernel runs for this service.
 
+Loaders, not lists: the rooms (workflows, read models, inbound, routes) are imported when
+a process asks for them, never when the entry point is read.
+"""
+
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from fastapi import APIRouter
+from opsledger.decider import Aggregate
+from opsledger.pipeline import Inbound, Workflow
+from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
-from callcenter.domain.calls import CALL, SEAT
-from callcenter.domain.customers import CUSTOMER, PRIVATE_EVENTS
-from callcenter.domain.diagnostics import PING
+from callcenter.domain.customers import PRIVATE_EVENTS
 from callcenter.domain.repairs import PRIVATE_EVENTS as REPAIR_EVENTS
-from callcenter.domain.repairs import REPAIR
-from callcenter.domain.rosters import HANDOVER, ROSTER
 from callcenter.domain.rules import CallcenterRules
-from callcenter.domain.tickets import TICKET
-from callcenter.entrypoints import (
-    http_calls,
-    http_customers,
-    http_diagnostics,
-    http_rosters,
-    http_tickets,
-)
-from callcenter.handlers import WORKFLOWS
-from callcenter.handlers_rosters import ROSTER_WORKFLOWS
-from callcenter.inbound import INBOUND
-from callcenter.readmodels import READ_MODELS
+
+
+def _aggregates() -> Sequence[Aggregate[Any, Any]]:
+    from callcenter.domain.calls import CALL, SEAT
+    from callcenter.domain.customers import CUSTOMER
+    from callcenter.domain.diagnostics import PING
+    from callcenter.domain.repairs import REPAIR
+    from callcenter.domain.rosters import HANDOVER, ROSTER
+    from callcenter.domain.tickets import TICKET
+
+    return [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING, REPAIR]
+
+
+def _workflows() -> Sequence[Workflow[Any]]:
+    from callcenter.workflows import WORKFLOWS
+
+    return WORKFLOWS
+
+
+def _read_models() -> Sequence[ReadModel[Any]]:
+    from callcenter.readmodels import READ_MODELS
+
+    return READ_MODELS
+
+
+def _inbound() -> Sequence[Inbound]:
+    from callcenter.inbound import INBOUND
+
+    return INBOUND
+
+
+def _routers() -> Sequence[APIRouter]:
+    from callcenter.entrypoints import ROUTERS
+
+    return ROUTERS
+
 
 definition = ServiceDefinition(
     name="callcenter",
@@ -33,20 +63,14 @@ definition = ServiceDefinition(
     # No tables of our own: read-model tables are the kernel's (callcenter_0003 dropped
     # the hand-written projection tables).
     metadata=sa.MetaData(),
-    aggregates=lambda: [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING, REPAIR],
-    workflows=lambda: [*WORKFLOWS, *ROSTER_WORKFLOWS],
-    read_models=lambda: READ_MODELS,
-    inbound=lambda: INBOUND,
+    routers=_routers,
+    aggregates=_aggregates,
+    workflows=_workflows,
+    read_models=_read_models,
+    inbound=_inbound,
     # CC-7: customer personal data is stored, never published; CC-6: the repairs we
     # follow restate dispatch's published facts.
     private_events=PRIVATE_EVENTS + REPAIR_EVENTS,
-    routers=lambda: [
-        http_tickets.router,
-        http_customers.router,
-        http_rosters.router,
-        http_calls.router,
-        http_diagnostics.router,
-    ],
     migrations=Path(__file__).parent / "migrations",
     site_rules=CallcenterRules,
 )

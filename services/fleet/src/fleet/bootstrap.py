@@ -1,11 +1,22 @@
-"""Composition root of fleet: what the kernel runs for this service."""
+"""Composition root of fleet: what the kernel runs for this service.
 
+Loaders, not lists: the rooms (workflows, read models, inbound, routes) are imported when
+a process asks for them, never when the entry point is read.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter
+from opsledger.decider import Aggregate
+from opsledger.pipeline import Inbound, Workflow
+from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
 from fleet.domain.rules import FleetRules
 
 
-def _aggregates():  # type: ignore[no-untyped-def]
+def _aggregates() -> Sequence[Aggregate[Any, Any]]:
     from fleet.domain.conduct import CONDUCT
     from fleet.domain.drivers import DRIVER
     from fleet.domain.fuel import FUEL_MONTH
@@ -26,33 +37,28 @@ def _aggregates():  # type: ignore[no-untyped-def]
     ]
 
 
-def _workflows():  # type: ignore[no-untyped-def]
-    from fleet.handlers import WORKFLOWS
-    from fleet.repairs import REPAIR_WORKFLOWS
-    from fleet.requests import ANSWER
-    from fleet.rewards import REWARD_WORKFLOWS
+def _workflows() -> Sequence[Workflow[Any]]:
+    from fleet.workflows import WORKFLOWS
 
-    return [*WORKFLOWS, *REPAIR_WORKFLOWS, *REWARD_WORKFLOWS, ANSWER]
+    return WORKFLOWS
 
 
-def _read_models():  # type: ignore[no-untyped-def]
+def _read_models() -> Sequence[ReadModel[Any]]:
     from fleet.readmodels import READ_MODELS
-    from fleet.readmodels_assessment import ASSESSMENT_READ_MODELS
-    from fleet.readmodels_maintenance import MAINTENANCE_READ_MODELS
 
-    return [*READ_MODELS, *MAINTENANCE_READ_MODELS, *ASSESSMENT_READ_MODELS]
+    return READ_MODELS
 
 
-def _inbound():  # type: ignore[no-untyped-def]
-    from fleet.requests import INBOUND
+def _inbound() -> Sequence[Inbound]:
+    from fleet.inbound import INBOUND
 
     return INBOUND
 
 
-def _routers():  # type: ignore[no-untyped-def]
-    from fleet.entrypoints import http_fuel, http_maintenance, http_rewards, http_vehicles
+def _routers() -> Sequence[APIRouter]:
+    from fleet.entrypoints import ROUTERS
 
-    return [http_vehicles.router, http_fuel.router, http_maintenance.router, http_rewards.router]
+    return ROUTERS
 
 
 definition = ServiceDefinition(

@@ -7,11 +7,11 @@ from opsledger.fields import Instant
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
 
-from callcenter import views
 from callcenter.domain.calls import commands as c
 from callcenter.domain.kpis import Kpi
 from callcenter.domain.roles import READ_ROLES
 from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteId, SiteQuery
+from callcenter.views import desk as views
 
 
 class LogCallRequest(Body):

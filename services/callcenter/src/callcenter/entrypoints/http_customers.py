@@ -7,11 +7,11 @@ from opsledger.fields import StoredInstant
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
 
-from callcenter import views
 from callcenter.domain.customers import CUSTOMER, READ_ROLES, CustomerState
 from callcenter.domain.customers import commands as c
 from callcenter.domain.roles import CC_ROLES
 from callcenter.entrypoints.fields import Body, Id, SiteId, SiteQuery
+from callcenter.views import desk as views
 
 
 class CreateCustomerRequest(Body):

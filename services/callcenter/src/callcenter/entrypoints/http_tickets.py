@@ -12,11 +12,11 @@ from opsledger.pipeline import CommandResult
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
-from callcenter import views
 from callcenter.domain.roles import READ_ROLES
 from callcenter.domain.tickets import TICKET, TicketState
 from callcenter.domain.tickets import commands as t
 from callcenter.entrypoints.fields import Body, Id, SiteId, SiteQuery, Text
+from callcenter.views import desk as views
 
 
 class OpenTicketRequest(Body):

@@ -10,9 +10,9 @@ from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
-from dispatch import views
 from dispatch.domain.reviews import ReviewEndOfDay
-from dispatch.views import PersonPenalties, PingView, RequestView, ReviewView
+from dispatch.views import work_orders as views
+from dispatch.views.work_orders import PersonPenalties, PingView, RequestView, ReviewView
 
 PENALTY_READERS = frozenset({"dispatcher", "dispatch_lead", "dept_head", "finance", "auditor"})
 router = APIRouter()

@@ -12,11 +12,11 @@ from opsledger.http import rule
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
-from dispatch import views
 from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import stream_id
-from dispatch.views import HistoryEntry, StatusFilter, WorkOrderRow, WorkOrderView
+from dispatch.views import work_orders as views
+from dispatch.views.work_orders import HistoryEntry, StatusFilter, WorkOrderRow, WorkOrderView
 
 router = APIRouter(tags=["work orders"])
 

@@ -10,12 +10,13 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
 
-from fleet import views, views_outliers
 from fleet.domain.fuel import FuelMonthState
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
 from fleet.entrypoints.fields import Body, Ident, Km, Litres, Month, Reason, Short, SiteId
 from fleet.entrypoints.http_vehicles import BOARD_READERS
-from fleet.handlers import CloseFuelMonth, RecordFuelPurchase
+from fleet.views import outliers as views_outliers
+from fleet.views import vehicles as views
+from fleet.workflows.vehicles import CloseFuelMonth, RecordFuelPurchase
 
 router = APIRouter(tags=["fuel and ledger"])
 RECONCILIATION_READERS = roles(

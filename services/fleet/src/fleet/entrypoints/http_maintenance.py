@@ -8,7 +8,6 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field, StrictInt
 
-from fleet import views_maintenance as views
 from fleet.domain.maintenance import Part, PartsPurchaseState, RepairState
 from fleet.domain.maintenance.commands import (
     ApproveRepair,
@@ -25,7 +24,8 @@ from fleet.domain.maintenance.commands import (
     SignPartsList,
 )
 from fleet.entrypoints.fields import Body, Ident, Short, SiteId, StaffId, Text
-from fleet.repairs import FinishRepair, RequestRepair
+from fleet.views import maintenance as views
+from fleet.workflows.repairs import FinishRepair, RequestRepair
 
 router = APIRouter(tags=["maintenance (FL-4)"])
 MAINTENANCE_READERS = roles(

@@ -6,13 +6,13 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field
 
-from fleet import views_assessment
 from fleet.domain.conduct.commands import DeductDriverPoints
 from fleet.domain.rewards import REWARD_MONTH, RewardMonthState, rewards_stream
 from fleet.domain.rewards.commands import SignRewards
 from fleet.domain.vehicles.commands import DeductVehiclePoints
 from fleet.entrypoints.fields import Body, Ident, Month, Short, SiteId, StaffId, Text
-from fleet.rewards import ApproveMonthlyRewards, ProposeMonthlyRewards
+from fleet.views import assessment as views_assessment
+from fleet.workflows.rewards import ApproveMonthlyRewards, ProposeMonthlyRewards
 
 router = APIRouter(tags=["rewards and assessment (FL-9, FL-10)"])
 REWARD_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")

@@ -11,7 +11,6 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
-from fleet import views
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
 from fleet.domain.drivers import DriverState
 from fleet.domain.drivers.commands import (
@@ -33,7 +32,8 @@ from fleet.domain.vehicles.commands import (
     ReturnTrip,
 )
 from fleet.entrypoints.fields import Body, Ident, Km, Month, Reason, Short, SiteId, StaffId, Text
-from fleet.handlers import DispatchTrip
+from fleet.views import vehicles as views
+from fleet.workflows.vehicles import DispatchTrip
 
 router = APIRouter(tags=["vehicles, drivers and trips"])
 BOARD_READERS = roles(

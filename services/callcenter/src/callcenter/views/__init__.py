@@ -1,0 +1,1 @@
+"""Callcenter's queries on its read models, one module per area."""

@@ -1,0 +1,1 @@
+"""Dispatch's queries and answer models, one module per area."""

@@ -1,0 +1,9 @@
+"""Dispatch's cross-stream work, one module per area."""
+
+from typing import Any
+
+from opsledger.pipeline import Workflow
+
+from dispatch.workflows import work_orders
+
+WORKFLOWS: list[Workflow[Any]] = [*work_orders.WORKFLOWS]

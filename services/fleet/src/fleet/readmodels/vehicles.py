@@ -1,0 +1,290 @@
+"""Fleet's read models: rows derived from each aggregate's state (opsledger.readmodels)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from opsledger.readmodels import ReadModel
+
+from fleet.domain.conduct import CONDUCT, ConductState
+from fleet.domain.drivers import DRIVER, DriverState
+from fleet.domain.fuel import FUEL_MONTH, FuelMonthState
+from fleet.domain.vehicles import VEHICLE, VehicleState
+
+KM = sa.Numeric(10, 1)
+LITRES = sa.Numeric(10, 2)
+
+
+def _id(name: str) -> sa.Column[Any]:
+    return sa.Column(name, sa.String(120), primary_key=True)
+
+
+def _str(name: str, length: int = 64, nullable: bool = False) -> sa.Column[Any]:
+    return sa.Column(name, sa.String(length), nullable=nullable)
+
+
+def _vehicle_rows(state: VehicleState) -> Iterator[dict[str, Any]]:
+    out = state.out
+    status = "out" if out is not None else "fault" if state.faults else "available"
+    status = "retired" if state.retired is not None else status
+    yield {
+        "vehicle_id": state.vehicle_id,
+        "site_id": state.site_id,
+        "plate": state.plate,
+        "model": state.model,
+        "unit": state.unit,
+        "parking_place": state.parking_place,
+        "odometer_km": state.odometer,
+        "status": status,
+        "open_faults": len(state.faults),
+        "trip_id": out.trip_id if out else None,
+        "driver_id": out.driver_id if out else None,
+        "serviced_at_km": state.serviced_at_km,
+        "service_overdue": state.overdue_reported,
+    }
+
+
+VEHICLES: ReadModel[VehicleState] = ReadModel(
+    name="fleet_vehicles",
+    aggregate=VEHICLE,
+    columns=[
+        _id("vehicle_id"),
+        _str("site_id"),
+        _str("plate", 20),
+        _str("model", 40),
+        _str("unit", 100),
+        _str("parking_place", 200),
+        sa.Column("odometer_km", KM, nullable=False),
+        _str("status", 16),
+        sa.Column("open_faults", sa.Integer, nullable=False),
+        _str("trip_id", 100, True),
+        _str("driver_id", 64, True),
+        sa.Column("serviced_at_km", KM, nullable=False),
+        sa.Column("service_overdue", sa.Boolean, nullable=False),
+    ],
+    rows=_vehicle_rows,
+    indexes=[("site_id", "status")],
+)
+
+
+def _trip_rows(state: VehicleState) -> Iterator[dict[str, Any]]:
+    for trip in state.trips:
+        yield {
+            "trip_id": trip.trip_id,
+            "vehicle_id": state.vehicle_id,
+            "site_id": state.site_id,
+            "plate": state.plate,
+            "driver_id": trip.driver_id,
+            "purpose": trip.purpose,
+            "business": trip.business,
+            "destination": trip.destination,
+            "dispatched_by": trip.dispatched_by,
+            "dispatched_at": trip.dispatched_at,
+            "odometer_out_km": trip.odometer_out,
+            "odometer_in_km": trip.odometer_in,
+            "km": trip.km,
+            "month": trip.month,
+            "returned_at": trip.returned_at,
+            "work_order_id": trip.work_order_id,
+            "request_id": trip.request_id,
+        }
+
+
+TRIPS: ReadModel[VehicleState] = ReadModel(
+    name="fleet_trips",
+    aggregate=VEHICLE,
+    columns=[
+        _id("trip_id"),
+        _str("vehicle_id"),
+        _str("site_id"),
+        _str("plate", 20),
+        _str("driver_id"),
+        _str("purpose", 32),
+        _str("business", 500),
+        _str("destination", 200),
+        _str("dispatched_by"),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("odometer_out_km", KM, nullable=False),
+        sa.Column("odometer_in_km", KM),
+        sa.Column("km", KM),
+        _str("month", 7, True),
+        sa.Column("returned_at", sa.DateTime(timezone=True)),
+        _str("work_order_id", 64, True),
+        _str("request_id", 100, True),
+    ],
+    rows=_trip_rows,
+    indexes=[("vehicle_id",), ("site_id", "driver_id", "month")],
+)
+
+
+def _driver_rows(state: DriverState) -> Iterator[dict[str, Any]]:
+    yield {
+        "driver_id": state.driver_id,
+        "site_id": state.site_id,
+        "name": state.name,
+        "certificate_no": state.certificate_no,
+        "valid_from": state.valid_from,
+        "valid_to": state.valid_to,
+        "suspended": state.suspended,
+        "revoked": state.revoked,
+    }
+
+
+DRIVERS: ReadModel[DriverState] = ReadModel(
+    name="fleet_drivers",
+    aggregate=DRIVER,
+    columns=[
+        _id("driver_id"),
+        _str("site_id"),
+        _str("name", 100),
+        _str("certificate_no"),
+        sa.Column("valid_from", sa.Date, nullable=False),
+        sa.Column("valid_to", sa.Date, nullable=False),
+        sa.Column("suspended", sa.Boolean, nullable=False),
+        sa.Column("revoked", sa.Boolean, nullable=False),
+    ],
+    rows=_driver_rows,
+    indexes=[("site_id",)],
+)
+
+
+def _purchase_rows(state: FuelMonthState) -> Iterator[dict[str, Any]]:
+    for p in state.purchases:
+        yield {
+            "purchase_id": p.purchase_id,
+            "vehicle_id": state.vehicle_id,
+            "site_id": state.site_id,
+            "month": state.month,
+            "litres": p.litres,
+            "amount_fen": p.amount_fen,
+            "station": p.station,
+            "odometer_km": p.odometer_km,
+            "full_fill": p.full_fill,
+            "invoice_no": p.invoice_no,
+            "filled_at": p.filled_at,
+            "recorded_at": p.recorded_at,
+            "recorded_by": p.recorded_by,
+            "back_dated": p.back_dated,
+            "signed_by": p.signed_by,
+            "approved_by": p.approved_by,
+            "voided": p.voided,
+            "reimbursable": p.reimbursable,
+        }
+
+
+FUEL_PURCHASES: ReadModel[FuelMonthState] = ReadModel(
+    name="fleet_fuel_purchases",
+    aggregate=FUEL_MONTH,
+    columns=[
+        _id("purchase_id"),
+        _str("vehicle_id"),
+        _str("site_id"),
+        _str("month", 7),
+        sa.Column("litres", LITRES, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger, nullable=False),
+        _str("station", 200),
+        sa.Column("odometer_km", KM, nullable=False),
+        sa.Column("full_fill", sa.Boolean, nullable=False),
+        _str("invoice_no"),
+        sa.Column("filled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        _str("recorded_by"),
+        sa.Column("back_dated", sa.Boolean, nullable=False),
+        _str("signed_by", 64, True),
+        _str("approved_by", 64, True),
+        sa.Column("voided", sa.Boolean, nullable=False),
+        sa.Column("reimbursable", sa.Boolean, nullable=False),
+    ],
+    rows=_purchase_rows,
+    indexes=[("vehicle_id", "filled_at"), ("site_id", "month")],
+)
+
+
+def _month_rows(state: FuelMonthState) -> Iterator[dict[str, Any]]:
+    rec = state.reconciliation
+    if rec is None:
+        return
+    yield {
+        "fuel_month_id": f"{state.vehicle_id}/{state.month}",
+        "vehicle_id": state.vehicle_id,
+        "site_id": state.site_id,
+        "month": state.month,
+        "closed": state.closed,
+        "revision": rec.revision,
+        "km": rec.km,
+        "litres": rec.litres,
+        "amount_fen": rec.amount_fen,
+        "economy": rec.economy,
+        "allowance": rec.allowance,
+        "excess_litres": rec.excess_litres,
+        "excess_pct": rec.excess_pct,
+        "anomalous": rec.anomalous,
+        "serious": rec.serious,
+        "fine_fen": rec.fine_fen,
+        "driver_id": rec.driver_id,
+    }
+
+
+FUEL_MONTHS: ReadModel[FuelMonthState] = ReadModel(
+    name="fleet_fuel_months",
+    aggregate=FUEL_MONTH,
+    columns=[
+        _id("fuel_month_id"),
+        _str("vehicle_id"),
+        _str("site_id"),
+        _str("month", 7),
+        sa.Column("closed", sa.Boolean, nullable=False),
+        sa.Column("revision", sa.Integer, nullable=False),
+        sa.Column("km", KM, nullable=False),
+        sa.Column("litres", LITRES, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger, nullable=False),
+        sa.Column("economy", LITRES),
+        sa.Column("allowance", LITRES, nullable=False),
+        sa.Column("excess_litres", LITRES, nullable=False),
+        sa.Column("excess_pct", LITRES),
+        sa.Column("anomalous", sa.Boolean, nullable=False),
+        sa.Column("serious", sa.Boolean, nullable=False),
+        sa.Column("fine_fen", sa.BigInteger, nullable=False),
+        _str("driver_id", 64, True),
+    ],
+    rows=_month_rows,
+    indexes=[("site_id", "month")],
+)
+
+
+def _ledger_rows(state: ConductState) -> Iterator[dict[str, Any]]:
+    for line in state.ledger:
+        yield {
+            "entry_id": line.entry_id,
+            "person": state.person,
+            "site_id": state.site_id,
+            "month": line.month,
+            "kind": line.kind,
+            "amount_fen": line.amount_fen,
+            "rule": line.rule,
+            "reason": line.reason,
+            "source": line.source,
+            "corrects": line.corrects,
+        }
+
+
+LEDGER: ReadModel[ConductState] = ReadModel(
+    name="fleet_ledger",
+    aggregate=CONDUCT,
+    columns=[
+        _id("entry_id"),
+        _str("person"),
+        _str("site_id"),
+        _str("month", 7),
+        _str("kind", 16),
+        sa.Column("amount_fen", sa.BigInteger, nullable=False),
+        _str("rule", 16),
+        _str("reason", 1000),
+        _str("source", 200),
+        _str("corrects", 120, True),
+    ],
+    rows=_ledger_rows,
+    indexes=[("site_id", "person", "month")],
+)
+
+READ_MODELS: list[ReadModel[Any]] = [VEHICLES, TRIPS, DRIVERS, FUEL_PURCHASES, FUEL_MONTHS, LEDGER]

@@ -1,0 +1,1 @@
+"""Fleet's queries and answer models, one module per area."""

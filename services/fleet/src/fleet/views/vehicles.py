@@ -1,0 +1,240 @@
+"""Fleet's read queries over its read models (one module; routes call these via `Reads`)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from fleet.readmodels.vehicles import DRIVERS, FUEL_MONTHS, FUEL_PURCHASES, LEDGER, TRIPS, VEHICLES
+
+V = TypeVar("V", bound=BaseModel)
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _utc(cls, data: Any) -> Any:
+        """SQLite hands timestamps back naive: they were stored as UTC instants."""
+        if isinstance(data, dict):
+            return {
+                k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v
+                for k, v in data.items()
+            }
+        return data
+
+
+class VehicleRow(_Row):
+    vehicle_id: str
+    site_id: str
+    plate: str
+    model: str
+    unit: str
+    parking_place: str
+    odometer_km: Decimal
+    status: str
+    open_faults: int
+    trip_id: str | None
+    driver_id: str | None
+    serviced_at_km: Decimal
+    service_overdue: bool
+
+
+class TripRow(_Row):
+    trip_id: str
+    vehicle_id: str
+    plate: str
+    driver_id: str
+    purpose: str
+    business: str
+    destination: str
+    dispatched_by: str
+    dispatched_at: datetime
+    odometer_out_km: Decimal
+    odometer_in_km: Decimal | None
+    km: Decimal | None
+    month: str | None
+    returned_at: datetime | None
+    work_order_id: str | None
+    request_id: str | None
+
+
+class DriverRow(_Row):
+    driver_id: str
+    site_id: str
+    name: str
+    certificate_no: str
+    valid_from: date
+    valid_to: date
+    suspended: bool
+    revoked: bool
+
+
+class PurchaseRow(_Row):
+    purchase_id: str
+    vehicle_id: str
+    month: str
+    litres: Decimal
+    amount_fen: int
+    station: str
+    odometer_km: Decimal
+    full_fill: bool
+    invoice_no: str
+    filled_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    back_dated: bool
+    signed_by: str | None
+    approved_by: str | None
+    voided: bool
+    reimbursable: bool
+
+
+class FuelMonthRow(_Row):
+    vehicle_id: str
+    month: str
+    closed: bool
+    revision: int
+    km: Decimal
+    litres: Decimal
+    amount_fen: int
+    economy: Decimal | None
+    allowance: Decimal
+    excess_litres: Decimal
+    excess_pct: Decimal | None
+    anomalous: bool
+    serious: bool
+    fine_fen: int
+    driver_id: str | None
+
+
+class ReconciliationReport(_Row):
+    site_id: str
+    month: str
+    vehicles: list[FuelMonthRow]
+    anomalous: int
+    fines_fen: int
+
+
+class LedgerRow(_Row):
+    entry_id: str
+    month: str
+    kind: str
+    amount_fen: int
+    rule: str
+    reason: str
+    source: str
+    corrects: str | None
+
+
+class LedgerView(_Row):
+    person: str
+    site_id: str
+    month: str
+    entries: list[LedgerRow]
+    penalties_fen: int
+    rewards_fen: int
+    net_fen: int
+
+
+async def _rows(conn: AsyncConnection, model: type[V], query: sa.Select[Any]) -> list[V]:
+    result = await conn.execute(query)
+    return [model.model_validate(dict(row._mapping)) for row in result]
+
+
+async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[VehicleRow]:
+    t = VEHICLES.table
+    query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.plate)
+    return await _rows(conn, VehicleRow, query)
+
+
+async def vehicle(conn: AsyncConnection, site_id: str, vehicle_id: str) -> VehicleRow | None:
+    t = VEHICLES.table
+    query = sa.select(t).where(t.c.site_id == site_id, t.c.vehicle_id == vehicle_id)
+    found = await _rows(conn, VehicleRow, query)
+    return found[0] if found else None
+
+
+async def vehicle_trips(
+    conn: AsyncConnection, site_id: str, vehicle_id: str, month: str | None = None
+) -> list[TripRow]:
+    t = TRIPS.table
+    query = sa.select(t).where(t.c.site_id == site_id, t.c.vehicle_id == vehicle_id)
+    if month is not None:
+        query = query.where(t.c.month == month)
+    return await _rows(conn, TripRow, query.order_by(t.c.dispatched_at, t.c.trip_id))
+
+
+async def trips_out(conn: AsyncConnection, site_id: str) -> list[TripRow]:
+    t = TRIPS.table
+    query = sa.select(t).where(t.c.site_id == site_id, t.c.returned_at.is_(None))
+    return await _rows(conn, TripRow, query.order_by(t.c.trip_id))
+
+
+async def vehicle_fuel(
+    conn: AsyncConnection, site_id: str, vehicle_id: str, month: str | None = None
+) -> list[PurchaseRow]:
+    t = FUEL_PURCHASES.table
+    query = sa.select(t).where(t.c.site_id == site_id, t.c.vehicle_id == vehicle_id)
+    if month is not None:
+        query = query.where(t.c.month == month)
+    return await _rows(conn, PurchaseRow, query.order_by(t.c.filled_at, t.c.purchase_id))
+
+
+async def drivers(conn: AsyncConnection, site_id: str) -> list[DriverRow]:
+    t = DRIVERS.table
+    query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.driver_id)
+    return await _rows(conn, DriverRow, query)
+
+
+async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[DriverRow]:
+    """Drivers whose certificate is valid on site-local `day` (FL-1)."""
+    t = DRIVERS.table
+    query = sa.select(t).where(
+        t.c.site_id == site_id,
+        t.c.valid_from <= day,
+        t.c.valid_to >= day,
+        t.c.suspended.is_(False),
+        t.c.revoked.is_(False),
+    )
+    return await _rows(conn, DriverRow, query.order_by(t.c.driver_id))
+
+
+async def reconciliation(conn: AsyncConnection, site_id: str, month: str) -> ReconciliationReport:
+    """The monthly reconciliation per site: every closed vehicle-month, anomalies first."""
+    t = FUEL_MONTHS.table
+    query = (
+        sa.select(t)
+        .where(t.c.site_id == site_id, t.c.month == month)
+        .order_by(t.c.anomalous.desc(), t.c.excess_litres.desc(), t.c.vehicle_id)
+    )
+    rows = await _rows(conn, FuelMonthRow, query)
+    return ReconciliationReport(
+        site_id=site_id,
+        month=month,
+        vehicles=rows,
+        anomalous=sum(1 for r in rows if r.anomalous),
+        fines_fen=sum(r.fine_fen for r in rows),
+    )
+
+
+async def ledger(conn: AsyncConnection, site_id: str, person: str, month: str) -> LedgerView:
+    """A person's fleet penalties and rewards in one month (what payroll receives)."""
+    t = LEDGER.table
+    query = sa.select(t).where(t.c.site_id == site_id, t.c.person == person, t.c.month == month)
+    rows = await _rows(conn, LedgerRow, query.order_by(t.c.entry_id))
+    penalties = sum(r.amount_fen for r in rows if r.kind == "penalty")
+    rewards = sum(r.amount_fen for r in rows if r.kind == "reward")
+    return LedgerView(
+        person=person,
+        site_id=site_id,
+        month=month,
+        entries=rows,
+        penalties_fen=penalties,
+        rewards_fen=rewards,
+        net_fen=rewards - penalties,
+    )

@@ -1,0 +1,14 @@
+"""Fleet's cross-stream work, one module per area."""
+
+from typing import Any
+
+from opsledger.pipeline import Workflow
+
+from fleet.workflows import repairs, requests, rewards, vehicles
+
+WORKFLOWS: list[Workflow[Any]] = [
+    *vehicles.WORKFLOWS,
+    *repairs.REPAIR_WORKFLOWS,
+    *rewards.REWARD_WORKFLOWS,
+    requests.ANSWER,
+]
