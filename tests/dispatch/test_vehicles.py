@@ -186,8 +186,8 @@ def test_wo11_an_answer_to_a_request_the_order_never_made_is_refused() -> None:
 
 
 def test_wo11_vehicle_commands_are_system_only_or_for_issuers() -> None:
-    assert WORK_ORDER.commands[wo.RecordVehicleAnswer] == frozenset()
-    assert WORK_ORDER.commands[wo.RequestVehicle] == wo.ISSUER_ROLES
+    assert WORK_ORDER.roles(wo.RecordVehicleAnswer) == frozenset()
+    assert WORK_ORDER.roles(wo.RequestVehicle) == wo.ISSUER_ROLES
 
 
 # -- HTTP and the inbound policy, in process ---------------------------------------------

@@ -11,10 +11,10 @@ from fleet.domain.drivers import DRIVER
 from fleet.domain.drivers.commands import CertifyDriver, ReinstateDriver, SuspendDriver
 from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
-from fleet.domain.vehicles import VehicleState
-from fleet.domain.vehicles.state import Trip
+from fleet.domain.vehicles import VEHICLE
 from fleet.workflows.vehicles import month_km
 from opsledger.testing import given
+from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     FleetLedgerEntryRecorded,
     FuelAnomalyDetected,
@@ -22,6 +22,8 @@ from opsledger_contracts.events.fleet import (
     FuelMonthReopened,
     FuelPurchaseRecorded,
     PersonFlagged,
+    TripDispatched,
+    TripReturned,
     ViolationRecorded,
 )
 
@@ -162,22 +164,37 @@ def test_fl2_fuel_odometer_going_backwards_is_refused() -> None:
 
 
 def test_fl7_month_km_driver_is_the_one_with_most_km() -> None:
-    def trip(tid: str, driver: str, km: str) -> Trip:
-        return Trip(
-            tid,
-            "delivery",
-            "x",
-            "y",
-            driver,
-            Decimal(0),
-            NOW,
-            "dir",
-            km=Decimal(km),
-            month="2026-11",
+    def returned(tid: str, driver: str, km: str, month: str = "2026-11") -> list[EventPayload]:
+        out = TripDispatched(
+            vehicle_id="veh-1",
+            trip_id=tid,
+            plate="p",
+            purpose="delivery",
+            business="x",
+            destination="y",
+            driver_id=driver,
+            odometer_out_km=Decimal(0),
         )
+        back = TripReturned(
+            vehicle_id="veh-1",
+            trip_id=tid,
+            driver_id=driver,
+            odometer_in_km=Decimal(km),
+            km=Decimal(km),
+            month=month,
+        )
+        return [out, back]
 
-    state = VehicleState(trips=(trip("a", "drv-1", "10"), trip("b", "drv-2", "30")))
-    assert month_km(state, "2026-11") == (Decimal("40"), "drv-2")
+    trips = [
+        *returned("a", "drv-1", "10"),
+        *returned("b", "drv-2", "30"),
+        *returned("c", "drv-1", "15"),
+        *returned("d", "drv-1", "99", "2026-10"),
+        *returned("e", "drv-1", "6"),
+    ]
+    state = given(VEHICLE, *trips, at=NOW).state
+    assert month_km(state, "2026-11") == (Decimal("61"), "drv-1")  # 31 km against 30
+    assert month_km(state, "2026-10") == (Decimal("99"), "drv-1")
 
 
 def violation(

@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from opsledger.catalog import EventCatalog
 from opsledger.clock import SystemClock
-from opsledger.decider import Aggregate, DecisionContext, Event
+from opsledger.decider import Aggregate, Event
 from opsledger.eventstore import EventStore, NewEvent
 from opsledger.metrics import Metrics
 from opsledger.readmodels import ReadModel, ReadModelRunner, fold_all
 from opsledger.runtime import Runtime
 from opsledger.verify import verify_read_models
-from opsledger_contracts import EventPayload, UpcasterChain
+from opsledger_contracts import UpcasterChain
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.kernel.payloads import CounterIncremented, CounterIncrementedV2
@@ -29,16 +29,11 @@ def _evolve(state: Counter, event: Event) -> Counter:
     return event.stream_id, state[1] + event.payload.by, state[2] + 1
 
 
-def _decide(state: Any, command: Any, ctx: DecisionContext) -> list[EventPayload]:
-    raise NotImplementedError  # these tests only read
-
-
 COUNTER: Aggregate[Counter, Any] = Aggregate(
     stream_type="Counter",
     stream_prefix="c",
     initial=("", 0, 0),
     evolve=_evolve,
-    decide=_decide,
     stream_id=str,
     commands={},
 )
@@ -170,7 +165,6 @@ STAMP: Aggregate[Stamp, Any] = Aggregate(
     stream_prefix="c",
     initial=("", 0, None, Decimal(0)),
     evolve=_stamp,
-    decide=_decide,
     stream_id=str,
     commands={},
 )

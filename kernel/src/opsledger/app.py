@@ -79,7 +79,7 @@ class ServiceApp:
             settings.kafka_bootstrap_servers, f"opsledger-{name}", self.kafka_security
         )
         prefix = settings.kafka_topic_prefix
-        self.catalog = EventCatalog(definition.private_events)
+        self.catalog = EventCatalog(definition.private_events, service=name)
         self.bus = CommandBus(
             self.runtime, self.catalog, definition.aggregates(), definition.workflows()
         )

@@ -17,6 +17,7 @@ from uuid import UUID
 from opsledger_contracts import EventPayload
 
 from opsledger.calendar import SiteCalendar, SiteRules
+from opsledger.errors import DomainError
 
 __all__ = [
     "Aggregate",
@@ -24,9 +25,13 @@ __all__ = [
     "DecisionContext",
     "DueTimer",
     "Event",
+    "Handler",
+    "PrivateEvent",
     "Reaction",
+    "Registration",
     "Schedule",
     "changed",
+    "never_closed",
     "no_reactions",
     "site_of_state",
 ]
@@ -34,6 +39,16 @@ __all__ = [
 S = TypeVar("S")
 C = TypeVar("C")
 R = TypeVar("R", bound=SiteRules)
+
+
+class PrivateEvent(EventPayload):
+    """Base of a service's private events: stored in its streams, never published.
+
+    A service lists them in `ServiceDefinition.private_events`; the relay produces only
+    the service's registered public contracts, so these never reach Kafka. Every other
+    type a decider returns must be a published contract of the service (the pipeline
+    refuses to append anything else).
+    """
 
 
 @dataclass(frozen=True)
@@ -121,12 +136,27 @@ def site_of_state(state: Any, command: Any) -> str:
     return site
 
 
+# What decides one command: (state, command, context) -> the events to record.
+Handler = Callable[[S, Any, DecisionContext], Sequence[EventPayload]]
+# One registration per command: the roles that may run it and its handler.
+Registration = tuple[frozenset[str], Handler[S]]
+
+
+def never_closed(state: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Aggregate(Generic[S, C]):
     """An aggregate declared once: everything the pipeline needs to run its commands.
 
-    - `commands`: every command class it handles -> roles that may run it (an empty set:
-      only the system, i.e. timers and inbound events).
+    - `commands`: every command class it handles -> `(roles, handler)`: the roles that
+      may run it (an empty set: only the system, i.e. timers and inbound events) and
+      `handler(state, command, ctx)`, which returns the events to record or raises the
+      refusal. One registration per command, so a command cannot have roles and no
+      handler, nor a handler nobody may run.
+    - `closed(state)`: a refusal when the stream is closed for good (retired, archived),
+      else None. Checked once here, before any handler, for every command on the stream.
     - `creates`: the commands that may start a stream; any other command on an empty
       stream is a 404.
     - `stream_prefix`: how every stream id of this aggregate begins (`vehicle-`); the
@@ -140,26 +170,70 @@ class Aggregate(Generic[S, C]):
     - `timers`: timer kind -> the command to run on the timer's stream when it falls due.
     - `timer_actors`: timer kind -> the system component recorded as the actor of what
       its command decides (`system:<component>`; default `timer:<kind>`).
+    - `snapshot_every`: write a snapshot of the state every this many events (0: never),
+      for streams that live for years; see `opsledger.snapshots`.
+    - `snapshot_revision`: bump when the state's meaning changes in a way the sources of
+      the state class and `evolve` do not show (old snapshots are then ignored).
     """
 
     stream_type: str
     stream_prefix: str
     initial: S
     evolve: Callable[[S, Event], S]
-    decide: Callable[[S, C, DecisionContext], Sequence[EventPayload]]
     stream_id: Callable[[C], str]
-    commands: Mapping[type[Any], frozenset[str]]
+    commands: Mapping[type[Any], Registration[S]]
+    closed: Callable[[S], DomainError | None] = never_closed
     creates: frozenset[type[Any]] = frozenset()
     site_of: Callable[[S, C], str] = site_of_state
     reactions: Callable[[S, Sequence[Event]], Sequence[Reaction]] = no_reactions
     timers: Mapping[str, Callable[[DueTimer], C]] = field(default_factory=dict)
     timer_actors: Mapping[str, str] = field(default_factory=dict)
+    snapshot_every: int = 0
+    snapshot_revision: int = 1
+
+    def __post_init__(self) -> None:
+        for command, registration in self.commands.items():
+            if not (
+                isinstance(registration, tuple)
+                and len(registration) == 2
+                and isinstance(registration[0], frozenset)
+                and callable(registration[1])
+            ):
+                raise TypeError(
+                    f"{self.stream_type}: register {command.__name__} as (roles, handler)"
+                )
+
+    def roles(self, command: type[Any]) -> frozenset[str]:
+        """The roles that may run `command` (KeyError: not one of this aggregate's)."""
+        return self.commands[command][0]
+
+    def check_open(self, state: S) -> None:
+        """Raise the `closed` refusal if the stream is closed: for a workflow that writes
+        elsewhere on behalf of this stream (e.g. a fuel purchase of a retired vehicle)."""
+        refusal = self.closed(state)
+        if refusal is not None:
+            raise refusal
+
+    def decide(self, state: S, command: C, ctx: DecisionContext) -> Sequence[EventPayload]:
+        """The events `command` records on a stream in `state`, or the refusal raised.
+
+        A closed stream refuses every command here, before its handler runs.
+        """
+        self.check_open(state)
+        try:
+            _, handler = self.commands[type(command)]
+        except KeyError:
+            raise TypeError(
+                f"{self.stream_type} does not handle {type(command).__name__}"
+            ) from None
+        return handler(state, command, ctx)
 
     def fold(self, history: Sequence[Event], state: S | None = None) -> S:
         """The state after `history` (from `state`, or the initial one)."""
         current = self.initial if state is None else state
+        evolve = self.evolve
         for event in history:
-            current = self.evolve(current, event)
+            current = evolve(current, event)
         return current
 
 

@@ -35,6 +35,7 @@ from opsledger.errors import AlreadyExistsError, DomainError, NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.runtime import CommandContext, Runtime, Tx
 from opsledger.scheduler import TimerHandler
+from opsledger.snapshots import Snapshotter
 from opsledger.streams import NUMBERING, StreamPrefixes, recorded_site, visible
 
 log = structlog.get_logger(__name__)
@@ -129,11 +130,12 @@ class UnitOfWork:
 
     async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
         """The stream's state; another aggregate's or a hidden site's stream loads as missing."""
-        history = await self.tx.read_stream(stream_id)
-        if history and not visible(history, aggregate.stream_type, self.origin.may_access):
+        stored = await self.bus.snapshots.load(self.tx, aggregate, stream_id)
+        if stored.first and not visible(
+            [stored.first], aggregate.stream_type, self.origin.may_access
+        ):
             return Loaded(aggregate.initial, 0)
-        events = [self.bus.catalog.decode(r) for r in history]
-        return Loaded(aggregate.fold(events), history[-1].version if history else 0)
+        return Loaded(stored.state, stored.version)
 
     async def execute(self, command: Any) -> CommandResult[Any]:
         """Run another command (of an aggregate or a workflow) in this transaction."""
@@ -202,6 +204,7 @@ class CommandBus:
     ) -> None:
         self.runtime = runtime
         self.catalog = catalog
+        self.snapshots = Snapshotter(catalog)
         self._aggregates: dict[type[Any], Aggregate[Any, Any]] = {}
         self._workflows: dict[type[Any], Workflow[Any]] = {}
         self._timer_kinds: dict[str, Aggregate[Any, Any]] = {}
@@ -245,7 +248,7 @@ class CommandBus:
                 attempts=workflow.attempts,
             )
         aggregate = self._aggregate_of(command)
-        origin.require_role(aggregate.commands[type(command)], type(command).__name__)
+        origin.require_role(aggregate.roles(type(command)), type(command).__name__)
         # Without reactions the only write is the append: no transaction around it.
         unit = self.runtime.one_append if aggregate.reactions is no_reactions else None
         # A deadlock victim is run again inside the kernel (a conflict stays a 409).
@@ -281,18 +284,17 @@ class CommandBus:
     ) -> CommandResult[S]:
         stream = aggregate.stream_id(command)
         self.prefixes.check(aggregate.stream_prefix, stream, command)
-        history = await tx.read_stream(stream)
+        loaded = await self.snapshots.load(tx, aggregate, stream)
         creates = type(command) in aggregate.creates
-        if history and not visible(history, aggregate.stream_type, origin.may_access):
+        if loaded.first and not visible([loaded.first], aggregate.stream_type, origin.may_access):
             # Another aggregate's stream or another site's: answered as a missing one, or
             # to a command that starts a record as its own taken id; never naming a site.
             raise (AlreadyExistsError if creates else NotFoundError)(aggregate.stream_type, stream)
-        state = aggregate.fold([self.catalog.decode(r) for r in history])
-        version = history[-1].version if history else 0
+        state, version = loaded.state, loaded.version
         if version == 0 and not creates:
             raise NotFoundError(aggregate.stream_type, stream)
         # An existing stream acts for the site it records, whatever the command says.
-        site = recorded_site(history) if history else aggregate.site_of(state, command)
+        site = recorded_site([loaded.first]) if loaded.first else aggregate.site_of(state, command)
         if not origin.may_access(site):  # a new record at a site the caller named
             raise ForbiddenError(f"staff {origin.actor} may not act for site {site}")
         now = tx.clock.now()
@@ -300,12 +302,14 @@ class CommandBus:
             now=now, actor=origin.actor, site=tx.sites.calendar(site), roles=origin.roles
         )
         payloads = aggregate.decide(state, command, decision)
+        self.catalog.check_appendable(payloads)  # publishing is an allow-list
         ctx = origin.context(site)
         recorded = await tx.append(
             stream, aggregate.stream_type, version, [ctx.event(p, now) for p in payloads]
         )
         new = [self._as_event(p, r) for p, r in zip(payloads, recorded, strict=True)]
         state = aggregate.fold(new, state)
+        await self.snapshots.taken(tx, aggregate, stream, version, version + len(recorded), state)
         for reaction in aggregate.reactions(state, new):
             if isinstance(reaction, Schedule):
                 await tx.schedule_timer(

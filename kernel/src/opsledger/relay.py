@@ -21,6 +21,7 @@ from opsledger_contracts.envelope import CONTENT_TYPE, SPEC_VERSION
 from opsledger_contracts.headers import data_schema_uri, schema_base_uri
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from opsledger.catalog import public_event_types as registered_event_types
 from opsledger.checkpoints import read_checkpoint, write_checkpoint
 from opsledger.clock import as_utc
 from opsledger.db import advisory_lock_key, events
@@ -87,11 +88,18 @@ class OutboxRelay:
         batch_size: int = 500,
         topic_prefix: str = "",
         private_event_types: frozenset[str] = frozenset(),
+        public_event_types: frozenset[str] | None = None,
     ) -> None:
         self._rt = runtime
         self._kafka = kafka
         self._batch_size = batch_size
-        self._private = private_event_types
+        # Publishing is an allow-list: the service's registered contracts, never a type
+        # that is declared private or merely stored (the checkpoint moves past those).
+        # (`public_event_types`: another allow-list than the registry's, for tests.)
+        public = public_event_types
+        if public is None:
+            public = registered_event_types(runtime.service)
+        self._public = public - private_event_types
         self.topic = topic_prefix + events_topic(runtime.service)
         self._leader: AsyncConnection | None = None
         self._read_ahead: asyncio.Task[list[tuple[Any, ...]]] | None = None
@@ -237,7 +245,7 @@ class OutboxRelay:
             ahead.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     def _records(self, rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[bytes, bytes, Headers]]:
-        """(key, value, headers) of every row that is not private, in position order.
+        """(key, value, headers) of every row of a public contract, in position order.
 
         Straight from the stored columns: they were validated when appended, so no
         envelope model per event (that cost more than producing the record). The headers
@@ -246,7 +254,7 @@ class OutboxRelay:
         base = schema_base_uri()  # once per batch: the setting may change, rarely
         if base != self._schema_base:
             self._schema_base, self._by_type = base, {}
-        by_type, private, source = self._by_type, self._private, self._source
+        by_type, public, source = self._by_type, self._public, self._source
         canonical_id = _dashed if self._rt.engine.dialect.name == "sqlite" else _same
         for (
             _position,
@@ -263,7 +271,7 @@ class OutboxRelay:
             ce_time,
             body,
         ) in rows:
-            if event_type in private:
+            if event_type not in public:
                 continue  # stays in the store; the checkpoint still moves past it
             of_type = by_type.get((event_type, stored_version))
             if of_type is None:

@@ -128,10 +128,15 @@ class Tx:
         return recorded
 
     async def read_stream(
-        self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
+        self,
+        stream_id: str,
+        *,
+        to_version: int | None = None,
+        as_of: datetime | None = None,
+        after_version: int = 0,
     ) -> list[RecordedEvent]:
         return await self.store.read_stream(
-            self.conn, stream_id, to_version=to_version, as_of=as_of
+            self.conn, stream_id, to_version=to_version, as_of=as_of, after_version=after_version
         )
 
     async def schedule_timer(

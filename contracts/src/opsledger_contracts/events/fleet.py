@@ -176,6 +176,27 @@ class VehicleServiced(VehicleEvent):
     shop: str = Field(min_length=1, max_length=200, description="Designated shop.")
 
 
+@REGISTRY.register
+class VehicleRetired(VehicleEvent):
+    """The vehicle left the fleet for good, sold or scrapped (FL-11). Its stream is closed:
+    no trip, fuel, fault, service or deduction is recorded for it afterwards. Never
+    recorded while the vehicle is out on a trip."""
+
+    event_type: ClassVar[str] = "VehicleRetired"
+    model_config = _example(
+        vehicle_id=_VEH,
+        plate="闽A·12345",
+        disposal="scrapped",
+        reason="Frame cracked; repair above the vehicle's value",
+        odometer_km="312400.0",
+    )
+
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate at retirement.")
+    disposal: Literal["sold", "scrapped"] = Field(description="How the vehicle left the fleet.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why it was retired.")
+    odometer_km: Km
+
+
 # -- drivers (FL-1) ---------------------------------------------------------------------
 
 

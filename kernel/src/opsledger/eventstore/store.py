@@ -135,9 +135,13 @@ class EventStore:
         *,
         to_version: int | None = None,
         as_of: datetime | None = None,
+        after_version: int = 0,
     ) -> list[RecordedEvent]:
-        """A stream in version order; optionally only up to a version or a recorded time."""
+        """A stream in version order; optionally only up to a version or a recorded time,
+        or only after a version (what follows a snapshot)."""
         query = sa.select(events).where(events.c.stream_id == stream_id)
+        if after_version:
+            query = query.where(events.c.version > after_version)
         if to_version is not None:
             query = query.where(events.c.version <= to_version)
         if as_of is not None:

@@ -42,7 +42,8 @@ class ReadModel(Generic[S]):
 
     def __post_init__(self) -> None:
         for column in self.columns:
-            if isinstance(column.type, sa.DateTime) and not isinstance(column.type, UtcDateTime):
+            # (a UtcDateTime is a TypeDecorator, not a DateTime: it is left as it is)
+            if isinstance(column.type, sa.DateTime):
                 column.type = UtcDateTime()  # answers always carry their zone, on SQLite too
         if not any(c.primary_key for c in self.columns):
             raise ValueError(f"read model {self.name}: declare a primary key column")

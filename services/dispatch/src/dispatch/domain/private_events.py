@@ -8,13 +8,13 @@ event types and payloads are unchanged: existing databases hold them.
 from datetime import date
 from typing import ClassVar
 
-from opsledger_contracts import EventPayload
+from opsledger.decider import PrivateEvent
 from pydantic import AwareDatetime, ConfigDict, Field
 
 _WO = "WO-site-a-000042"
 
 
-class WorkOrderSerialAssigned(EventPayload):
+class WorkOrderSerialAssigned(PrivateEvent):
     """Legacy: a serial was taken (WO-8). Serials are now the kernel's `NumberAssigned`
     on the same stream `work-order-serials-<site>`; kept so older databases decode."""
 
@@ -30,7 +30,7 @@ class WorkOrderSerialAssigned(EventPayload):
     serial_no: int = Field(ge=1, description="The serial number taken.")
 
 
-class FaultOrderRecorded(EventPayload):
+class FaultOrderRecorded(PrivateEvent):
     """An order for a fault at an asset (or location) entered the fault history (WO-10).
 
     Stream `fault-history-<site>-<key>` per site, asset/location and fault code; issuing
@@ -64,7 +64,7 @@ class FaultOrderRecorded(EventPayload):
     issued_at: AwareDatetime = Field(description="When the order was issued.")
 
 
-class _RequestEvent(EventPayload):
+class _RequestEvent(PrivateEvent):
     service: ClassVar[str] = "dispatch"
     stream_type: ClassVar[str | None] = "WorkOrderRequest"
 
@@ -121,7 +121,7 @@ class WorkOrderRequestClosed(_RequestEvent):
     serial_no: int = Field(ge=1, description="Its serial number.")
 
 
-class EndOfDayReviewDue(EventPayload):
+class EndOfDayReviewDue(PrivateEvent):
     """Reminder: the site's end of day is 10 minutes away, the review is due (WO-7)."""
 
     event_type: ClassVar[str] = "EndOfDayReviewDue"
@@ -139,7 +139,7 @@ class EndOfDayReviewDue(EventPayload):
     end_of_day: AwareDatetime = Field(description="The site's end of the working day.")
 
 
-class SuperiorRecorded(EventPayload):
+class SuperiorRecorded(PrivateEvent):
     """A dispatch lead recorded whom a staff member reports to at the site (WO-4).
 
     Stream `reporting-line-<site>`; escalation goes to the recorded superior only. Private:
@@ -160,7 +160,7 @@ class SuperiorRecorded(EventPayload):
     )
 
 
-class _RollCallEvent(EventPayload):
+class _RollCallEvent(PrivateEvent):
     service: ClassVar[str] = "dispatch"
     stream_type: ClassVar[str | None] = "WorkOrder"
 
@@ -208,7 +208,7 @@ class WorkOrderReviewPlanned(_RollCallEvent):
     )
 
 
-PRIVATE_EVENTS: tuple[type[EventPayload], ...] = (
+PRIVATE_EVENTS: tuple[type[PrivateEvent], ...] = (
     WorkOrderSerialAssigned,
     FaultOrderRecorded,
     WorkOrderRequestReceived,

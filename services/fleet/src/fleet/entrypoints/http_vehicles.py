@@ -28,6 +28,7 @@ from fleet.domain.vehicles.commands import (
     RecordService,
     RegisterVehicle,
     ReportFault,
+    RetireVehicle,
     ReturnOwnTrip,
     ReturnTrip,
 )
@@ -75,6 +76,13 @@ class TripView(BaseModel):
         )
 
 
+class RetirementView(BaseModel):
+    disposal: str
+    reason: str
+    retired_at: datetime
+    retired_by: str
+
+
 class VehicleView(BaseModel):
     vehicle_id: str
     site_id: str
@@ -86,10 +94,12 @@ class VehicleView(BaseModel):
     open_faults: list[str]
     current_trip: TripView | None
     last_trip: TripView | None
+    retired: RetirementView | None = None  # FL-11
 
     @classmethod
     def of(cls, s: VehicleState) -> "VehicleView":
-        last = TripView.of(s.trips[-1]) if s.trips else None
+        latest = s.out or s.last
+        last = TripView.of(latest) if latest is not None else None
         return cls(
             vehicle_id=s.vehicle_id,
             site_id=s.site_id,
@@ -101,6 +111,14 @@ class VehicleView(BaseModel):
             open_faults=[f"{fid}: {text}" for fid, text in s.faults],
             current_trip=last if s.out is not None else None,
             last_trip=last,
+            retired=None
+            if s.retired is None
+            else RetirementView(
+                disposal=s.retired.disposal,
+                reason=s.retired.reason,
+                retired_at=s.retired.at,
+                retired_by=s.retired.by,
+            ),
         )
 
 
@@ -193,6 +211,17 @@ class ServiceBody(Body):
 @router.post("/vehicles/{vehicle_id}/service")
 async def record_service(vehicle_id: Ident, body: ServiceBody, commands: Commands) -> VehicleView:
     result = await commands.run(RecordService(vehicle_id, body.odometer_km, body.shop))
+    return VehicleView.of(result.state)
+
+
+class RetireBody(Body):
+    disposal: Literal["sold", "scrapped"] = Field(json_schema_extra=rule("FL-11"))
+    reason: Text
+
+
+@router.post("/vehicles/{vehicle_id}/retire")
+async def retire_vehicle(vehicle_id: Ident, body: RetireBody, commands: Commands) -> VehicleView:
+    result = await commands.run(RetireVehicle(vehicle_id, body.disposal, body.reason))
     return VehicleView.of(result.state)
 
 

@@ -26,6 +26,7 @@ def _str(name: str, length: int = 64, nullable: bool = False) -> sa.Column[Any]:
 def _vehicle_rows(state: VehicleState) -> Iterator[dict[str, Any]]:
     out = state.out
     status = "out" if out is not None else "fault" if state.faults else "available"
+    status = "retired" if state.retired is not None else status
     yield {
         "vehicle_id": state.vehicle_id,
         "site_id": state.site_id,

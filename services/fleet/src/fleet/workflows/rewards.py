@@ -47,9 +47,8 @@ async def propose(uow: UnitOfWork, command: ProposeMonthlyRewards) -> CommandRes
     km: dict[str, Decimal] = {}
     for row in await views.vehicle_board(uow.conn, uow.site_id):
         vehicle = (await uow.load(VEHICLE, vehicle_stream(row.vehicle_id))).state
-        for trip in vehicle.trips:
-            if trip.month == command.month and trip.km is not None:
-                km[trip.driver_id] = km.get(trip.driver_id, Decimal(0)) + trip.km
+        for driver, driven in vehicle.km_in(command.month).items():
+            km[driver] = km.get(driver, Decimal(0)) + driven
     people = {d.driver_id for d in await views.drivers(uow.conn, uow.site_id)}
     people |= set(km) | set(command.group_leads)
     incidents: dict[str, list[str]] = {}

@@ -114,6 +114,7 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
 
 async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> CommandResult[Any]:
     vehicle = await vehicle_at_site(uow, command.vehicle_id)
+    VEHICLE.check_open(vehicle)  # FL-11: no fuel for a retired vehicle
     limit = uow.site.rules(FleetRules).max_trip_km
     if command.odometer_km > vehicle.odometer + limit:
         refuse(
@@ -143,10 +144,7 @@ async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> 
 
 def month_km(vehicle: VehicleState, month: str) -> tuple[Decimal, str | None]:
     """Km of the trips returned in `month`, and the driver who drove most of them."""
-    by_driver: dict[str, Decimal] = {}
-    for trip in vehicle.trips:
-        if trip.month == month and trip.km is not None:
-            by_driver[trip.driver_id] = by_driver.get(trip.driver_id, Decimal(0)) + trip.km
+    by_driver = vehicle.km_in(month)
     if not by_driver:
         return Decimal(0), None
     main = min(by_driver, key=lambda d: (-by_driver[d], d))

@@ -15,9 +15,8 @@ CALL: Aggregate[CallState, c.LogCall] = Aggregate(
     stream_prefix="call-",
     initial=CallState(),
     evolve=evolve_call,
-    decide=decide_call,
     stream_id=c.call_stream,
-    commands={c.LogCall: CC_ROLES},
+    commands={c.LogCall: (CC_ROLES, decide_call)},
     creates=frozenset({c.LogCall}),
 )
 
@@ -26,9 +25,8 @@ SEAT: Aggregate[SeatState, Any] = Aggregate(
     stream_prefix="seat-",
     initial=SeatState(),
     evolve=evolve_seat,
-    decide=decide_seat,
     stream_id=c.seat_stream,
-    commands={c.LogIn: CC_ROLES, c.LogOut: CC_ROLES},
+    commands={c.LogIn: (CC_ROLES, decide_seat), c.LogOut: (CC_ROLES, decide_seat)},
     # Logging out when never logged in is a CC-11 refusal, not a 404.
     creates=frozenset({c.LogIn, c.LogOut}),
 )

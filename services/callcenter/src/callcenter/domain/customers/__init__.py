@@ -29,12 +29,11 @@ CUSTOMER: Aggregate[CustomerState, Any] = Aggregate(
     stream_prefix="customer-",
     initial=CustomerState(),
     evolve=evolve,
-    decide=decide,
     stream_id=c.customer_stream,
     commands={
-        c.OpenCustomerRecord: SYSTEM_ONLY,  # through the CreateCustomer workflow
-        c.UpdateCustomer: CC_ROLES,
-        c.ViewCustomer: READ_ROLES,
+        c.OpenCustomerRecord: (SYSTEM_ONLY, decide),  # through the CreateCustomer workflow
+        c.UpdateCustomer: (CC_ROLES, decide),
+        c.ViewCustomer: (READ_ROLES, decide),
     },
     creates=frozenset({c.OpenCustomerRecord}),
 )

@@ -39,8 +39,7 @@ PING: Aggregate[bool, SendDiagnosticPing] = Aggregate(
     stream_prefix="ping-",
     initial=False,
     evolve=_sent,
-    decide=_decide,
     stream_id=lambda cmd: f"ping-{cmd.ping_id}",
-    commands={SendDiagnosticPing: CC_ROLES},
+    commands={SendDiagnosticPing: (CC_ROLES, _decide)},
     creates=frozenset({SendDiagnosticPing}),
 )

@@ -109,9 +109,8 @@ REPAIR: Aggregate[RepairState, Any] = Aggregate(
     stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream,
-    commands={FollowRepair: SYSTEM_ONLY},
+    commands={FollowRepair: (SYSTEM_ONLY, decide)},
     creates=frozenset({FollowRepair}),
 )
 

@@ -6,13 +6,13 @@ stay inside callcenter: `private_events` in `bootstrap.py`.
 
 from typing import ClassVar, Literal
 
-from opsledger_contracts import EventPayload
+from opsledger.decider import PrivateEvent
 from pydantic import AwareDatetime, Field
 
 RepairStep = Literal["issued", "completed", "overdue", "repeat_repair"]
 
 
-class RepairStepFollowed(EventPayload):
+class RepairStepFollowed(PrivateEvent):
     """A step of one of dispatch's work orders, as CC-6 needs it (timeliness, first fix)."""
 
     event_type: ClassVar[str] = "RepairStepFollowed"

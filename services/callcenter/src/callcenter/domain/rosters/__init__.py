@@ -23,16 +23,15 @@ ROSTER: Aggregate[RosterState, Any] = Aggregate(
     stream_prefix="roster-",
     initial=RosterState(),
     evolve=evolve,
-    decide=decide,
     stream_id=c.roster_stream,
     commands={
-        c.PublishRoster: MANAGER,
-        c.ChangeRoster: SUPERVISORS,
+        c.PublishRoster: (MANAGER, decide),
+        c.ChangeRoster: (SUPERVISORS, decide),
         # RequestSwap and ApproveSwap are workflows: they read the neighbouring months.
-        c.RecordSwapRequest: SYSTEM_ONLY,
-        c.AgreeSwap: CC_ROLES,
-        c.RecordSwapApproval: SYSTEM_ONLY,
-        c.GrantLeave: SUPERVISORS,
+        c.RecordSwapRequest: (SYSTEM_ONLY, decide),
+        c.AgreeSwap: (CC_ROLES, decide),
+        c.RecordSwapApproval: (SYSTEM_ONLY, decide),
+        c.GrantLeave: (SUPERVISORS, decide),
     },
     creates=frozenset({c.PublishRoster}),
 )
@@ -47,9 +46,8 @@ HANDOVER: Aggregate[bool, c.HandOverShift] = Aggregate(
     stream_prefix="handover-",
     initial=False,
     evolve=_handed_over,
-    decide=decide_handover,
     stream_id=c.handover_stream,
-    commands={c.HandOverShift: CC_ROLES},
+    commands={c.HandOverShift: (CC_ROLES, decide_handover)},
     creates=frozenset({c.HandOverShift}),
 )
 

@@ -3,6 +3,7 @@
 from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import assert_never
 
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
@@ -75,7 +76,8 @@ def decide(
             return [ShiftSwapApproved(month=month, swap_id=swap.swap_id, approved_by=ctx.actor)]
         case c.GrantLeave():
             return _leave(state, month, command, ctx)
-    raise TypeError(f"unknown command {command!r}")
+        case _:
+            assert_never(command)
 
 
 def _publish(state: RosterState, cmd: c.PublishRoster, ctx: DecisionContext) -> list[EventPayload]:

@@ -49,8 +49,7 @@ PING_RECEIPT: Aggregate[ReceiptState, RecordPingReceipt] = Aggregate(
     stream_prefix="ping-receipt-",
     initial=ReceiptState(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: stream_id(command.ping.ping_id),
-    commands={RecordPingReceipt: SYSTEM_ONLY},
+    commands={RecordPingReceipt: (SYSTEM_ONLY, decide)},
     creates=frozenset({RecordPingReceipt}),
 )

@@ -118,8 +118,7 @@ FAULT_HISTORY: Aggregate[FaultHistory, RecordFaultOrder] = Aggregate(
     stream_prefix="fault-history-",
     initial=FaultHistory(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: command.stream,
-    commands={RecordFaultOrder: SYSTEM_ONLY},
+    commands={RecordFaultOrder: (SYSTEM_ONLY, decide)},
     creates=frozenset({RecordFaultOrder}),
 )

@@ -84,8 +84,7 @@ REPORTING_LINE: Aggregate[ReportingLine, SetReportingLine] = Aggregate(
     stream_prefix="reporting-line-",
     initial=ReportingLine(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: stream_id(command.site_id),
-    commands={SetReportingLine: LINE_KEEPERS},
+    commands={SetReportingLine: (LINE_KEEPERS, decide)},
     creates=frozenset({SetReportingLine}),
 )

@@ -99,8 +99,7 @@ REQUEST: Aggregate[RequestState, ReceiveRequest | CloseRequest] = Aggregate(
     stream_prefix="work-order-request-",
     initial=RequestState(),
     evolve=evolve,
-    decide=decide,
     stream_id=lambda command: stream_id(command.ticket_id),
-    commands={ReceiveRequest: SYSTEM_ONLY, CloseRequest: SYSTEM_ONLY},
+    commands={ReceiveRequest: (SYSTEM_ONLY, decide), CloseRequest: (SYSTEM_ONLY, decide)},
     creates=frozenset({ReceiveRequest}),
 )

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Final
 
-from opsledger.decider import Aggregate, DecisionContext, DueTimer, Event, Reaction, Schedule
-from opsledger_contracts import EventPayload
+from opsledger.decider import Aggregate, DueTimer, Event, Reaction, Schedule
 from opsledger_contracts.events.dispatch import (
     WorkOrderCallbackRecorded,
     WorkOrderIssued,
@@ -68,15 +67,6 @@ def _overdue_timer(work_order_id: str, deadline: datetime) -> Schedule:
     )
 
 
-def _decide(
-    state: WorkOrderState, command: Command, ctx: DecisionContext
-) -> Sequence[EventPayload]:
-    """WO-11 (vehicles) is decided in `vehicle`, every other command in `decide`."""
-    if isinstance(command, vehicle.COMMANDS):
-        return vehicle.decide(state, command, ctx)
-    return decide(state, command, ctx)
-
-
 def _roll_call(timer: DueTimer) -> CallReviewRoll:
     day = timer.payload.get("local_date")
     return CallReviewRoll(
@@ -94,9 +84,12 @@ WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
     stream_prefix="work-order-",
     initial=WorkOrderState(),
     evolve=evolve,
-    decide=_decide,
     stream_id=lambda command: stream_id(command.work_order_id),
-    commands=ROLES,
+    # WO-11 (vehicles) is decided in `vehicle`, every other command in `decide`.
+    commands={
+        command: (roles, vehicle.decide if command in vehicle.COMMANDS else decide)
+        for command, roles in ROLES.items()
+    },
     creates=frozenset({NumberedIssue}),
     reactions=reactions,
     timers={OVERDUE_TIMER_KIND: _overdue, review_calendar.ROLL_CALL_TIMER_KIND: _roll_call},

@@ -40,14 +40,13 @@ CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
     stream_prefix="conduct-",
     initial=ConductState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        RecordViolation: roles("depot_director", "fleet_captain", "fleet_office"),
-        RecordAccident: roles("fleet_captain", "fleet_office"),
-        RecordFuelFine: SYSTEM_ONLY,  # the CloseFuelMonth workflow
-        DeductDriverPoints: roles("fleet_office", "fleet_captain"),
-        RecordReward: SYSTEM_ONLY,  # the ApproveMonthlyRewards workflow
+        RecordViolation: (roles("depot_director", "fleet_captain", "fleet_office"), decide),
+        RecordAccident: (roles("fleet_captain", "fleet_office"), decide),
+        RecordFuelFine: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
+        DeductDriverPoints: (roles("fleet_office", "fleet_captain"), decide),
+        RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow
     },
     creates=frozenset(
         {RecordViolation, RecordFuelFine, RecordAccident, DeductDriverPoints, RecordReward}

@@ -1,6 +1,7 @@
 """The conduct decider: violations with their penalties, fines and flags (FL-3, FL-7)."""
 
 from datetime import timedelta
+from typing import assert_never
 
 from opsledger.decider import DecisionContext
 from opsledger_contracts import EventPayload
@@ -67,7 +68,8 @@ def decide(
                     source=command.source,
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def penalty_fen(kind: str, role: str, rules: FleetRules) -> int:

@@ -1,6 +1,6 @@
 """Drivers and their company certificate (上崗證, FL-1)."""
 
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext
 from opsledger.pipeline import SYSTEM_ONLY, roles
@@ -74,7 +74,8 @@ def decide(state: DriverState, command: DriverCommand, ctx: DecisionContext) -> 
         case AssignDriverToTrip():
             trip = {"vehicle_id": command.vehicle_id, "trip_id": command.trip_id}
             return [DriverAssignedToTrip(driver_id=state.driver_id, **trip)]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:
@@ -86,14 +87,13 @@ DRIVER: Aggregate[DriverState, DriverCommand] = Aggregate(
     stream_prefix="driver-",
     initial=DriverState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        CertifyDriver: roles("fleet_office", "fleet_captain"),
-        SuspendDriver: roles("fleet_office", "fleet_captain", "depot_director"),
-        ReinstateDriver: roles("fleet_office", "fleet_captain"),
-        RevokeCertificate: roles("fleet_office"),
-        AssignDriverToTrip: SYSTEM_ONLY,  # by DispatchTrip and the flow-3 answer
+        CertifyDriver: (roles("fleet_office", "fleet_captain"), decide),
+        SuspendDriver: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
+        ReinstateDriver: (roles("fleet_office", "fleet_captain"), decide),
+        RevokeCertificate: (roles("fleet_office"), decide),
+        AssignDriverToTrip: (SYSTEM_ONLY, decide),  # by DispatchTrip and the flow-3 answer
     },
     site_of=site_of_stream,
     creates=frozenset({CertifyDriver}),

@@ -40,14 +40,13 @@ FUEL_MONTH: Aggregate[FuelMonthState, FuelCommand] = Aggregate(
     stream_prefix="fuel-",
     initial=FuelMonthState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        AddFuelPurchase: SYSTEM_ONLY,  # the RecordFuelPurchase workflow
-        SignFuelPurchase: roles("fleet_captain"),
-        ApproveFuelPurchase: roles("manager"),
-        VoidFuelPurchase: roles("fleet_captain"),
-        ReconcileFuelMonth: SYSTEM_ONLY,  # the CloseFuelMonth workflow
+        AddFuelPurchase: (SYSTEM_ONLY, decide),  # the RecordFuelPurchase workflow
+        SignFuelPurchase: (roles("fleet_captain"), decide),
+        ApproveFuelPurchase: (roles("manager"), decide),
+        VoidFuelPurchase: (roles("fleet_captain"), decide),
+        ReconcileFuelMonth: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
     },
     creates=frozenset({AddFuelPurchase, ReconcileFuelMonth}),
 )

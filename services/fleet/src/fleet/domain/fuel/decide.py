@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import assert_never
 
 from opsledger.decider import DecisionContext
 from opsledger_contracts import EventPayload
@@ -58,7 +59,8 @@ def decide(state: FuelMonthState, command: FuelCommand, ctx: DecisionContext) ->
             return [voided, *_reopen(state, purchase.purchase_id)]
         case ReconcileFuelMonth():
             return _reconcile(state, command, ctx)
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _ids(state: FuelMonthState) -> dict[str, str]:

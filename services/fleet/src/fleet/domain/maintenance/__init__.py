@@ -59,19 +59,24 @@ REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
     stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve_repair,
-    decide=decide_repair,
     stream_id=_repair_id,
     commands={
-        OpenRepair: SYSTEM_ONLY,  # the RequestRepair workflow (opens the vehicle's fault)
-        ApproveRepair: roles("fleet_office"),
-        ApproveRepairForm: roles("fleet_office"),
-        SendRepairToShop: roles("depot_director", "fleet_captain", "driver"),
-        SignPartsList: roles("driver"),
-        InspectReplacedParts: roles("fleet_office"),
-        CompleteRepair: SYSTEM_ONLY,  # the FinishRepair workflow (clears the fault)
-        SettleRepair: roles("fleet_captain"),
-        AuditRepair: roles("fleet_office"),
-        ApproveRepairPayment: roles("manager"),
+        OpenRepair: (
+            SYSTEM_ONLY,
+            decide_repair,
+        ),  # the RequestRepair workflow (opens the vehicle's fault)
+        ApproveRepair: (roles("fleet_office"), decide_repair),
+        ApproveRepairForm: (roles("fleet_office"), decide_repair),
+        SendRepairToShop: (roles("depot_director", "fleet_captain", "driver"), decide_repair),
+        SignPartsList: (roles("driver"), decide_repair),
+        InspectReplacedParts: (roles("fleet_office"), decide_repair),
+        CompleteRepair: (
+            SYSTEM_ONLY,
+            decide_repair,
+        ),  # the FinishRepair workflow (clears the fault)
+        SettleRepair: (roles("fleet_captain"), decide_repair),
+        AuditRepair: (roles("fleet_office"), decide_repair),
+        ApproveRepairPayment: (roles("manager"), decide_repair),
     },
     site_of=site_of_stream,
     creates=frozenset({OpenRepair}),
@@ -82,13 +87,15 @@ PARTS_PURCHASE: Aggregate[PartsPurchaseState, PartsCommand] = Aggregate(
     stream_prefix="parts-",
     initial=PartsPurchaseState(),
     evolve=evolve_parts,
-    decide=decide_parts,
     stream_id=_parts_id,
     commands={
-        RequestSmallParts: roles("driver", "fleet_captain", "fleet_group_lead"),
-        ConfirmSmallParts: roles("fleet_group_lead"),
-        ApproveSmallParts: roles("depot_director"),
-        RecordSmallPartsBought: roles("driver", "fleet_captain", "fleet_group_lead"),
+        RequestSmallParts: (roles("driver", "fleet_captain", "fleet_group_lead"), decide_parts),
+        ConfirmSmallParts: (roles("fleet_group_lead"), decide_parts),
+        ApproveSmallParts: (roles("depot_director"), decide_parts),
+        RecordSmallPartsBought: (
+            roles("driver", "fleet_captain", "fleet_group_lead"),
+            decide_parts,
+        ),
     },
     site_of=site_of_stream,
     creates=frozenset({RequestSmallParts, RecordSmallPartsBought}),

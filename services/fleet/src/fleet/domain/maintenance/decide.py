@@ -1,5 +1,7 @@
 """The FL-4 deciders: a repair's approval chain, and oil / small parts purchases."""
 
+from typing import assert_never
+
 from opsledger.decider import DecisionContext
 from opsledger.errors import AlreadyExistsError
 from opsledger_contracts import EventPayload
@@ -127,7 +129,8 @@ def decide_repair(
                 refuse("FL-4", "the manager approves payment after the office's audit")
             assert state.settled_fen is not None
             return [RepairPaymentApproved(**ids, amount_fen=state.settled_fen)]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _sign(
@@ -214,4 +217,5 @@ def decide_parts(
                     reason=reason,
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)

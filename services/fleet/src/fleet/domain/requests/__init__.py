@@ -1,7 +1,7 @@
 """Fleet's answer to each vehicle request of a work order (WO-11, flow 3): once per request."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
@@ -90,7 +90,8 @@ def decide(
                     reason=command.reason[:1000],
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:
@@ -102,8 +103,7 @@ VEHICLE_REQUEST: Aggregate[VehicleRequestState, FulfilRequest | RefuseRequest] =
     stream_prefix="vehicle-request-",
     initial=VehicleRequestState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
-    commands={FulfilRequest: SYSTEM_ONLY, RefuseRequest: SYSTEM_ONLY},
+    commands={FulfilRequest: (SYSTEM_ONLY, decide), RefuseRequest: (SYSTEM_ONLY, decide)},
     creates=frozenset({FulfilRequest, RefuseRequest}),
 )

@@ -9,7 +9,7 @@ then does each line become a ledger entry (the `ApproveMonthlyRewards` workflow)
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY, roles
@@ -153,7 +153,8 @@ def decide(
                     month=state.month, revision=state.revision, total_fen=state.total_fen
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case _:
+            assert_never(command)
 
 
 def _stream_id(command: Any) -> str:
@@ -165,12 +166,11 @@ REWARD_MONTH: Aggregate[RewardMonthState, RewardCommand] = Aggregate(
     stream_prefix="rewards-",
     initial=RewardMonthState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        ProposeRewards: SYSTEM_ONLY,  # the ProposeMonthlyRewards workflow
-        SignRewards: roles("fleet_captain", "fleet_office"),
-        ApproveRewards: SYSTEM_ONLY,  # the ApproveMonthlyRewards workflow (manager)
+        ProposeRewards: (SYSTEM_ONLY, decide),  # the ProposeMonthlyRewards workflow
+        SignRewards: (roles("fleet_captain", "fleet_office"), decide),
+        ApproveRewards: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow (manager)
     },
     creates=frozenset({ProposeRewards}),
 )

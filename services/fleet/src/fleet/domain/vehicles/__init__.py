@@ -14,12 +14,13 @@ from fleet.domain.vehicles.commands import (
     RecordService,
     RegisterVehicle,
     ReportFault,
+    RetireVehicle,
     ReturnOwnTrip,
     ReturnTrip,
     StartTrip,
     VehicleCommand,
 )
-from fleet.domain.vehicles.decide import decide
+from fleet.domain.vehicles.decide import decide, retired
 from fleet.domain.vehicles.state import Trip, VehicleState, evolve, vehicle_stream
 
 __all__ = ["VEHICLE", "Trip", "VehicleState", "vehicle_stream"]
@@ -34,20 +35,25 @@ VEHICLE: Aggregate[VehicleState, VehicleCommand] = Aggregate(
     stream_prefix="vehicle-",
     initial=VehicleState(),
     evolve=evolve,
-    decide=decide,
     stream_id=_stream_id,
     commands={
-        RegisterVehicle: roles("fleet_captain", "fleet_office", "depot_director"),
-        ReportFault: roles("driver", "depot_director", "fleet_captain", "fleet_group_lead"),
-        ClearFault: roles("fleet_captain", "depot_director"),
-        ConfirmOdometer: roles("fleet_captain"),
-        StartTrip: SYSTEM_ONLY,  # run by the DispatchTrip workflow (loads the driver)
-        ReturnTrip: roles("depot_director", "fleet_captain"),
-        ReturnOwnTrip: roles("driver"),
-        ConfirmTripReturn: roles("fleet_captain"),
-        RecordService: roles("fleet_captain"),
-        DeductVehiclePoints: roles("fleet_office", "fleet_captain"),
+        RegisterVehicle: (roles("fleet_captain", "fleet_office", "depot_director"), decide),
+        ReportFault: (
+            roles("driver", "depot_director", "fleet_captain", "fleet_group_lead"),
+            decide,
+        ),
+        ClearFault: (roles("fleet_captain", "depot_director"), decide),
+        ConfirmOdometer: (roles("fleet_captain"), decide),
+        StartTrip: (SYSTEM_ONLY, decide),  # run by the DispatchTrip workflow (loads the driver)
+        ReturnTrip: (roles("depot_director", "fleet_captain"), decide),
+        ReturnOwnTrip: (roles("driver"), decide),
+        ConfirmTripReturn: (roles("fleet_captain"), decide),
+        RecordService: (roles("fleet_captain"), decide),
+        DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
+        RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
     },
+    closed=retired,  # FL-11
+    snapshot_every=200,  # a vehicle's log lives for years
     site_of=site_of_stream,
     creates=frozenset({RegisterVehicle}),
 )

@@ -108,6 +108,15 @@ class DeductVehiclePoints:
     note: str
 
 
+@dataclass(frozen=True)
+class RetireVehicle:
+    """The vehicle leaves the fleet for good: sold or scrapped (FL-11)."""
+
+    vehicle_id: str
+    disposal: Literal["sold", "scrapped"]
+    reason: str
+
+
 VehicleCommand = (
     RegisterVehicle
     | ReportFault
@@ -119,4 +128,5 @@ VehicleCommand = (
     | ConfirmTripReturn
     | RecordService
     | DeductVehiclePoints
+    | RetireVehicle
 )

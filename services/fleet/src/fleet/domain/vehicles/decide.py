@@ -1,7 +1,9 @@
 """The vehicle decider: registration, faults, the dispatch log, service (FL-1, FL-2, FL-4)."""
 
+from typing import assert_never
+
 from opsledger.decider import DecisionContext
-from opsledger.errors import AlreadyExistsError
+from opsledger.errors import AlreadyExistsError, DomainError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -11,6 +13,7 @@ from opsledger_contracts.events.fleet import (
     VehicleFaultReported,
     VehiclePointsDeducted,
     VehicleRegistered,
+    VehicleRetired,
     VehicleServiced,
     VehicleServiceOverdue,
 )
@@ -26,6 +29,7 @@ from fleet.domain.vehicles.commands import (
     RecordService,
     RegisterVehicle,
     ReportFault,
+    RetireVehicle,
     ReturnOwnTrip,
     ReturnTrip,
     StartTrip,
@@ -125,7 +129,39 @@ def decide(
                     note=command.note,
                 )
             ]
-    raise TypeError(type(command).__name__)
+        case RetireVehicle():
+            return [_retire(state, command)]
+        case _:
+            assert_never(command)
+
+
+def _retire(state: VehicleState, command: RetireVehicle) -> VehicleRetired:
+    if state.out is not None:
+        refuse(
+            "FL-11",
+            f"vehicle {state.plate} is out on trip {state.out.trip_id}: record the return first",
+            "vehicle_id",
+        )
+    return VehicleRetired(
+        vehicle_id=state.vehicle_id,
+        plate=state.plate,
+        disposal=command.disposal,
+        reason=command.reason,
+        odometer_km=state.odometer,
+    )
+
+
+def retired(state: VehicleState) -> DomainError | None:
+    """FL-11: a retired vehicle's stream is closed to every command."""
+    if state.retired is None:
+        return None
+    how = state.retired
+    return DomainError(
+        "FL-11",
+        f"vehicle {state.plate} was {how.disposal} ({how.reason}): it takes no trip, fuel, "
+        "fault, service or deduction any more",
+        field="vehicle_id",
+    )
 
 
 def _dispatch(
@@ -206,7 +242,7 @@ def _return(
 ) -> list[EventPayload]:
     trip = state.trip(command.trip_id)
     if trip is None:
-        refuse("FL-2", f"no trip {command.trip_id} in this vehicle's log", "trip_id")
+        refuse("FL-2", f"trip {command.trip_id} is not out on this vehicle", "trip_id")
     if trip.odometer_in is not None:
         conflict(f"trip {command.trip_id} already returned")
     if isinstance(command, ReturnOwnTrip) and ctx.actor != trip.driver_id:
@@ -253,4 +289,4 @@ def _return(
     return events
 
 
-__all__ = ["decide"]
+__all__ = ["decide", "retired"]

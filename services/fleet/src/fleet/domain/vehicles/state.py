@@ -1,9 +1,11 @@
 """A vehicle and its dispatch log as the deciders see them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import assert_never
 
+from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
 from opsledger_contracts.events.fleet import (
     OdometerReadingConfirmed,
@@ -13,6 +15,7 @@ from opsledger_contracts.events.fleet import (
     VehicleFaultReported,
     VehiclePointsDeducted,
     VehicleRegistered,
+    VehicleRetired,
     VehicleServiced,
     VehicleServiceOverdue,
 )
@@ -41,7 +44,24 @@ class Trip:
 
 
 @dataclass(frozen=True)
+class Retirement:
+    """How and when the vehicle left the fleet (FL-11)."""
+
+    disposal: str  # sold | scrapped
+    reason: str
+    at: datetime
+    by: str
+
+
+Deduction = tuple[str, str, int, str, str, str]  # (deduction_id, month, points, item, rule, note)
+
+
+@dataclass(frozen=True)
 class VehicleState:
+    """A vehicle as its deciders see it: bounded however old the vehicle is (the open and
+    the last returned trip, km per month and driver), so a fold is linear and a snapshot
+    small. The whole dispatch log is `log`, for read models only (not in snapshots)."""
+
     vehicle_id: str = ""
     site_id: str = ""
     plate: str = ""
@@ -50,29 +70,67 @@ class VehicleState:
     parking_place: str = ""
     odometer: Decimal = Decimal(0)
     faults: tuple[tuple[str, str], ...] = ()  # open fault reports (id, description)
-    trips: tuple[Trip, ...] = ()
+    out: Trip | None = None  # the trip the vehicle is on, if any
+    last: Trip | None = None  # the last returned trip
+    # km driven per (month, driver) by returned trips (FL-5 reconciliation, FL-9 rewards).
+    month_km: tuple[tuple[str, str, Decimal], ...] = ()
     serviced_at_km: Decimal = Decimal(0)
     overdue_reported: bool = False
-    # FL-10: itemized deductions (deduction_id, month, points, item, rule, note).
-    deductions: tuple[tuple[str, str, int, str, str, str], ...] = ()
+    # FL-10: itemized deductions.
+    deductions: AppendLog[Deduction] = field(default_factory=AppendLog)
+    retired: Retirement | None = None  # FL-11: the stream is closed
+    log: HistoryLog[Trip] = field(default_factory=HistoryLog)  # returned trips (read models)
 
     @property
-    def out(self) -> Trip | None:
-        """The trip the vehicle is on, if any."""
-        last = self.trips[-1] if self.trips else None
-        return last if last is not None and last.odometer_in is None else None
+    def trips(self) -> tuple[Trip, ...]:
+        """The whole dispatch log in order, the open trip last (read models only)."""
+        return (*self.log, self.out) if self.out is not None else tuple(self.log)
 
     def trip(self, trip_id: str) -> Trip | None:
-        return next((t for t in self.trips if t.trip_id == trip_id), None)
+        """The open or the last returned trip, if it is `trip_id`."""
+        return next((t for t in (self.out, self.last) if t and t.trip_id == trip_id), None)
+
+    def km_in(self, month: str) -> dict[str, Decimal]:
+        """Km of the trips returned in `month`, by driver."""
+        by_driver: dict[str, Decimal] = {}
+        for m, driver, km in self.month_km:  # (a month may recur if the clock went back)
+            if m == month:
+                by_driver[driver] = by_driver.get(driver, Decimal(0)) + km
+        return by_driver
 
 
-def _replace_trip(state: VehicleState, trip: Trip) -> VehicleState:
-    trips = tuple(trip if t.trip_id == trip.trip_id else t for t in state.trips)
-    return changed(state, trips=trips)
+def _add_km(state: VehicleState, trip: Trip) -> tuple[tuple[str, str, Decimal], ...]:
+    if trip.km is None or trip.month is None:
+        return state.month_km
+    rows = state.month_km
+    for i in range(len(rows) - 1, -1, -1):  # the month's rows are at the end
+        month, driver, km = rows[i]
+        if month != trip.month:
+            break
+        if driver == trip.driver_id:
+            return (*rows[:i], (month, driver, km + trip.km), *rows[i + 1 :])
+    return (*rows, (trip.month, trip.driver_id, trip.km))
+
+
+VehicleEvent = (
+    VehicleRegistered
+    | VehicleFaultReported
+    | VehicleFaultCleared
+    | OdometerReadingConfirmed
+    | TripDispatched
+    | TripReturned
+    | VehicleServiceOverdue
+    | VehiclePointsDeducted
+    | VehicleServiced
+    | VehicleRetired
+)
 
 
 def evolve(state: VehicleState, event: Event) -> VehicleState:
-    match event.payload:
+    payload = event.payload
+    if not isinstance(payload, VehicleEvent):
+        return state  # not a vehicle's event (none is recorded on its stream today)
+    match payload:
         case VehicleRegistered() as e:
             return changed(
                 state,
@@ -104,10 +162,10 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 work_order_id=e.work_order_id,
                 request_id=e.request_id,
             )
-            return changed(state, trips=(*state.trips, trip), odometer=e.odometer_out_km)
+            return changed(state, out=trip, odometer=e.odometer_out_km)
         case TripReturned() as e:
-            found = state.trip(e.trip_id)
-            assert found is not None
+            found = state.out
+            assert found is not None and found.trip_id == e.trip_id  # one trip out at a time
             done = changed(
                 found,
                 odometer_in=e.odometer_in_km,
@@ -115,15 +173,26 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 month=e.month,
                 returned_at=event.occurred_at,
             )
-            return changed(_replace_trip(state, done), odometer=e.odometer_in_km)
+            return changed(
+                state,
+                out=None,
+                last=done,
+                month_km=_add_km(state, done),
+                log=state.log.append(done),
+                odometer=e.odometer_in_km,
+            )
         case VehicleServiceOverdue():
             return changed(state, overdue_reported=True)
         case VehiclePointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
-            return changed(state, deductions=(*state.deductions, item))
+            return changed(state, deductions=state.deductions.append(item))
         case VehicleServiced() as e:
             odometer = max(state.odometer, e.odometer_km)
             return changed(
                 state, serviced_at_km=e.odometer_km, overdue_reported=False, odometer=odometer
             )
-    return state
+        case VehicleRetired() as e:
+            retired = Retirement(e.disposal, e.reason, event.occurred_at, event.actor)
+            return changed(state, retired=retired)
+        case _:
+            assert_never(payload)
