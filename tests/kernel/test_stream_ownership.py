@@ -15,9 +15,9 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import FastAPIError
 from opsledger.app import ServiceApp
-from opsledger.auth import TokenService
+from opsledger.auth import Principal, TokenService
 from opsledger.clock import ManualClock
-from opsledger.pipeline import CommandBus
+from opsledger.pipeline import CommandBus, Loaded, Origin, UnitOfWork
 from opsledger.routes import Reader, Reads
 from opsledger.runtime import CommandContext
 from opsledger.settings import Settings
@@ -188,3 +188,22 @@ def test_prefixes_are_checked_at_start_up() -> None:
     prefixes.check_scope("tally-numbers-site-a")
     with pytest.raises(TypeError, match="not under a declared numbering prefix"):
         prefixes.check_scope("tally-site-a")
+
+
+async def test_a_workflow_loads_another_sites_or_aggregates_stream_as_missing(
+    toy_service: tuple[ServiceApp, httpx.AsyncClient],
+) -> None:
+    service, client = toy_service
+    made = await client.post("/tallies/t1/open", json={"site_id": "site-a"}, headers=A_CLERK)
+    assert made.status_code == 201, made.text
+    await _write(service, "tally-other", "Other", "site-b")
+    b_clerk = Origin.person(Principal("c2", frozenset({"clerk"}), frozenset({"site-b"})))
+    async with service.runtime.transaction() as tx:
+        uow = UnitOfWork(service.bus, tx, b_clerk, "site-b")
+        assert await uow.load(toy.TALLY, "tally-t1") == Loaded(toy.Tally(), 0)
+        assert await uow.load(toy.TALLY, "tally-other") == Loaded(toy.Tally(), 0)
+        with pytest.raises(TypeError, match="not under a declared numbering prefix"):
+            await uow.next_number("tally-site-b", "x")
+        a_clerk = Origin.person(Principal("c1", frozenset({"clerk"}), frozenset({"site-a"})))
+        own = await UnitOfWork(service.bus, tx, a_clerk, "site-a").load(toy.TALLY, "tally-t1")
+        assert own.version == 1 and own.state.site_id == "site-a"

@@ -254,7 +254,7 @@ async def get_tally(tally_id: str, reads: ClerkReads) -> TallyView:
 
 @router.get("/tallies/{tally_id}/history")
 async def tally_history(tally_id: str, reads: ClerkReads) -> list[str]:
-    return [e.event_type for e in await reads.stream(f"tally-{tally_id}")]
+    return [e.event_type for e in await reads.stream(TALLY, f"tally-{tally_id}")]
 
 
 def definition(read_models: Sequence[ReadModel[Any]] = (BOARD, ADDERS)) -> ServiceDefinition:

@@ -73,6 +73,10 @@ async def test_accepting_the_numbering_stream_is_a_clear_422(dispatch: Dispatch)
         assert "'serials-'" in error["message"]
     request = await dispatch.post("request-T1", "accept", dispatch.assignee())
     assert request.status_code == 422, request.text
+    # Reads load only an order's own stream: the numbering stream is no order's history.
+    for path in ("/work-orders/serials-site-a", "/work-orders/serials-site-a/history"):
+        read = await dispatch.client.get(path, headers=dispatch.dispatcher())
+        assert read.status_code == 404, (path, read.text)
 
 
 async def test_another_sites_work_order_answers_exactly_as_a_missing_one(

@@ -20,7 +20,7 @@ from opsledger.errors import NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.pipeline import ANY_STAFF, CommandBus, CommandResult, Loaded, Origin
 from opsledger.runtime import Runtime
-from opsledger.streams import recorded_site, visible
+from opsledger.streams import visible
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -87,19 +87,8 @@ class Reader:
         async with self._runtime.engine.connect() as conn:
             return await query(conn, *args, **kwargs)
 
-    async def stream(self, stream_id: str) -> list[RecordedEvent]:
-        """A stream's recorded events, oldest first (e.g. an audit history).
-
-        404 if none, or if it belongs to a site the caller may not see.
-        """
-        async with self._runtime.engine.connect() as conn:
-            history = await self._runtime.store.read_stream(conn, stream_id)
-        if not history or not self.principal.can_access_site(recorded_site(history)):
-            raise NotFoundError("stream", stream_id)
-        return history
-
-    async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
-        """An aggregate's state folded from its stream now (read-your-writes).
+    async def stream(self, aggregate: Aggregate[Any, Any], stream_id: str) -> list[RecordedEvent]:
+        """An aggregate's recorded events, oldest first (e.g. an audit history).
 
         404 if none, another aggregate's, or of a site the caller may not see.
         """
@@ -109,6 +98,14 @@ class Reader:
             history, aggregate.stream_type, self.principal.can_access_site
         ):
             raise NotFoundError(aggregate.stream_type, stream_id)
+        return history
+
+    async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> Loaded[S]:
+        """An aggregate's state folded from its stream now (read-your-writes).
+
+        404 if none, another aggregate's, or of a site the caller may not see.
+        """
+        history = await self.stream(aggregate, stream_id)
         events = [self._bus.catalog.decode(r) for r in history]
         return Loaded(aggregate.fold(events), history[-1].version)
 

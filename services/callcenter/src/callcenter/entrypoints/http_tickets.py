@@ -220,7 +220,7 @@ async def get_ticket(ticket_id: str, reads: TicketReads) -> TicketView:
 @router.get("/{ticket_id}/history")
 async def ticket_history(ticket_id: str, reads: TicketReads) -> list[HistoryEntry]:
     """Every step with who and when, from the event log (dispatch's steps included)."""
-    history = await reads.stream(t.stream_id(ticket_id))
+    history = await reads.stream(TICKET, t.stream_id(ticket_id))
     return [HistoryEntry.of(e) for e in history]
 
 

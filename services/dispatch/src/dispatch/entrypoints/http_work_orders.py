@@ -266,5 +266,5 @@ async def get_work_order(work_order_id: str, reads: OrderReads) -> WorkOrderView
 @router.get("/work-orders/{work_order_id}/history")
 async def history(work_order_id: str, reads: OrderReads) -> list[HistoryEntry]:
     """Every event of the order with who and when, from the event log."""
-    recorded = await reads.stream(stream_id(work_order_id))
+    recorded = await reads.stream(WORK_ORDER, stream_id(work_order_id))
     return views.history(recorded, reads.roles)
