@@ -126,14 +126,14 @@ def _stream_of(command: OpenTicket | AnswerTicket | RecordBreach) -> str:
 
 TICKET: Aggregate[Ticket, Any] = Aggregate(
     stream_type="SlaTicket",
+    stream_prefix="sla-ticket-",
     initial=Ticket(),
     evolve=_evolve,
-    decide=_decide,
     stream_id=_stream_of,
     commands={
-        OpenTicket: roles("agent"),
-        AnswerTicket: roles("agent"),
-        RecordBreach: SYSTEM_ONLY,
+        OpenTicket: (roles("agent"), _decide),
+        AnswerTicket: (roles("agent"), _decide),
+        RecordBreach: (SYSTEM_ONLY, _decide),
     },
     creates=frozenset({OpenTicket}),
     reactions=_reactions,

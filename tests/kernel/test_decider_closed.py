@@ -107,6 +107,7 @@ def closed(state: Lamp) -> DomainError | None:
 
 LAMP: Aggregate[Lamp, Any] = Aggregate(
     stream_type="Lamp",
+    stream_prefix="lamp-",
     initial=Lamp(),
     evolve=evolve,
     stream_id=lambda c: f"lamp-{c.lamp_id}",
@@ -146,6 +147,7 @@ def test_a_command_is_registered_with_its_roles_and_handler_together() -> None:
     with pytest.raises(TypeError, match=r"register LightLamp as \(roles, handler\)"):
         Aggregate(
             stream_type="Lamp",
+            stream_prefix="lamp-",
             initial=Lamp(),
             evolve=evolve,
             stream_id=lambda c: "x",

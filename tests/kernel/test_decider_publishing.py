@@ -61,6 +61,7 @@ def _evolve(state: int, event: Event) -> int:
 
 EMITTER: Aggregate[int, Emit] = Aggregate(
     stream_type="DiagnosticPing",
+    stream_prefix="ping-",
     initial=0,
     evolve=_evolve,
     stream_id=lambda c: c.stream,

@@ -77,6 +77,7 @@ def read(state: Meter, command: ReadMeter, ctx: DecisionContext) -> Sequence[Eve
 def meter(every: int = 10, revision: int = 1) -> Aggregate[Meter, Any]:
     return Aggregate(
         stream_type="Meter",
+        stream_prefix="meter-",
         initial=Meter(),
         evolve=evolve,
         stream_id=lambda c: f"meter-{c.meter_id}",

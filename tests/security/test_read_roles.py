@@ -7,6 +7,7 @@ does not work orders reads nothing. Fleet: ledger amounts and dismissal/removal 
 the reconciliation without them.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ async def _penalized_order(dispatch: Dispatch) -> str:
     return order
 
 
-async def _get(dispatch: Dispatch, path: str, headers: dict[str, str], **params: str) -> Any:
+async def _get(dispatch: Dispatch, path: str, headers: Mapping[str, str], **params: str) -> Any:
     answer = await dispatch.client.get(path, params=params, headers=headers)
     assert answer.status_code == 200, (path, answer.text)
     return answer.json()

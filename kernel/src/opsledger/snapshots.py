@@ -122,10 +122,8 @@ class Snapshotter:
                 history = await tx.read_stream(stream_id)
         state = aggregate.fold([self.catalog.decode(r) for r in history], state)
         version = history[-1].version if history else after
-        if after:
-            first = (await tx.read_stream(stream_id, to_version=1) or [None])[0]
-        else:
-            first = history[0] if history else None
+        head = await tx.read_stream(stream_id, to_version=1) if after else history[:1]
+        first = head[0] if head else None
         return Stored(state, version, len(history), after, first)
 
     async def taken(
