@@ -23,8 +23,10 @@ _LONGEST_LINE = 500
 _ABOUT_A_SECRET = re.compile(r"secret|passw|api[_-]?key|auth|token|hmac", re.IGNORECASE)
 # 32+ key characters right after a quote, `:-` (a shell or compose default), `=` or `: `.
 _KEY_LITERAL = re.compile(r"""(?:["'`]|:-|=|:\s)([A-Za-z0-9+/=._~-]{32,})""")
-# `settings.auth_clock_leeway_seconds`, `opsledger.secrets_registry.events`: code, not keys.
-_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+# `settings.auth_clock_leeway_seconds`, `opsledger.secrets_registry.events`,
+# `OPSLEDGER_AUTH_MAX_TOKEN_MINUTES`, `auth_secret_is_the_development_default`: names, not
+# keys (a random key mixes cases or has no underscore).
+_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+|[A-Z0-9]+(_[A-Z0-9]+)+|[a-z0-9]+(_[a-z0-9]+)+")
 
 
 def key_literals(text: str) -> set[str]:
@@ -35,7 +37,7 @@ def key_literals(text: str) -> set[str]:
             found.update(
                 match.group(1)
                 for match in _KEY_LITERAL.finditer(line)
-                if not _DOTTED_NAME.fullmatch(match.group(1))
+                if not _NAME.fullmatch(match.group(1))
             )
     return found
 
@@ -62,7 +64,14 @@ def test_the_scanner_finds_a_key_however_it_is_written() -> None:
     for sample in samples:
         assert key_literals(sample) == {key}, sample
     assert key_literals(f"checksum = {key}") == set()  # not on a line about a secret
-    assert key_literals("token_leeway = settings.auth_clock_leeway_seconds") == set()
+    for name in (
+        "settings.auth_clock_leeway_seconds",
+        "OPSLEDGER_AUTH_MAX_TOKEN_MINUTES_AND_MORE",
+        "auth_secret_is_the_development_default",
+    ):
+        assert key_literals(f'token_name = "{name}"') == set(), name
+    mixed = "Ab_" + "Cd" * 15  # underscores, but mixed case: could be a key
+    assert key_literals(f'auth_key = "{mixed}"') == {mixed}
 
 
 def test_every_key_literal_in_the_repository_is_refused_by_the_services() -> None:
