@@ -7,7 +7,7 @@ fleet's `vehicle-` nests `vehicle-request-` and dispatch's `work-order-` nests
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,7 +15,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import FastAPIError
 from opsledger.app import ServiceApp
-from opsledger.auth import Principal, TokenService
+from opsledger.auth import MAX_TOKEN_LIFETIME, Principal, TokenService
 from opsledger.clock import ManualClock
 from opsledger.pipeline import CommandBus, Loaded, Origin, UnitOfWork
 from opsledger.routes import Reader, Reads
@@ -24,13 +24,16 @@ from opsledger.settings import Settings
 from opsledger.streams import StreamPrefixes
 
 from tests.kernel import toy
+from tests.processes import random_key
 
-SECRET = "kernel-stream-ownership-secret-0123456789-abcdef"
+SECRET = random_key()
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def auth(staff: str, roles: str, sites: str = "site-a") -> dict[str, str]:
-    token = TokenService(SECRET).mint(staff, roles.split(","), sites.split(","), timedelta(days=1))
+    # Minted at START, the clock of the services under test (they check iat and exp).
+    tokens = TokenService(SECRET, clock=ManualClock(START), audience="permits")
+    token = tokens.mint(staff, roles.split(","), sites.split(","), MAX_TOKEN_LIFETIME)
     return {"Authorization": f"Bearer {token}"}
 
 
