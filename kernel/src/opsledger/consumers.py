@@ -44,7 +44,7 @@ from opsledger_contracts import (
 )
 
 from opsledger.db import database_unavailable, inbox
-from opsledger.kafka import KafkaConnector, KafkaSecurity
+from opsledger.kafka import KafkaConnector, KafkaSecurity, connection_options
 from opsledger.runtime import Runtime, Tx
 
 log = structlog.get_logger(__name__)
@@ -379,8 +379,7 @@ class LagMonitor:
     """
 
     def __init__(self, bootstrap_servers: str, security: KafkaSecurity | None = None) -> None:
-        self._bootstrap = bootstrap_servers
-        self._security = security or KafkaSecurity()
+        self._options = connection_options(bootstrap_servers, security)
         self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
 
     async def measure(self, group_id: str, topics: Iterable[str]) -> dict[str, int]:
@@ -405,11 +404,8 @@ class LagMonitor:
 
     async def _connected(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._clients is None:
-            options = self._security.client_options()
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, **options)
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, enable_auto_commit=False, **options
-            )
+            admin = AIOKafkaAdminClient(**self._options)
+            consumer = AIOKafkaConsumer(**self._options, enable_auto_commit=False)
             self._clients = (admin, consumer)
             await admin.start()
             await consumer.start()
