@@ -128,6 +128,14 @@ class KafkaSecurity:
         )
 
 
+def connection_options(bootstrap_servers: str, security: KafkaSecurity | None) -> dict[str, Any]:
+    """Where and as whom an aiokafka client connects (keyword arguments)."""
+    return {
+        "bootstrap_servers": bootstrap_servers,
+        **(security or KafkaSecurity()).client_options(),
+    }
+
+
 class KafkaConnector:
     """Owns the service's producer. Starts lazily and retries, so a service boots (and
     reports not-ready) while Kafka is down, and recovers when it comes back."""

@@ -11,7 +11,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from opsledger.consumers.inbox import InboxConsumer, IncomingMessage
-from opsledger.kafka import KafkaSecurity
+from opsledger.kafka import KafkaSecurity, connection_options
 
 
 def subscribe(
@@ -69,8 +69,7 @@ class LagMonitor:
     """
 
     def __init__(self, bootstrap_servers: str, security: KafkaSecurity | None = None) -> None:
-        self._bootstrap = bootstrap_servers
-        self._security = security or KafkaSecurity()
+        self._options = connection_options(bootstrap_servers, security)
         self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
 
     async def measure(self, group_id: str, topics: Iterable[str]) -> dict[str, int]:
@@ -95,11 +94,8 @@ class LagMonitor:
 
     async def _connected(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._clients is None:
-            options = self._security.client_options()
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, **options)
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, enable_auto_commit=False, **options
-            )
+            admin = AIOKafkaAdminClient(**self._options)
+            consumer = AIOKafkaConsumer(**self._options, enable_auto_commit=False)
             self._clients = (admin, consumer)
             await admin.start()
             await consumer.start()
