@@ -147,8 +147,8 @@ def test_view_is_logged_under_the_first_reader_role(roles: set[str], role: str) 
 
 def test_views_are_counted_and_change_nothing_else() -> None:
     run = record()
-    run.then(c.ViewCustomer(CID), at=T1, actor="agent-7", roles={"agent"})
-    run.then(c.ViewCustomer(CID), at=T1, actor="mgr-1", roles={"cc_manager"})
+    run.record(c.ViewCustomer(CID), at=T1, actor="agent-7", roles={"agent"})
+    run.record(c.ViewCustomer(CID), at=T1, actor="mgr-1", roles={"cc_manager"})
     assert run.state == replace(RECORDED, views=2)
 
 

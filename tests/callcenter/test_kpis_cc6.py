@@ -39,7 +39,7 @@ def _resolved_repair() -> Any:
         t.StartTicket(T, t.OpenTicket("site-a", "repair", "phone", "Leak")),
         t.RecordFirstResponse(T),
     ):
-        run.then(command, at=START, actor="agent-1", roles={"agent"})
+        run.record(command, at=START, actor="agent-1", roles={"agent"})
     return run
 
 
@@ -50,7 +50,7 @@ def test_cc6_the_survey_form_is_recorded_after_a_completed_service_once() -> Non
     )
     err = run.refuses(survey, "CC-6", at=START, actor="agent-1", roles={"agent"})
     assert err.field == "ticket_id" and "completed service" in err.message
-    run.then(t.ResolveTicket(T, "fixed"), at=START, actor="agent-1", roles={"agent"})
+    run.record(t.ResolveTicket(T, "fixed"), at=START, actor="agent-1", roles={"agent"})
     (recorded,) = run.when(survey, at=START, actor="agent-3", roles={"agent"})
     assert recorded == SatisfactionSurveyRecorded(
         ticket_id=T,
@@ -74,7 +74,7 @@ def test_cc6_the_survey_form_is_recorded_after_a_completed_service_once() -> Non
 def test_cc6_a_completed_work_order_is_a_completed_service_for_the_survey() -> None:
     run = _resolved_repair()
     progress = t.RecordWorkOrderProgress(T, "WO-1", 1, "completed", "eng-12", START, "e-1")
-    run.then(progress, at=START, actor="system:callcenter.work-orders")
+    run.record(progress, at=START, actor="system:callcenter.work-orders")
     (recorded,) = run.when(t.RecordSatisfactionSurvey(T, overall=3), at=START, actor="agent-1")
     assert isinstance(recorded, SatisfactionSurveyRecorded) and recorded.overall == 3
 
@@ -315,7 +315,7 @@ def test_cc6_the_survey_form_is_checked_item_by_item() -> None:
     err = unknown.refuses(t.RecordSatisfactionSurvey(T, overall=5), "NOT_FOUND", at=START)
     assert err.status == 404
     run = _resolved_repair()
-    run.then(t.ResolveTicket(T, "fixed"), at=START, actor="agent-1", roles={"agent"})
+    run.record(t.ResolveTicket(T, "fixed"), at=START, actor="agent-1", roles={"agent"})
     for command, field in (
         (t.RecordSatisfactionSurvey(T, overall=0), "overall"),
         (t.RecordSatisfactionSurvey(T, overall=6), "overall"),
@@ -335,16 +335,16 @@ def test_cc6_an_answered_inquiry_is_a_completed_service_an_invalid_complaint_is_
         t.RecordFirstResponse(T),
         t.CloseTicket(T),
     ):
-        inquiry.then(command, at=START, actor="agent-1", roles={"agent"})
+        inquiry.record(command, at=START, actor="agent-1", roles={"agent"})
     assert inquiry.state.service_completed is True
     complaint = given(TICKET, at=START, site=site_calendar("site-a"))
     opened = t.StartTicket(T, t.OpenTicket("site-a", "complaint", "phone", "x", complaint_level=1))
-    complaint.then(opened, at=START, actor="agent-1", roles={"agent"})
-    complaint.then(t.CloseTicket(T, invalid_complaint=True), at=START, roles={"shift_lead"})
+    complaint.record(opened, at=START, actor="agent-1", roles={"agent"})
+    complaint.record(t.CloseTicket(T, invalid_complaint=True), at=START, roles={"shift_lead"})
     assert complaint.state.service_completed is False
     complaint.refuses(t.RecordSatisfactionSurvey(T, overall=5), "CC-6", at=START)
     for status, done in (("accepted", False), ("signed_off", True), ("archived", True)):
         run = _resolved_repair()
         step = t.RecordWorkOrderProgress(T, "WO-1", 1, status, "eng-12", START, "e-1")
-        run.then(step, at=START, actor="system:callcenter.work-orders")
+        run.record(step, at=START, actor="system:callcenter.work-orders")
         assert run.state.service_completed is done, status

@@ -23,7 +23,7 @@ def follow(step: str, at: datetime, **fields: Any) -> FollowRepair:
 def fold(*steps: FollowRepair) -> RepairState:
     run = given(REPAIR, at=LATE_MARCH, site=site_calendar("site-a"))
     for command in steps:
-        run.then(command, at=command.at, actor="system:callcenter.repairs")
+        run.record(command, at=command.at, actor="system:callcenter.repairs")
     return run.state
 
 

@@ -312,11 +312,11 @@ def test_cc9_a_month_tells_its_neighbours_its_shifts_and_approved_swap_days_only
             "x",
             swap_id=sid,
         )
-        run.then(r.RecordSwapRequest(asked, r.NextDoor()), at=T0, actor=a)
+        run.record(r.RecordSwapRequest(asked, r.NextDoor()), at=T0, actor=a)
         if approve:
-            run.then(r.AgreeSwap(SITE, "2026-03", sid), at=T0, actor=b)
+            run.record(r.AgreeSwap(SITE, "2026-03", sid), at=T0, actor=b)
             approval = r.RecordSwapApproval(r.ApproveSwap(SITE, "2026-03", sid), r.NextDoor())
-            run.then(approval, at=T0, actor="mgr-1", roles={"cc_manager"})
+            run.record(approval, at=T0, actor="mgr-1", roles={"cc_manager"})
     told = run.state.next_door
     assert told.shifts == run.state.assignments
     assert told.swap_days == {

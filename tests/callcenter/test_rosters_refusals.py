@@ -119,7 +119,7 @@ def test_cc11_call_refusals_and_the_logged_call() -> None:
     )
     (answered,) = scenario.when(call("answered", now, "agent-1"), at=now)
     assert isinstance(answered, CallLogged) and answered.answered_by == "agent-1"
-    scenario.then(call("answered", now, "agent-1"), at=now)
+    scenario.record(call("answered", now, "agent-1"), at=now)
     again = scenario.refuses(call("abandoned", now), "CC-11", at=now)
     assert pinned(again) == ("CC-11", None, 409, "call c-1 is logged already")
 
@@ -275,7 +275,7 @@ def test_cc8_handover_refusals() -> None:
     assert pinned(err) == ("CC-8", "equipment_state", 422, "record the equipment state")
     (handed,) = scenario.when(replace(base, incoming=" agent-2 "), at=NOW, actor="agent-1")
     assert isinstance(handed, ShiftHandedOver) and handed.incoming == "agent-2"
-    scenario.then(base, at=NOW, actor="agent-1")
+    scenario.record(base, at=NOW, actor="agent-1")
     err = scenario.refuses(base, "CC-8", at=NOW, actor="agent-1")
     assert pinned(err) == ("CC-8", None, 409, "this shift was handed over already")
 
@@ -287,7 +287,7 @@ def test_cc11_seat_refusals() -> None:
     assert pinned(err) == ("CC-11", None, 403, "agents log their own seat in and out")
     err = scenario.refuses(calls.LogOut(SITE, "agent-1"), "CC-11", at=NOW, actor="agent-1")
     assert pinned(err) == ("CC-11", None, 409, "agent-1 is not logged in")
-    scenario.then(login, at=NOW, actor="agent-1")
+    scenario.record(login, at=NOW, actor="agent-1")
     err = scenario.refuses(calls.LogIn(SITE, "agent-1", "S-2"), "CC-11", at=NOW, actor="agent-1")
     assert pinned(err) == ("CC-11", None, 409, "agent-1 is logged in at S-1")
     assert scenario.when(calls.LogOut(SITE, "agent-1"), at=NOW, actor="agent-1") == [

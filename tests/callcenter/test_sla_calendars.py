@@ -104,25 +104,27 @@ def test_cc3_a_site_puts_a_non_urgent_kind_on_the_working_day_calendar() -> None
 def test_cc3_pause_and_resume_count_on_the_tickets_own_calendar() -> None:
     # On the clock: paused on 09-30 12:00 with 22 h left, resumed on 10-03 09:00.
     clock = opened("repair", at(date(2026, 9, 30), 10))
-    clock.then(t.PauseSla(T, "photos", "customer"), at=at(date(2026, 9, 30), 12), actor="agent-1")
+    clock.record(t.PauseSla(T, "photos", "customer"), at=at(date(2026, 9, 30), 12), actor="agent-1")
     assert clock.state.sla_remaining == timedelta(hours=22)
-    clock.then(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
+    clock.record(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
     assert clock.state.sla_due_at == at(date(2026, 10, 4), 7)
     assert clock.state.calendar_id == "24x7:Asia/Shanghai"
     # Working days: paused on 09-30 12:00 with 22 h left (12 h that day, 10 h on 10-08),
     # resumed on holiday 10-03 09:00: nothing counts until 10-08 00:00, so due 10-08 22:00.
     work = opened("inquiry", at(date(2026, 9, 30), 10), site=WORKING)
-    work.then(t.PauseSla(T, "photos", "customer"), at=at(date(2026, 9, 30), 12), actor="agent-1")
+    work.record(t.PauseSla(T, "photos", "customer"), at=at(date(2026, 9, 30), 12), actor="agent-1")
     assert work.state.sla_remaining == timedelta(hours=22)
-    work.then(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
+    work.record(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
     assert work.state.sla_due_at == at(date(2026, 10, 8), 22)
     assert work.state.calendar_id == WORKING.calendar_id
     # Resumed on the make-up Saturday with 42 h left: 14 h Saturday, Sunday off, 24 h
     # Monday, 4 h Tuesday.
     late = opened("service_request", at(date(2026, 10, 9), 10), site=WORKING)
-    late.then(t.PauseSla(T, "parts", "third_party"), at=at(date(2026, 10, 9), 16), actor="agent-1")
+    late.record(
+        t.PauseSla(T, "parts", "third_party"), at=at(date(2026, 10, 9), 16), actor="agent-1"
+    )
     assert late.state.sla_remaining == timedelta(hours=42)
-    late.then(t.ResumeSla(T), at=at(date(2026, 10, 10), 10), actor="agent-1")
+    late.record(t.ResumeSla(T), at=at(date(2026, 10, 10), 10), actor="agent-1")
     assert late.state.sla_due_at == at(date(2026, 10, 13), 4)
 
 

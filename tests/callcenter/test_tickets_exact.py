@@ -1119,8 +1119,8 @@ def test_callback_unreachable_closes_at_the_sites_limit() -> None:
             ticket_id=T, attempt=attempt, reached=False, called_by="agent-1", note="no answer"
         )
 
-    assert run.then(miss, at=LATER, **AGENT).history[-1].payload == unreached(1)
-    assert run.then(miss, at=LATER, **AGENT).history[-1].payload == unreached(2)
+    assert run.record(miss, at=LATER, **AGENT).history[-1].payload == unreached(1)
+    assert run.record(miss, at=LATER, **AGENT).history[-1].payload == unreached(2)
     assert run.when(miss, at=LATER, **AGENT) == [
         unreached(3),
         TicketClosed(

@@ -35,7 +35,7 @@ def command(**overrides: object) -> wo.IssueWorkOrder:
 
 def issued() -> Scenario[WorkOrderState, wo.Command]:
     scenario = given(WORK_ORDER, at=NOW)
-    return scenario.then(wo.NumberedIssue(command(), W, 1), actor="disp-07", at=NOW)
+    return scenario.record(wo.NumberedIssue(command(), W, 1), actor="disp-07", at=NOW)
 
 
 def test_wo1_validation_names_every_missing_field_at_once() -> None:
@@ -77,7 +77,7 @@ def test_wo4_refusal_penalty_is_10000_fen_in_the_site_month() -> None:
 
 
 def test_wo5_overdue_is_decided_for_the_current_deadline_only() -> None:
-    accepted = issued().then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    accepted = issued().record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
     deadline = NOW + timedelta(hours=4)
     overdue, penalty = accepted.when(wo.MarkOverdue(W, deadline), actor="system", at=deadline)
     assert isinstance(overdue, WorkOrderOverdue)
@@ -85,7 +85,7 @@ def test_wo5_overdue_is_decided_for_the_current_deadline_only() -> None:
     stale = wo.MarkOverdue(W, deadline - timedelta(hours=1))
     assert accepted.when(stale, actor="system", at=deadline) == []
     later = deadline + timedelta(hours=2)
-    accepted.then(wo.ReportProgress(W, "half done", later), actor="eng-12", at=NOW)
+    accepted.record(wo.ReportProgress(W, "half done", later), actor="eng-12", at=NOW)
     assert accepted.when(wo.MarkOverdue(W, deadline), actor="system", at=deadline) == []
     assert len(accepted.when(wo.MarkOverdue(W, later), actor="system", at=later)) == 2
 
@@ -99,7 +99,7 @@ def test_wo5_issue_and_expected_by_schedule_the_overdue_timer() -> None:
 
 
 def test_wo6_archive_names_everything_missing() -> None:
-    accepted = issued().then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    accepted = issued().record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
     refused = accepted.refuses(wo.ArchiveWorkOrder(W), "WO-6", actor="disp-07", at=NOW)
     assert "completion" in refused.message and "sign-off" in refused.message
 
@@ -132,7 +132,7 @@ def test_wo8_work_order_ids_carry_site_and_zero_padded_serial() -> None:
 def test_wo9_only_escalated_orders_can_be_judged_unreasonable() -> None:
     issued().refuses(wo.JudgeUnreasonable(W, "bad"), "WO-9", actor="lead", at=NOW)
     line = {"eng-12": "sup-3"}
-    escalated = issued().then(
+    escalated = issued().record(
         wo.RecordEscalation(W, "sup-3", "welder", line), actor="eng-12", at=NOW
     )
     _, penalty = escalated.when(wo.JudgeUnreasonable(W, "bad"), actor="lead", at=NOW)

@@ -60,7 +60,7 @@ ISSUED_STATE = WorkOrderState(
 
 def issued(**overrides: object):  # type: ignore[no-untyped-def]
     numbered = wo.NumberedIssue(command(**overrides), W, 1)
-    return given(WORK_ORDER, at=NOW).then(numbered, actor="disp-07", at=NOW)
+    return given(WORK_ORDER, at=NOW).record(numbered, actor="disp-07", at=NOW)
 
 
 def test_wo1_wo10_issuing_records_the_trimmed_order_and_the_repeat() -> None:
@@ -168,7 +168,7 @@ def test_state_after_each_lifecycle_event() -> None:
     scenario = issued(ticket_id="T-1", asset_id="A-1", fault_code="f", repair_class="urgent")
     assert scenario.state == ISSUED_STATE
     at = NOW + timedelta(minutes=5)
-    scenario.then(wo.RecordRefusal(W, "no"), actor="disp-07", at=at)
+    scenario.record(wo.RecordRefusal(W, "no"), actor="disp-07", at=at)
     state = scenario.state
     assert state.refusals_by == frozenset({"eng-12"})
     assert state.penalties == (
@@ -183,7 +183,7 @@ def test_state_after_each_lifecycle_event() -> None:
         ),
     )
     assert state.penalties_fen == 10_000 and state.updated_at == at
-    scenario.then(wo.RecordEscalation(W, None, "welder", LINE), actor="eng-12", at=at)
+    scenario.record(wo.RecordEscalation(W, None, "welder", LINE), actor="eng-12", at=at)
     state = scenario.state
     assert (state.status, state.assignee, state.escalated, state.escalated_by) == (
         "escalated",
@@ -192,9 +192,9 @@ def test_state_after_each_lifecycle_event() -> None:
         "eng-12",
     )
     assert state.accepted_at is None and state.assignee_role == "engineer"
-    scenario.then(wo.AcceptWorkOrder(W), actor="sup-3", at=at)
+    scenario.record(wo.AcceptWorkOrder(W), actor="sup-3", at=at)
     assert (scenario.state.status, scenario.state.accepted_at) == ("accepted", at)
-    scenario.then(
+    scenario.record(
         wo.ReassignWorkOrder(W, "eng-15", "repair_supervisor", "ill"), actor="disp-07", at=at
     )
     state = scenario.state
@@ -205,14 +205,14 @@ def test_state_after_each_lifecycle_event() -> None:
         None,
     )
     assert state.escalated is True
-    scenario.then(wo.AcceptWorkOrder(W), actor="eng-15", at=at)
-    scenario.then(wo.JudgeUnreasonable(W, "bad"), actor="lead-01", at=at)
+    scenario.record(wo.AcceptWorkOrder(W), actor="eng-15", at=at)
+    scenario.record(wo.JudgeUnreasonable(W, "bad"), actor="lead-01", at=at)
     assert scenario.state.judged_unreasonable
     expected = REPLY_BY + timedelta(hours=1)
-    scenario.then(wo.ReportProgress(W, "n", expected), actor="eng-15", at=at)
+    scenario.record(wo.ReportProgress(W, "n", expected), actor="eng-15", at=at)
     assert (scenario.state.deadline, scenario.state.last_progress_at) == (expected, at)
     done = at + timedelta(minutes=1)
-    scenario.then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-15", at=done)
+    scenario.record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-15", at=done)
     state = scenario.state
     assert (state.status, state.completed_at, state.first_completed_at, state.completed) == (
         "completed",
@@ -221,9 +221,9 @@ def test_state_after_each_lifecycle_event() -> None:
         True,
     )
     assert (state.signed_off, state.called_back) == (False, False)
-    scenario.then(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-15", at=done)
+    scenario.record(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-15", at=done)
     assert (scenario.state.status, scenario.state.signed_off) == ("signed_off", True)
-    scenario.then(wo.RecordCallback(W, False, "leaks"), actor="disp-07", at=done)
+    scenario.record(wo.RecordCallback(W, False, "leaks"), actor="disp-07", at=done)
     state = scenario.state
     assert (state.status, state.signed_off, state.called_back, state.completed_at) == (
         "accepted",
@@ -233,12 +233,12 @@ def test_state_after_each_lifecycle_event() -> None:
     )
     assert state.first_completed_at == done and not state.completed
     again = done + timedelta(hours=1)
-    scenario.then(wo.CompleteWorkOrder(W, "p2", "r2"), actor="eng-15", at=again)
+    scenario.record(wo.CompleteWorkOrder(W, "p2", "r2"), actor="eng-15", at=again)
     assert (scenario.state.completed_at, scenario.state.first_completed_at) == (again, done)
-    scenario.then(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-15", at=again)
-    scenario.then(wo.RecordCallback(W, True, "dry"), actor="disp-07", at=again)
+    scenario.record(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-15", at=again)
+    scenario.record(wo.RecordCallback(W, True, "dry"), actor="disp-07", at=again)
     assert (scenario.state.status, scenario.state.called_back) == ("called_back", True)
-    scenario.then(wo.ArchiveWorkOrder(W), actor="disp-07", at=again)
+    scenario.record(wo.ArchiveWorkOrder(W), actor="disp-07", at=again)
     assert (scenario.state.status, scenario.state.archived_at) == ("archived", again)
     assert scenario.state.penalties_fen == 10_000 + 3000
 
@@ -285,8 +285,8 @@ def test_wo5_issue_and_a_report_schedule_the_overdue_timer_at_the_deadline() -> 
     assert isinstance(first, Schedule)
     assert first.timer_id == f"work-order-overdue-{W}"
     expected = REPLY_BY + timedelta(days=1)
-    scenario.then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
-    scenario.then(wo.ReportProgress(W, "n", expected), actor="eng-12", at=NOW)
+    scenario.record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    scenario.record(wo.ReportProgress(W, "n", expected), actor="eng-12", at=NOW)
     (moved,) = WORK_ORDER.reactions(scenario.state, scenario.history[-1:])
     assert isinstance(moved, Schedule)
     assert moved.payload == {"work_order_id": W, "deadline": expected.isoformat()}

@@ -48,8 +48,8 @@ def issue(**overrides: object) -> wo.IssueWorkOrder:
 
 def accepted() -> Scenario[WorkOrderState, wo.Command]:
     scenario = given(WORK_ORDER, at=NOW)
-    scenario.then(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
-    return scenario.then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    scenario.record(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
+    return scenario.record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
 
 
 # -- WO-5 (rev.) --------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_wo5_progress_report_without_a_new_expected_time_is_refused() -> None:
 
 def test_wo5_expected_time_becomes_the_next_deadline_under_the_same_rule() -> None:
     expected = REPLY_BY + timedelta(days=1)
-    scenario = accepted().then(
+    scenario = accepted().record(
         wo.ReportProgress(W, "part ordered", expected), actor="eng-12", at=NOW
     )
     # Between the old reply-by and the new expected time: on time.
@@ -146,7 +146,7 @@ LINE = {"eng-12": "sup-3", "sup-3": "mgr-1"}
 
 def issued_only() -> Scenario[WorkOrderState, wo.Command]:
     scenario = given(WORK_ORDER, at=NOW)
-    return scenario.then(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
+    return scenario.record(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
 
 
 def test_wo4_escalation_goes_only_to_the_assignees_superior() -> None:
@@ -163,7 +163,9 @@ def test_wo4_escalation_goes_only_to_the_assignees_superior() -> None:
     )
     assert escalated.model_dump()["escalated_to"] == "sup-3"
     # The superior may escalate further up their own line.
-    up = issued_only().then(wo.RecordEscalation(W, "sup-3", "welder", LINE), actor="eng-12", at=NOW)
+    up = issued_only().record(
+        wo.RecordEscalation(W, "sup-3", "welder", LINE), actor="eng-12", at=NOW
+    )
     (again,) = up.when(wo.RecordEscalation(W, None, "no welder", LINE), actor="sup-3", at=NOW)
     assert again.model_dump()["escalated_to"] == "mgr-1"
 
@@ -194,13 +196,13 @@ def test_wo4_an_accepted_order_is_not_escalated() -> None:
 
 def test_wo4_reporting_line_refuses_self_cycles_and_blanks() -> None:
     line = given(REPORTING_LINE, at=NOW)
-    line.then(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
-    line.then(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
     assert line.state.superiors == {"eng-12": "sup-3", "sup-3": "mgr-1"}
     for staff, superior in (("eng-12", "eng-12"), ("mgr-1", "eng-12"), (" ", "x"), ("x", " ")):
         line.refuses(SetReportingLine("site-a", staff, superior), "WO-4", actor="l", at=NOW)
     assert line.when(SetReportingLine("site-a", "eng-12", "sup-3"), actor="l", at=NOW) == []
-    line.then(SetReportingLine("site-a", "eng-12", None), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", "eng-12", None), actor="lead-01", at=NOW)
     assert line.state.superiors == {"sup-3": "mgr-1"}
 
 
@@ -443,7 +445,7 @@ def test_wo7_an_open_order_answers_the_roll_call_and_a_closed_one_leaves_it() ->
     }
     # Completed on Tuesday morning: open at Monday's review time still (fired late), not
     # at Tuesday's.
-    scenario.then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(24, 2))
+    scenario.record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(24, 2))
     late = scenario.when(wo.CallReviewRoll(W, monday), actor="system", at=at_utc(24, 3))
     assert len(late) == 1
     tuesday = date(2026, 11, 24)
@@ -452,9 +454,9 @@ def test_wo7_an_open_order_answers_the_roll_call_and_a_closed_one_leaves_it() ->
 
 
 def test_wo7_a_reopened_order_rejoins_the_roll_call() -> None:
-    scenario = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
-    scenario.then(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-12", at=NOW)
-    scenario.then(wo.RecordCallback(W, False, "still leaks"), actor="disp-07", at=NOW)
+    scenario = accepted().record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
+    scenario.record(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-12", at=NOW)
+    scenario.record(wo.RecordCallback(W, False, "still leaks"), actor="disp-07", at=NOW)
     (restart,) = scenario.reactions()[-1:]
     assert isinstance(restart, Schedule)
     assert restart.kind == "work_order_review_roll_call" and restart.due_at == NOW
@@ -473,7 +475,7 @@ def test_wo7_open_at_is_judged_from_the_facts() -> None:
     issued_state = issued_only().state
     assert not open_at(issued_state, NOW - timedelta(seconds=1))
     assert open_at(issued_state, NOW)
-    done = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(23, 5))
+    done = accepted().record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=at_utc(23, 5))
     assert open_at(done.state, at_utc(23, 4, 59))
     assert not open_at(done.state, at_utc(23, 5))
     assert not open_at(WorkOrderState(), NOW)
@@ -489,7 +491,7 @@ def test_wo7_the_missed_review_is_recorded_once_and_only_without_a_review() -> N
     review.given(event, at=end)
     assert review.when(missed, actor="system", at=end) == []
     reviewed = given(reviews.END_OF_DAY_REVIEW, at=NOW)
-    reviewed.then(reviews.RecordReview("site-a", day, {}), actor="disp-07", at=at_utc(23, 9))
+    reviewed.record(reviews.RecordReview("site-a", day, {}), actor="disp-07", at=at_utc(23, 9))
     assert reviewed.when(missed, actor="system", at=end) == []
     (due,) = given(reviews.END_OF_DAY_REVIEW, at=NOW).when(
         reviews.RecordReviewDue("site-a", day, end), actor="system", at=end
@@ -531,8 +533,8 @@ def test_wo10_an_order_takes_the_requests_fault_only_where_it_gives_none() -> No
 def test_wo4_reporting_line_chain_and_removal_of_an_unknown_line() -> None:
     line = given(REPORTING_LINE, at=NOW)
     assert line.when(SetReportingLine("site-a", "eng-12", None), actor="l", at=NOW) == []
-    line.then(SetReportingLine("site-a", " eng-12 ", " sup-3 "), actor="lead-01", at=NOW)
-    line.then(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", " eng-12 ", " sup-3 "), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", "sup-3", "mgr-1"), actor="lead-01", at=NOW)
     assert line.state.chain_above("eng-12") == ["sup-3", "mgr-1"]
     assert line.state.chain_above("mgr-1") == []
     assert line.state.site_id == "site-a"
@@ -554,7 +556,7 @@ def test_wo4_escalation_needs_a_reason_the_assignee_and_an_open_order() -> None:
         wo.RecordEscalation(W, None, "r", LINE), "WO-4", actor="eng-99", at=NOW
     )
     assert stranger.status == 403
-    done = accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
+    done = accepted().record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
     done.refuses(wo.RecordEscalation(W, None, "r", LINE), "WO-4", actor="eng-12", at=NOW)
     (escalated,) = issued_only().when(
         wo.RecordEscalation(W, " sup-3 ", " welder ", LINE), actor="eng-12", at=NOW

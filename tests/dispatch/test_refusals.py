@@ -40,39 +40,39 @@ def issue(**overrides: object) -> wo.IssueWorkOrder:
 
 def issued() -> Scenario[WorkOrderState, wo.Command]:
     scenario = given(WORK_ORDER, at=NOW)
-    return scenario.then(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
+    return scenario.record(wo.NumberedIssue(issue(), W, 1), actor="disp-07", at=NOW)
 
 
 def accepted() -> Scenario[WorkOrderState, wo.Command]:
-    return issued().then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    return issued().record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
 
 
 def escalated() -> Scenario[WorkOrderState, wo.Command]:
-    return issued().then(wo.RecordEscalation(W, None, "welder", LINE), actor="eng-12", at=NOW)
+    return issued().record(wo.RecordEscalation(W, None, "welder", LINE), actor="eng-12", at=NOW)
 
 
 def completed() -> Scenario[WorkOrderState, wo.Command]:
-    return accepted().then(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
+    return accepted().record(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=NOW)
 
 
 def signed() -> Scenario[WorkOrderState, wo.Command]:
-    return completed().then(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-12", at=NOW)
+    return completed().record(wo.SignOffWorkOrder(W, "Ms Wang"), actor="eng-12", at=NOW)
 
 
 def called_back() -> Scenario[WorkOrderState, wo.Command]:
-    return signed().then(wo.RecordCallback(W, True, "ok"), actor="disp-07", at=NOW)
+    return signed().record(wo.RecordCallback(W, True, "ok"), actor="disp-07", at=NOW)
 
 
 def archived() -> Scenario[WorkOrderState, wo.Command]:
-    return called_back().then(wo.ArchiveWorkOrder(W), actor="disp-07", at=NOW)
+    return called_back().record(wo.ArchiveWorkOrder(W), actor="disp-07", at=NOW)
 
 
 def refused_once() -> Scenario[WorkOrderState, wo.Command]:
-    return issued().then(wo.RecordRefusal(W, "no"), actor="disp-07", at=NOW)
+    return issued().record(wo.RecordRefusal(W, "no"), actor="disp-07", at=NOW)
 
 
 def judged() -> Scenario[WorkOrderState, wo.Command]:
-    return escalated().then(wo.JudgeUnreasonable(W, "bad"), actor="lead-01", at=NOW)
+    return escalated().record(wo.JudgeUnreasonable(W, "bad"), actor="lead-01", at=NOW)
 
 
 @dataclass(frozen=True)
@@ -508,7 +508,7 @@ def test_wo5_the_overdue_fine_is_the_deadlines_and_the_assignees() -> None:
     types = [type(e).__name__ for e in issued().when(escalation, actor="eng-12", at=late)]
     assert types == ["WorkOrderOverdue", "PenaltyRecorded", "WorkOrderEscalated"]
     # A reopened order (unconfirmed callback) completed later is rework, not overdue.
-    reopened = signed().then(wo.RecordCallback(W, False, "leaks"), actor="disp-07", at=NOW)
+    reopened = signed().record(wo.RecordCallback(W, False, "leaks"), actor="disp-07", at=NOW)
     again = reopened.when(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=late)
     assert [type(e).__name__ for e in again] == ["WorkOrderCompleted"]
     assert reopened.state.first_completed_at == NOW
@@ -525,7 +525,7 @@ def test_wo5_a_legacy_report_without_expected_time_keeps_its_exemption() -> None
     assert [type(e).__name__ for e in decided] == ["WorkOrderCompleted"]
     # A report with an expected time moves the deadline and clears the exemption.
     expected = late + timedelta(hours=1)
-    scenario.then(wo.ReportProgress(W, "n", expected), actor="eng-12", at=NOW)
+    scenario.record(wo.ReportProgress(W, "n", expected), actor="eng-12", at=NOW)
     state = scenario.state
     assert (state.deadline, state.reported_before_deadline, state.last_progress_at) == (
         expected,
@@ -536,7 +536,7 @@ def test_wo5_a_legacy_report_without_expected_time_keeps_its_exemption() -> None
 
 def test_every_event_of_a_ticket_born_order_names_the_ticket() -> None:
     scenario = given(WORK_ORDER, at=NOW)
-    scenario.then(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
+    scenario.record(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
     late = REPLY_BY + timedelta(hours=1)
     steps: list[tuple[wo.Command, str, tuple[str, ...]]] = [
         (wo.RecordRefusal(W, "no"), "disp-07", ()),
@@ -553,7 +553,7 @@ def test_every_event_of_a_ticket_born_order_names_the_ticket() -> None:
         assert decided and all(e.model_dump()["ticket_id"] == "T-9" for e in decided), command
         scenario.given(*decided, at=at, actor=actor)
     other = given(WORK_ORDER, at=NOW)
-    other.then(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
+    other.record(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
     for command, actor in (
         (wo.RecordEscalation(W, None, "welder", LINE), "eng-12"),
         (wo.JudgeUnreasonable(W, "bad"), "lead-01"),
@@ -624,7 +624,7 @@ def test_wo4_escalation_refusals_exactly(
 
 def test_wo4_reporting_line_refusals_exactly() -> None:
     line = given(REPORTING_LINE, at=NOW)
-    line.then(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
+    line.record(SetReportingLine("site-a", "eng-12", "sup-3"), actor="lead-01", at=NOW)
     cases = [
         (SetReportingLine("site-a", " ", "x"), "staff_id", "name the staff member"),
         (SetReportingLine("site-a", "x", " "), "superior", "name the superior (or null to remove)"),

@@ -45,13 +45,13 @@ def issue_command(**overrides: Any) -> wo.IssueWorkOrder:
 
 
 def issued() -> Scenario[WorkOrderState, wo.Command]:
-    return given(WORK_ORDER, at=NOW).then(
+    return given(WORK_ORDER, at=NOW).record(
         wo.NumberedIssue(issue_command(), W, 1), actor="disp-07", at=NOW
     )
 
 
 def requested() -> Scenario[WorkOrderState, wo.Command]:
-    return issued().then(wo.RequestVehicle(W, NEED), actor="disp-07", at=NOW)
+    return issued().record(wo.RequestVehicle(W, NEED), actor="disp-07", at=NOW)
 
 
 def fulfilled(request_id: str = R1) -> VehicleRequestFulfilled:
@@ -132,8 +132,8 @@ def test_wo11_fl2_a_request_names_an_allowed_purpose_and_a_sensible_time(
 def test_wo11_one_request_at_a_time_and_only_for_an_open_order() -> None:
     waiting = requested().refuses(wo.RequestVehicle(W, NEED), "WO-11", actor="disp-07", at=NOW)
     assert R1 in waiting.message and "waiting" in waiting.message
-    done = issued().then(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
-    done.then(wo.CompleteWorkOrder(W, "Fitted", "Hot water"), actor="eng-12", at=NOW)
+    done = issued().record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
+    done.record(wo.CompleteWorkOrder(W, "Fitted", "Hot water"), actor="eng-12", at=NOW)
     closed = done.refuses(wo.RequestVehicle(W, NEED), "WO-11", actor="disp-07", at=NOW)
     assert "completed" in closed.message
 
@@ -166,7 +166,7 @@ def test_wo11_fleet_dispatching_a_trip_is_recorded_once() -> None:
 
 
 def test_wo11_a_refusal_is_recorded_with_its_reason_and_the_order_may_ask_again() -> None:
-    scenario = requested().then(wo.RecordVehicleAnswer(W, refused()), at=NOW)
+    scenario = requested().record(wo.RecordVehicleAnswer(W, refused()), at=NOW)
     (event,) = scenario.history[-1:]
     assert isinstance(event.payload, WorkOrderVehicleRefused)
     vehicle = scenario.state.vehicle

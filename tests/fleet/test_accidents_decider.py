@@ -62,10 +62,12 @@ def test_fl8_engine_seizure_from_neglect_is_personal_and_dismissal() -> None:
 
 def test_fl8_two_main_or_full_accidents_within_12_months_flag_dismissal() -> None:
     first = accident("a1", occurred_at=NOW - timedelta(days=300))
-    scenario = given(CONDUCT, at=NOW).then(first, at=NOW)
+    scenario = given(CONDUCT, at=NOW).record(first, at=NOW)
     events = scenario.when(accident("a2", responsibility="main"), at=NOW)
     assert isinstance(events[-1], PersonFlagged) and events[-1].rule == "FL-8"
-    old = given(CONDUCT, at=NOW).then(accident("a1", occurred_at=NOW - timedelta(days=400)), at=NOW)
+    old = given(CONDUCT, at=NOW).record(
+        accident("a1", occurred_at=NOW - timedelta(days=400)), at=NOW
+    )
     assert not any(isinstance(e, PersonFlagged) for e in old.when(accident("a2"), at=NOW))
 
 

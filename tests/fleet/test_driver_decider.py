@@ -30,6 +30,6 @@ def test_a_trip_claims_its_driver_and_the_latest_claim_counts() -> None:
     decided = scenario.when(AssignDriverToTrip("drv-07", "veh-1", "t1"), at=NOW)
     assert decided == [DriverAssignedToTrip(driver_id="drv-07", vehicle_id="veh-1", trip_id="t1")]
     scenario.given(*decided, at=NOW)
-    scenario.then(AssignDriverToTrip("drv-07", "veh-2", "t2"), at=NOW)
+    scenario.record(AssignDriverToTrip("drv-07", "veh-2", "t2"), at=NOW)
     assert trip_of(scenario) == ("veh-2", "t2")
     assert scenario.state.certificate_no == "SG-1"  # a claim changes nothing else

@@ -58,7 +58,7 @@ def close(km: str, model: str = "soueast", month: str = "2026-11") -> ReconcileF
 def bought(*commands: AddFuelPurchase):  # type: ignore[no-untyped-def]
     scenario = given(FUEL_MONTH, at=NOW, stream_id="fuel-veh-1-2026-11")
     for command in commands:
-        scenario.then(command, at=NOW)
+        scenario.record(command, at=NOW)
     return scenario
 
 
@@ -79,14 +79,14 @@ def test_fl5_soueast_within_allowance_is_not_anomalous() -> None:
 
 def test_fl5_soueast_summer_allowance_is_16() -> None:
     summer = purchase(month="2026-08", filled_at=datetime(2026, 8, 5, tzinfo=UTC))
-    scenario = given(FUEL_MONTH, at=NOW).then(summer, at=NOW)
+    scenario = given(FUEL_MONTH, at=NOW).record(summer, at=NOW)
     rec = reconciled(scenario.when(close("625.0", month="2026-08"), at=NOW))
     assert rec.allowance_l_per_100km == Decimal("16.00") and not rec.anomalous
 
 
 def test_fl5_wuling_stays_at_10_in_summer() -> None:
     summer = purchase(litres="60.00", month="2026-08", filled_at=datetime(2026, 8, 5, tzinfo=UTC))
-    scenario = given(FUEL_MONTH, at=NOW).then(summer, at=NOW)
+    scenario = given(FUEL_MONTH, at=NOW).record(summer, at=NOW)
     events = scenario.when(close("500.0", model="wuling", month="2026-08"), at=NOW)
     rec = reconciled(events)
     assert rec.allowance_l_per_100km == Decimal("10.00") and rec.anomalous
@@ -113,7 +113,7 @@ def test_fl7_serious_threshold_is_a_site_setting() -> None:
     from opsledger.testing import site_calendar
 
     site = site_calendar("site-a", {"rules": {"fleet": {"serious_excess_pct": "50"}}})
-    scenario = given(FUEL_MONTH, at=NOW, site=site).then(purchase(), at=NOW)
+    scenario = given(FUEL_MONTH, at=NOW, site=site).record(purchase(), at=NOW)
     assert not reconciled(scenario.when(close("500.0"), at=NOW)).serious
 
 
@@ -122,11 +122,13 @@ def test_fl5_month_not_over_is_refused() -> None:
 
 
 def test_fl5_purchase_for_closed_month_reopens_with_correction_and_recloses() -> None:
-    scenario = bought(purchase()).then(close("500.0"), at=NOW)
+    scenario = bought(purchase()).record(close("500.0"), at=NOW)
     events = scenario.when(purchase("fp-2", litres="10.00", fen=8500), at=NOW)
     assert isinstance(events[1], FuelMonthReopened) and events[1].closed_revision == 1
     before = scenario.state
-    scenario.then(purchase("fp-2", litres="10.00", fen=8500), at=NOW).then(close("500.0"), at=NOW)
+    scenario.record(purchase("fp-2", litres="10.00", fen=8500), at=NOW).record(
+        close("500.0"), at=NOW
+    )
     after = scenario.state
     assert after.reconciliation is not None and after.reconciliation.revision == 2
     fines = after.fine_changes(before)
@@ -143,13 +145,15 @@ def test_fl6_back_dated_purchase_is_accepted_and_marked() -> None:
 def test_fl6_manager_approves_only_after_the_captain_signs() -> None:
     scenario = bought(purchase())
     scenario.refuses(ApproveFuelPurchase("veh-1", "2026-11", "fp-1"), "FL-6", at=NOW)
-    scenario.then(SignFuelPurchase("veh-1", "2026-11", "fp-1"), at=NOW, actor="cap")
-    scenario.then(ApproveFuelPurchase("veh-1", "2026-11", "fp-1"), at=NOW, actor="mgr")
+    scenario.record(SignFuelPurchase("veh-1", "2026-11", "fp-1"), at=NOW, actor="cap")
+    scenario.record(ApproveFuelPurchase("veh-1", "2026-11", "fp-1"), at=NOW, actor="mgr")
     assert scenario.state.purchases[0].reimbursable
 
 
 def test_fl6_voided_purchase_is_not_edited_nor_signed() -> None:
-    scenario = bought(purchase()).then(VoidFuelPurchase("veh-1", "2026-11", "fp-1", "typo"), at=NOW)
+    scenario = bought(purchase()).record(
+        VoidFuelPurchase("veh-1", "2026-11", "fp-1", "typo"), at=NOW
+    )
     scenario.refuses(SignFuelPurchase("veh-1", "2026-11", "fp-1"), "FL-6", at=NOW)
     assert scenario.state.valid == ()
 
@@ -226,7 +230,7 @@ def test_fl3_overnight_parking_away_costs_300_yuan() -> None:
 
 
 def test_fl3_repeat_offender_driver_is_flagged_for_dismissal() -> None:
-    scenario = given(CONDUCT, at=NOW).then(violation("v1"), at=NOW)
+    scenario = given(CONDUCT, at=NOW).record(violation("v1"), at=NOW)
     events = scenario.when(violation("v2"), at=NOW)
     assert events[-1] == PersonFlagged(
         person="drv-07",
@@ -248,11 +252,11 @@ def test_fl7_drinking_on_duty_200_yuan() -> None:
 
 
 def test_fl1_certificate_suspend_and_reinstate() -> None:
-    scenario = given(DRIVER, at=NOW).then(
+    scenario = given(DRIVER, at=NOW).record(
         CertifyDriver("site-a", "drv-07", "Lin", "SG-1", date(2026, 1, 1), date(2027, 1, 1)), at=NOW
     )
     scenario.refuses(ReinstateDriver("drv-07", "x"), "FL-1", at=NOW)
-    scenario.then(SuspendDriver("drv-07", "inquiry"), at=NOW)
+    scenario.record(SuspendDriver("drv-07", "inquiry"), at=NOW)
     assert scenario.state.suspended
     scenario.refuses(
         CertifyDriver("site-a", "drv-07", "Lin", "SG-2", date(2026, 2, 1), date(2026, 1, 1)),

@@ -43,21 +43,21 @@ Repair = Scenario[RepairState, RepairCommand]
 
 
 def requested() -> Repair:
-    return given(REPAIR, at=NOW, stream_id=f"repair-{R}").then(open_repair(), at=NOW)
+    return given(REPAIR, at=NOW, stream_id=f"repair-{R}").record(open_repair(), at=NOW)
 
 
 def approved(by_phone: bool = False) -> Repair:
     form = None if by_phone else "RF-1"
-    return requested().then(ApproveRepair(R, by_phone, form), at=NOW, actor="off-1")
+    return requested().record(ApproveRepair(R, by_phone, form), at=NOW, actor="off-1")
 
 
 def at_shop(by_phone: bool = False) -> Repair:
-    return approved(by_phone).then(SendRepairToShop(R), at=NOW, actor="dir-01")
+    return approved(by_phone).record(SendRepairToShop(R), at=NOW, actor="dir-01")
 
 
 def repaired(parts: tuple[Part, ...] = (CLUTCH, OIL), by_phone: bool = False) -> Repair:
-    scenario = at_shop(by_phone).then(SignPartsList(R, parts), at=NOW, actor="drv-07")
-    return scenario.then(CompleteRepair(R, "Clutch replaced"), at=NOW, actor="cap-01")
+    scenario = at_shop(by_phone).record(SignPartsList(R, parts), at=NOW, actor="drv-07")
+    return scenario.record(CompleteRepair(R, "Clutch replaced"), at=NOW, actor="cap-01")
 
 
 def test_fl4_repair_request_names_the_fault_the_driver_and_the_shop() -> None:
@@ -95,7 +95,7 @@ def test_fl4_approval_on_paper_names_the_repair_form() -> None:
 def test_fl4_phone_approval_then_the_form_before_settlement() -> None:
     scenario = repaired(parts=(OIL,), by_phone=True)
     scenario.refuses(SettleRepair(R, 78000, "INV-9"), "FL-4", at=NOW)
-    scenario.then(ApproveRepairForm(R, "RF-7"), at=NOW, actor="off-1")
+    scenario.record(ApproveRepairForm(R, "RF-7"), at=NOW, actor="off-1")
     assert scenario.when(SettleRepair(R, 78000, "INV-9"), at=NOW)
     approved().refuses(ApproveRepairForm(R, "RF-8"), "FL-4", at=NOW)
 
@@ -111,13 +111,13 @@ def test_fl4_replaced_major_parts_come_back_for_inspection_before_settlement() -
     error = scenario.refuses(SettleRepair(R, 92000, "INV-9"), "FL-4", at=NOW)
     assert "Clutch plate" in error.message
     scenario.refuses(InspectReplacedParts(R, ("Engine oil 4 L",), "x"), "FL-4", at=NOW)
-    scenario.then(InspectReplacedParts(R, ("Clutch plate",), "Worn through"), at=NOW)
+    scenario.record(InspectReplacedParts(R, ("Clutch plate",), "Worn through"), at=NOW)
     assert scenario.when(SettleRepair(R, 92000, "INV-9"), at=NOW)
 
 
 def test_fl4_no_settlement_without_the_signed_list_or_before_the_repair_is_done() -> None:
     at_shop().refuses(SettleRepair(R, 1000, "INV-9"), "FL-4", at=NOW)
-    signed = at_shop().then(SignPartsList(R, (OIL,)), at=NOW, actor="drv-07")
+    signed = at_shop().record(SignPartsList(R, (OIL,)), at=NOW, actor="drv-07")
     signed.refuses(SettleRepair(R, 1000, "INV-9"), "FL-4", at=NOW)
     approved().refuses(CompleteRepair(R, "done"), "FL-4", at=NOW)
 
@@ -126,9 +126,9 @@ def test_fl4_captain_settles_office_audits_manager_approves_payment_in_order() -
     scenario = repaired(parts=(OIL,))
     scenario.refuses(AuditRepair(R, "ok"), "FL-4", at=NOW)
     scenario.refuses(ApproveRepairPayment(R), "FL-4", at=NOW)
-    scenario.then(SettleRepair(R, 24000, "INV-9"), at=NOW, actor="cap-01")
+    scenario.record(SettleRepair(R, 24000, "INV-9"), at=NOW, actor="cap-01")
     scenario.refuses(ApproveRepairPayment(R), "FL-4", at=NOW)
-    scenario.then(AuditRepair(R, "Lines checked"), at=NOW, actor="off-1")
+    scenario.record(AuditRepair(R, "Lines checked"), at=NOW, actor="off-1")
     events = scenario.when(ApproveRepairPayment(R), at=NOW, actor="mgr-01")
     assert [type(e).__name__ for e in events] == ["RepairPaymentApproved"]
     assert events[0].amount_fen == 24000  # type: ignore[attr-defined]
@@ -139,10 +139,10 @@ def test_fl4_captain_settles_office_audits_manager_approves_payment_in_order() -
 
 def test_fl4_small_parts_confirmed_and_approved_first_are_reimbursable() -> None:
     scenario = given(PARTS_PURCHASE, at=NOW, stream_id="parts-sp-1")
-    scenario.then(RequestSmallParts("site-a", "sp-1", "veh-1", "4 L oil", 24000), at=NOW)
+    scenario.record(RequestSmallParts("site-a", "sp-1", "veh-1", "4 L oil", 24000), at=NOW)
     scenario.refuses(ApproveSmallParts("sp-1"), "FL-4", at=NOW)  # the group lead first
-    scenario.then(ConfirmSmallParts("sp-1"), at=NOW, actor="lead-1")
-    scenario.then(ApproveSmallParts("sp-1"), at=NOW, actor="dir-01")
+    scenario.record(ConfirmSmallParts("sp-1"), at=NOW, actor="lead-1")
+    scenario.record(ApproveSmallParts("sp-1"), at=NOW, actor="dir-01")
     bought = scenario.when(RecordSmallPartsBought("site-a", "sp-1", "veh-1", 23500, "I-1"), at=NOW)
     assert bought == [
         SmallPartsBought(
@@ -161,8 +161,8 @@ def test_fl4_small_parts_bought_without_approval_are_not_reimbursed() -> None:
     )
     assert isinstance(unasked[0], SmallPartsBought) and unasked[0].reimbursable is False
     confirmed_only = given(PARTS_PURCHASE, at=NOW)
-    confirmed_only.then(RequestSmallParts("site-a", "sp-3", "veh-1", "wiper", 3000), at=NOW)
-    confirmed_only.then(ConfirmSmallParts("sp-3"), at=NOW)
+    confirmed_only.record(RequestSmallParts("site-a", "sp-3", "veh-1", "wiper", 3000), at=NOW)
+    confirmed_only.record(ConfirmSmallParts("sp-3"), at=NOW)
     bought = confirmed_only.when(
         RecordSmallPartsBought("site-a", "sp-3", "veh-1", 3000, "I-3"), at=NOW
     )
@@ -172,6 +172,6 @@ def test_fl4_small_parts_bought_without_approval_are_not_reimbursed() -> None:
 
 def test_fl4_approval_after_the_purchase_is_refused() -> None:
     scenario = given(PARTS_PURCHASE, at=NOW)
-    scenario.then(RecordSmallPartsBought("site-a", "sp-4", "veh-1", 5000, "I-4"), at=NOW)
+    scenario.record(RecordSmallPartsBought("site-a", "sp-4", "veh-1", 5000, "I-4"), at=NOW)
     scenario.refuses(ConfirmSmallParts("sp-4"), "FL-4", at=NOW)
     scenario.refuses(ApproveSmallParts("sp-4"), "FL-4", at=NOW)

@@ -68,9 +68,9 @@ def test_fl9_rewards_are_proposed_only_for_a_month_that_is_over() -> None:
 
 
 def test_fl9_fleet_signs_before_the_manager_approves() -> None:
-    scenario = given(REWARD_MONTH, at=NOW).then(proposal(), at=NOW)
+    scenario = given(REWARD_MONTH, at=NOW).record(proposal(), at=NOW)
     scenario.refuses(ApproveRewards("site-a", "2026-11"), "FL-9", at=NOW)
-    scenario.then(SignRewards("site-a", "2026-11"), at=NOW, actor="cap-01")
+    scenario.record(SignRewards("site-a", "2026-11"), at=NOW, actor="cap-01")
     scenario.refuses(proposal(), "FL-9", at=NOW)  # signed: no recomputation
     events = scenario.when(ApproveRewards("site-a", "2026-11"), at=NOW, actor="mgr-01")
     assert events == [MonthlyRewardsApproved(month="2026-11", revision=1, total_fen=10000)]
@@ -86,7 +86,7 @@ def test_fl9_an_approved_reward_is_a_ledger_entry_once() -> None:
         "Safe-km subsidy",
         "rewards-site-a-2026-11",
     )
-    scenario = given(CONDUCT, at=NOW).then(reward, at=NOW)
+    scenario = given(CONDUCT, at=NOW).record(reward, at=NOW)
     assert scenario.history[0].payload == FleetLedgerEntryRecorded(
         entry_id="reward-site-a-2026-11-drv-07-safe_km",
         person="drv-07",
@@ -104,7 +104,7 @@ def test_fl9_incidents_of_a_month_come_from_the_conduct_record() -> None:
     violation = RecordViolation(
         "site-a", "drv-07", "v-1", "overnight_away", "driver", "veh-1", NOV, "Home"
     )
-    state = given(CONDUCT, at=NOW).then(violation, at=NOW).state
+    state = given(CONDUCT, at=NOW).record(violation, at=NOW).state
     assert state.incidents("2026-11") and not state.incidents("2026-10")
 
 
@@ -129,7 +129,7 @@ def test_fl10_private_use_deducts_assessment_points() -> None:
 
 def test_fl10_deductions_are_itemized_and_not_for_a_future_month() -> None:
     deduct = DeductDriverPoints("site-a", "drv-07", "chk-1", "2026-11", 5, "inspection", "Tyres")
-    scenario = given(CONDUCT, at=NOW).then(deduct, at=NOW)
+    scenario = given(CONDUCT, at=NOW).record(deduct, at=NOW)
     assert scenario.state.points("2026-11") == 5
     later = DeductDriverPoints("site-a", "drv-07", "chk-2", "2027-01", 5, "inspection", "x")
     scenario.refuses(later, "FL-10", at=NOW)
@@ -157,5 +157,5 @@ def test_fl10_vehicle_deductions_are_itemized() -> None:
             note="Oil low",
         )
     ]
-    scenario.then(deduct, at=NOW)
+    scenario.record(deduct, at=NOW)
     scenario.refuses(DeductVehiclePoints("veh-1", "chk-2", "2027-02", 3, "x", "y"), "FL-10", at=NOW)

@@ -64,7 +64,7 @@ def registered() -> Scenario[VehicleState, VehicleCommand]:
 
 
 def out() -> Scenario[VehicleState, VehicleCommand]:
-    return registered().then(start(), at=NOW, actor="dir-01")
+    return registered().record(start(), at=NOW, actor="dir-01")
 
 
 def test_fl5_vehicle_of_a_model_without_allowance_is_refused() -> None:
@@ -138,7 +138,7 @@ def test_fl2_odometer_jump_over_limit_is_refused_unless_captain_confirms() -> No
     returned = events[0]
     assert isinstance(returned, TripReturned)
     assert returned.jump_confirmed_by == "cap" and returned.km == Decimal("1000.1")
-    confirmed = registered().then(ConfirmOdometer(V, Decimal("2500.0"), "Repair trip"), at=NOW)
+    confirmed = registered().record(ConfirmOdometer(V, Decimal("2500.0"), "Repair trip"), at=NOW)
     assert confirmed.when(start(odometer_out_km=Decimal("2500.0")), at=NOW)
 
 
@@ -160,13 +160,13 @@ def test_fl2_the_named_driver_records_own_return() -> None:
 
 def test_fl2_km_limit_is_a_site_setting() -> None:
     site = site_calendar("site-a", {"rules": {"fleet": {"max_trip_km": "5000"}}})
-    scenario = given(VEHICLE, REGISTERED, at=NOW, site=site).then(start(), at=NOW)
+    scenario = given(VEHICLE, REGISTERED, at=NOW, site=site).record(start(), at=NOW)
     assert scenario.when(ReturnTrip(V, "t1", Decimal("4000.0")), at=NOW)
 
 
 def test_fl4_service_overdue_by_mileage_is_an_event() -> None:
     site = site_calendar("site-a", {"rules": {"fleet": {"max_trip_km": "9000"}}})
-    scenario = given(VEHICLE, REGISTERED, at=NOW, site=site).then(start(), at=NOW)
+    scenario = given(VEHICLE, REGISTERED, at=NOW, site=site).record(start(), at=NOW)
     events = scenario.when(ReturnTrip(V, "t1", Decimal("6000.0")), at=NOW)
     assert events[-1] == VehicleServiceOverdue(
         vehicle_id=V, odometer_km=Decimal("6000.0"), due_at_km=Decimal("6000.0")

@@ -50,7 +50,7 @@ def test_fl11_a_vehicle_is_retired_sold_or_scrapped_with_a_reason() -> None:
             odometer_km=Decimal("1000.0"),
         )
     ]
-    scenario.then(retire, at=NOW, actor="off-01")
+    scenario.record(retire, at=NOW, actor="off-01")
     state = scenario.state
     assert state.retired is not None and state.retired.disposal == "scrapped"
     assert state.retired.by == "off-01" and state.retired.at == NOW
@@ -62,7 +62,7 @@ def test_fl11_not_retired_while_out_on_a_trip() -> None:
 
 
 def test_fl11_a_retired_vehicle_takes_no_further_command() -> None:
-    scenario = registered().then(RetireVehicle(V, "sold", "Sold to the dealer"), at=NOW)
+    scenario = registered().record(RetireVehicle(V, "sold", "Sold to the dealer"), at=NOW)
     commands: list[Any] = [
         start(trip_id="t9"),
         ReportFault(V, "F1", "brakes"),
@@ -201,9 +201,9 @@ def test_a_vehicle_snapshot_is_small_and_decides_like_the_full_fold() -> None:
     """The snapshot leaves out the dispatch log (read models fold it from the events)."""
     scenario = registered()
     for i in range(1, 301):
-        scenario.then(start(trip_id=f"t{i}", odometer_out_km=Decimal(1000 + i)), at=NOW)
-        scenario.then(ReturnTrip(V, f"t{i}", Decimal(1001 + i)), at=NOW)
-    scenario.then(ReportFault(V, "F1", "brakes"), at=NOW)
+        scenario.record(start(trip_id=f"t{i}", odometer_out_km=Decimal(1000 + i)), at=NOW)
+        scenario.record(ReturnTrip(V, f"t{i}", Decimal(1001 + i)), at=NOW)
+    scenario.record(ReportFault(V, "F1", "brakes"), at=NOW)
     full = scenario.state
     adapter, _ = Snapshotter(EventCatalog(service="fleet")).codec(VEHICLE)
     stored = adapter.dump_json(full)

@@ -128,7 +128,7 @@ def _fresh_log() -> None:
 
 def test_a_closed_stream_refuses_every_command_before_its_handler() -> None:
     scenario = given(LAMP, LampInstalled(lamp_id="l1"), LampLit(), at=START)
-    scenario.then(RemoveLamp("l1"), at=START)
+    scenario.record(RemoveLamp("l1"), at=START)
     HANDLED.clear()
     for command in (LightLamp("l1"), RemoveLamp("l1"), InstallLamp("site-a", "l1")):
         error = scenario.refuses(command, "L-9", at=START)

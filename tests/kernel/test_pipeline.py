@@ -50,7 +50,7 @@ async def toy_service(database_url: str) -> AsyncIterator[tuple[ServiceApp, http
 def test_given_when_then_decides_without_storage() -> None:
     scenario = given(toy.TALLY, toy.TallyOpened(tally_id="t1", number=1), at=START)
     assert scenario.when(toy.AddToTally("t1", 5), at=START, actor="a") == [toy.TallyAdded(amount=5)]
-    scenario.then(toy.CloseTally("t1"), at=START)
+    scenario.record(toy.CloseTally("t1"), at=START)
     scenario.refuses(toy.AddToTally("t1", 1), "T-1", at=START)
     assert scenario.state.closed
 

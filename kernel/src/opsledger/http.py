@@ -8,7 +8,6 @@ The ASGI middleware (body limit, correlation ids, security headers) is `opsledge
 """
 
 from typing import Annotated, Any
-from uuid import uuid4
 
 import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
@@ -19,12 +18,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from opsledger.auth import AuthError, ForbiddenError, Principal
+from opsledger.auth import AuthError, ForbiddenError
 from opsledger.db import database_unavailable
 from opsledger.errors import DomainError
 from opsledger.eventstore import ConcurrencyError
 from opsledger.metrics import AUTH_FAILURE_REASONS, Metrics
-from opsledger.runtime import CommandContext, Runtime
+from opsledger.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -233,12 +232,3 @@ async def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-def command_context(request: Request, principal: Principal, site_id: str) -> CommandContext:
-    """Context of a command: actor from the token, correlation id from the request."""
-    return CommandContext(
-        actor=principal.staff_id,
-        site_id=site_id,
-        correlation_id=getattr(request.state, "correlation_id", None) or str(uuid4()),
-    )

@@ -67,7 +67,7 @@ class Scenario(Generic[S, C]):
         context = DecisionContext(now=at, actor=actor, site=self.site, roles=frozenset(roles))
         return list(self.aggregate.decide(self.state, command, context))
 
-    def then(
+    def record(
         self, command: C, *, at: datetime, actor: str = "tester", roles: Iterable[str] = ()
     ) -> "Scenario[S, C]":
         """Decide `command` and record what it decided, to go on from there."""

@@ -157,13 +157,6 @@ async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[VehicleRow]
     return await _rows(conn, VehicleRow, query)
 
 
-async def vehicle(conn: AsyncConnection, site_id: str, vehicle_id: str) -> VehicleRow | None:
-    t = VEHICLES.table
-    query = sa.select(t).where(t.c.site_id == site_id, t.c.vehicle_id == vehicle_id)
-    found = await _rows(conn, VehicleRow, query)
-    return found[0] if found else None
-
-
 async def vehicle_trips(
     conn: AsyncConnection, site_id: str, vehicle_id: str, month: str | None = None
 ) -> list[TripRow]:
