@@ -163,8 +163,9 @@ class Aggregate(Generic[S, C]):
       kernel refuses ids that would make another aggregate's longer prefix
       (`opsledger.streams`), so no id names another aggregate's stream.
     - `stream_id`: how a command names its stream (its prefix, then ids).
-    - `site_of(state, command)`: the site that authorizes it (default: the command's
-      `site_id`, else the state's).
+    - `site_of(state, command)`: the site of a *new* stream (default: the state's
+      `site_id`, else the command's). An existing stream is authorized by the site
+      recorded with its first event, whatever this says.
     - `reactions(state, new_events)`: timers to schedule or cancel, applied in the
       command's transaction.
     - `timers`: timer kind -> the command to run on the timer's stream when it falls due.
