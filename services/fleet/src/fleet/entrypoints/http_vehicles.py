@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
+from opsledger.readmodels import Row, response_model
 from opsledger.redaction import read_by, redact
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
@@ -32,6 +33,7 @@ from fleet.domain.vehicles.commands import (
     ReturnTrip,
 )
 from fleet.entrypoints.fields import Body, Ident, Km, Month, Reason, Short, SiteId, StaffId, Text
+from fleet.readmodels.vehicles import VEHICLES
 from fleet.views import vehicles as views
 from fleet.workflows.vehicles import DispatchTrip
 
@@ -135,8 +137,8 @@ async def register_vehicle(body: RegisterVehicleBody, commands: Commands) -> Veh
     return VehicleView.of(result.state)
 
 
-@router.get("/vehicles")
-async def vehicle_board(site_id: SiteId, reads: BoardReads) -> list[views.VehicleRow]:
+@router.get("/vehicles", response_model=response_model(VEHICLES, many=True))
+async def vehicle_board(site_id: SiteId, reads: BoardReads) -> list[Row]:
     reads.authorize(site_id)
     return await reads(views.vehicle_board, site_id)
 

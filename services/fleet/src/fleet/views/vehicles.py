@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from opsledger.pipeline import roles
+from opsledger.readmodels import Row
 from opsledger.redaction import read_by, redact
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,20 +34,9 @@ class _Row(BaseModel):
         return data
 
 
-class VehicleRow(_Row):
-    vehicle_id: str
-    site_id: str
-    plate: str
-    model: str
-    unit: str
-    parking_place: str
-    odometer_km: Decimal
-    status: str
-    open_faults: int
-    trip_id: str | None
-    driver_id: str | None
-    serviced_at_km: Decimal
-    service_overdue: bool
+# The board's answer is derived from the read model's columns (a column added is a
+# field of the answer, with no edit here).
+VehicleRow = VEHICLES.row_model
 
 
 class TripRow(_Row):
@@ -151,13 +141,13 @@ async def _rows(conn: AsyncConnection, model: type[V], query: sa.Select[Any]) ->
     return [model.model_validate(dict(row._mapping)) for row in result]
 
 
-async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[VehicleRow]:
+async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[Row]:
     t = VEHICLES.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.plate)
     return await _rows(conn, VehicleRow, query)
 
 
-async def vehicle(conn: AsyncConnection, site_id: str, vehicle_id: str) -> VehicleRow | None:
+async def vehicle(conn: AsyncConnection, site_id: str, vehicle_id: str) -> Row | None:
     t = VEHICLES.table
     query = sa.select(t).where(t.c.site_id == site_id, t.c.vehicle_id == vehicle_id)
     found = await _rows(conn, VehicleRow, query)
