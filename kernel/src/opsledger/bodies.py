@@ -15,8 +15,18 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import NoneType, UnionType
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union, get_args
-from typing import get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, create_model
 

@@ -34,8 +34,8 @@ __all__ = [
     "Row",
     "StateCache",
     "UtcDateTime",
+    "column",
     "fold_all",
     "response_model",
-    "column",
     "write_table",
 ]

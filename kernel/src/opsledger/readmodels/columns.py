@@ -91,7 +91,8 @@ def attr_of(c: sa.Column[Any]) -> Attr | None:
 
 def python_type(c: sa.Column[Any]) -> Any:
     """The answer type of a column: from its SQL type; timestamps come back in UTC."""
-    base = c.type.python_type
+    sql = c.type.impl_instance if isinstance(c.type, sa.TypeDecorator) else c.type
+    base = sql.python_type
     kind: Any = StoredInstant if base is datetime else base
     if base not in (str, int, bool, float, Decimal, date, datetime):
         raise TypeError(f"column {c.name}: no answer type for {c.type!r}")
