@@ -43,7 +43,7 @@ from fleet.entrypoints.fields import (
     SiteId,
     StaffId,
 )
-from fleet.readmodels.vehicles import VEHICLES
+from fleet.readmodels.vehicles import DRIVERS, VEHICLES
 from fleet.views import vehicles as views
 from fleet.workflows.vehicles import DispatchTrip
 
@@ -248,8 +248,8 @@ async def certify_driver(body: CertifyBody, commands: Commands) -> DriverView:
     return DriverView.of(result.state)
 
 
-@router.get("/drivers")
-async def drivers(site_id: SiteId, reads: BoardReads) -> list[views.DriverRow]:
+@router.get("/drivers", response_model=response_model(DRIVERS, many=True))
+async def drivers(site_id: SiteId, reads: BoardReads) -> list[Row]:
     reads.authorize(site_id)
     return await reads(views.drivers, site_id)
 

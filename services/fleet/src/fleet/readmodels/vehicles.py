@@ -105,33 +105,19 @@ TRIPS: ReadModel[VehicleState] = ReadModel(
 )
 
 
-def _driver_rows(state: DriverState) -> Iterator[dict[str, Any]]:
-    yield {
-        "driver_id": state.driver_id,
-        "site_id": state.site_id,
-        "name": state.name,
-        "certificate_no": state.certificate_no,
-        "valid_from": state.valid_from,
-        "valid_to": state.valid_to,
-        "suspended": state.suspended,
-        "revoked": state.revoked,
-    }
-
-
 DRIVERS: ReadModel[DriverState] = ReadModel(
     name="fleet_drivers",
     aggregate=DRIVER,
     columns=[
-        _id("driver_id"),
-        _str("site_id"),
-        _str("name", 100),
-        _str("certificate_no"),
-        sa.Column("valid_from", sa.Date, nullable=False),
-        sa.Column("valid_to", sa.Date, nullable=False),
-        sa.Column("suspended", sa.Boolean, nullable=False),
-        sa.Column("revoked", sa.Boolean, nullable=False),
+        column("driver_id", sa.String(120), primary_key=True),
+        column("site_id", sa.String(64)),
+        column("name", sa.String(100)),
+        column("certificate_no", sa.String(64)),
+        column("valid_from", sa.Date),
+        column("valid_to", sa.Date),
+        column("suspended", sa.Boolean),
+        column("revoked", sa.Boolean),
     ],
-    rows=_driver_rows,
     indexes=[("site_id",)],
 )
 

@@ -58,15 +58,7 @@ class TripRow(_Row):
     request_id: str | None
 
 
-class DriverRow(_Row):
-    driver_id: str
-    site_id: str
-    name: str
-    certificate_no: str
-    valid_from: date
-    valid_to: date
-    suspended: bool
-    revoked: bool
+DriverRow = DRIVERS.row_model
 
 
 class PurchaseRow(_Row):
@@ -180,13 +172,13 @@ async def vehicle_fuel(
     return await _rows(conn, PurchaseRow, query.order_by(t.c.filled_at, t.c.purchase_id))
 
 
-async def drivers(conn: AsyncConnection, site_id: str) -> list[DriverRow]:
+async def drivers(conn: AsyncConnection, site_id: str) -> list[Row]:
     t = DRIVERS.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.driver_id)
     return await _rows(conn, DriverRow, query)
 
 
-async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[DriverRow]:
+async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[Row]:
     """Drivers whose certificate is valid on site-local `day` (FL-1)."""
     t = DRIVERS.table
     query = sa.select(t).where(
