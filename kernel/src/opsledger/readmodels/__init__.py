@@ -9,11 +9,13 @@ version use it (`registry`), so a rolling deploy and a rollback both keep servin
 a stream changes, its rows are replaced by `rows(new_state)`, with the checkpoint in the
 same transaction.
 
-Modules: `model` (the definition), `fold` (the log folded in memory), `tables` (writing
+Modules: `model` (the definition), `columns` (a column naming the state attribute it
+shows, whence `rows` and the answer model), `fold` (the log folded in memory), `tables` (writing
 rows), `backend` (what PostgreSQL and SQLite do differently), `registry` (tables in use),
 `runner` (build, rebuild, live passes).
 """
 
+from opsledger.readmodels.columns import Row, column, response_model
 from opsledger.readmodels.fold import Progress, fold_all
 from opsledger.readmodels.model import SOURCE_COLUMN, ReadModel, UtcDateTime
 from opsledger.readmodels.registry import registry as _registry
@@ -29,8 +31,11 @@ __all__ = [
     "Progress",
     "ReadModel",
     "ReadModelRunner",
+    "Row",
     "StateCache",
     "UtcDateTime",
+    "column",
     "fold_all",
+    "response_model",
     "write_table",
 ]

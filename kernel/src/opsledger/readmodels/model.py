@@ -1,6 +1,7 @@
 """`ReadModel`, the definition a service declares, and the fingerprint naming its table."""
 
 import dataclasses
+import functools
 import hashlib
 import inspect
 import re
@@ -14,17 +15,25 @@ import sqlalchemy as sa
 
 from opsledger.clock import as_utc
 from opsledger.decider import Aggregate
+from opsledger.readmodels import columns as _columns
 
 S = TypeVar("S")
 SOURCE_COLUMN = "source_stream"  # the stream a row was derived from (kernel-owned)
 CHECKPOINT_PREFIX = "readmodel:"
 
 
+def FROM_COLUMNS(state: Any) -> Iterable[Mapping[str, Any]]:  # noqa: N802 - a marker
+    """The default `rows`: derived from the columns' `attr`s (`readmodels.column`)."""
+    raise AssertionError("replaced by the rows derived from the columns")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReadModel(Generic[S]):
     """A table of rows derived from each stream of one aggregate.
 
-    `columns` must include a primary key; `rows(state)` gives 0..n rows per stream and
+    `columns` must include a primary key. Declared with `readmodels.column` (each naming
+    the state attribute it shows), they give one row per stream and `rows` is left out;
+    otherwise `rows(state)` gives 0..n rows per stream (ledgers, trips). Either way it
     must depend on the state alone (no clock, no I/O), so a rebuild equals the live table.
     Bump `revision` when `rows` or `evolve` changes in a way their source does not show
     (the source of both, and of the functions and classes of their own module they name,
@@ -34,11 +43,12 @@ class ReadModel(Generic[S]):
     name: str
     aggregate: Aggregate[S, Any]
     columns: Sequence[sa.Column[Any]]
-    rows: Callable[[S], Iterable[Mapping[str, Any]]]
+    rows: Callable[[S], Iterable[Mapping[str, Any]]] = FROM_COLUMNS
     indexes: Sequence[Sequence[str]] = ()
     revision: int = 1
     table: sa.Table = field(init=False, repr=False, compare=False)
     _fingerprint: str = field(init=False, repr=False, compare=False)
+    derives_rows: bool = field(init=False, repr=False, compare=False)  # no rows= given
 
     def __post_init__(self) -> None:
         for column in self.columns:
@@ -47,6 +57,9 @@ class ReadModel(Generic[S]):
                 column.type = UtcDateTime()  # answers always carry their zone, on SQLite too
         if not any(c.primary_key for c in self.columns):
             raise ValueError(f"read model {self.name}: declare a primary key column")
+        object.__setattr__(self, "derives_rows", self.rows is FROM_COLUMNS)
+        if self.derives_rows:
+            object.__setattr__(self, "rows", _columns.derived_rows(self.name, self.columns))
         object.__setattr__(self, "_fingerprint", self._compute_fingerprint())
         physical = f"{self.name}_{self._fingerprint[:8]}"
         table = sa.Table(
@@ -67,8 +80,20 @@ class ReadModel(Generic[S]):
         parts = [self.name, str(self.revision), self.aggregate.stream_type]
         parts += [f"{c.name}:{c.type!r}:{c.nullable}:{c.primary_key}" for c in self.columns]
         parts += [",".join(ix) for ix in self.indexes]
-        parts += ["rows:", *sources(self.rows), "evolve:", *sources(self.aggregate.evolve)]
+        if self.derives_rows:  # each column's source stands for `rows`
+            parts += ["rows:", *(_source(_columns.attr_of(c)) for c in self.columns)]
+        else:
+            parts += ["rows:", *sources(self.rows)]
+        parts += ["evolve:", *sources(self.aggregate.evolve)]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @functools.cached_property
+    def row_model(self) -> type[_columns.Row]:
+        """The answer model of one row: a field per shown column, typed from it.
+
+        A view answering `row_model` shows every column added later with no edit.
+        """
+        return _columns.row_model(self.name, self.columns)
 
     @property
     def checkpoint(self) -> str:
@@ -76,6 +101,12 @@ class ReadModel(Generic[S]):
 
     def rows_of(self, stream_id: str, state: S) -> list[dict[str, Any]]:
         return [{**row, SOURCE_COLUMN: stream_id} for row in self.rows(state)]
+
+
+def _source(attr: _columns.Attr | None) -> str:
+    if attr is None or isinstance(attr, str):
+        return repr(attr)
+    return "\n".join(sources(attr))
 
 
 def _names(code: CodeType) -> Iterator[str]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
+from opsledger.readmodels import Row, response_model
 from opsledger.redaction import read_by, redact
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
@@ -32,7 +33,18 @@ from fleet.domain.vehicles.commands import (
     ReturnOwnTrip,
     ReturnTrip,
 )
-from fleet.entrypoints.fields import Body, Ident, Km, Month, Reason, Short, SiteId, StaffId, Text
+from fleet.entrypoints.fields import (
+    Body,
+    FleetBody,
+    Ident,
+    Km,
+    Month,
+    Reason,
+    Short,
+    SiteId,
+    StaffId,
+)
+from fleet.readmodels.vehicles import DRIVERS, VEHICLES
 from fleet.views import vehicles as views
 from fleet.workflows.vehicles import DispatchTrip
 
@@ -137,24 +149,16 @@ class DriverView(BaseModel):
         return cls.model_validate(s, from_attributes=True)
 
 
-class RegisterVehicleBody(Body):
-    site_id: SiteId
-    vehicle_id: Ident
-    plate: str = Field(min_length=1, max_length=20)
-    model: str = Field(min_length=1, max_length=40, json_schema_extra=rule("FL-5"))
-    unit: Short = Field(json_schema_extra=rule("FL-2"))
-    parking_place: Short = Field(json_schema_extra=rule("FL-3"))
-    odometer_km: Km
-
-
 @router.post("/vehicles", status_code=201)
-async def register_vehicle(body: RegisterVehicleBody, commands: Commands) -> VehicleView:
-    result = await commands.run(RegisterVehicle(**body.model_dump()))
+async def register_vehicle(
+    body: FleetBody[RegisterVehicle, None], commands: Commands
+) -> VehicleView:
+    result = await commands.run(body.command())
     return VehicleView.of(result.state)
 
 
-@router.get("/vehicles")
-async def vehicle_board(site_id: SiteId, reads: BoardReads) -> list[views.VehicleRow]:
+@router.get("/vehicles", response_model=response_model(VEHICLES, many=True))
+async def vehicle_board(site_id: SiteId, reads: BoardReads) -> list[Row]:
     reads.authorize(site_id)
     return await reads(views.vehicle_board, site_id)
 
@@ -167,61 +171,46 @@ async def vehicle_trips(
     return await reads(views.vehicle_trips, site_id, vehicle_id, month)
 
 
-class FaultBody(Body):
-    fault_id: Ident
-    description: Text
-
-
 @router.post("/vehicles/{vehicle_id}/faults")
-async def report_fault(vehicle_id: Ident, body: FaultBody, commands: Commands) -> VehicleView:
-    result = await commands.run(ReportFault(vehicle_id, body.fault_id, body.description))
+async def report_fault(
+    vehicle_id: Ident, body: FleetBody[ReportFault, Literal["vehicle_id"]], commands: Commands
+) -> VehicleView:
+    result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
-
-
-class NoteBody(Body):
-    note: Text
 
 
 @router.post("/vehicles/{vehicle_id}/faults/{fault_id}/clear")
 async def clear_fault(
-    vehicle_id: Ident, fault_id: Ident, body: NoteBody, commands: Commands
+    vehicle_id: Ident,
+    fault_id: Ident,
+    body: FleetBody[ClearFault, Literal["vehicle_id", "fault_id"]],
+    commands: Commands,
 ) -> VehicleView:
-    result = await commands.run(ClearFault(vehicle_id, fault_id, body.note))
+    result = await commands.run(body.command(vehicle_id=vehicle_id, fault_id=fault_id))
     return VehicleView.of(result.state)
-
-
-class OdometerBody(Body):
-    odometer_km: Km
-    reason: Text
 
 
 @router.post("/vehicles/{vehicle_id}/odometer")
 async def confirm_odometer(
-    vehicle_id: Ident, body: OdometerBody, commands: Commands
+    vehicle_id: Ident, body: FleetBody[ConfirmOdometer, Literal["vehicle_id"]], commands: Commands
 ) -> VehicleView:
-    result = await commands.run(ConfirmOdometer(vehicle_id, body.odometer_km, body.reason))
+    result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
-
-
-class ServiceBody(Body):
-    odometer_km: Km
-    shop: Short = Field(json_schema_extra=rule("FL-4"))
 
 
 @router.post("/vehicles/{vehicle_id}/service")
-async def record_service(vehicle_id: Ident, body: ServiceBody, commands: Commands) -> VehicleView:
-    result = await commands.run(RecordService(vehicle_id, body.odometer_km, body.shop))
+async def record_service(
+    vehicle_id: Ident, body: FleetBody[RecordService, Literal["vehicle_id"]], commands: Commands
+) -> VehicleView:
+    result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
 
 
-class RetireBody(Body):
-    disposal: Literal["sold", "scrapped"] = Field(json_schema_extra=rule("FL-11"))
-    reason: Text
-
-
 @router.post("/vehicles/{vehicle_id}/retire")
-async def retire_vehicle(vehicle_id: Ident, body: RetireBody, commands: Commands) -> VehicleView:
-    result = await commands.run(RetireVehicle(vehicle_id, body.disposal, body.reason))
+async def retire_vehicle(
+    vehicle_id: Ident, body: FleetBody[RetireVehicle, Literal["vehicle_id"]], commands: Commands
+) -> VehicleView:
+    result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
 
 
@@ -285,8 +274,8 @@ async def certify_driver(body: CertifyBody, commands: Commands) -> DriverView:
     return DriverView.of(result.state)
 
 
-@router.get("/drivers")
-async def drivers(site_id: SiteId, reads: BoardReads) -> list[views.DriverRow]:
+@router.get("/drivers", response_model=response_model(DRIVERS, many=True))
+async def drivers(site_id: SiteId, reads: BoardReads) -> list[Row]:
     reads.authorize(site_id)
     return await reads(views.drivers, site_id)
 

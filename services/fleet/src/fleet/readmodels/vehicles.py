@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from opsledger.readmodels import ReadModel
+from opsledger.readmodels import ReadModel, column
 
 from fleet.domain.conduct import CONDUCT, ConductState
 from fleet.domain.drivers import DRIVER, DriverState
@@ -23,46 +23,36 @@ def _str(name: str, length: int = 64, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.String(length), nullable=nullable)
 
 
-def _vehicle_rows(state: VehicleState) -> Iterator[dict[str, Any]]:
-    out = state.out
-    status = "out" if out is not None else "fault" if state.faults else "available"
-    status = "retired" if state.retired is not None else status
-    yield {
-        "vehicle_id": state.vehicle_id,
-        "site_id": state.site_id,
-        "plate": state.plate,
-        "model": state.model,
-        "unit": state.unit,
-        "parking_place": state.parking_place,
-        "odometer_km": state.odometer,
-        "status": status,
-        "open_faults": len(state.faults),
-        "trip_id": out.trip_id if out else None,
-        "driver_id": out.driver_id if out else None,
-        "serviced_at_km": state.serviced_at_km,
-        "service_overdue": state.overdue_reported,
-    }
+def _status(state: VehicleState) -> str:
+    if state.retired is not None:
+        return "retired"
+    return "out" if state.out is not None else "fault" if state.faults else "available"
 
 
+def _open_faults(state: VehicleState) -> int:
+    return len(state.faults)
+
+
+# Each column names the state attribute it shows: the rows and the board's answer
+# (VEHICLES.row_model) are derived from these lines alone.
 VEHICLES: ReadModel[VehicleState] = ReadModel(
     name="fleet_vehicles",
     aggregate=VEHICLE,
     columns=[
-        _id("vehicle_id"),
-        _str("site_id"),
-        _str("plate", 20),
-        _str("model", 40),
-        _str("unit", 100),
-        _str("parking_place", 200),
-        sa.Column("odometer_km", KM, nullable=False),
-        _str("status", 16),
-        sa.Column("open_faults", sa.Integer, nullable=False),
-        _str("trip_id", 100, True),
-        _str("driver_id", 64, True),
-        sa.Column("serviced_at_km", KM, nullable=False),
-        sa.Column("service_overdue", sa.Boolean, nullable=False),
+        column("vehicle_id", sa.String(120), primary_key=True),
+        column("site_id", sa.String(64)),
+        column("plate", sa.String(20)),
+        column("model", sa.String(40)),
+        column("unit", sa.String(100)),
+        column("parking_place", sa.String(200)),
+        column("odometer_km", KM, "odometer"),
+        column("status", sa.String(16), _status),
+        column("open_faults", sa.Integer, _open_faults),
+        column("trip_id", sa.String(100), "out.trip_id", nullable=True),
+        column("driver_id", sa.String(64), "out.driver_id", nullable=True),
+        column("serviced_at_km", KM),
+        column("service_overdue", sa.Boolean, "overdue_reported"),
     ],
-    rows=_vehicle_rows,
     indexes=[("site_id", "status")],
 )
 
@@ -117,33 +107,19 @@ TRIPS: ReadModel[VehicleState] = ReadModel(
 )
 
 
-def _driver_rows(state: DriverState) -> Iterator[dict[str, Any]]:
-    yield {
-        "driver_id": state.driver_id,
-        "site_id": state.site_id,
-        "name": state.name,
-        "certificate_no": state.certificate_no,
-        "valid_from": state.valid_from,
-        "valid_to": state.valid_to,
-        "suspended": state.suspended,
-        "revoked": state.revoked,
-    }
-
-
 DRIVERS: ReadModel[DriverState] = ReadModel(
     name="fleet_drivers",
     aggregate=DRIVER,
     columns=[
-        _id("driver_id"),
-        _str("site_id"),
-        _str("name", 100),
-        _str("certificate_no"),
-        sa.Column("valid_from", sa.Date, nullable=False),
-        sa.Column("valid_to", sa.Date, nullable=False),
-        sa.Column("suspended", sa.Boolean, nullable=False),
-        sa.Column("revoked", sa.Boolean, nullable=False),
+        column("driver_id", sa.String(120), primary_key=True),
+        column("site_id", sa.String(64)),
+        column("name", sa.String(100)),
+        column("certificate_no", sa.String(64)),
+        column("valid_from", sa.Date),
+        column("valid_to", sa.Date),
+        column("suspended", sa.Boolean),
+        column("revoked", sa.Boolean),
     ],
-    rows=_driver_rows,
     indexes=[("site_id",)],
 )
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from opsledger.pipeline import roles
+from opsledger.readmodels import Row
 from opsledger.redaction import read_by, redact
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,20 +34,9 @@ class _Row(BaseModel):
         return data
 
 
-class VehicleRow(_Row):
-    vehicle_id: str
-    site_id: str
-    plate: str
-    model: str
-    unit: str
-    parking_place: str
-    odometer_km: Decimal
-    status: str
-    open_faults: int
-    trip_id: str | None
-    driver_id: str | None
-    serviced_at_km: Decimal
-    service_overdue: bool
+# The board's answer is derived from the read model's columns (a column added is a
+# field of the answer, with no edit here).
+VehicleRow = VEHICLES.row_model
 
 
 class TripRow(_Row):
@@ -68,15 +58,7 @@ class TripRow(_Row):
     request_id: str | None
 
 
-class DriverRow(_Row):
-    driver_id: str
-    site_id: str
-    name: str
-    certificate_no: str
-    valid_from: date
-    valid_to: date
-    suspended: bool
-    revoked: bool
+DriverRow = DRIVERS.row_model
 
 
 class PurchaseRow(_Row):
@@ -151,7 +133,7 @@ async def _rows(conn: AsyncConnection, model: type[V], query: sa.Select[Any]) ->
     return [model.model_validate(dict(row._mapping)) for row in result]
 
 
-async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[VehicleRow]:
+async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[Row]:
     t = VEHICLES.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.plate)
     return await _rows(conn, VehicleRow, query)
@@ -183,13 +165,13 @@ async def vehicle_fuel(
     return await _rows(conn, PurchaseRow, query.order_by(t.c.filled_at, t.c.purchase_id))
 
 
-async def drivers(conn: AsyncConnection, site_id: str) -> list[DriverRow]:
+async def drivers(conn: AsyncConnection, site_id: str) -> list[Row]:
     t = DRIVERS.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.driver_id)
     return await _rows(conn, DriverRow, query)
 
 
-async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[DriverRow]:
+async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[Row]:
     """Drivers whose certificate is valid on site-local `day` (FL-1)."""
     t = DRIVERS.table
     query = sa.select(t).where(
