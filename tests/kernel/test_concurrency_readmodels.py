@@ -367,7 +367,6 @@ def test_the_prune_command_drops_an_other_versions_table(tmp_path: Path) -> None
     database = tmp_path / "permits.db"
     env = {
         "OPSLEDGER_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "OPSLEDGER_AUTH_SECRET": "prune-test-secret-0123456789-abcdefghij",
         "PATH": "/usr/bin:/bin",
     }
 

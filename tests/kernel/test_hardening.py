@@ -2,7 +2,7 @@
 
 import subprocess
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -371,29 +371,32 @@ def _alg_none() -> str:
 @pytest.mark.parametrize(
     ("headers", "reason"),
     [
-        ({}, "missing"),
-        ({"Authorization": "Bearer not-a-jwt"}, "malformed"),
+        (dict, "missing"),
+        (lambda: {"Authorization": "Bearer not-a-jwt"}, "malformed"),
         (
-            {
+            lambda: {
                 "Authorization": "Bearer "
                 + TokenService(random_key(), audience=AUDIENCE).mint("s", [], ["*"])
             },
             "bad_signature",
         ),
-        ({"Authorization": "Bearer " + _alg_none()}, "bad_signature"),
-        ({"Authorization": "Bearer " + _expired()}, "expired"),
+        (lambda: {"Authorization": "Bearer " + _alg_none()}, "bad_signature"),
+        (lambda: {"Authorization": "Bearer " + _expired()}, "expired"),
         (
-            {
+            lambda: {
                 "Authorization": "Bearer "
                 + TokenService(SECRET, "other", audience=AUDIENCE).mint("s", [], ["*"])
             },
             "invalid_claims",
         ),
-        ({"Authorization": "Bearer " + _raw(aud="callcenter")}, "invalid_claims"),
-        ({"Authorization": "Bearer " + _raw(iat=None)}, "invalid_claims"),
-        ({"Authorization": "Bearer " + _raw(exp="tomorrow")}, "malformed"),
-        ({"Authorization": "Bearer " + _raw(sites="site-a")}, "malformed"),
-        ({"Authorization": "Bearer " + _raw(exp=int(time.time()) + 13 * 3600)}, "invalid_claims"),
+        (lambda: {"Authorization": "Bearer " + _raw(aud="callcenter")}, "invalid_claims"),
+        (lambda: {"Authorization": "Bearer " + _raw(iat=None)}, "invalid_claims"),
+        (lambda: {"Authorization": "Bearer " + _raw(exp="tomorrow")}, "malformed"),
+        (lambda: {"Authorization": "Bearer " + _raw(sites="site-a")}, "malformed"),
+        (
+            lambda: {"Authorization": "Bearer " + _raw(exp=int(time.time()) + 13 * 3600)},
+            "invalid_claims",
+        ),
     ],
     ids=[
         "missing",
@@ -410,10 +413,13 @@ def _alg_none() -> str:
     ],
 )
 async def test_each_authentication_failure_is_401_and_counted_by_reason(
-    client: tuple[Metrics, httpx.AsyncClient], headers: dict[str, str], reason: str
+    client: tuple[Metrics, httpx.AsyncClient],
+    headers: Callable[[], dict[str, str]],
+    reason: str,
 ) -> None:
     metrics, c = client
-    response = await c.get("/me", headers=headers)
+    # Minted now, not at collection: a long run would otherwise see them expire.
+    response = await c.get("/me", headers=headers())
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "UNAUTHENTICATED"
     assert _sample(metrics, "opsledger_auth_failures_total", reason=reason) == 1

@@ -26,7 +26,13 @@ _KEY_LITERAL = re.compile(r"""(?:["'`]|:-|=|:\s)([A-Za-z0-9+/=._~-]{32,})""")
 # `settings.auth_clock_leeway_seconds`, `opsledger.secrets_registry.events`,
 # `OPSLEDGER_AUTH_MAX_TOKEN_MINUTES`, `auth_secret_is_the_development_default`: names, not
 # keys (a random key mixes cases or has no underscore).
-_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+|[A-Z0-9]+(_[A-Z0-9]+)+|[a-z0-9]+(_[a-z0-9]+)+")
+_NAME = re.compile(
+    r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+|[A-Z0-9]+(_[A-Z0-9]+)+|[a-z0-9]+(_[a-z0-9]+)+"
+    # `allow.everyone.if.no.acl.found=false`: a lower-case property and its value
+    r"|[a-z][a-z0-9.]*=[\w.:-]+"
+    # `contracts/examples/follow_topic.py`: a path to a file
+    r"|[\w.-]+(/[\w.-]+)+\.[a-z]{1,4}"
+)
 
 
 def key_literals(text: str) -> set[str]:
@@ -68,6 +74,8 @@ def test_the_scanner_finds_a_key_however_it_is_written() -> None:
         "settings.auth_clock_leeway_seconds",
         "OPSLEDGER_AUTH_MAX_TOKEN_MINUTES_AND_MORE",
         "auth_secret_is_the_development_default",
+        "security.protocol=SASL_PLAINTEXT",
+        "contracts/examples/follow_topic.py",
     ):
         assert key_literals(f'token_name = "{name}"') == set(), name
     mixed = "Ab_" + "Cd" * 15  # underscores, but mixed case: could be a key
