@@ -30,6 +30,7 @@ from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import KERNEL_ONLY, create_pg_database, drop_pg_database
+from tests.kafka_clients import kafka_security
 from tests.kernel.messages import ping_message
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -49,7 +50,7 @@ async def pg_engine(postgres_admin_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def kafka(kafka_bootstrap: str) -> AsyncIterator[KafkaConnector]:
-    connector = KafkaConnector(kafka_bootstrap, "test-concurrency")
+    connector = KafkaConnector(kafka_bootstrap, "test-concurrency", kafka_security())
     try:
         yield connector
     finally:
@@ -63,7 +64,12 @@ async def _topic(kafka: KafkaConnector, name: str) -> str:
 
 async def _ids_on(kafka: KafkaConnector, topic: str) -> list[str | None]:
     """The ce_id of every record now on `topic`, in offset order."""
-    return [r.header("ce_id") for r in await list_dead_letters(kafka.bootstrap_servers, [topic])]
+    return [
+        r.header("ce_id")
+        for r in await list_dead_letters(
+            kafka.bootstrap_servers, [topic], security=kafka_security()
+        )
+    ]
 
 
 def _derail(producer: AIOKafkaProducer, topic: str) -> None:

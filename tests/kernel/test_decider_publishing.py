@@ -10,12 +10,11 @@ from typing import Any, ClassVar
 from uuid import uuid4
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from opsledger.catalog import EventCatalog, UndeclaredEventError
 from opsledger.clock import ManualClock
 from opsledger.decider import Aggregate, DecisionContext, Event, PrivateEvent
 from opsledger.eventstore import EventStore
-from opsledger.kafka import KafkaConnector
 from opsledger.metrics import Metrics
 from opsledger.pipeline import CommandBus, Origin, roles
 from opsledger.relay import OutboxRelay
@@ -24,6 +23,8 @@ from opsledger_contracts import EventEnvelope, EventPayload
 from opsledger_contracts.events.callcenter import DiagnosticPingSent
 from opsledger_contracts.events.dispatch import DiagnosticPingReceived
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kafka_clients import kafka_connector, kafka_consumer
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -112,7 +113,7 @@ def test_the_catalog_names_the_public_types_of_its_service_only() -> None:
 
 
 async def _topic_records(bootstrap: str, topic: str) -> list[Any]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = kafka_consumer(bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
@@ -145,7 +146,7 @@ async def test_a_private_event_never_reaches_kafka(
     await bus.run(Emit("site-a", stream, (PingNoted(note="secret"),)), SYSTEM)
     await bus.run(Emit("site-a", stream, (DiagnosticPingSent(ping_id="p", message="m"),)), SYSTEM)
     await bus.run(Emit("site-a", stream, (PingNoted(note="secret 2"),)), SYSTEM)
-    kafka = KafkaConnector(kafka_bootstrap, "test-allow-list")
+    kafka = kafka_connector(kafka_bootstrap, "test-allow-list")
     # No private_event_types handed over: the allow-list comes from the registry alone.
     relay = OutboxRelay(bus.runtime, kafka, topic_prefix=f"allow{uuid4().hex[:6]}.")
     await kafka.ensure_topics([relay.topic])
