@@ -128,9 +128,23 @@ class OwnPostgres:
         return ""
 
 
+def _share_test_identity(state: Path) -> None:
+    """Give the second broker the tests' passwords (kafka.sh makes only missing ones), so
+    the services and clients a fault test starts log in to it as to the main broker."""
+    source = os.environ.get("OPSLEDGER_KAFKA_PASSWORD_FILE")
+    if not source:
+        return
+    target = state / "kafka" / "credentials"
+    target.mkdir(parents=True, mode=0o700)
+    for password in Path(source).parent.glob("*.password"):
+        shutil.copyfile(password, target / password.name)
+        (target / password.name).chmod(0o600)
+
+
 @contextlib.contextmanager
 def own_kafka() -> Iterator[OwnKafka]:
     state = Path(tempfile.mkdtemp(prefix="opsledger-faults-kafka-"))
+    _share_test_identity(state)
     kafka = OwnKafka(state)
     try:
         started = time.monotonic()
