@@ -5,14 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from opsledger.decider import Event, changed
-from opsledger_contracts.events.fleet import (
-    FuelMonthReconciled,
-    FuelMonthReopened,
-    FuelPurchaseApproved,
-    FuelPurchaseRecorded,
-    FuelPurchaseSigned,
-    FuelPurchaseVoided,
-)
+from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.conduct.commands import RecordFuelFine
 
@@ -129,7 +122,7 @@ def _reason(month: str, rec: Reconciliation, amount: int, corrects: str | None) 
 
 def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
     match event.payload:
-        case FuelPurchaseRecorded() as e:
+        case ev.FuelPurchaseRecorded() as e:
             purchase = Purchase(
                 purchase_id=e.purchase_id,
                 litres=e.litres,
@@ -150,15 +143,15 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 site_id=event.site_id,
                 purchases=(*state.purchases, purchase),
             )
-        case FuelPurchaseSigned() as e:
+        case ev.FuelPurchaseSigned() as e:
             return _update(state, e.purchase_id, signed_by=event.actor)
-        case FuelPurchaseApproved() as e:
+        case ev.FuelPurchaseApproved() as e:
             return _update(state, e.purchase_id, approved_by=event.actor)
-        case FuelPurchaseVoided() as e:
+        case ev.FuelPurchaseVoided() as e:
             return _update(state, e.purchase_id, voided=True)
-        case FuelMonthReopened():
+        case ev.FuelMonthReopened():
             return changed(state, closed=False)
-        case FuelMonthReconciled() as e:
+        case ev.FuelMonthReconciled() as e:
             rec = Reconciliation(
                 revision=e.revision,
                 km=e.km,
