@@ -192,15 +192,5 @@ def _violation_points(command: RecordViolation, rules: FleetRules) -> int:
 def _deduct(
     state: ConductState, command: DeductDriverPoints, ctx: DecisionContext
 ) -> list[EventPayload]:
-    check_deduction(command, state.has_deduction(command.deduction_id), ctx)
-    return [
-        DriverPointsDeducted(
-            person=command.person,
-            deduction_id=command.deduction_id,
-            month=command.month,
-            points=command.points,
-            item=command.item,
-            rule="FL-10",
-            note=command.note,
-        )
-    ]
+    facts = check_deduction(command, state.has_deduction(command.deduction_id), ctx)
+    return [DriverPointsDeducted(person=command.person, **facts)]

@@ -113,18 +113,8 @@ def decide(
             ]
         case DeductVehiclePoints():
             recorded = any(d[0] == command.deduction_id for d in state.deductions)
-            check_deduction(command, recorded, ctx)
-            return [
-                VehiclePointsDeducted(
-                    vehicle_id=state.vehicle_id,
-                    deduction_id=command.deduction_id,
-                    month=command.month,
-                    points=command.points,
-                    item=command.item,
-                    rule="FL-10",
-                    note=command.note,
-                )
-            ]
+            facts = check_deduction(command, recorded, ctx)
+            return [VehiclePointsDeducted(vehicle_id=state.vehicle_id, **facts)]
         case RetireVehicle():
             return [_retire(state, command)]
         case _:
