@@ -8,18 +8,12 @@ from opsledger.decider import Event, changed
 from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.conduct.commands import RecordFuelFine
+from fleet.domain.fuel.commands import FuelFill, fill_of
 
 
 @dataclass(frozen=True)
-class Purchase:
+class Purchase(FuelFill):
     purchase_id: str
-    litres: Decimal
-    amount_fen: int
-    station: str
-    odometer_km: Decimal
-    full_fill: bool
-    invoice_no: str
-    filled_at: datetime
     back_dated: bool
     recorded_at: datetime
     recorded_by: str
@@ -125,13 +119,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
         case ev.FuelPurchaseRecorded() as e:
             purchase = Purchase(
                 purchase_id=e.purchase_id,
-                litres=e.litres,
-                amount_fen=e.amount_fen,
-                station=e.station,
-                odometer_km=e.odometer_km,
-                full_fill=e.full_fill,
-                invoice_no=e.invoice_no,
-                filled_at=e.filled_at,
+                **fill_of(e),
                 back_dated=e.back_dated,
                 recorded_at=event.occurred_at,
                 recorded_by=event.actor,
