@@ -1,5 +1,7 @@
 """What a service plugs into the kernel: its definition, discovered by entry point."""
 
+import importlib
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -43,6 +45,56 @@ class ServiceDefinition:
     migrations: Path | None = None
     # The service's configurable rule values (per-site overrides in OPSLEDGER_SITES).
     site_rules: type[SiteRules] | None = None
+
+    @classmethod
+    def from_rooms(
+        cls,
+        package: str,
+        *,
+        title: str,
+        default_port: int,
+        aggregates: Callable[[], Sequence[Aggregate[Any, Any]]],
+        description: str = "",
+        metadata: sa.MetaData | None = None,
+        private_events: Sequence[type[EventPayload]] = (),
+        migrations: Path | None = None,
+        site_rules: type[SiteRules] | None = None,
+    ) -> "ServiceDefinition":
+        """The service in `package`, laid out in the standard rooms (kernel README).
+
+        Workflows, read models, inbound policies and routers are the lists its rooms
+        expose (`<package>.workflows.WORKFLOWS`, `.readmodels.READ_MODELS`,
+        `.inbound.INBOUND`, `.entrypoints.ROUTERS`), imported when a process asks for
+        them; a room the package does not have is empty.
+        """
+        return cls(
+            name=package,
+            title=title,
+            default_port=default_port,
+            description=description,
+            metadata=sa.MetaData() if metadata is None else metadata,
+            routers=room(package, "entrypoints", "ROUTERS"),
+            aggregates=aggregates,
+            workflows=room(package, "workflows", "WORKFLOWS"),
+            read_models=room(package, "readmodels", "READ_MODELS"),
+            inbound=room(package, "inbound", "INBOUND"),
+            private_events=private_events,
+            migrations=migrations,
+            site_rules=site_rules,
+        )
+
+
+def room(package: str, module: str, attribute: str) -> Callable[[], Sequence[Any]]:
+    """A loader of the list `attribute` that `<package>.<module>` exposes (lazy; () if absent)."""
+
+    def load() -> Sequence[Any]:
+        name = f"{package}.{module}"
+        if importlib.util.find_spec(name) is None:
+            return ()
+        listed: Sequence[Any] = getattr(importlib.import_module(name), attribute)
+        return listed
+
+    return load
 
 
 def load_service(name: str) -> ServiceDefinition:

@@ -1,7 +1,8 @@
 """Composition root of callcenter: what the kernel runs for this service.
 
-Loaders, not lists: the rooms (workflows, read models, inbound, routes) are imported when
-a process asks for them, never when the entry point is read.
+Loaders, not lists: the aggregates here, and the rooms (workflows, read models, inbound,
+routes) by `ServiceDefinition.from_rooms`, are imported when a process asks for them,
+never when the entry point is read.
 """
 
 from collections.abc import Sequence
@@ -9,10 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter
 from opsledger.decider import Aggregate
-from opsledger.pipeline import Inbound, Workflow
-from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
 from callcenter.domain.customers import PRIVATE_EVENTS
@@ -31,43 +29,15 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
     return [TICKET, CUSTOMER, ROSTER, HANDOVER, CALL, SEAT, PING, REPAIR]
 
 
-def _workflows() -> Sequence[Workflow[Any]]:
-    from callcenter.workflows import WORKFLOWS
-
-    return WORKFLOWS
-
-
-def _read_models() -> Sequence[ReadModel[Any]]:
-    from callcenter.readmodels import READ_MODELS
-
-    return READ_MODELS
-
-
-def _inbound() -> Sequence[Inbound]:
-    from callcenter.inbound import INBOUND
-
-    return INBOUND
-
-
-def _routers() -> Sequence[APIRouter]:
-    from callcenter.entrypoints import ROUTERS
-
-    return ROUTERS
-
-
-definition = ServiceDefinition(
-    name="callcenter",
+definition = ServiceDefinition.from_rooms(
+    "callcenter",
     title="Call center",
     default_port=8101,
     description="Complaints, repair requests and inquiries; SLAs, callbacks, rosters.",
     # No tables of our own: read-model tables are the kernel's (callcenter_0003 dropped
     # the hand-written projection tables).
     metadata=sa.MetaData(),
-    routers=_routers,
     aggregates=_aggregates,
-    workflows=_workflows,
-    read_models=_read_models,
-    inbound=_inbound,
     # CC-7: customer personal data is stored, never published; CC-6: the repairs we
     # follow restate dispatch's published facts.
     private_events=PRIVATE_EVENTS + REPAIR_EVENTS,

@@ -1,17 +1,15 @@
 """Composition root of dispatch: what the kernel runs for this service.
 
-Loaders, not lists: the rooms (workflows, read models, inbound, routes) are imported when
-a process asks for them, never when the entry point is read.
+Loaders, not lists: the aggregates here, and the rooms (workflows, read models, inbound,
+routes) by `ServiceDefinition.from_rooms`, are imported when a process asks for them,
+never when the entry point is read.
 """
 
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
 from opsledger.decider import Aggregate
-from opsledger.pipeline import Inbound, Workflow
-from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
 from dispatch.domain.private_events import PRIVATE_EVENTS
@@ -36,40 +34,12 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
     ]
 
 
-def _workflows() -> Sequence[Workflow[Any]]:
-    from dispatch.workflows import WORKFLOWS
-
-    return WORKFLOWS
-
-
-def _read_models() -> Sequence[ReadModel[Any]]:
-    from dispatch.readmodels import READ_MODELS
-
-    return READ_MODELS
-
-
-def _inbound() -> Sequence[Inbound]:
-    from dispatch.inbound import INBOUND
-
-    return INBOUND
-
-
-def _routers() -> Sequence[APIRouter]:
-    from dispatch.entrypoints import ROUTERS
-
-    return ROUTERS
-
-
-definition = ServiceDefinition(
-    name="dispatch",
+definition = ServiceDefinition.from_rooms(
+    "dispatch",
     title="Work-order dispatcher",
     default_port=8102,
     description="Work orders: issue, accept, escalate, complete, sign-off, callback, archive.",
-    routers=_routers,
     aggregates=_aggregates,
-    workflows=_workflows,
-    read_models=_read_models,
-    inbound=_inbound,
     private_events=PRIVATE_EVENTS,
     migrations=Path(__file__).parent / "migrations",
     site_rules=DispatchRules,

@@ -1,16 +1,14 @@
 """Composition root of fleet: what the kernel runs for this service.
 
-Loaders, not lists: the rooms (workflows, read models, inbound, routes) are imported when
-a process asks for them, never when the entry point is read.
+Loaders, not lists: the aggregates here, and the rooms (workflows, read models, inbound,
+routes) by `ServiceDefinition.from_rooms`, are imported when a process asks for them,
+never when the entry point is read.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter
 from opsledger.decider import Aggregate
-from opsledger.pipeline import Inbound, Workflow
-from opsledger.readmodels import ReadModel
 from opsledger.service import ServiceDefinition
 
 from fleet.domain.drivers import PRIVATE_EVENTS
@@ -38,43 +36,15 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
     ]
 
 
-def _workflows() -> Sequence[Workflow[Any]]:
-    from fleet.workflows import WORKFLOWS
-
-    return WORKFLOWS
-
-
-def _read_models() -> Sequence[ReadModel[Any]]:
-    from fleet.readmodels import READ_MODELS
-
-    return READ_MODELS
-
-
-def _inbound() -> Sequence[Inbound]:
-    from fleet.inbound import INBOUND
-
-    return INBOUND
-
-
-def _routers() -> Sequence[APIRouter]:
-    from fleet.entrypoints import ROUTERS
-
-    return ROUTERS
-
-
-definition = ServiceDefinition(
-    name="fleet",
+definition = ServiceDefinition.from_rooms(
+    "fleet",
     title="Fleet and fuel",
     default_port=8103,
     description=(
         "Vehicles, certified drivers, dispatch log, fuel reconciliation, penalties and "
         "rewards, and vehicles for work orders (flow 3)."
     ),
-    routers=_routers,
     aggregates=_aggregates,
-    workflows=_workflows,
-    read_models=_read_models,
-    inbound=_inbound,
     # FL-2: a driver's trip claims are fleet's bookkeeping; TripDispatched is the fact.
     private_events=PRIVATE_EVENTS,
     site_rules=FleetRules,

@@ -25,20 +25,13 @@ from fleet.domain.maintenance.commands import (
     SignPartsList,
 )
 from fleet.entrypoints.fields import Body, Ident, Short, SiteId, StaffId, Text
+from fleet.entrypoints.http_vehicles import BOARD_READERS
 from fleet.views import maintenance as views
 from fleet.workflows.repairs import FinishRepair, RequestRepair
 
 router = APIRouter(tags=["maintenance (FL-4)"])
-MAINTENANCE_READERS = roles(
-    "depot_director",
-    "fleet_captain",
-    "fleet_group_lead",
-    "fleet_office",
-    "driver",
-    "manager",
-    "finance",
-    "auditor",
-)
+# Who reads the vehicle board, and finance (it pays the repairs).
+MAINTENANCE_READERS = BOARD_READERS | roles("finance")
 MaintenanceReads = Annotated[Reader, Reads(roles=MAINTENANCE_READERS)]
 Fen = Field(gt=0, le=100_000_000, json_schema_extra=rule("FL-4"))
 

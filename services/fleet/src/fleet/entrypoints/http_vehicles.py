@@ -22,17 +22,7 @@ from fleet.domain.drivers.commands import (
     SuspendDriver,
 )
 from fleet.domain.vehicles import Trip, VehicleState
-from fleet.domain.vehicles.commands import (
-    ClearFault,
-    ConfirmOdometer,
-    ConfirmTripReturn,
-    RecordService,
-    RegisterVehicle,
-    ReportFault,
-    RetireVehicle,
-    ReturnOwnTrip,
-    ReturnTrip,
-)
+from fleet.domain.vehicles import commands as vc
 from fleet.entrypoints.fields import (
     Body,
     FleetBody,
@@ -151,7 +141,7 @@ class DriverView(BaseModel):
 
 @router.post("/vehicles", status_code=201)
 async def register_vehicle(
-    body: FleetBody[RegisterVehicle, None], commands: Commands
+    body: FleetBody[vc.RegisterVehicle, None], commands: Commands
 ) -> VehicleView:
     result = await commands.run(body.command())
     return VehicleView.of(result.state)
@@ -173,7 +163,7 @@ async def vehicle_trips(
 
 @router.post("/vehicles/{vehicle_id}/faults")
 async def report_fault(
-    vehicle_id: Ident, body: FleetBody[ReportFault, Literal["vehicle_id"]], commands: Commands
+    vehicle_id: Ident, body: FleetBody[vc.ReportFault, Literal["vehicle_id"]], commands: Commands
 ) -> VehicleView:
     result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
@@ -183,7 +173,7 @@ async def report_fault(
 async def clear_fault(
     vehicle_id: Ident,
     fault_id: Ident,
-    body: FleetBody[ClearFault, Literal["vehicle_id", "fault_id"]],
+    body: FleetBody[vc.ClearFault, Literal["vehicle_id", "fault_id"]],
     commands: Commands,
 ) -> VehicleView:
     result = await commands.run(body.command(vehicle_id=vehicle_id, fault_id=fault_id))
@@ -192,7 +182,9 @@ async def clear_fault(
 
 @router.post("/vehicles/{vehicle_id}/odometer")
 async def confirm_odometer(
-    vehicle_id: Ident, body: FleetBody[ConfirmOdometer, Literal["vehicle_id"]], commands: Commands
+    vehicle_id: Ident,
+    body: FleetBody[vc.ConfirmOdometer, Literal["vehicle_id"]],
+    commands: Commands,
 ) -> VehicleView:
     result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
@@ -200,7 +192,7 @@ async def confirm_odometer(
 
 @router.post("/vehicles/{vehicle_id}/service")
 async def record_service(
-    vehicle_id: Ident, body: FleetBody[RecordService, Literal["vehicle_id"]], commands: Commands
+    vehicle_id: Ident, body: FleetBody[vc.RecordService, Literal["vehicle_id"]], commands: Commands
 ) -> VehicleView:
     result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
@@ -208,7 +200,7 @@ async def record_service(
 
 @router.post("/vehicles/{vehicle_id}/retire")
 async def retire_vehicle(
-    vehicle_id: Ident, body: FleetBody[RetireVehicle, Literal["vehicle_id"]], commands: Commands
+    vehicle_id: Ident, body: FleetBody[vc.RetireVehicle, Literal["vehicle_id"]], commands: Commands
 ) -> VehicleView:
     result = await commands.run(body.command(vehicle_id=vehicle_id))
     return VehicleView.of(result.state)
@@ -244,11 +236,13 @@ async def return_trip(
 ) -> VehicleView:
     args = (vehicle_id, trip_id, body.odometer_in_km)
     if body.confirm_jump:
-        command: ReturnTrip | ReturnOwnTrip | ConfirmTripReturn = ConfirmTripReturn(*args)
+        command: vc.ReturnTrip | vc.ReturnOwnTrip | vc.ConfirmTripReturn = vc.ConfirmTripReturn(
+            *args
+        )
     elif commands.principal.roles & RETURN_FOR_OTHERS:
-        command = ReturnTrip(*args)
+        command = vc.ReturnTrip(*args)
     else:
-        command = ReturnOwnTrip(*args)  # a driver records their own trip (FL-2 rev.)
+        command = vc.ReturnOwnTrip(*args)  # a driver records their own trip (FL-2 rev.)
     result = await commands.run(command)
     return VehicleView.of(result.state)
 

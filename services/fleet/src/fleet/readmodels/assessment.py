@@ -1,6 +1,6 @@
 """FL-10 read models: one row per itemized deduction, of a driver and of a vehicle."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,12 +25,18 @@ def _columns() -> list[sa.Column[Any]]:
     ]
 
 
-def _driver_point_rows(state: ConductState) -> Iterator[dict[str, Any]]:
-    for deduction_id, month, points, item, rule, note in state.deductions:
+def _point_rows(
+    row_id: str,
+    subject: str,
+    site_id: str,
+    deductions: Iterable[tuple[str, str, int, str, str, str]],
+) -> Iterator[dict[str, Any]]:
+    """One row per deduction: `<row_id>/<deduction_id>`, of the driver or the vehicle."""
+    for deduction_id, month, points, item, rule, note in deductions:
         yield {
-            "row_id": f"{state.site_id}/{state.person}/{deduction_id}",
-            "subject": state.person,
-            "site_id": state.site_id,
+            "row_id": f"{row_id}/{deduction_id}",
+            "subject": subject,
+            "site_id": site_id,
             "deduction_id": deduction_id,
             "month": month,
             "points": points,
@@ -38,21 +44,15 @@ def _driver_point_rows(state: ConductState) -> Iterator[dict[str, Any]]:
             "rule": rule,
             "note": note,
         }
+
+
+def _driver_point_rows(state: ConductState) -> Iterator[dict[str, Any]]:
+    row_id = f"{state.site_id}/{state.person}"
+    return _point_rows(row_id, state.person, state.site_id, state.deductions)
 
 
 def _vehicle_point_rows(state: VehicleState) -> Iterator[dict[str, Any]]:
-    for deduction_id, month, points, item, rule, note in state.deductions:
-        yield {
-            "row_id": f"{state.vehicle_id}/{deduction_id}",
-            "subject": state.vehicle_id,
-            "site_id": state.site_id,
-            "deduction_id": deduction_id,
-            "month": month,
-            "points": points,
-            "item": item,
-            "rule": rule,
-            "note": note,
-        }
+    return _point_rows(state.vehicle_id, state.vehicle_id, state.site_id, state.deductions)
 
 
 DRIVER_POINTS: ReadModel[ConductState] = ReadModel(

@@ -1,5 +1,6 @@
 """Fleet's read queries over its read models (one module; routes call these via `Reads`)."""
 
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from opsledger.redaction import read_by, redact
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from fleet.domain.conduct import LedgerLine
 from fleet.readmodels.vehicles import DRIVERS, FUEL_MONTHS, FUEL_PURCHASES, LEDGER, TRIPS, VEHICLES
 
 V = TypeVar("V", bound=BaseModel)
@@ -107,22 +109,11 @@ class ReconciliationReport(_Row):
     fines_fen: int | None = read_by(LEDGER_READERS)
 
 
-class LedgerRow(_Row):
-    entry_id: str
-    month: str
-    kind: str
-    amount_fen: int
-    rule: str
-    reason: str
-    source: str
-    corrects: str | None
-
-
 class LedgerView(_Row):
     person: str
     site_id: str
     month: str
-    entries: list[LedgerRow]
+    entries: list[LedgerLine]  # the conduct state's lines, as the read model keeps them
     penalties_fen: int
     rewards_fen: int
     net_fen: int
@@ -209,7 +200,9 @@ async def ledger(conn: AsyncConnection, site_id: str, person: str, month: str) -
     """A person's fleet penalties and rewards in one month (what payroll receives)."""
     t = LEDGER.table
     query = sa.select(t).where(t.c.site_id == site_id, t.c.person == person, t.c.month == month)
-    rows = await _rows(conn, LedgerRow, query.order_by(t.c.entry_id))
+    result = await conn.execute(query.order_by(t.c.entry_id))
+    names = [f.name for f in fields(LedgerLine)]
+    rows = [LedgerLine(*(row._mapping[n] for n in names)) for row in result]
     penalties = sum(r.amount_fen for r in rows if r.kind == "penalty")
     rewards = sum(r.amount_fen for r in rows if r.kind == "reward")
     return LedgerView(

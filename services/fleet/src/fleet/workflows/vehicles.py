@@ -10,7 +10,6 @@
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +20,7 @@ from fleet.domain.common import refuse
 from fleet.domain.conduct import RecordFuelFine
 from fleet.domain.drivers import DRIVER, AssignDriverToTrip, DriverState, driver_stream
 from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth, fuel_stream
+from fleet.domain.fuel.commands import FuelFill, fill_of
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles import VEHICLE, VehicleState, vehicle_stream
 from fleet.domain.vehicles.commands import Purpose, StartTrip
@@ -43,16 +43,9 @@ class DispatchTrip:
 
 
 @dataclass(frozen=True)
-class RecordFuelPurchase:
+class RecordFuelPurchase(FuelFill):
     site_id: str
     vehicle_id: str
-    litres: Decimal
-    amount_fen: int
-    station: str
-    odometer_km: Decimal
-    full_fill: bool
-    invoice_no: str
-    filled_at: datetime
 
 
 @dataclass(frozen=True)
@@ -131,13 +124,7 @@ async def record_fuel_purchase(uow: UnitOfWork, command: RecordFuelPurchase) -> 
             month=month,
             site_id=uow.site_id,
             purchase_id=f"fp-{uow.site_id}-{number:06d}",
-            litres=command.litres,
-            amount_fen=command.amount_fen,
-            station=command.station,
-            odometer_km=command.odometer_km,
-            full_fill=command.full_fill,
-            invoice_no=command.invoice_no,
-            filled_at=command.filled_at,
+            **fill_of(command),
         )
     )
 

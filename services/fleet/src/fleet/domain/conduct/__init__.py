@@ -5,14 +5,8 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY, roles
 
-from fleet.domain.conduct.commands import (
-    ConductCommand,
-    DeductDriverPoints,
-    RecordAccident,
-    RecordFuelFine,
-    RecordReward,
-    RecordViolation,
-)
+from fleet.domain.conduct import commands as c
+from fleet.domain.conduct.commands import RecordAccident, RecordFuelFine, RecordViolation
 from fleet.domain.conduct.decide import decide
 from fleet.domain.conduct.state import ConductState, LedgerLine, evolve
 
@@ -35,7 +29,7 @@ def _stream_id(command: Any) -> str:
     return conduct_stream(command.site_id, command.person)
 
 
-CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
+CONDUCT: Aggregate[ConductState, c.ConductCommand] = Aggregate(
     stream_type="Conduct",
     stream_prefix="conduct-",
     initial=ConductState(),
@@ -45,10 +39,10 @@ CONDUCT: Aggregate[ConductState, ConductCommand] = Aggregate(
         RecordViolation: (roles("depot_director", "fleet_captain", "fleet_office"), decide),
         RecordAccident: (roles("fleet_captain", "fleet_office"), decide),
         RecordFuelFine: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
-        DeductDriverPoints: (roles("fleet_office", "fleet_captain"), decide),
-        RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow
+        c.DeductDriverPoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow
     },
     creates=frozenset(
-        {RecordViolation, RecordFuelFine, RecordAccident, DeductDriverPoints, RecordReward}
+        {RecordViolation, RecordFuelFine, RecordAccident, c.DeductDriverPoints, c.RecordReward}
     ),
 )

@@ -20,8 +20,8 @@ class RecordViolation:
 
 
 @dataclass(frozen=True)
-class RecordFuelFine:
-    """A fuel fine or its correction (run by the `CloseFuelMonth` workflow, FL-7)."""
+class LedgerEntry:
+    """What every line a workflow writes in the penalty and reward ledger states."""
 
     site_id: str
     person: str
@@ -30,6 +30,12 @@ class RecordFuelFine:
     amount_fen: int
     reason: str
     source: str
+
+
+@dataclass(frozen=True)
+class RecordFuelFine(LedgerEntry):
+    """A fuel fine or its correction (run by the `CloseFuelMonth` workflow, FL-7)."""
+
     corrects: str | None
     flag: bool
 
@@ -63,16 +69,8 @@ class DeductDriverPoints:
 
 
 @dataclass(frozen=True)
-class RecordReward:
+class RecordReward(LedgerEntry):
     """An approved FL-9 reward (run by the `ApproveMonthlyRewards` workflow)."""
-
-    site_id: str
-    person: str
-    entry_id: str
-    month: str
-    amount_fen: int
-    reason: str
-    source: str
 
 
 ConductCommand = (

@@ -12,7 +12,7 @@ from opsledger_contracts.events.fleet import (
     ViolationRecorded,
 )
 
-from fleet.domain.common import conflict, refuse
+from fleet.domain.common import check_deduction, conflict, refuse
 from fleet.domain.conduct.accidents import decide_accident
 from fleet.domain.conduct.commands import (
     ConductCommand,
@@ -192,20 +192,5 @@ def _violation_points(command: RecordViolation, rules: FleetRules) -> int:
 def _deduct(
     state: ConductState, command: DeductDriverPoints, ctx: DecisionContext
 ) -> list[EventPayload]:
-    if command.month > ctx.site.month(ctx.now):
-        refuse("FL-10", f"{command.month} has not begun: nothing to assess yet", "month")
-    if not 1 <= command.points <= 100:
-        refuse("FL-10", "a deduction is 1 to 100 points", "points")
-    if state.has_deduction(command.deduction_id):
-        conflict(f"deduction {command.deduction_id} is already recorded")
-    return [
-        DriverPointsDeducted(
-            person=command.person,
-            deduction_id=command.deduction_id,
-            month=command.month,
-            points=command.points,
-            item=command.item,
-            rule="FL-10",
-            note=command.note,
-        )
-    ]
+    facts = check_deduction(command, state.has_deduction(command.deduction_id), ctx)
+    return [DriverPointsDeducted(person=command.person, **facts)]

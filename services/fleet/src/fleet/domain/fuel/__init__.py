@@ -5,14 +5,8 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY, roles
 
-from fleet.domain.fuel.commands import (
-    AddFuelPurchase,
-    ApproveFuelPurchase,
-    FuelCommand,
-    ReconcileFuelMonth,
-    SignFuelPurchase,
-    VoidFuelPurchase,
-)
+from fleet.domain.fuel import commands as c
+from fleet.domain.fuel.commands import AddFuelPurchase, ReconcileFuelMonth
 from fleet.domain.fuel.decide import decide
 from fleet.domain.fuel.state import FuelMonthState, Purchase, Reconciliation, evolve
 
@@ -35,7 +29,7 @@ def _stream_id(command: Any) -> str:
     return fuel_stream(command.vehicle_id, command.month)
 
 
-FUEL_MONTH: Aggregate[FuelMonthState, FuelCommand] = Aggregate(
+FUEL_MONTH: Aggregate[FuelMonthState, c.FuelCommand] = Aggregate(
     stream_type="FuelMonth",
     stream_prefix="fuel-",
     initial=FuelMonthState(),
@@ -43,9 +37,9 @@ FUEL_MONTH: Aggregate[FuelMonthState, FuelCommand] = Aggregate(
     stream_id=_stream_id,
     commands={
         AddFuelPurchase: (SYSTEM_ONLY, decide),  # the RecordFuelPurchase workflow
-        SignFuelPurchase: (roles("fleet_captain"), decide),
-        ApproveFuelPurchase: (roles("manager"), decide),
-        VoidFuelPurchase: (roles("fleet_captain"), decide),
+        c.SignFuelPurchase: (roles("fleet_captain"), decide),
+        c.ApproveFuelPurchase: (roles("manager"), decide),
+        c.VoidFuelPurchase: (roles("fleet_captain"), decide),
         ReconcileFuelMonth: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
     },
     creates=frozenset({AddFuelPurchase, ReconcileFuelMonth}),

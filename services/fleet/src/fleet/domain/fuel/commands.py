@@ -1,18 +1,19 @@
 """Commands on one vehicle-month of fuel (FL-5, FL-6)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 
-@dataclass(frozen=True)
-class AddFuelPurchase:
-    """File a purchase in its month (run by the `RecordFuelPurchase` workflow)."""
+@dataclass(frozen=True, kw_only=True)
+class FuelFill:
+    """One fill at the pump as its receipt states it (FL-5, FL-6), named by keyword.
 
-    vehicle_id: str
-    month: str
-    site_id: str
-    purchase_id: str
+    The facts a fuel purchase carries from the request to the command, the event and
+    the month's state: each of those is a `FuelFill` or passes `fill_of(...)` on.
+    """
+
     litres: Decimal
     amount_fen: int
     station: str
@@ -20,6 +21,21 @@ class AddFuelPurchase:
     full_fill: bool
     invoice_no: str
     filled_at: datetime
+
+
+def fill_of(source: Any) -> dict[str, Any]:
+    """The fill's facts of `source` (a command or an event), as keyword arguments."""
+    return {f.name: getattr(source, f.name) for f in fields(FuelFill)}
+
+
+@dataclass(frozen=True)
+class AddFuelPurchase(FuelFill):
+    """File a purchase in its month (run by the `RecordFuelPurchase` workflow)."""
+
+    vehicle_id: str
+    month: str
+    site_id: str
+    purchase_id: str
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from fleet.domain.fuel.commands import (
     ReconcileFuelMonth,
     SignFuelPurchase,
     VoidFuelPurchase,
+    fill_of,
 )
 from fleet.domain.fuel.state import FuelMonthState, Purchase
 from fleet.domain.rules import FleetRules
@@ -117,13 +118,7 @@ def _add(
         vehicle_id=command.vehicle_id,
         month=command.month,
         purchase_id=command.purchase_id,
-        litres=command.litres,
-        amount_fen=command.amount_fen,
-        station=command.station,
-        odometer_km=command.odometer_km,
-        full_fill=command.full_fill,
-        invoice_no=command.invoice_no,
-        filled_at=command.filled_at,
+        **fill_of(command),
         back_dated=ctx.site.local_date(command.filled_at) < ctx.site.local_date(ctx.now),
     )
     return [recorded, *_reopen(state, command.purchase_id)]

@@ -5,28 +5,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from opsledger.decider import Event, changed
-from opsledger_contracts.events.fleet import (
-    FuelMonthReconciled,
-    FuelMonthReopened,
-    FuelPurchaseApproved,
-    FuelPurchaseRecorded,
-    FuelPurchaseSigned,
-    FuelPurchaseVoided,
-)
+from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.conduct.commands import RecordFuelFine
+from fleet.domain.fuel.commands import FuelFill, fill_of
 
 
 @dataclass(frozen=True)
-class Purchase:
+class Purchase(FuelFill):
     purchase_id: str
-    litres: Decimal
-    amount_fen: int
-    station: str
-    odometer_km: Decimal
-    full_fill: bool
-    invoice_no: str
-    filled_at: datetime
     back_dated: bool
     recorded_at: datetime
     recorded_by: str
@@ -129,16 +116,10 @@ def _reason(month: str, rec: Reconciliation, amount: int, corrects: str | None) 
 
 def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
     match event.payload:
-        case FuelPurchaseRecorded() as e:
+        case ev.FuelPurchaseRecorded() as e:
             purchase = Purchase(
                 purchase_id=e.purchase_id,
-                litres=e.litres,
-                amount_fen=e.amount_fen,
-                station=e.station,
-                odometer_km=e.odometer_km,
-                full_fill=e.full_fill,
-                invoice_no=e.invoice_no,
-                filled_at=e.filled_at,
+                **fill_of(e),
                 back_dated=e.back_dated,
                 recorded_at=event.occurred_at,
                 recorded_by=event.actor,
@@ -150,15 +131,15 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 site_id=event.site_id,
                 purchases=(*state.purchases, purchase),
             )
-        case FuelPurchaseSigned() as e:
+        case ev.FuelPurchaseSigned() as e:
             return _update(state, e.purchase_id, signed_by=event.actor)
-        case FuelPurchaseApproved() as e:
+        case ev.FuelPurchaseApproved() as e:
             return _update(state, e.purchase_id, approved_by=event.actor)
-        case FuelPurchaseVoided() as e:
+        case ev.FuelPurchaseVoided() as e:
             return _update(state, e.purchase_id, voided=True)
-        case FuelMonthReopened():
+        case ev.FuelMonthReopened():
             return changed(state, closed=False)
-        case FuelMonthReconciled() as e:
+        case ev.FuelMonthReconciled() as e:
             rec = Reconciliation(
                 revision=e.revision,
                 km=e.km,

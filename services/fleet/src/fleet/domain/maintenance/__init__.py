@@ -5,25 +5,8 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY, roles
 
-from fleet.domain.maintenance.commands import (
-    ApproveRepair,
-    ApproveRepairForm,
-    ApproveRepairPayment,
-    ApproveSmallParts,
-    AuditRepair,
-    CompleteRepair,
-    ConfirmSmallParts,
-    InspectReplacedParts,
-    OpenRepair,
-    Part,
-    PartsCommand,
-    RecordSmallPartsBought,
-    RepairCommand,
-    RequestSmallParts,
-    SendRepairToShop,
-    SettleRepair,
-    SignPartsList,
-)
+from fleet.domain.maintenance import commands as c
+from fleet.domain.maintenance.commands import Part
 from fleet.domain.maintenance.decide import decide_parts, decide_repair
 from fleet.domain.maintenance.state import (
     PartsPurchaseState,
@@ -54,49 +37,49 @@ def _parts_id(command: Any) -> str:
     return parts_stream(command.purchase_id)
 
 
-REPAIR: Aggregate[RepairState, RepairCommand] = Aggregate(
+REPAIR: Aggregate[RepairState, c.RepairCommand] = Aggregate(
     stream_type="Repair",
     stream_prefix="repair-",
     initial=RepairState(),
     evolve=evolve_repair,
     stream_id=_repair_id,
     commands={
-        OpenRepair: (
+        c.OpenRepair: (
             SYSTEM_ONLY,
             decide_repair,
         ),  # the RequestRepair workflow (opens the vehicle's fault)
-        ApproveRepair: (roles("fleet_office"), decide_repair),
-        ApproveRepairForm: (roles("fleet_office"), decide_repair),
-        SendRepairToShop: (roles("depot_director", "fleet_captain", "driver"), decide_repair),
-        SignPartsList: (roles("driver"), decide_repair),
-        InspectReplacedParts: (roles("fleet_office"), decide_repair),
-        CompleteRepair: (
+        c.ApproveRepair: (roles("fleet_office"), decide_repair),
+        c.ApproveRepairForm: (roles("fleet_office"), decide_repair),
+        c.SendRepairToShop: (roles("depot_director", "fleet_captain", "driver"), decide_repair),
+        c.SignPartsList: (roles("driver"), decide_repair),
+        c.InspectReplacedParts: (roles("fleet_office"), decide_repair),
+        c.CompleteRepair: (
             SYSTEM_ONLY,
             decide_repair,
         ),  # the FinishRepair workflow (clears the fault)
-        SettleRepair: (roles("fleet_captain"), decide_repair),
-        AuditRepair: (roles("fleet_office"), decide_repair),
-        ApproveRepairPayment: (roles("manager"), decide_repair),
+        c.SettleRepair: (roles("fleet_captain"), decide_repair),
+        c.AuditRepair: (roles("fleet_office"), decide_repair),
+        c.ApproveRepairPayment: (roles("manager"), decide_repair),
     },
     site_of=site_of_stream,
-    creates=frozenset({OpenRepair}),
+    creates=frozenset({c.OpenRepair}),
 )
 
-PARTS_PURCHASE: Aggregate[PartsPurchaseState, PartsCommand] = Aggregate(
+PARTS_PURCHASE: Aggregate[PartsPurchaseState, c.PartsCommand] = Aggregate(
     stream_type="PartsPurchase",
     stream_prefix="parts-",
     initial=PartsPurchaseState(),
     evolve=evolve_parts,
     stream_id=_parts_id,
     commands={
-        RequestSmallParts: (roles("driver", "fleet_captain", "fleet_group_lead"), decide_parts),
-        ConfirmSmallParts: (roles("fleet_group_lead"), decide_parts),
-        ApproveSmallParts: (roles("depot_director"), decide_parts),
-        RecordSmallPartsBought: (
+        c.RequestSmallParts: (roles("driver", "fleet_captain", "fleet_group_lead"), decide_parts),
+        c.ConfirmSmallParts: (roles("fleet_group_lead"), decide_parts),
+        c.ApproveSmallParts: (roles("depot_director"), decide_parts),
+        c.RecordSmallPartsBought: (
             roles("driver", "fleet_captain", "fleet_group_lead"),
             decide_parts,
         ),
     },
     site_of=site_of_stream,
-    creates=frozenset({RequestSmallParts, RecordSmallPartsBought}),
+    creates=frozenset({c.RequestSmallParts, c.RecordSmallPartsBought}),
 )

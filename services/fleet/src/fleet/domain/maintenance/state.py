@@ -4,22 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from opsledger.decider import Event, changed
-from opsledger_contracts.events.fleet import (
-    RepairApproved,
-    RepairAudited,
-    RepairCompleted,
-    RepairFormApproved,
-    RepairPartsListSigned,
-    RepairPaymentApproved,
-    RepairRequested,
-    RepairSentToShop,
-    RepairSettled,
-    ReplacedPartsInspected,
-    SmallPartsApproved,
-    SmallPartsBought,
-    SmallPartsConfirmed,
-    SmallPartsRequested,
-)
+from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.maintenance.commands import Part
 
@@ -79,7 +64,7 @@ class RepairState:
 
 def evolve_repair(state: RepairState, event: Event) -> RepairState:
     match event.payload:
-        case RepairRequested() as e:
+        case ev.RepairRequested() as e:
             return changed(
                 state,
                 repair_id=e.repair_id,
@@ -92,26 +77,26 @@ def evolve_repair(state: RepairState, event: Event) -> RepairState:
                 requested_at=event.occurred_at,
                 status="requested",
             )
-        case RepairApproved() as e:
+        case ev.RepairApproved() as e:
             return changed(state, status="approved", by_phone=e.by_phone, form_no=e.form_no)
-        case RepairFormApproved() as e:
+        case ev.RepairFormApproved() as e:
             return changed(state, form_no=e.form_no)
-        case RepairSentToShop() as e:
+        case ev.RepairSentToShop() as e:
             return changed(state, status="at_shop", shop=e.shop)
-        case RepairPartsListSigned() as e:
+        case ev.RepairPartsListSigned() as e:
             parts = tuple(Part(p.name, p.quantity, p.amount_fen, p.major) for p in e.parts)
             return changed(state, parts=parts, parts_signed_by=e.driver_id)
-        case ReplacedPartsInspected() as e:
+        case ev.ReplacedPartsInspected() as e:
             return changed(state, inspected=state.inspected | frozenset(e.parts))
-        case RepairCompleted():
+        case ev.RepairCompleted():
             return changed(state, status="completed")
-        case RepairSettled() as e:
+        case ev.RepairSettled() as e:
             return changed(
                 state, status="settled", settled_fen=e.amount_fen, invoice_no=e.invoice_no
             )
-        case RepairAudited():
+        case ev.RepairAudited():
             return changed(state, status="audited")
-        case RepairPaymentApproved():
+        case ev.RepairPaymentApproved():
             return changed(state, status="payment_approved")
     return state
 
@@ -134,7 +119,7 @@ class PartsPurchaseState:
 def evolve_parts(state: PartsPurchaseState, event: Event) -> PartsPurchaseState:
     state = changed(state, site_id=state.site_id or event.site_id)
     match event.payload:
-        case SmallPartsRequested() as e:
+        case ev.SmallPartsRequested() as e:
             return changed(
                 state,
                 purchase_id=e.purchase_id,
@@ -142,11 +127,11 @@ def evolve_parts(state: PartsPurchaseState, event: Event) -> PartsPurchaseState:
                 items=e.items,
                 estimated_fen=e.estimated_fen,
             )
-        case SmallPartsConfirmed():
+        case ev.SmallPartsConfirmed():
             return changed(state, confirmed_by=event.actor)
-        case SmallPartsApproved():
+        case ev.SmallPartsApproved():
             return changed(state, approved_by=event.actor)
-        case SmallPartsBought() as e:
+        case ev.SmallPartsBought() as e:
             return changed(
                 state,
                 purchase_id=e.purchase_id,

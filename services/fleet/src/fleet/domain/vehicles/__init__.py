@@ -6,20 +6,7 @@ from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY, roles
 
 from fleet.domain.sites import site_of_stream
-from fleet.domain.vehicles.commands import (
-    ClearFault,
-    ConfirmOdometer,
-    ConfirmTripReturn,
-    DeductVehiclePoints,
-    RecordService,
-    RegisterVehicle,
-    ReportFault,
-    RetireVehicle,
-    ReturnOwnTrip,
-    ReturnTrip,
-    StartTrip,
-    VehicleCommand,
-)
+from fleet.domain.vehicles import commands as c
 from fleet.domain.vehicles.decide import decide, retired
 from fleet.domain.vehicles.state import Trip, VehicleState, evolve, vehicle_stream
 
@@ -30,30 +17,30 @@ def _stream_id(command: Any) -> str:
     return vehicle_stream(command.vehicle_id)
 
 
-VEHICLE: Aggregate[VehicleState, VehicleCommand] = Aggregate(
+VEHICLE: Aggregate[VehicleState, c.VehicleCommand] = Aggregate(
     stream_type="Vehicle",
     stream_prefix="vehicle-",
     initial=VehicleState(),
     evolve=evolve,
     stream_id=_stream_id,
     commands={
-        RegisterVehicle: (roles("fleet_captain", "fleet_office", "depot_director"), decide),
-        ReportFault: (
+        c.RegisterVehicle: (roles("fleet_captain", "fleet_office", "depot_director"), decide),
+        c.ReportFault: (
             roles("driver", "depot_director", "fleet_captain", "fleet_group_lead"),
             decide,
         ),
-        ClearFault: (roles("fleet_captain", "depot_director"), decide),
-        ConfirmOdometer: (roles("fleet_captain"), decide),
-        StartTrip: (SYSTEM_ONLY, decide),  # run by the DispatchTrip workflow (loads the driver)
-        ReturnTrip: (roles("depot_director", "fleet_captain"), decide),
-        ReturnOwnTrip: (roles("driver"), decide),
-        ConfirmTripReturn: (roles("fleet_captain"), decide),
-        RecordService: (roles("fleet_captain"), decide),
-        DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
-        RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
+        c.ClearFault: (roles("fleet_captain", "depot_director"), decide),
+        c.ConfirmOdometer: (roles("fleet_captain"), decide),
+        c.StartTrip: (SYSTEM_ONLY, decide),  # run by the DispatchTrip workflow (loads the driver)
+        c.ReturnTrip: (roles("depot_director", "fleet_captain"), decide),
+        c.ReturnOwnTrip: (roles("driver"), decide),
+        c.ConfirmTripReturn: (roles("fleet_captain"), decide),
+        c.RecordService: (roles("fleet_captain"), decide),
+        c.DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
     },
     closed=retired,  # FL-11
     snapshot_every=200,  # a vehicle's log lives for years
     site_of=site_of_stream,
-    creates=frozenset({RegisterVehicle}),
+    creates=frozenset({c.RegisterVehicle}),
 )

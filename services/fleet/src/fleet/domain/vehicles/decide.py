@@ -18,7 +18,7 @@ from opsledger_contracts.events.fleet import (
     VehicleServiceOverdue,
 )
 
-from fleet.domain.common import conflict, refuse
+from fleet.domain.common import check_deduction, conflict, refuse
 from fleet.domain.drivers import certification_problem
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles.commands import (
@@ -112,23 +112,9 @@ def decide(
                 )
             ]
         case DeductVehiclePoints():
-            if command.month > ctx.site.month(ctx.now):
-                refuse("FL-10", f"{command.month} has not begun: nothing to assess yet", "month")
-            if not 1 <= command.points <= 100:
-                refuse("FL-10", "a deduction is 1 to 100 points", "points")
-            if any(d[0] == command.deduction_id for d in state.deductions):
-                conflict(f"deduction {command.deduction_id} is already recorded")
-            return [
-                VehiclePointsDeducted(
-                    vehicle_id=state.vehicle_id,
-                    deduction_id=command.deduction_id,
-                    month=command.month,
-                    points=command.points,
-                    item=command.item,
-                    rule="FL-10",
-                    note=command.note,
-                )
-            ]
+            recorded = any(d[0] == command.deduction_id for d in state.deductions)
+            facts = check_deduction(command, recorded, ctx)
+            return [VehiclePointsDeducted(vehicle_id=state.vehicle_id, **facts)]
         case RetireVehicle():
             return [_retire(state, command)]
         case _:

@@ -7,18 +7,7 @@ from typing import assert_never
 
 from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
-from opsledger_contracts.events.fleet import (
-    OdometerReadingConfirmed,
-    TripDispatched,
-    TripReturned,
-    VehicleFaultCleared,
-    VehicleFaultReported,
-    VehiclePointsDeducted,
-    VehicleRegistered,
-    VehicleRetired,
-    VehicleServiced,
-    VehicleServiceOverdue,
-)
+from opsledger_contracts.events import fleet as ev
 
 
 def vehicle_stream(vehicle_id: str) -> str:
@@ -113,16 +102,16 @@ def _add_km(state: VehicleState, trip: Trip) -> tuple[tuple[str, str, Decimal], 
 
 
 VehicleEvent = (
-    VehicleRegistered
-    | VehicleFaultReported
-    | VehicleFaultCleared
-    | OdometerReadingConfirmed
-    | TripDispatched
-    | TripReturned
-    | VehicleServiceOverdue
-    | VehiclePointsDeducted
-    | VehicleServiced
-    | VehicleRetired
+    ev.VehicleRegistered
+    | ev.VehicleFaultReported
+    | ev.VehicleFaultCleared
+    | ev.OdometerReadingConfirmed
+    | ev.TripDispatched
+    | ev.TripReturned
+    | ev.VehicleServiceOverdue
+    | ev.VehiclePointsDeducted
+    | ev.VehicleServiced
+    | ev.VehicleRetired
 )
 
 
@@ -131,7 +120,7 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
     if not isinstance(payload, VehicleEvent):
         return state  # not a vehicle's event (none is recorded on its stream today)
     match payload:
-        case VehicleRegistered() as e:
+        case ev.VehicleRegistered() as e:
             return changed(
                 state,
                 vehicle_id=e.vehicle_id,
@@ -143,13 +132,13 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 odometer=e.odometer_km,
                 serviced_at_km=e.odometer_km,
             )
-        case VehicleFaultReported() as e:
+        case ev.VehicleFaultReported() as e:
             return changed(state, faults=(*state.faults, (e.fault_id, e.description)))
-        case VehicleFaultCleared() as e:
+        case ev.VehicleFaultCleared() as e:
             return changed(state, faults=tuple(f for f in state.faults if f[0] != e.fault_id))
-        case OdometerReadingConfirmed() as e:
+        case ev.OdometerReadingConfirmed() as e:
             return changed(state, odometer=e.odometer_km)
-        case TripDispatched() as e:
+        case ev.TripDispatched() as e:
             trip = Trip(
                 trip_id=e.trip_id,
                 purpose=e.purpose,
@@ -163,7 +152,7 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 request_id=e.request_id,
             )
             return changed(state, out=trip, odometer=e.odometer_out_km)
-        case TripReturned() as e:
+        case ev.TripReturned() as e:
             found = state.out
             assert found is not None and found.trip_id == e.trip_id  # one trip out at a time
             done = changed(
@@ -181,17 +170,17 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
                 log=state.log.append(done),
                 odometer=e.odometer_in_km,
             )
-        case VehicleServiceOverdue():
+        case ev.VehicleServiceOverdue():
             return changed(state, overdue_reported=True)
-        case VehiclePointsDeducted() as e:
+        case ev.VehiclePointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
             return changed(state, deductions=state.deductions.append(item))
-        case VehicleServiced() as e:
+        case ev.VehicleServiced() as e:
             odometer = max(state.odometer, e.odometer_km)
             return changed(
                 state, serviced_at_km=e.odometer_km, overdue_reported=False, odometer=odometer
             )
-        case VehicleRetired() as e:
+        case ev.VehicleRetired() as e:
             retired = Retirement(e.disposal, e.reason, event.occurred_at, event.actor)
             return changed(state, retired=retired)
         case _:
