@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -93,6 +93,31 @@ class Fleet:
         }
         body.update(overrides)
         return body
+
+    async def month_after_a_trip_and_a_fill(self) -> Any:
+        """veh-1 and drv-07 out and back (1,000 -> 1,500 km), then one full 100-litre fill
+        at 1,400 km recorded three hours on: the vehicle-month answer."""
+        await self.vehicle()
+        await self.driver()
+        trip = (await self.post("/trips", self.trip_body(), self.director, 201))["current_trip"]
+        await self.post(
+            f"/vehicles/veh-1/trips/{trip['trip_id']}/return",
+            {"odometer_in_km": "1500.0"},
+            self.director,
+        )
+        purchase = {
+            "site_id": SITE,
+            "vehicle_id": "veh-1",
+            "litres": "100.00",
+            "amount_fen": 85000,
+            "station": "Sinopec Gulou",
+            "odometer_km": "1400.0",
+            "full_fill": True,
+            "invoice_no": "INV-1",
+            "filled_at": (self.clock.now() + timedelta(hours=2)).isoformat(),
+        }
+        self.clock.advance(timedelta(hours=3))
+        return await self.post("/fuel-purchases", purchase, self.director, 201)
 
     async def events(self) -> list[Any]:
         async with self.service.runtime.engine.connect() as conn:

@@ -73,27 +73,7 @@ async def test_other_sites_see_nothing(fleet: Fleet) -> None:
 
 
 async def test_fl5_fl6_fl7_fuel_close_month_and_ledger(fleet: Fleet) -> None:
-    await fleet.vehicle()
-    await fleet.driver()
-    trip = (await fleet.post("/trips", fleet.trip_body(), fleet.director, 201))["current_trip"]
-    await fleet.post(
-        f"/vehicles/veh-1/trips/{trip['trip_id']}/return",
-        {"odometer_in_km": "1500.0"},
-        fleet.director,
-    )
-    purchase = {
-        "site_id": SITE,
-        "vehicle_id": "veh-1",
-        "litres": "100.00",
-        "amount_fen": 85000,
-        "station": "Sinopec Gulou",
-        "odometer_km": "1400.0",
-        "full_fill": True,
-        "invoice_no": "INV-1",
-        "filled_at": (fleet.clock.now() + timedelta(hours=2)).isoformat(),
-    }
-    fleet.clock.advance(timedelta(hours=3))
-    month = await fleet.post("/fuel-purchases", purchase, fleet.director, 201)
+    month = await fleet.month_after_a_trip_and_a_fill()
     pid = month["purchases"][0]["purchase_id"]
     base = f"/vehicles/veh-1/fuel/2026-11/purchases/{pid}"
     refused = await fleet.client.post(f"{base}/approve", headers=fleet.manager)

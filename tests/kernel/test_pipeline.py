@@ -2,30 +2,19 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from opsledger.app import ServiceApp
-from opsledger.auth import MAX_TOKEN_LIFETIME, TokenService
 from opsledger.clock import ManualClock
 from opsledger.settings import Settings
 from opsledger.testing import given
 from opsledger.verify import verify_read_models
 
 from tests.kernel import toy
-from tests.processes import random_key
-
-SECRET = random_key()
-START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-
-
-def auth(staff: str, roles: str, sites: str = "site-a") -> dict[str, str]:
-    # Minted at START, the clock of the services under test (they check iat and exp).
-    tokens = TokenService(SECRET, clock=ManualClock(START), audience="permits")
-    token = tokens.mint(staff, roles.split(","), sites.split(","), MAX_TOKEN_LIFETIME)
-    return {"Authorization": f"Bearer {token}"}
+from tests.kernel.toy_auth import SECRET, START, auth
 
 
 async def _service(database_url: str, clock: ManualClock, **kw: object) -> ServiceApp:

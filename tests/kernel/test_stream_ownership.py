@@ -7,7 +7,6 @@ fleet's `vehicle-` nests `vehicle-request-` and dispatch's `work-order-` nests
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,7 +14,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import FastAPIError
 from opsledger.app import ServiceApp
-from opsledger.auth import MAX_TOKEN_LIFETIME, Principal, TokenService
+from opsledger.auth import Principal
 from opsledger.clock import ManualClock
 from opsledger.pipeline import CommandBus, Loaded, Origin, UnitOfWork
 from opsledger.routes import Reader, Reads
@@ -24,18 +23,7 @@ from opsledger.settings import Settings
 from opsledger.streams import StreamPrefixes
 
 from tests.kernel import toy
-from tests.processes import random_key
-
-SECRET = random_key()
-START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-
-
-def auth(staff: str, roles: str, sites: str = "site-a") -> dict[str, str]:
-    # Minted at START, the clock of the services under test (they check iat and exp).
-    tokens = TokenService(SECRET, clock=ManualClock(START), audience="permits")
-    token = tokens.mint(staff, roles.split(","), sites.split(","), MAX_TOKEN_LIFETIME)
-    return {"Authorization": f"Bearer {token}"}
-
+from tests.kernel.toy_auth import SECRET, START, auth
 
 A_CLERK = auth("c1", "clerk", "site-a")
 B_CLERK = auth("c2", "clerk", "site-b")

@@ -6,24 +6,17 @@ limits and headers, Kafka credentials, ...). Services run as real processes
 fixtures below start them on a fresh SQLite file each, with a key of their own.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
-from opsledger.app import ServiceApp
 from opsledger.auth import TokenService
-from opsledger.clock import ManualClock
-from opsledger.service import load_service
-from opsledger.settings import Settings
 
-from tests.dispatch.conftest import SECRET as DISPATCH_SECRET
-from tests.dispatch.conftest import Dispatch
-from tests.dispatch.conftest import running as running_dispatch
-from tests.fleet.conftest import SECRET as FLEET_SECRET
-from tests.fleet.conftest import START, Fleet
+# The services' own in-process fixtures, for the isolation and read-role tests.
+from tests.dispatch.conftest import dispatch as dispatch
+from tests.fleet.conftest import fleet as fleet
 from tests.processes import TEST_SECRET, ServiceProcess, running, service_env
 
 Start = Callable[..., AbstractContextManager[dict[str, ServiceProcess]]]
@@ -76,24 +69,3 @@ def dispatch_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
     start = _starter(tmp_path_factory.mktemp("security"), "127.0.0.1:1")
     with start(["dispatch"], extra) as procs:
         yield procs["dispatch"]
-
-
-@pytest.fixture
-async def dispatch(database_url: str) -> AsyncIterator[Dispatch]:
-    """Dispatch in-process (its own test harness) on SQLite and PostgreSQL."""
-    settings = Settings(database_url=database_url, auth_secret=DISPATCH_SECRET)
-    async with running_dispatch(settings) as d:
-        yield d
-
-
-@pytest.fixture
-async def fleet(database_url: str) -> AsyncIterator[Fleet]:
-    """Fleet in-process (its own test harness) on SQLite and PostgreSQL."""
-    clock = ManualClock(START)
-    settings = Settings(database_url=database_url, auth_secret=FLEET_SECRET)
-    service = ServiceApp(load_service("fleet"), settings, clock=clock)
-    await service.start(background=False)
-    transport = httpx.ASGITransport(app=service.build_http(), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://fleet") as client:
-        yield Fleet(service, client, clock)
-    await service.stop()

@@ -98,27 +98,7 @@ async def test_the_director_records_conduct_without_seeing_ledger_or_flags(
 
 
 async def test_the_director_reads_the_reconciliation_without_fines(fleet: Fleet) -> None:
-    await fleet.vehicle()
-    await fleet.driver()
-    trip = (await fleet.post("/trips", fleet.trip_body(), fleet.director, 201))["current_trip"]
-    await fleet.post(
-        f"/vehicles/veh-1/trips/{trip['trip_id']}/return",
-        {"odometer_in_km": "1500.0"},
-        fleet.director,
-    )
-    purchase = {
-        "site_id": SITE,
-        "vehicle_id": "veh-1",
-        "litres": "100.00",
-        "amount_fen": 85000,
-        "station": "Sinopec Gulou",
-        "odometer_km": "1400.0",
-        "full_fill": True,
-        "invoice_no": "INV-1",
-        "filled_at": (fleet.clock.now() + timedelta(hours=2)).isoformat(),
-    }
-    fleet.clock.advance(timedelta(hours=3))
-    await fleet.post("/fuel-purchases", purchase, fleet.director, 201)
+    await fleet.month_after_a_trip_and_a_fill()
     fleet.clock.advance(timedelta(days=10))
     closed = await fleet.post(
         "/vehicles/veh-1/fuel/2026-11/close", {"site_id": SITE}, fleet.captain
