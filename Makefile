@@ -5,12 +5,13 @@ UV ?= uv
 PYTEST_ARGS ?=
 SERVICES ?=
 FAULT_RUNS ?= 20
+HOG_ARGS ?=
 export UV_PYTHON ?= 3.11
 # Precompile .pyc at install time: with PYTHONDONTWRITEBYTECODE set (as on our CI machines)
 # every process would otherwise recompile its libraries, ~5 s per service start.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help sync run test faults test-fast lint format contracts contracts-check mutation bench migrate down clean distclean
+.PHONY: help sync run test faults test-fast lint format contracts contracts-check mutation bench test-loaded migrate down clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,6 +25,9 @@ run: sync ## local Kafka + all five services on SQLite, in the foreground; resta
 
 test: sync contracts-check ## the whole suite against real Kafka and PostgreSQL (started and stopped here)
 	deploy/local/with-infra.sh $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test-loaded: sync contracts-check ## make test with a one-core CPU hog beside it (deploy/local/hog.sh; HOG_ARGS='--cores 1 --seconds 3600')
+	deploy/local/hog.sh $(HOG_ARGS) -- deploy/local/with-infra.sh $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 faults: sync ## fault tier: kill -9, broker and PostgreSQL restarts, scale-out; FAULT_RUNS runs per case (20)
 	OPSLEDGER_FAULT_RUNS=$(FAULT_RUNS) deploy/local/with-infra.sh $(UV) run --frozen pytest tests/faults -m faults -v $(PYTEST_ARGS)

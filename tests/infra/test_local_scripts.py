@@ -10,6 +10,7 @@ and stopping only the Kafka it started itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.infra.children import default_signals
+
 REPO = Path(__file__).resolve().parents[2]
 LOCAL = REPO / "deploy" / "local"
 KAFKA_SH = LOCAL / "kafka.sh"
@@ -33,6 +36,8 @@ SCRIPTS = [
     KAFKA_SH,
     POSTGRES_SH,
     RUN_SH,
+    LOCAL / "hog.sh",
+    REPO / "deploy" / "prometheus" / "install-promtool.sh",
     REPO / "deploy" / "docker" / "install-compose-cli.sh",
     REPO / ".ci" / "run",
 ]
@@ -339,17 +344,56 @@ def _ports(env: dict[str, str]) -> list[int]:
     return list(range(base, base + len(SERVICES)))
 
 
-def _start_run_sh(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    out = tmp_path / "run.out"
-    proc = subprocess.Popen(
-        [str(RUN_SH)],
-        env=env,
-        stdout=out.open("wb"),
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # like a terminal: its own process group for Ctrl-C
-    )
-    return proc, out
+StartRunSh = Callable[[dict[str, str]], tuple[subprocess.Popen[bytes], Path]]
+
+
+def _stop_leftovers(proc: subprocess.Popen[bytes], env: dict[str, str], marker: str) -> None:
+    """Whatever a test did: run.sh stopped and reaped, its services and pid files gone.
+
+    A run.sh killed but not reaped stays a zombie with its pid and start time, which its
+    pid file still names: the next run.sh would refuse with "another run.sh is running".
+    """
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    # Services run in sessions of their own: `--stop` finds them by pid file, and removes
+    # the pid files, stale ones too.
+    _sh(RUN_SH, "--stop", env=dict(env, OPSLEDGER_STOP_TIMEOUT="5"), timeout=120)
+    for pid in _pids_matching(marker):  # a stand-in of this test that escaped both
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def start_run_sh(tmp_path: Path) -> Iterator[StartRunSh]:
+    """Starts run.sh like a terminal would; cleans up after it in any case."""
+    started: list[tuple[subprocess.Popen[bytes], dict[str, str]]] = []
+
+    def start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
+        out = tmp_path / "run.out"
+        proc = subprocess.Popen(
+            [str(RUN_SH)],
+            env=env,
+            stdout=out.open("wb"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # like a terminal: its own process group for Ctrl-C
+            # and a terminal job's signals, even if this suite was started with SIGINT
+            # ignored (a background job of a script): run.sh must see the test's Ctrl-C.
+            preexec_fn=default_signals,
+        )
+        started.append((proc, env))
+        return proc, out
+
+    yield start
+    for proc, env in started:
+        _stop_leftovers(proc, env, str(tmp_path / "standin.py"))
 
 
 def _assert_all_gone(env: dict[str, str], standin_marker: str) -> None:
@@ -358,29 +402,27 @@ def _assert_all_gone(env: dict[str, str], standin_marker: str) -> None:
     assert _pids_matching(standin_marker) == []
 
 
-def _run_until_up_then_signal(env: dict[str, str], tmp_path: Path, how: str) -> tuple[int, str]:
-    proc, out = _start_run_sh(env, tmp_path)
-    try:
-        _wait_for(lambda: "all 5 services are up" in out.read_text(), 150, "all services up")
-        text = out.read_text()
-        for service, port in zip(SERVICES, _ports(env), strict=True):
-            assert f"http://127.0.0.1:{port}" in text
-            assert (
-                f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}"
-                f" SASL_PLAINTEXT as {service}"
-            ) in text
-            # No built-in key: each service gets this install's key file.
-            key_file = f"{env['OPSLEDGER_DATA_DIR']}/auth-secret"
-            assert f"[{service}] {service} key file={key_file}" in text
-        assert Path(key_file).stat().st_mode & 0o777 == 0o600
-        if how == "SIGTERM":
-            proc.send_signal(signal.SIGTERM)
-        else:
-            os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
-        code = proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+def _run_until_up_then_signal(
+    start: StartRunSh, env: dict[str, str], tmp_path: Path, how: str
+) -> tuple[int, str]:
+    proc, out = start(env)
+    _wait_for(lambda: "all 5 services are up" in out.read_text(), 150, "all services up")
+    text = out.read_text()
+    for service, port in zip(SERVICES, _ports(env), strict=True):
+        assert f"http://127.0.0.1:{port}" in text
+        assert (
+            f"[{service}] {service} up kafka=127.0.0.1:{env['KAFKA_PORT']}"
+            f" SASL_PLAINTEXT as {service}"
+        ) in text
+        # No built-in key: each service gets this install's key file.
+        key_file = f"{env['OPSLEDGER_DATA_DIR']}/auth-secret"
+        assert f"[{service}] {service} key file={key_file}" in text
+    assert Path(key_file).stat().st_mode & 0o777 == 0o600
+    if how == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+    code = proc.wait(timeout=60)
     text = out.read_text()
     for service in SERVICES:
         assert f"[{service}] {service} stopping" in text  # stopped gracefully, with its last words
@@ -390,10 +432,10 @@ def _run_until_up_then_signal(env: dict[str, str], tmp_path: Path, how: str) -> 
 
 @pytest.mark.slow
 def test_run_sh_starts_kafka_and_services_and_sigterm_stops_them_all(
-    run_env: dict[str, str], tmp_path: Path
+    run_env: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
     props = f"{run_env['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
-    code, text = _run_until_up_then_signal(run_env, tmp_path, "SIGTERM")
+    code, text = _run_until_up_then_signal(start_run_sh, run_env, tmp_path, "SIGTERM")
     assert code == 143
     assert "stopping the Kafka started by run.sh" in text
     assert _pids_matching(f"kafka.Kafka {props}") == []
@@ -402,9 +444,9 @@ def test_run_sh_starts_kafka_and_services_and_sigterm_stops_them_all(
 
 @pytest.mark.slow
 def test_run_sh_on_ctrl_c_stops_the_services_but_not_a_kafka_it_did_not_start(
-    run_env_with_kafka: dict[str, str], tmp_path: Path
+    run_env_with_kafka: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
-    code, text = _run_until_up_then_signal(run_env_with_kafka, tmp_path, "Ctrl-C")
+    code, text = _run_until_up_then_signal(start_run_sh, run_env_with_kafka, tmp_path, "Ctrl-C")
     assert code == 130
     assert "leaving it running" in text
     assert "stopping the Kafka" not in text
@@ -413,7 +455,7 @@ def test_run_sh_on_ctrl_c_stops_the_services_but_not_a_kafka_it_did_not_start(
 
 @pytest.mark.slow
 def test_run_sh_stops_everything_when_one_service_keeps_crashing(
-    run_env_with_kafka: dict[str, str], tmp_path: Path
+    run_env_with_kafka: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
     props = f"{run_env_with_kafka['OPSLEDGER_VAR_DIR']}/kafka/server.properties"
     env = dict(
@@ -422,12 +464,8 @@ def test_run_sh_stops_everything_when_one_service_keeps_crashing(
         OPSLEDGER_MAX_RESTARTS="2",
         OPSLEDGER_RESTART_BACKOFF_MS="200",
     )
-    proc, out = _start_run_sh(env, tmp_path)
-    try:
-        code = proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc, out = start_run_sh(env)
+    code = proc.wait(timeout=60)
     text = out.read_text()
     assert code == 1, text
     assert "fleet exited (status 7); restart #1 in 0.200 s" in text
@@ -446,26 +484,22 @@ def _pid_file(env: dict[str, str], name: str) -> int:
 
 @pytest.mark.slow
 def test_run_sh_restarts_a_killed_service_and_logs_it(
-    run_env_with_kafka: dict[str, str], tmp_path: Path
+    run_env_with_kafka: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
     env = dict(run_env_with_kafka, OPSLEDGER_RESTART_BACKOFF_MS="300")
     fleet_port = _ports(env)[2]
-    proc, out = _start_run_sh(env, tmp_path)
-    try:
-        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
-        assert _pid_file(env, "run.sh") == proc.pid
-        first = _pid_file(env, "fleet")
-        os.killpg(first, signal.SIGKILL)  # like `kill -9`: no goodbye
-        _wait_for(lambda: "restarted fleet (restart #1)" in out.read_text(), 60, "restart")
-        _wait_for(lambda: _listening(fleet_port), 60, "fleet listening again")
-        second = _pid_file(env, "fleet")
-        assert second != first
-        assert proc.poll() is None  # the others went on
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 143
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc, out = start_run_sh(env)
+    _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+    assert _pid_file(env, "run.sh") == proc.pid
+    first = _pid_file(env, "fleet")
+    os.killpg(first, signal.SIGKILL)  # like `kill -9`: no goodbye
+    _wait_for(lambda: "restarted fleet (restart #1)" in out.read_text(), 60, "restart")
+    _wait_for(lambda: _listening(fleet_port), 60, "fleet listening again")
+    second = _pid_file(env, "fleet")
+    assert second != first
+    assert proc.poll() is None  # the others went on
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
     text = out.read_text()
     assert "fleet exited (status 137); restart #1 in 0.300 s" in text
     assert text.count("started fleet (pid") == 2
@@ -475,7 +509,7 @@ def test_run_sh_restarts_a_killed_service_and_logs_it(
 
 @pytest.mark.slow
 def test_run_sh_stop_stops_only_what_run_sh_started(
-    run_env_with_kafka: dict[str, str], tmp_path: Path
+    run_env_with_kafka: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
     """`make down`: by pid file, never by name; a look-alike process is left alone."""
     env = dict(run_env_with_kafka)
@@ -489,7 +523,7 @@ def test_run_sh_stop_stops_only_what_run_sh_started(
     bystander = subprocess.Popen(
         [sys.executable, standin, "fleet"], env=bystander_env, stdout=subprocess.DEVNULL
     )
-    proc, out = _start_run_sh(env, tmp_path)
+    proc, out = start_run_sh(env)
     try:
         _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
         # A stale pid file must not make --stop signal whatever now has that pid.
@@ -499,8 +533,6 @@ def test_run_sh_stop_stops_only_what_run_sh_started(
         assert proc.wait(timeout=60) == 143
         assert bystander.poll() is None
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
         bystander.terminate()
         bystander.wait(10)
     for port in _ports(env):
@@ -511,19 +543,15 @@ def test_run_sh_stop_stops_only_what_run_sh_started(
 
 @pytest.mark.slow
 def test_run_sh_kills_a_service_that_ignores_sigterm(
-    run_env_with_kafka: dict[str, str], tmp_path: Path
+    run_env_with_kafka: dict[str, str], tmp_path: Path, start_run_sh: StartRunSh
 ) -> None:
     env = dict(run_env_with_kafka, STANDIN_IGNORE_TERM="permits", OPSLEDGER_STOP_TIMEOUT="2")
-    proc, out = _start_run_sh(env, tmp_path)
-    try:
-        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-        elapsed = time.monotonic() - started
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc, out = start_run_sh(env)
+    _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    elapsed = time.monotonic() - started
     text = out.read_text()
     assert "permits ignores TERM" in text
     assert "sending SIGKILL: permits" in text
