@@ -3,7 +3,8 @@
 Every error answer has one shape: `{"error": {"code", "message", "fields"?}}` where
 `code` is a rule ID (e.g. "WO-1") or a generic code (VALIDATION, UNAUTHENTICATED,
 FORBIDDEN, CONFLICT, NOT_FOUND, UNAVAILABLE, INTERNAL). No answer ever carries a stack
-trace. A database that is down or restarting is 503 UNAVAILABLE with Retry-After.
+trace. A database that is down or restarting is 503 UNAVAILABLE with Retry-After, and so
+is a read whose min_position the read models did not reach in time.
 The ASGI middleware (body limit, correlation ids, security headers) is `opsledger.middleware`.
 """
 
@@ -23,6 +24,7 @@ from opsledger.db import database_unavailable
 from opsledger.errors import DomainError
 from opsledger.eventstore import ConcurrencyError
 from opsledger.metrics import AUTH_FAILURE_REASONS, Metrics
+from opsledger.readmodels.freshness import ReadModelsBehindError
 from opsledger.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -180,6 +182,15 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
                 current_version=exc.current_version,
             ),
             status_code=409,
+        )
+
+    @app.exception_handler(ReadModelsBehindError)
+    async def _behind(_: Request, exc: ReadModelsBehindError) -> JSONResponse:
+        # Read your own writes: the write is recorded, the read models will get there.
+        return JSONResponse(
+            error_body("UNAVAILABLE", str(exc), min_position=exc.wanted, reached=exc.reached),
+            status_code=503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(AuthError)

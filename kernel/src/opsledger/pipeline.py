@@ -9,7 +9,7 @@ they get a `UnitOfWork` with the same building blocks.
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any, Generic, TypeVar
 
@@ -47,18 +47,31 @@ NUMBERING_STREAM_TYPE = NUMBERING
 
 @dataclass(frozen=True)
 class CommandResult(Generic[S]):
-    """A command's outcome: the stream's state and version after it, and what was recorded."""
+    """A command's outcome: the stream's state and version after it, and what was recorded.
+
+    `position`: the global position of the last event its transaction recorded, on any
+    stream (0: none), set by `CommandBus.run`; a read may ask to see at least it.
+    """
 
     stream_id: str
     state: S
     version: int
     events: list[RecordedEvent]
+    position: int = 0
 
 
 @dataclass(frozen=True)
 class Loaded(Generic[S]):
     state: S
     version: int
+
+
+async def _reached(tx: Tx, work: Awaitable[CommandResult[S]]) -> CommandResult[S]:
+    """`work`'s result with the position of the last event its transaction appended."""
+    result = await work
+    if not tx.appended:
+        return result
+    return replace(result, position=max(e.position for e in tx.appended))
 
 
 class UnitOfWork:
@@ -200,7 +213,7 @@ class CommandBus:
             if origin.principal is not None:
                 origin.principal.authorize(workflow.roles - ANY_STAFF, site)
             return await self.runtime.retrying(
-                lambda tx: workflow.run(UnitOfWork(self, tx, origin, site), command),
+                lambda tx: _reached(tx, workflow.run(UnitOfWork(self, tx, origin, site), command)),
                 attempts=workflow.attempts,
             )
         aggregate = self._aggregate_of(command)
@@ -209,7 +222,9 @@ class CommandBus:
         unit = self.runtime.one_append if aggregate.reactions is no_reactions else None
         # A deadlock victim is run again inside the kernel (a conflict stays a 409).
         return await self.runtime.retrying(
-            lambda tx: self._execute(tx, aggregate, command, origin), attempts=1, unit=unit
+            lambda tx: _reached(tx, self._execute(tx, aggregate, command, origin)),
+            attempts=1,
+            unit=unit,
         )
 
     async def execute_in(self, tx: Tx, command: Any, origin: Origin) -> CommandResult[Any]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 from uuid import uuid4
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from opsledger.auth import CurrentPrincipal, Principal
@@ -19,6 +19,14 @@ from opsledger.decider import Aggregate
 from opsledger.errors import NotFoundError
 from opsledger.eventstore import RecordedEvent
 from opsledger.pipeline import ANY_STAFF, CommandBus, CommandResult, Loaded, Origin
+from opsledger.readmodels.freshness import (
+    MIN_POSITION_HEADER,
+    MIN_POSITION_QUERY,
+    POSITION_HEADER,
+    ReachedPosition,
+    requested_position,
+    wait_for_position,
+)
 from opsledger.runtime import Runtime
 from opsledger.streams import visible
 
@@ -33,15 +41,26 @@ def _origin(request: Request, principal: Principal) -> Origin:
 
 
 class _Commands:
-    """Runs commands as the caller: actor from the token, correlation id from the request."""
+    """Runs commands as the caller: actor from the token, correlation id from the request.
 
-    def __init__(self, request: Request, principal: CurrentPrincipal) -> None:
+    The answer names the position the commands reached in `X-OpsLedger-Position` (the
+    global position of the last event recorded); a read that sends it back as
+    `min_position` sees the write (`opsledger.readmodels.freshness`).
+    """
+
+    def __init__(self, request: Request, principal: CurrentPrincipal, response: Response) -> None:
         self._bus: CommandBus = request.app.state.bus
+        self._response = response
+        self._reached = 0
         self.principal = principal
         self.origin = _origin(request, principal)
 
     async def run(self, command: Any) -> CommandResult[Any]:
-        return await self._bus.run(command, self.origin)
+        result = await self._bus.run(command, self.origin)
+        if result.position > self._reached:
+            self._reached = result.position
+            self._response.headers[POSITION_HEADER] = str(result.position)
+        return result
 
 
 class Reader:
@@ -51,12 +70,23 @@ class Reader:
     see answers exactly as a missing one (404), so reads do not tell what exists where.
     """
 
-    def __init__(self, request: Request, principal: Principal, roles: frozenset[str]) -> None:
+    def __init__(
+        self,
+        request: Request,
+        principal: Principal,
+        roles: frozenset[str],
+        min_position: int | None = None,
+    ) -> None:
         if roles != ANY_STAFF:
             principal.authorize(roles)
         self._runtime: Runtime = request.app.state.runtime
         self._bus: CommandBus = request.app.state.bus
         self.principal = principal
+        self._min_position = min_position or 0
+        service = getattr(request.app.state, "service", None)
+        self._read_models: ReachedPosition | None = getattr(service, "read_models", None)
+        settings = getattr(service, "settings", None)
+        self._wait_seconds = float(getattr(settings, "read_wait_seconds", 2.0))
 
     @property
     def now(self) -> datetime:
@@ -84,6 +114,12 @@ class Reader:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
+        """`query` on the read models, once they reached the read's `min_position`."""
+        if self._min_position and self._read_models is not None:
+            await wait_for_position(
+                self._runtime.engine, self._read_models, self._min_position, self._wait_seconds
+            )
+            self._min_position = 0  # reached: the request's further queries need not look
         async with self._runtime.engine.connect() as conn:
             return await query(conn, *args, **kwargs)
 
@@ -122,14 +158,17 @@ def Reads(*, roles: frozenset[str]) -> Any:  # noqa: N802 - reads as the depende
     allowed = frozenset(roles)
 
     async def reader(request: Request, principal: CurrentPrincipal) -> Reader:
-        return Reader(request, principal, allowed)
+        wanted = requested_position(
+            request.query_params.get(MIN_POSITION_QUERY), request.headers.get(MIN_POSITION_HEADER)
+        )
+        return Reader(request, principal, allowed, wanted)
 
     return Depends(reader)
 
 
 # Async factories: FastAPI runs a plain callable (a class too) in a worker thread.
-async def _commands(request: Request, principal: CurrentPrincipal) -> _Commands:
-    return _Commands(request, principal)
+async def _commands(request: Request, principal: CurrentPrincipal, response: Response) -> _Commands:
+    return _Commands(request, principal, response)
 
 
 Commands = Annotated[_Commands, Depends(_commands)]

@@ -164,6 +164,13 @@ class Settings(BaseSettings):
     )
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     poll_interval_seconds: float = Field(default=0.2, gt=0, le=60)
+    read_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=30,
+        description="Longest wait of a read for the read models to reach its min_position "
+        "(read your own writes); then 503 with Retry-After",
+    )
     consumer_max_attempts: int = Field(default=3, ge=1, le=100)
     consumer_batch_size: int = Field(
         default=100, ge=1, le=10_000, description="Most messages applied in one transaction"

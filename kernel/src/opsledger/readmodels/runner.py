@@ -24,6 +24,7 @@ from opsledger.eventstore import RecordedEvent
 from opsledger.readmodels import registry
 from opsledger.readmodels.backend import backend_for
 from opsledger.readmodels.fold import Progress, fold_all, fold_more
+from opsledger.readmodels.freshness import MAX_POSITION, Advances
 from opsledger.readmodels.model import ReadModel
 from opsledger.readmodels.tables import replace_streams, write_table
 from opsledger.runtime import Runtime
@@ -81,6 +82,18 @@ class ReadModelRunner:
         self._grace, self._heartbeat_every = grace, heartbeat_every
         self._last_heartbeat: datetime | None = None
         self._cache = StateCache()
+        self._advances = Advances()
+
+    @property
+    def advances(self) -> Advances:
+        """Set after each pass that moved a checkpoint (reads waiting for a position)."""
+        return self._advances
+
+    async def reached(self, conn: AsyncConnection) -> int:
+        """The position every read model has applied (its lowest checkpoint)."""
+        if not self.projections:
+            return MAX_POSITION  # nothing trails the log
+        return min((await self._positions(conn, self.projections)).values())
 
     def find(self, name: str) -> ReadModel[Any]:
         for model in self.projections:
@@ -171,6 +184,7 @@ class ReadModelRunner:
             await write_table(conn, model, states[model.aggregate.stream_type])
             await write_checkpoint(conn, model.checkpoint, position, rt.clock)
         self._cache = StateCache()
+        self._advances.moved()
         return position
 
     @staticmethod
@@ -224,6 +238,7 @@ class ReadModelRunner:
                 todo = [e for e in batch if e.position > positions[model.name]]
                 await self._apply(conn, model, todo)
                 await write_checkpoint(conn, model.checkpoint, end, rt.clock)
+        self._advances.moved()  # committed: reads waiting for a position look again
         for model in held:
             rt.metrics.projection_position.labels(projection=model.name).set(end)
             rt.metrics.projection_lag.labels(projection=model.name).set(head - end)
