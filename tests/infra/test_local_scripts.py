@@ -396,6 +396,46 @@ def start_run_sh(tmp_path: Path) -> Iterator[StartRunSh]:
         _stop_leftovers(proc, env, str(tmp_path / "standin.py"))
 
 
+def _start_time(pid: int) -> str:
+    """Field 22 of /proc/<pid>/stat, as run.sh writes it into a pid file beside the pid."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[19]
+
+
+def test_a_killed_run_sh_is_reaped_and_leaves_nothing_for_the_next_test(tmp_path: Path) -> None:
+    """One failure must not cause another: a run.sh killed but not reaped is a zombie that
+    its pid file still names, so the next run.sh refused ("another run.sh is running")."""
+    env = _own_kafka_env()  # a broker of its own, should run.sh ever get that far
+    env.update(
+        KAFKA_PORT=str(_free_port()),
+        KAFKA_CONTROLLER_PORT=str(_free_port()),
+        OPSLEDGER_VAR_DIR=str(tmp_path / "var"),
+        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(len(SERVICES))),
+    )
+    run_dir = tmp_path / "var" / "run"
+    run_dir.mkdir(parents=True)
+    marker = str(tmp_path / "standin.py")
+    runner = subprocess.Popen(["sleep", "300"], start_new_session=True)  # run.sh's place
+    orphan = subprocess.Popen(  # a service whose run.sh is gone
+        [sys.executable, "-c", "import time; time.sleep(300)", marker], start_new_session=True
+    )
+    try:
+        (run_dir / "run.sh.pid").write_text(f"{runner.pid} {_start_time(runner.pid)}\n")
+        os.killpg(runner.pid, signal.SIGKILL)  # what a test's `finally` did, without a wait
+        _wait_for(lambda: "State:\tZ" in Path(f"/proc/{runner.pid}/status").read_text(), 10, "Z")
+        refused = _sh(RUN_SH, env=env)
+        assert refused.returncode == 1 and "another run.sh is running" in refused.stderr
+
+        _stop_leftovers(runner, env, marker)
+        assert runner.returncode == -signal.SIGKILL  # reaped
+        assert not (run_dir / "run.sh.pid").exists()
+        orphan.wait(timeout=10)  # killed: it matched this test's stand-in marker
+    finally:
+        for proc in (runner, orphan):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def _assert_all_gone(env: dict[str, str], standin_marker: str) -> None:
     for port in _ports(env):
         assert not _listening(port), port
