@@ -61,14 +61,14 @@ download_release() {
   mkdir -p "$dir"
   if [ ! -s "$dir/$name.tar.gz" ]; then
     log "downloading $url/$name.tar.gz"
-    curl -fsSL --retry 3 -o "$dir/$name.tar.gz.part" "$url/$name.tar.gz" || {
+    curl -fsSL --connect-timeout 10 --max-time 300 --retry 2 -o "$dir/$name.tar.gz.part" "$url/$name.tar.gz" || {
       rm -f "$dir/$name.tar.gz.part"; log "download failed"; return 1; }
     mv "$dir/$name.tar.gz.part" "$dir/$name.tar.gz"
   fi
   if [ -n "${PROMETHEUS_SHA256:-}" ]; then
     expected="$PROMETHEUS_SHA256"
   else
-    curl -fsSL --retry 3 -o "$dir/$name.sha256sums.txt" "$url/sha256sums.txt" || {
+    curl -fsSL --connect-timeout 10 --max-time 300 --retry 2 -o "$dir/$name.sha256sums.txt" "$url/sha256sums.txt" || {
       log "could not download sha256sums.txt"; return 1; }
     expected="$(awk -v f="$name.tar.gz" '$2 == f || $2 == "*" f { print $1 }' "$dir/$name.sha256sums.txt")"
     [ -n "$expected" ] || { log "sha256sums.txt does not list $name.tar.gz"; return 1; }
