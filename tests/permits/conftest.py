@@ -36,7 +36,9 @@ DRAWINGS = [
 ]
 
 
-def application(permit_id: str = "pmt-1", unit_id: str = "B2-1203", **overrides: Any) -> dict[str, Any]:
+def application(
+    permit_id: str = "pmt-1", unit_id: str = "B2-1203", **overrides: Any
+) -> dict[str, Any]:
     """A complete RP-1 application by the unit's owner own-1."""
     body: dict[str, Any] = {
         "site_id": SITE,
