@@ -31,7 +31,7 @@ async def import_units(uow: UnitOfWork, command: ImportUnits) -> CommandResult[A
         if (await uow.load(UNIT, unit_stream(row.site_id, row.unit_id))).version:
             bad.append(BadRow(line, "unit_id", f"{row.unit_id} is already in the register"))
     if bad:
-        bad.sort(key=lambda b: (b.line, b.column))
+        bad.sort(key=lambda b: b.line)  # stable: columns in file order
         problems = "; ".join(f"line {b.line} {b.column}: {b.problem}" for b in bad)
         raise DomainError(
             "RP-1",
