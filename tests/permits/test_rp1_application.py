@@ -113,7 +113,8 @@ async def test_rp1_over_http_the_register_decides_ownership(permits: Permits) ->
     missing = await permits.post(
         "/permits", application(pledge=False, form=False), permits.desk, 422
     )
-    assert missing["error"]["fields"] == ["form", "pledge"]
+    assert [f["field"] for f in missing["error"]["fields"]] == ["form", "pledge"]
+    assert {f["rule"] for f in missing["error"]["fields"]} == {"RP-1"}
     unknown = await permits.post("/permits", application(unit_id="B9-0001"), permits.desk, 404)
     assert unknown["error"]["code"] == "NOT_FOUND"
     await permits.post("/permits", application(), permits.desk, 201)
@@ -143,7 +144,7 @@ async def test_rp1_the_csv_import_imports_nothing_while_a_row_is_bad(permits: Pe
     )
 
     assert answer.status_code == 422, answer.text
-    assert answer.json()["error"]["fields"] == [
+    assert [f["field"] for f in answer.json()["error"]["fields"]] == [
         "rows.3.unit_id",
         "rows.4.unit_id",
         "rows.4.label",

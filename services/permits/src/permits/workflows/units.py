@@ -37,6 +37,7 @@ async def import_units(uow: UnitOfWork, command: ImportUnits) -> CommandResult[A
             "RP-1",
             f"{len({b.line for b in bad})} bad row(s), nothing imported: {problems}",
             fields=[b.field for b in bad],
+            problems={b.field: b.problem for b in bad},
         )
     events = []
     for _, row in rows:
