@@ -17,7 +17,12 @@ P = "pmt-1"
 Permit = Scenario[PermitState, c.PermitCommand]
 
 
-def open_permit(**overrides: Any) -> c.OpenPermit:
+def open_permit(
+    unit_owners: tuple[str, ...] = ("own-1", "own-2"),
+    handbook_signed_at_handover: bool = False,
+    **overrides: Any,
+) -> c.OpenPermit:
+    """The application as the workflow records it, with the register's facts."""
     fields: dict[str, Any] = {
         "site_id": "site-a",
         "permit_id": P,
@@ -31,11 +36,9 @@ def open_permit(**overrides: Any) -> c.OpenPermit:
         "contractor": "Minjiang Decor Co.",
         "works": "Kitchen refit",
         "structural_change": False,
-        "unit_owners": ("own-1", "own-2"),
-        "handbook_signed_at_handover": False,
     }
     fields.update(overrides)
-    return c.OpenPermit(**fields)
+    return c.OpenPermit(c.ApplyForPermit(**fields), unit_owners, handbook_signed_at_handover)
 
 
 def fees() -> tuple[c.Fee, ...]:

@@ -18,7 +18,6 @@ from permits.domain.roles import MONEY_READERS, PERMIT_READERS
 from permits.entrypoints.fields import Body, Fen, Ident, PermitBody, Short, SiteId, Text
 from permits.readmodels.permits import PERMITS
 from permits.views import permits as views
-from permits.workflows.applications import ApplyForPermit
 
 router = APIRouter(tags=["permits (RP-1 … RP-4, RP-9)"])
 PermitReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]
@@ -104,7 +103,7 @@ class ApplyBody(Body):
 @router.post("/permits", status_code=201)
 async def apply(body: ApplyBody, commands: Commands) -> PermitView:
     drawings = tuple(c.Drawing(d.kind, d.copies, d.construction_notes) for d in body.drawings)
-    command = ApplyForPermit(**{**dict(body), "drawings": drawings})
+    command = c.ApplyForPermit(**{**dict(body), "drawings": drawings})
     return await run(commands, command)
 
 
