@@ -42,7 +42,7 @@ def _walk(n: int) -> list[Any]:
         c.NotifyApplicant(pid, "Phoned"),
         *(c.PayFee(pid, f.kind, f.amount_fen, f"R-{n}-{f.kind}", "owner") for f in FEES),
         c.RecordEquipmentCheck(pid, True, "In order"),
-        c.StartWorks(pid, (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))),
+        c.StartWorks(pid, (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang")), True),
     ]
 
 

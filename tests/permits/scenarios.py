@@ -67,4 +67,4 @@ def paid(at: datetime = EVE) -> Permit:
 def started(at: datetime = EVE) -> Permit:
     scenario = paid(at).record(c.RecordEquipmentCheck(P, True, "In order"), at=at)
     workers = (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))
-    return scenario.record(c.StartWorks(P, workers), at=at)
+    return scenario.record(c.StartWorks(P, workers, True), at=at)

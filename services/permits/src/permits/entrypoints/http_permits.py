@@ -169,12 +169,13 @@ class WorkerBody(Body):
 
 class StartBody(Body):
     workers: list[WorkerBody] = Field(min_length=1, max_length=200, json_schema_extra=rule("RP-3"))
+    extinguishers_on_site: StrictBool = Field(json_schema_extra=rule("RP-4"))
 
 
 @router.post("/permits/{permit_id}/start")
 async def start(permit_id: Ident, body: StartBody, commands: Commands) -> PermitView:
     workers = tuple(c.Worker(w.pass_no, w.name) for w in body.workers)
-    return await run(commands, c.StartWorks(permit_id, workers))
+    return await run(commands, c.StartWorks(permit_id, workers, body.extinguishers_on_site))
 
 
 @router.post("/permits/{permit_id}/scope-changes")

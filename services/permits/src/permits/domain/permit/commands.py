@@ -130,10 +130,12 @@ class PayFee:
 
 @dataclass(frozen=True)
 class StartWorks:
-    """Passes issued to the named workers and the permit handed to the applicant (RP-3)."""
+    """Passes issued to the named workers and the permit handed to the applicant (RP-3),
+    with extinguishers on site (RP-4)."""
 
     permit_id: str
     workers: tuple[Worker, ...]
+    extinguishers_on_site: bool
 
 
 @dataclass(frozen=True)

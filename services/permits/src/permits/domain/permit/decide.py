@@ -215,6 +215,8 @@ def start_works(
         )
     if state.equipment_passed is not True:
         refuse("RP-2", "engineering's pre-works equipment check is recorded as passed first")
+    if not command.extinguishers_on_site:
+        refuse("RP-4", "works start with extinguishers on site", "extinguishers_on_site")
     numbers = [w.pass_no for w in command.workers]
     twice = sorted({n for n in numbers if numbers.count(n) > 1})
     if not numbers or twice:
