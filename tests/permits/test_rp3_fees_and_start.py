@@ -8,7 +8,7 @@ from permits.domain.permit import commands as c
 from permits.domain.permit.events import WorkerPassesIssued
 
 from tests.permits.conftest import FEES, SITE, Permits
-from tests.permits.scenarios import EVE, P, applied, approved, fees, paid
+from tests.permits.scenarios import EVE, P, applied, approved, fees, paid, started
 
 WORKERS = (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))
 
@@ -113,3 +113,16 @@ def test_rp4_works_start_only_with_extinguishers_on_site() -> None:
     error = scenario.refuses(c.StartWorks(P, WORKERS, False), "RP-4", at=EVE)
     assert error.field == "extinguishers_on_site"
     assert scenario.when(c.StartWorks(P, WORKERS, True), at=EVE)
+
+
+def test_rp3_a_fee_recorded_wrongly_is_voided_by_finance_before_works_start() -> None:
+    scenario = approved().record(c.NotifyApplicant(P, "Phoned"), at=EVE)
+    scenario.refuses(c.VoidFeePayment(P, "deposit", "Wrong receipt"), "RP-3", at=EVE)
+    scenario.record(c.PayFee(P, "deposit", 200000, "R-1", "owner"), at=EVE)
+    scenario.record(c.VoidFeePayment(P, "deposit", "Receipt R-1 was another unit's"), at=EVE)
+    assert "deposit" in scenario.state.unpaid
+    scenario.record(c.PayFee(P, "deposit", 200000, "R-2", "contractor"), at=EVE)
+    payment = scenario.state.payment("deposit")
+    assert payment is not None and (payment.receipt_no, payment.paid_by) == ("R-2", "contractor")
+    started_permit = started()
+    started_permit.refuses(c.VoidFeePayment(P, "deposit", "Too late"), "CONFLICT", at=EVE)

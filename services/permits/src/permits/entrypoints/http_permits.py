@@ -162,6 +162,14 @@ async def pay_fee(
     return await run(commands, body.command(permit_id=permit_id))
 
 
+@router.post("/permits/{permit_id}/fees/void")
+async def void_fee(
+    permit_id: Ident, body: PermitBody[c.VoidFeePayment, Id], commands: Commands
+) -> PermitView:
+    """Finance withdraws a payment recorded wrongly, before works start (§0 rev.2)."""
+    return await run(commands, body.command(permit_id=permit_id))
+
+
 class WorkerBody(Body):
     pass_no: Ident
     name: Short

@@ -129,6 +129,15 @@ class PayFee:
 
 
 @dataclass(frozen=True)
+class VoidFeePayment:
+    """Finance withdraws a payment recorded wrongly (§0 rev.2), before works start."""
+
+    permit_id: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class StartWorks:
     """Passes issued to the named workers and the permit handed to the applicant (RP-3),
     with extinguishers on site (RP-4)."""
@@ -231,6 +240,7 @@ PermitCommand = (
     | NotifyApplicant
     | RecordEquipmentCheck
     | PayFee
+    | VoidFeePayment
     | StartWorks
     | ApplyScopeChange
     | DecideScopeChange

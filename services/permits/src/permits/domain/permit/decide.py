@@ -28,6 +28,7 @@ from permits.domain.permit.commands import (
     RecordEquipmentCheck,
     RejectPermit,
     StartWorks,
+    VoidFeePayment,
     permit_stream,
 )
 from permits.domain.permit.state import PermitState
@@ -198,6 +199,20 @@ def pay_fee(state: PermitState, command: PayFee, ctx: DecisionContext) -> list[E
             amount_fen=command.amount_fen,
             receipt_no=command.receipt_no,
             paid_by=command.paid_by,
+        )
+    ]
+
+
+def void_fee(
+    state: PermitState, command: VoidFeePayment, ctx: DecisionContext
+) -> list[EventPayload]:
+    _approved_not_started(state, "RP-3")
+    paid = state.payment(command.kind)
+    if paid is None:
+        refuse("RP-3", f"no {command.kind} payment to void on {state.permit_id}", "kind")
+    return [
+        ev.FeePaymentVoided(
+            **ids(state), kind=paid.kind, receipt_no=paid.receipt_no, reason=command.reason
         )
     ]
 
