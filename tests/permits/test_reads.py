@@ -141,3 +141,18 @@ async def test_rp2_the_board_puts_the_soonest_deadline_first(permits: Permits) -
         ("pmt-3", "customer_service"),
     ]
     assert board[0]["next_due_at"] == "2026-11-26T01:00:00Z"
+
+
+async def test_rp11_read_models_rebuilt_from_the_log_equal_live(permits: Permits) -> None:
+    from opsledger.verify import verify_read_models
+
+    await permits.started()
+    permits.clock.advance(timedelta(days=7))
+    await permits.post("/permits/pmt-1/finish", {"finished_on": "2026-11-27"}, permits.cs)
+    body = {"as_built_copies": 2, "deposit_receipt_copy": True}
+    await permits.post("/permits/pmt-1/acceptance", body, permits.desk)
+    await permits.service.read_models.catch_up()
+    service = permits.service
+    runtime = service.runtime
+    models = service.read_models.projections
+    assert await verify_read_models(runtime.engine, runtime.store, service.catalog, models) == []
