@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from secrets_registry.entrypoints import http_personnel
+from secrets_registry.entrypoints import http_leaving, http_personnel
 
-ROUTERS: list[APIRouter] = [http_personnel.router]
+ROUTERS: list[APIRouter] = [http_personnel.router, http_leaving.router]
