@@ -24,7 +24,21 @@ def _day_only(value: Any) -> Any:
 
 
 Day = Annotated[StrictDate, BeforeValidator(_day_only)]
-_DATES = ["signed_on", "vetted_on", "held_on", "entered_on", "departs_on", "returns_on", "intended_on", "left_on", "until", "urged_on", "answered_on", "referred_on", "handed_on"]
+_DATES = [
+    "signed_on",
+    "vetted_on",
+    "held_on",
+    "entered_on",
+    "departs_on",
+    "returns_on",
+    "intended_on",
+    "left_on",
+    "until",
+    "urged_on",
+    "answered_on",
+    "referred_on",
+    "handed_on",
+]
 
 __all__ = ["FIELD_TYPES", "Day", "Ident", "Month", "RegistryBody", "Short", "SiteId", "Text"]
 
