@@ -141,3 +141,29 @@ async def test_wo12_a_key_location_order_is_not_handed_to_someone_else(dispatch:
     escalated = await dispatch.post(wo, "escalate", dispatch.assignee(), {"reason": "help"})
     assert escalated.status_code == 422 and "WO-12" in escalated.text
     dispatch.clock.advance(timedelta(minutes=1))
+
+
+async def test_wo12_the_desk_sees_who_is_cleared_for_a_key_location(dispatch: Dispatch) -> None:
+    await key_site(dispatch)
+    await registry_event(dispatch, cleared("eng-21", "loc-other"))
+
+    async def board() -> list[str]:
+        await dispatch.service.read_models.catch_up()
+        answer = await dispatch.client.get(
+            f"/key-locations/{LOC}/cleared-staff",
+            params={"site_id": SITE},
+            headers=dispatch.dispatcher(),
+        )
+        assert answer.status_code == 200, answer.text
+        return [row["person_id"] for row in answer.json()]
+
+    assert await board() == ["eng-12", "eng-13"]
+    ended = ClearanceEnded(person_id="eng-13", ended_on=date(2026, 11, 23), reason="left_post")
+    await registry_event(dispatch, ended)
+    assert await board() == ["eng-12"]
+    refused = await dispatch.client.get(
+        f"/key-locations/{LOC}/cleared-staff",
+        params={"site_id": SITE},
+        headers=dispatch.assignee(),
+    )
+    assert refused.status_code == 403
