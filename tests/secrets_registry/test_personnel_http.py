@@ -158,3 +158,37 @@ async def test_sr18_holdings_and_a_departure_refused_naming_the_carriers(
         f"{base}/leaving/A1/decision", {"approved": True, "note": "ok"}, registry.leader
     )
     assert await registry.get("/holdings", registry.officer, site_id=SITE) == []
+
+
+async def test_sr18_rev2_a_custodian_hands_the_registers_to_a_receiver(registry: Registry) -> None:
+    await registry.in_post("stf-0107")
+    await registry.in_post("stf-0200")
+    registers = {"registers": ["send-receive", "destruction"]}
+    await registry.post("/people/stf-0107/registers", registers, registry.leader)
+    handover = {
+        "site_id": SITE,
+        "registers": ["send-receive", "destruction"],
+        "handed_on": "2026-12-07",
+        "record_no": "HO-2026-01",
+    }
+    nobody = await registry.client.post(
+        "/people/stf-0107/registers/handover",
+        json={**handover, "to_person": "stf-nobody"},
+        headers=registry.officer,
+    )
+    assert nobody.status_code == 422 and nobody.json()["error"]["field"] == "to_person"
+    await registry.post(
+        "/people/stf-0107/registers/handover",
+        {**handover, "to_person": "stf-0200"},
+        registry.officer,
+    )
+    giver = await registry.get("/people/stf-0107", registry.officer)
+    receiver = await registry.get("/people/stf-0200", registry.officer)
+    assert giver["registers"] == [] and receiver["registers"] == ["destruction", "send-receive"]
+    # the same registers cannot be handed over twice
+    again = await registry.client.post(
+        "/people/stf-0107/registers/handover",
+        json={**handover, "to_person": "stf-0200"},
+        headers=registry.officer,
+    )
+    assert again.status_code == 422 and again.json()["error"]["code"] == "SR-18"

@@ -4,7 +4,6 @@ A board names candidates only; the issuing workflow decides on the clearance str
 (WO-12). Ids, levels and dates only: nothing else of a personnel file reaches dispatch.
 """
 
-
 import sqlalchemy as sa
 from opsledger.readmodels import ReadModel, column
 
