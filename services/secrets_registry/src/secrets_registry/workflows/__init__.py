@@ -1,0 +1,9 @@
+"""The registry's cross-stream work, one module per area."""
+
+from typing import Any
+
+from opsledger.pipeline import Workflow
+
+from secrets_registry.workflows import registers
+
+WORKFLOWS: list[Workflow[Any]] = [*registers.WORKFLOWS]
