@@ -3,6 +3,7 @@ the global order, on SQLite and real PostgreSQL; `verify_chain` names the first 
 that was edited, removed, inserted or reordered."""
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
@@ -123,7 +124,7 @@ async def test_an_inserted_event_is_named_even_with_a_valid_chain_row(engine: As
     async with engine.begin() as conn:
         row = (await conn.execute(sa.select(events).where(events.c.position == target))).one()
         forged = {**row._asdict(), "position": target + 1, "stream_id": "forged", "version": 1}
-        forged["event_id"] = __import__("uuid").uuid4()
+        forged["event_id"] = uuid4()
         await conn.execute(events.insert().values(**forged))
         # The attacker chains it properly after the event before it.
         prev = (
@@ -157,7 +158,7 @@ async def test_an_event_inserted_without_a_chain_row_is_named(engine: AsyncEngin
     async with engine.begin() as conn:
         row = (await conn.execute(sa.select(events).where(events.c.position == target))).one()
         forged = {**row._asdict(), "position": target + 1, "stream_id": "x", "version": 1}
-        forged["event_id"] = __import__("uuid").uuid4()
+        forged["event_id"] = uuid4()
         await conn.execute(events.insert().values(**forged))
     finding = (await verify_chain(engine)).finding
     assert finding is not None
@@ -184,3 +185,21 @@ async def test_two_swapped_events_are_named(engine: AsyncEngine) -> None:
 async def test_the_sealer_has_nothing_to_do_after_sequential_appends(engine: AsyncEngine) -> None:
     await fill(engine)
     assert await seal(engine) == 0
+
+
+async def test_an_event_added_at_the_end_without_a_chain_row_is_named_on_sqlite(
+    engine: AsyncEngine,
+) -> None:
+    log = await fill(engine)
+    async with engine.begin() as conn:
+        row = (await conn.execute(sa.select(events).where(events.c.position == 1))).one()
+        forged = {**row._asdict(), "position": log[-1][0] + 1, "stream_id": "tail"}
+        forged["event_id"] = uuid4()
+        await conn.execute(events.insert().values(**forged))
+    report = await verify_chain(engine)
+    if engine.dialect.name == "postgresql":
+        # The sealer chains committed events a moment later: not yet a finding there.
+        assert (report.finding, report.pending) == (None, 1)
+    else:
+        assert report.finding is not None
+        assert (report.finding.kind, report.finding.stream_id) == ("inserted", "tail")

@@ -18,11 +18,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from faststream.kafka import KafkaBroker
 from opsledger_contracts import dlq_topic
+from opsledger_contracts.anchors import anchors_topic
 from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteDirectory
+from opsledger.chain_anchor import ChainAnchorer
+from opsledger.chain_seal import seal
 from opsledger.catalog import EventCatalog
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
@@ -92,6 +95,13 @@ class ServiceApp:
             self.catalog.private_event_types,
         )
         self.timers = TimerScheduler(self.runtime, self.bus.timer_handlers())
+        self.anchorer = ChainAnchorer(
+            self.runtime.engine,
+            self.kafka,
+            name,
+            prefix + anchors_topic(name),
+            settings.chain_anchor_seconds,
+        )
         subscriptions = self.bus.subscriptions(name, definition.inbound())
         self.consumers = [
             InboxConsumer(self.runtime, self.kafka, sub, settings.consumer_max_attempts)
@@ -137,6 +147,8 @@ class ServiceApp:
             ("relay", self.relay.publish_batch),
             ("read_models", self.read_models.run_once),
             ("timers", self.timers.fire_due),
+            ("chain", self._seal_chain),
+            ("anchors", self.anchorer.publish_once),
         ]
         for loop_name, step in loops:
             self._tasks.append(asyncio.create_task(self._loop(loop_name, step), name=loop_name))
@@ -179,12 +191,15 @@ class ServiceApp:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), backoff)
 
+    async def _seal_chain(self) -> bool:
+        return await seal(self.runtime.engine) > 0
+
     async def _connect_kafka(self) -> None:
         """Create topics and start consumers, retrying until Kafka answers."""
         prefix = self.settings.kafka_topic_prefix
         own = self.relay.topic
         subscribed = [prefix + c.subscription.topic for c in self.consumers]
-        topics = [own, *subscribed, *(dlq_topic(t) for t in subscribed)]
+        topics = [own, self.anchorer.topic, *subscribed, *(dlq_topic(t) for t in subscribed)]
         delay = 0.5
         while not self._stopping.is_set():
             try:
