@@ -2,12 +2,12 @@
 the global order, on SQLite and real PostgreSQL; `verify_chain` names the first event
 that was edited, removed, inserted or reordered."""
 
+import itertools
 from datetime import UTC, datetime
 from uuid import uuid4
 
-import pytest
 import sqlalchemy as sa
-from opsledger.chain import GENESIS, canonical, link
+from opsledger.chain import GENESIS, canonical, link, payload_text
 from opsledger.chain_seal import seal
 from opsledger.chain_verify import verify_chain
 from opsledger.clock import ManualClock
@@ -55,7 +55,7 @@ async def test_every_append_is_chained_in_its_transaction_and_the_chain_holds(
         chain = (await conn.execute(sa.select(event_chain).order_by(event_chain.c.position))).all()
     assert [r.position for r in chain] == [p for p, _, _ in log]  # no sealer needed
     assert chain[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(chain))
     report = await verify_chain(engine)
     assert report.finding is None
     assert (report.checked, report.pending, report.head_position) == (len(log), 0, log[-1][0])
@@ -68,13 +68,23 @@ async def test_the_database_and_python_agree_on_the_canonical_bytes(engine: Asyn
         (written,) = await store.append(conn, "ü-stream", "Counter", 0, [payload])
     async with engine.connect() as conn:
         stored = (await conn.execute(sa.select(event_chain))).one()
-        text = sa.cast(events.c.payload, sa.Text)
-        if engine.dialect.name == "sqlite":
-            text = sa.type_coerce(events.c.payload, sa.Text)
-        payload_text = (await conn.execute(sa.select(text))).scalar_one()
+        text = payload_text(engine.dialect.name)
+        stored_text = (await conn.execute(sa.select(text))).scalar_one()
     data = canonical(
-        written.position, written.event_id, "ü-stream", "Counter", 1, "CounterIncremented",
-        1, "site-é", "staff 1", "c,1:", "cause", T0, written.recorded_at, payload_text,
+        written.position,
+        written.event_id,
+        "ü-stream",
+        "Counter",
+        1,
+        "CounterIncremented",
+        1,
+        "site-é",
+        "staff 1",
+        "c,1:",
+        "cause",
+        T0,
+        written.recorded_at,
+        stored_text,
     )
     assert stored.hash == link(GENESIS, data)
 
@@ -89,7 +99,10 @@ async def test_an_edited_payload_is_named(engine: AsyncEngine) -> None:
     finding = (await verify_chain(engine)).finding
     assert finding is not None
     assert (finding.kind, finding.position, finding.stream_id, finding.version) == (
-        "edited", target, "a", 3,
+        "edited",
+        target,
+        "a",
+        3,
     )
 
 
@@ -112,9 +125,7 @@ async def _shift_after(engine: AsyncEngine, position: int) -> None:
         for table in (events, event_chain):
             col = table.c.position
             await conn.execute(table.update().where(col > position).values(position=col + 10_000))
-            await conn.execute(
-                table.update().where(col > 10_000).values(position=col - 10_000 + 1)
-            )
+            await conn.execute(table.update().where(col > 10_000).values(position=col - 10_000 + 1))
 
 
 async def test_an_inserted_event_is_named_even_with_a_valid_chain_row(engine: AsyncEngine) -> None:
@@ -128,18 +139,29 @@ async def test_an_inserted_event_is_named_even_with_a_valid_chain_row(engine: As
         await conn.execute(events.insert().values(**forged))
         # The attacker chains it properly after the event before it.
         prev = (
-            await conn.execute(sa.select(event_chain.c.hash).where(event_chain.c.position == target))
+            await conn.execute(
+                sa.select(event_chain.c.hash).where(event_chain.c.position == target)
+            )
         ).scalar_one()
-        text = sa.cast(events.c.payload, sa.Text)
-        if engine.dialect.name == "sqlite":
-            text = sa.type_coerce(events.c.payload, sa.Text)
-        payload_text = (
+        text = payload_text(engine.dialect.name)
+        stored_text = (
             await conn.execute(sa.select(text).where(events.c.position == target + 1))
         ).scalar_one()
         data = canonical(
-            target + 1, forged["event_id"], "forged", "Counter", 1, "CounterIncremented", 1,
-            row.site_id, row.actor, row.correlation_id, row.causation_id, row.occurred_at,
-            row.recorded_at, payload_text,
+            target + 1,
+            forged["event_id"],
+            "forged",
+            "Counter",
+            1,
+            "CounterIncremented",
+            1,
+            row.site_id,
+            row.actor,
+            row.correlation_id,
+            row.causation_id,
+            row.occurred_at,
+            row.recorded_at,
+            stored_text,
         )
         await conn.execute(
             event_chain.insert().values(position=target + 1, prev_hash=prev, hash=link(prev, data))
@@ -147,7 +169,10 @@ async def test_an_inserted_event_is_named_even_with_a_valid_chain_row(engine: As
     finding = (await verify_chain(engine)).finding
     assert finding is not None
     assert (finding.kind, finding.position, finding.stream_id, finding.version) == (
-        "inserted", target + 1, "forged", 1,
+        "inserted",
+        target + 1,
+        "forged",
+        1,
     )
 
 
@@ -178,7 +203,10 @@ async def test_two_swapped_events_are_named(engine: AsyncEngine) -> None:
     finding = (await verify_chain(engine)).finding
     assert finding is not None
     assert (finding.kind, finding.position, finding.stream_id, finding.version) == (
-        "reordered", first, "a", 5,
+        "reordered",
+        first,
+        "a",
+        5,
     )
 
 

@@ -126,7 +126,10 @@ async def test_a_whole_rewritten_chain_is_caught_against_the_published_heads(
         await app.anchorer.publish_once()
         assert app.anchorer.published == 6
         assert await app.anchorer.publish_once() is False and app.anchorer.published == 6
-        env = {"OPSLEDGER_KAFKA_TOPIC_PREFIX": prefix, "OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap}
+        env = {
+            "OPSLEDGER_KAFKA_TOPIC_PREFIX": prefix,
+            "OPSLEDGER_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        }
         clean = verify("fleet", database_url, "--chain-only", "--against", "kafka", **env)
         assert clean.returncode == 0, clean.stderr
         assert "1 published head(s) match" in clean.stdout
@@ -135,7 +138,9 @@ async def test_a_whole_rewritten_chain_is_caught_against_the_published_heads(
         await rewrite_whole_chain(app.runtime.engine)
         assert (await verify_chain(app.runtime.engine)).finding is None  # alone: undetectable
         async with app.runtime.engine.connect() as conn:
-            assert (await conn.execute(sa.select(sa.func.count()).select_from(event_chain))).scalar() == 6
+            assert (
+                await conn.execute(sa.select(sa.func.count()).select_from(event_chain))
+            ).scalar() == 6
     finally:
         await app.kafka.close()
         await app.runtime.engine.dispose()

@@ -25,7 +25,10 @@ def test_the_asyncapi_example_and_a_published_message_validate_against_the_schem
     for example in message["examples"]:
         jsonschema.validate(example["payload"], schema)
     head = ChainHeadAnchored(
-        service="dispatch", position=7, hash="ab" * 32, anchored_at=datetime(2026, 12, 7, tzinfo=UTC)
+        service="dispatch",
+        position=7,
+        hash="ab" * 32,
+        anchored_at=datetime(2026, 12, 7, tzinfo=UTC),
     )
     key, value, headers = anchor_message(head)
     jsonschema.validate(json.loads(value), schema)

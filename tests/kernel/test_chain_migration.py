@@ -43,7 +43,9 @@ async def test_events_written_before_the_migration_are_chained_by_it(
         async with engine.begin() as conn:  # the store after the migration: same chain
             await EventStore(ManualClock(T0)).append(conn, "s9", "Counter", 0, [new(99)])
         async with engine.connect() as conn:
-            count = (await conn.execute(sa.select(sa.func.count()).select_from(event_chain))).scalar()
+            count = (
+                await conn.execute(sa.select(sa.func.count()).select_from(event_chain))
+            ).scalar()
         assert count == 11
         report = await verify_chain(engine)
         assert report.finding is None and report.checked == 11

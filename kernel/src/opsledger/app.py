@@ -7,6 +7,7 @@ answers /ready with 503 and keeps retrying in the background).
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -24,9 +25,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteDirectory
+from opsledger.catalog import EventCatalog
 from opsledger.chain_anchor import ChainAnchorer
 from opsledger.chain_seal import seal
-from opsledger.catalog import EventCatalog
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
@@ -118,6 +119,7 @@ class ServiceApp:
         for consumer in self.consumers:
             subscribe(self.broker, consumer, name, prefix, settings.consumer_batch_size)
         self._tasks: list[asyncio.Task[None]] = []
+        self._next_seal = 0.0
         self._stopping = asyncio.Event()
         self.broker_started = False
 
@@ -192,6 +194,12 @@ class ServiceApp:
                 await asyncio.wait_for(wake.wait(), backoff)
 
     async def _seal_chain(self) -> bool:
+        """Chain what appends could not (PostgreSQL): at most once per poll interval, not
+        on every commit (most appends chain themselves; opsledger.chain)."""
+        now = time.monotonic()
+        if now < self._next_seal:
+            return False
+        self._next_seal = now + self.settings.poll_interval_seconds
         return await seal(self.runtime.engine) > 0
 
     async def _connect_kafka(self) -> None:

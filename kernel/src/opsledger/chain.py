@@ -114,8 +114,9 @@ class ChainRow:
         return canonical(**{**self.canonical_at, "position": position})
 
 
-def _payload_text(conn: AsyncConnection) -> sa.ColumnElement[str]:
-    if conn.dialect.name == "postgresql":
+def payload_text(dialect: str) -> sa.ColumnElement[str]:
+    """The payload as the canonical bytes take it: the stored JSON text."""
+    if dialect == "postgresql":
         return sa.cast(events.c.payload, sa.Text)
     return sa.type_coerce(events.c.payload, sa.Text)  # the stored text, not decoded
 
@@ -147,7 +148,7 @@ async def iter_chain(
             query = (
                 sa.select(
                     *(events.c[c] for c in _COLUMNS),
-                    _payload_text(conn).label("payload_text"),
+                    payload_text(conn.dialect.name).label("payload_text"),
                     event_chain.c.prev_hash,
                     event_chain.c.hash,
                 )

@@ -92,7 +92,11 @@ def _anchor(head: ChainHeadAnchored) -> Anchor:
 def load_anchor_file(path: Path, service: str) -> list[Anchor]:
     """Anchors saved as JSON lines (one `ChainHeadAnchored` per line) or one JSON array."""
     text = path.read_text(encoding="utf-8").strip()
-    items = json.loads(text) if text.startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+    items = (
+        json.loads(text)
+        if text.startswith("[")
+        else [json.loads(x) for x in text.splitlines() if x.strip()]
+    )
     heads = [ChainHeadAnchored.model_validate(item) for item in items]
     return [_anchor(h) for h in heads if h.service == service]
 

@@ -128,7 +128,9 @@ class _Walk:
         moved_from = None if content_ok else self._moved_from(row, ahead)
         if not content_ok and moved_from is None:
             return _named(
-                row, "edited", "its content no longer gives its stored hash (changed after it was chained)"
+                row,
+                "edited",
+                "its content no longer gives its stored hash (changed after it was chained)",
             )
         if row.prev_hash == self.last_hash:
             if moved_from is None:
@@ -136,9 +138,7 @@ class _Walk:
             return _named(row, "moved", f"its hash was computed at position {moved_from}")
         earlier = self.recent.get(row.prev_hash)
         if earlier is not None:
-            skipped = next(
-                (r for r in self.recent.values() if r.position > earlier.position), None
-            )
+            skipped = next((r for r in self.recent.values() if r.position > earlier.position), None)
             victim = skipped or row
             return _named(
                 victim,
@@ -209,7 +209,9 @@ async def verify_chain(engine: AsyncEngine, anchors: Iterable[Anchor] = ()) -> C
     if walk.first_unchained is not None and engine.dialect.name == "sqlite":
         # SQLite chains every append in its transaction: an unchained row was not appended.
         report.finding = _named(
-            walk.first_unchained, "inserted", "not chained by the store (SQLite chains every append)"
+            walk.first_unchained,
+            "inserted",
+            "not chained by the store (SQLite chains every append)",
         )
         return report
     missing = [a for a in anchor_list if a.position not in walk.matched]

@@ -128,15 +128,17 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from opsledger.chain_verify import verify_chain
-    from opsledger.cli_chain import anchors_for, print_chain_report
+    from opsledger.cli_chain import file_anchors, kafka_anchors, print_chain_report
     from opsledger.verify import verify_read_models
 
     service = _service(args.service)
+    anchors = file_anchors(args.service, args.against)
 
     async def run() -> int:
         try:
             await service.start(background=False)
-            anchors = await anchors_for(service, args.against)
+            if args.against == "kafka":
+                anchors.extend(await kafka_anchors(service))
             report = await verify_chain(service.runtime.engine, anchors)
             if not print_chain_report(args.service, report) or args.chain_only:
                 return 0 if report.finding is None else 1

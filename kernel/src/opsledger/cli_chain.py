@@ -12,23 +12,27 @@ if TYPE_CHECKING:
     from opsledger.app import ServiceApp
 
 
-async def anchors_for(service: "ServiceApp", against: str | None) -> list[Anchor]:
-    """The heads to check against: none, the anchors topic (`kafka`), or a file."""
-    from opsledger.chain_anchor import load_anchor_file, read_anchor_topic
+def file_anchors(service: str, against: str | None) -> list[Anchor]:
+    """The heads saved in a file (`--against FILE`); none for `kafka` or no `--against`."""
+    from opsledger.chain_anchor import load_anchor_file
 
-    name = service.definition.name
-    if against is None:
+    if against is None or against == "kafka":
         return []
-    if against == "kafka":
-        settings = service.settings
-        topic = settings.kafka_topic_prefix + anchors_topic(name)
-        return await read_anchor_topic(
-            settings.kafka_bootstrap_servers, service.kafka_security, topic, name
-        )
     path = Path(against)
     if not path.is_file():
         raise SystemExit(f"--against: {against} is neither `kafka` nor a readable file")
-    return load_anchor_file(path, name)
+    return load_anchor_file(path, service)
+
+
+async def kafka_anchors(service: "ServiceApp") -> list[Anchor]:
+    """The heads on the service's anchors topic (`--against kafka`)."""
+    from opsledger.chain_anchor import read_anchor_topic
+
+    settings, name = service.settings, service.definition.name
+    topic = settings.kafka_topic_prefix + anchors_topic(name)
+    return await read_anchor_topic(
+        settings.kafka_bootstrap_servers, service.kafka_security, topic, name
+    )
 
 
 def print_chain_report(service: str, report: ChainReport) -> bool:
@@ -40,7 +44,9 @@ def print_chain_report(service: str, report: ChainReport) -> bool:
             file=sys.stderr,
         )
         return False
-    anchors = f", {report.anchors_checked} published head(s) match" if report.anchors_checked else ""
+    anchors = (
+        f", {report.anchors_checked} published head(s) match" if report.anchors_checked else ""
+    )
     pending = f"; {report.pending} newer event(s) not chained yet" if report.pending else ""
     print(
         f"{service}: event chain holds: {report.checked} event(s) up to position "

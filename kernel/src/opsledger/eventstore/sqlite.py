@@ -78,9 +78,7 @@ def sqlite_time(value: datetime) -> str:
 
 def _new_canonical(position: int, version: int, row: tuple[Any, ...]) -> bytes:
     """Canonical bytes of a row about to be stored (the tuple `rows` in `append` builds)."""
-    return _stored_canonical(
-        (position, row[0], row[1], row[2], version, *row[3:])
-    )
+    return _stored_canonical((position, row[0], row[1], row[2], version, *row[3:]))
 
 
 class SqliteBackend:
