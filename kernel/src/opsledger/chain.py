@@ -92,6 +92,27 @@ def canonical(
     )
 
 
+def sqlite_row_canonical(row: Sequence[Any]) -> bytes:
+    """Canonical bytes of an `events` row as SQLite stores it (uuid as 32 hex digits,
+    naive UTC text), its columns in table order, payload the stored text."""
+    return canonical(
+        int(row[0]),
+        UUID(hex=str(row[1])),
+        row[2],
+        row[3],
+        int(row[4]),
+        row[5],
+        int(row[6]),
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        datetime.fromisoformat(str(row[11])),
+        datetime.fromisoformat(str(row[12])),
+        str(row[13]),
+    )
+
+
 def link(prev_hash: bytes, canonical_bytes: bytes) -> bytes:
     return hashlib.sha256(prev_hash + canonical_bytes).digest()
 

@@ -8,12 +8,11 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from opsledger.chain import GENESIS, canonical, link
+from opsledger.chain import GENESIS, link, sqlite_row_canonical
 from opsledger.clock import as_utc
 from opsledger.db import events
 from opsledger.eventstore.base import Appended, ConcurrencyError, NewEvent, Status, dumps
@@ -35,26 +34,6 @@ _UNCHAINED = (
 _CHAIN_INSERT = "INSERT INTO event_chain (position, prev_hash, hash) VALUES (?, ?, ?)"
 
 
-def _stored_canonical(row: tuple[Any, ...]) -> bytes:
-    """Canonical bytes of a row as SQLite stores it (uuid hex, naive UTC text)."""
-    return canonical(
-        int(row[0]),
-        UUID(hex=str(row[1])),
-        row[2],
-        row[3],
-        int(row[4]),
-        row[5],
-        int(row[6]),
-        row[7],
-        row[8],
-        row[9],
-        row[10],
-        datetime.fromisoformat(str(row[11])),
-        datetime.fromisoformat(str(row[12])),
-        str(row[13]),
-    )
-
-
 def chain_appended(db: sqlite3.Connection, first: int, new: list[tuple[int, bytes]]) -> None:
     """Chain the events just inserted (position, canonical bytes), in the append's
     transaction: one writer, so everything before `first` is final. Events before them
@@ -63,7 +42,7 @@ def chain_appended(db: sqlite3.Connection, first: int, new: list[tuple[int, byte
     head_pos, prev = (0, GENESIS) if head is None else (int(head[0]), bytes(head[1]))
     missed = db.execute(_UNCHAINED, (head_pos, first)).fetchall()
     rows = []
-    for position, data in [(int(r[0]), _stored_canonical(r)) for r in missed] + new:
+    for position, data in [(int(r[0]), sqlite_row_canonical(r)) for r in missed] + new:
         digest = link(prev, data)
         rows.append((position, prev, digest))
         prev = digest
@@ -78,7 +57,7 @@ def sqlite_time(value: datetime) -> str:
 
 def _new_canonical(position: int, version: int, row: tuple[Any, ...]) -> bytes:
     """Canonical bytes of a row about to be stored (the tuple `rows` in `append` builds)."""
-    return _stored_canonical((position, row[0], row[1], row[2], version, *row[3:]))
+    return sqlite_row_canonical((position, row[0], row[1], row[2], version, *row[3:]))
 
 
 class SqliteBackend:

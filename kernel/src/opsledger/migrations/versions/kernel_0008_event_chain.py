@@ -151,43 +151,23 @@ def append_function() -> str:
 
 
 def _backfill_sqlite(bind: sa.Connection) -> None:
-    from opsledger.chain import GENESIS, canonical, link
+    from opsledger.chain import GENESIS, link, sqlite_row_canonical
 
-    prev = GENESIS
     rows = bind.execute(
         sa.text(
             "SELECT position, event_id, stream_id, stream_type, version, event_type,"
             " schema_version, site_id, actor, correlation_id, causation_id, occurred_at,"
             " recorded_at, payload FROM events ORDER BY position"
         )
-    )
-    insert = sa.text("INSERT INTO event_chain (position, prev_hash, hash) VALUES (:p, :v, :h)")
-    from datetime import datetime
-    from uuid import UUID
-
-    batch: list[dict[str, object]] = []
-    for r in rows.all():
-        data = canonical(
-            int(r[0]),
-            UUID(hex=str(r[1])),
-            r[2],
-            r[3],
-            int(r[4]),
-            r[5],
-            int(r[6]),
-            r[7],
-            r[8],
-            r[9],
-            r[10],
-            datetime.fromisoformat(str(r[11])),
-            datetime.fromisoformat(str(r[12])),
-            str(r[13]),
-        )
-        digest = link(prev, data)
-        batch.append({"p": int(r[0]), "v": prev, "h": digest})
+    ).all()
+    prev, chained = GENESIS, []
+    for row in rows:
+        digest = link(prev, sqlite_row_canonical(row))
+        chained.append({"p": int(row[0]), "v": prev, "h": digest})
         prev = digest
-    if batch:
-        bind.execute(insert, batch)
+    if chained:
+        insert = "INSERT INTO event_chain (position, prev_hash, hash) VALUES (:p, :v, :h)"
+        bind.execute(sa.text(insert), chained)
 
 
 def upgrade() -> None:
