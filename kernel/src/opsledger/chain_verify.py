@@ -22,9 +22,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from opsledger.chain import GENESIS, ChainRow, iter_chain, link
+from opsledger.chain import GENESIS, ChainRow, chain_head, iter_chain, link
+from opsledger.db import events
 
 _RECENT = 4096  # verified hashes remembered to recognise skipped (inserted) rows
 _NEAR = 64  # positions around a row tried when its hash is another position's
@@ -192,7 +194,23 @@ async def verify_chain(engine: AsyncEngine, anchors: Iterable[Anchor] = ()) -> C
     """Recompute the whole chain (and check it against published heads)."""
     anchor_list = sorted(anchors, key=lambda a: a.position)
     walk = _Walk(anchor_list)
-    batches = iter_chain(engine)
+    upto, newer = None, 0
+    if engine.dialect.name == "postgresql":
+        # Up to the chain's head at the start: the sealer may chain newer events while
+        # this runs (a live service), and they must not look inserted. Newer: pending.
+        async with engine.connect() as conn:
+            upto = (await chain_head(conn))[0]
+            newer = int(
+                (
+                    await conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(events)
+                        .where(events.c.position > upto)
+                    )
+                ).scalar()
+                or 0
+            )
+    batches = iter_chain(engine, upto)
     current = await anext(batches, None)
     while current is not None:
         following = await anext(batches, None)
@@ -205,7 +223,7 @@ async def verify_chain(engine: AsyncEngine, anchors: Iterable[Anchor] = ()) -> C
         current = following
     report = walk.report
     report.head_position, report.head_hash = walk.last_pos, walk.last_hash
-    report.pending = walk.unchained
+    report.pending = walk.unchained + newer
     if walk.first_unchained is not None and engine.dialect.name == "sqlite":
         # SQLite chains every append in its transaction: an unchained row was not appended.
         report.finding = _named(
