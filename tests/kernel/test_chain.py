@@ -3,7 +3,7 @@ the global order, on SQLite and real PostgreSQL; `verify_chain` names the first 
 that was edited, removed, inserted or reordered."""
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
 import sqlalchemy as sa
@@ -63,7 +63,8 @@ async def test_every_append_is_chained_in_its_transaction_and_the_chain_holds(
 
 async def test_the_database_and_python_agree_on_the_canonical_bytes(engine: AsyncEngine) -> None:
     store = EventStore(ManualClock(T0))
-    payload = NewEvent(CounterIncremented(by=-3), "site-é", "staff 1", "c,1:", "cause", T0)
+    shanghai = T0.astimezone(timezone(timedelta(hours=8)))  # stored as the same instant
+    payload = NewEvent(CounterIncremented(by=-3), "site-é", "staff 1", "c,1:", "cause", shanghai)
     async with engine.begin() as conn:
         (written,) = await store.append(conn, "ü-stream", "Counter", 0, [payload])
     async with engine.connect() as conn:

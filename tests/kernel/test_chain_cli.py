@@ -122,7 +122,6 @@ async def test_a_whole_rewritten_chain_is_caught_against_the_published_heads(
         "fleet", database_url, kafka_bootstrap_servers=kafka_bootstrap, kafka_topic_prefix=prefix
     )
     try:
-        await app.kafka.ensure_topics([app.anchorer.topic], 1)
         await app.anchorer.publish_once()
         assert app.anchorer.published == 6
         assert await app.anchorer.publish_once() is False and app.anchorer.published == 6

@@ -102,6 +102,7 @@ class ServiceApp:
             name,
             prefix + anchors_topic(name),
             settings.chain_anchor_seconds,
+            (settings.kafka_partitions, settings.kafka_replication_factor),
         )
         subscriptions = self.bus.subscriptions(name, definition.inbound())
         self.consumers = [
@@ -207,7 +208,7 @@ class ServiceApp:
         prefix = self.settings.kafka_topic_prefix
         own = self.relay.topic
         subscribed = [prefix + c.subscription.topic for c in self.consumers]
-        topics = [own, self.anchorer.topic, *subscribed, *(dlq_topic(t) for t in subscribed)]
+        topics = [own, *subscribed, *(dlq_topic(t) for t in subscribed)]
         delay = 0.5
         while not self._stopping.is_set():
             try:

@@ -44,7 +44,14 @@ GENESIS = bytes(32)
 
 def utc_text(value: datetime) -> str:
     """An instant as the canonical bytes spell it."""
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return as_utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _sqlite_utc(text: str) -> str:
+    """SQLite's stored 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) as `utc_text` spells it."""
+    if len(text) == 26 and text[10] == " ":
+        return f"{text[:10]}T{text[11:]}Z"
+    return utc_text(datetime.fromisoformat(text))  # any other spelling: the slow way
 
 
 def _field(value: str | None) -> bytes:
@@ -52,6 +59,10 @@ def _field(value: str | None) -> bytes:
         return b"~,"
     raw = value.encode()
     return b"%d:%s," % (len(raw), raw)
+
+
+def _joined(values: Sequence[str | None]) -> bytes:
+    return b"".join(_field(v) for v in values)
 
 
 def canonical(
@@ -71,9 +82,8 @@ def canonical(
     payload_text: str,
 ) -> bytes:
     """The canonical bytes of one stored event (see the module docstring)."""
-    return b"".join(
-        _field(v)
-        for v in (
+    return _joined(
+        (
             str(position),
             str(event_id),
             stream_id,
@@ -94,22 +104,26 @@ def canonical(
 
 def sqlite_row_canonical(row: Sequence[Any]) -> bytes:
     """Canonical bytes of an `events` row as SQLite stores it (uuid as 32 hex digits,
-    naive UTC text), its columns in table order, payload the stored text."""
-    return canonical(
-        int(row[0]),
-        UUID(hex=str(row[1])),
-        row[2],
-        row[3],
-        int(row[4]),
-        row[5],
-        int(row[6]),
-        row[7],
-        row[8],
-        row[9],
-        row[10],
-        datetime.fromisoformat(str(row[11])),
-        datetime.fromisoformat(str(row[12])),
-        str(row[13]),
+    naive UTC text), its columns in table order, payload the stored text. On the append
+    path: string work only (no datetime or UUID objects)."""
+    h = str(row[1]).replace("-", "").lower()
+    return _joined(
+        (
+            str(row[0]),
+            f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
+            row[2],
+            row[3],
+            str(row[4]),
+            row[5],
+            str(row[6]),
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            _sqlite_utc(str(row[11])),
+            _sqlite_utc(str(row[12])),
+            str(row[13]),
+        )
     )
 
 

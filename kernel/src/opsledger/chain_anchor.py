@@ -48,13 +48,17 @@ class ChainAnchorer:
         service: str,
         topic: str,
         interval_seconds: float,
+        topic_layout: tuple[int, int] = (1, 1),
     ) -> None:
+        """`topic_layout`: partitions and replication factor if it creates the topic."""
         self._engine = engine
         self._kafka = kafka
         self.service = service
         self.topic = topic
         self.interval = interval_seconds
         self._due = 0.0
+        self._layout = topic_layout
+        self._topic_ready = False
         self.published: int = 0  # position of the last head published by this process
 
     async def publish_once(self) -> bool:
@@ -74,6 +78,11 @@ class ChainAnchorer:
             anchored_at=datetime.now(UTC),
         )
         key, value, headers = anchor_message(head)
+        if not self._topic_ready:
+            # Apart from the service's other topics: a cluster not granting this one yet
+            # delays only the anchors (retried each interval), never the consumers.
+            await self._kafka.ensure_topics([self.topic], *self._layout)
+            self._topic_ready = True
         producer = await self._kafka.producer()
         try:
             await producer.send_and_wait(self.topic, key=key, value=value, headers=headers)

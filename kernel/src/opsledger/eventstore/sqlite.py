@@ -25,6 +25,7 @@ _SQLITE_INSERT = (
 )
 
 
+_CHAIN_AT = "SELECT hash FROM event_chain WHERE position = ?"
 _CHAIN_HEAD = "SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1"
 _UNCHAINED = (
     "SELECT position, event_id, stream_id, stream_type, version, event_type, schema_version,"
@@ -37,12 +38,17 @@ _CHAIN_INSERT = "INSERT INTO event_chain (position, prev_hash, hash) VALUES (?, 
 def chain_appended(db: sqlite3.Connection, first: int, new: list[tuple[int, bytes]]) -> None:
     """Chain the events just inserted (position, canonical bytes), in the append's
     transaction: one writer, so everything before `first` is final. Events before them
-    left unchained (inserted by an older kernel) are chained first, in order."""
-    head = db.execute(_CHAIN_HEAD).fetchone()
-    head_pos, prev = (0, GENESIS) if head is None else (int(head[0]), bytes(head[1]))
-    missed = db.execute(_UNCHAINED, (head_pos, first)).fetchall()
+    left unchained (inserted by an older kernel or by hand) are chained first, in order."""
+    before = db.execute(_CHAIN_AT, (first - 1,)).fetchone()
+    if before is not None:  # the usual case: one primary-key lookup
+        prev, todo = bytes(before[0]), new
+    else:
+        head = db.execute(_CHAIN_HEAD).fetchone()
+        head_pos, prev = (0, GENESIS) if head is None else (int(head[0]), bytes(head[1]))
+        missed = db.execute(_UNCHAINED, (head_pos, first)).fetchall()
+        todo = [(int(r[0]), sqlite_row_canonical(r)) for r in missed] + new
     rows = []
-    for position, data in [(int(r[0]), sqlite_row_canonical(r)) for r in missed] + new:
+    for position, data in todo:
         digest = link(prev, data)
         rows.append((position, prev, digest))
         prev = digest
