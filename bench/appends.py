@@ -5,6 +5,7 @@ pipelined LOCK TABLE + INSERT) over the same transport as ours.
 """
 
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
+from opsledger.chain_seal import seal
 from opsledger.db import create_engine
 from opsledger.runtime import CommandContext
 
@@ -90,14 +92,24 @@ async def pg_commit_floor(commits: int) -> tuple[float, str]:
 
 
 async def bench_append(
-    backend: str, tmp: Path, writers: int, batch: int, appends: int, **engine_kwargs: Any
+    backend: str,
+    tmp: Path,
+    writers: int,
+    batch: int,
+    appends: int,
+    revision: str = "heads",
+    chain: bool = True,
+    **engine_kwargs: Any,
 ) -> float:
     """Events/s: `writers` tasks, each `appends` appends of `batch` events with OCC.
 
     Each append stands alone, as a command without reactions does (Runtime.one_append):
-    one server-side call on PostgreSQL, its own transaction.
+    one server-side call on PostgreSQL, its own transaction. With the chain on
+    PostgreSQL, the sealer runs beside the writers as in a service, and the time runs
+    until every event is chained (what an append could not chain itself, see
+    opsledger.chain).
     """
-    runtime = await fresh(backend, tmp, **engine_kwargs)
+    runtime = await fresh(backend, tmp, revision=revision, chain=chain, **engine_kwargs)
     ctx = CommandContext("bench", "site-a", "bench")
 
     async def writer(stream: str, count: int) -> None:
@@ -110,8 +122,23 @@ async def bench_append(
 
     # Warm-up: every writer's connection opened and its statements prepared.
     await asyncio.gather(*(writer(f"warm-{w}", 1) for w in range(writers)))
+    sealing = backend == "postgres" and revision == "heads"
+    done = asyncio.Event()
+
+    async def sealer() -> None:
+        while not done.is_set():  # as a service's poll: not on every commit
+            if not await seal(runtime.engine):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), 0.2)
+        while await seal(runtime.engine):
+            pass
+
     started = time.perf_counter()
+    sealer_task = asyncio.create_task(sealer()) if sealing else None
     await asyncio.gather(*(writer(f"bench-{w}", appends) for w in range(writers)))
+    done.set()
+    if sealer_task is not None:
+        await sealer_task
     elapsed = time.perf_counter() - started
     await close(runtime)
     return writers * appends * batch / elapsed

@@ -125,16 +125,23 @@ KERNEL_ONLY = ServiceDefinition(name="bench", title="kernel benchmark", default_
 
 
 async def fresh(
-    backend: str, tmp: Path, service: str = "callcenter", **engine_kwargs: Any
+    backend: str,
+    tmp: Path,
+    service: str = "callcenter",
+    revision: str = "heads",
+    chain: bool = True,
+    **engine_kwargs: Any,
 ) -> Runtime:
+    """A migrated kernel database (`revision`; "kernel_0007" and chain=False: the store
+    before the tamper-evident chain) and a Runtime on it."""
     url = (
         await pg_database()
         if backend == "postgres"
         else f"sqlite+aiosqlite:///{tmp / f'{uuid4().hex[:8]}.db'}"
     )
     engine = create_engine(url, **engine_kwargs)
-    await upgrade(engine, KERNEL_ONLY)
-    return Runtime(service, engine, SystemClock(), Metrics(service), EventStore())
+    await upgrade(engine, KERNEL_ONLY, revision)
+    return Runtime(service, engine, SystemClock(), Metrics(service), EventStore(chain=chain))
 
 
 async def close(runtime: Runtime) -> None:

@@ -37,6 +37,7 @@ from bench.appends import (
     fsync_latency_us,
     pg_commit_floor,
 )
+from bench.chain import chain_cost
 from bench.common import REPO, Progress, Row
 from bench.e2e import e2e_p50, e2e_p99, idle_db_writes
 from bench.long_stream import long_stream_vs_fresh
@@ -137,7 +138,7 @@ def main() -> None:
         "(other processes share this machine; figures move with it)",
         file=sys.stderr,
     )
-    progress = Progress(total=11 + len(HOOKED_ROWS))
+    progress = Progress(total=12 + len(HOOKED_ROWS))
     with tempfile.TemporaryDirectory(dir=os.environ.get("OPSLEDGER_BENCH_TMP")) as tmp_name:
         tmp = Path(tmp_name)
         with progress.step("fsync latency of this machine") as step:
@@ -264,6 +265,11 @@ def main() -> None:
             sqlite["sqlite_8_writers"],
             "events/s",
         )
+
+        with progress.step("event chain: appends before it and with it, alternating") as step:
+            chain_rows = asyncio.run(chain_cost(tmp, scale))
+            rows.update(chain_rows)
+            step.result(", ".join(f"{r.ratio:.2f}x" for r in chain_rows.values()))
 
         for backend in ("postgres", "sqlite"):
             with progress.step(f"relay -> Kafka from {backend}, {relay_total} events") as step:

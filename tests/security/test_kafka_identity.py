@@ -18,6 +18,7 @@ from aiokafka.structs import RecordMetadata
 from opsledger.kafka import KafkaConnector, KafkaSecurity
 from opsledger.service import load_service
 from opsledger_contracts import SERVICES, dlq_topic, events_topic
+from opsledger_contracts.anchors import anchors_topic
 
 from tests.kafka_clients import kafka_consumer, kafka_security
 from tests.kernel.messages import Message, ping_message
@@ -44,6 +45,7 @@ def _needed(service: str) -> set[tuple[str, str, str, str, str]]:
         return {(service, op, "Topic", "Literal", "{prefix}" + name) for op in operations}
 
     needed = topic(events_topic(service), "Write", "Create")  # the relay; ensure_topics
+    needed |= topic(anchors_topic(service), "Write", "Create")  # the chain's published heads
     for consumed in {inbound.topic for inbound in load_service(service).inbound()}:
         needed |= topic(consumed, "Read", "Create")
         needed |= topic(dlq_topic(consumed), "Write", "Read", "Create")  # dead letters; dlq list

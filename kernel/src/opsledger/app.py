@@ -7,6 +7,7 @@ answers /ready with 503 and keeps retrying in the background).
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -18,12 +19,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from faststream.kafka import KafkaBroker
 from opsledger_contracts import dlq_topic
+from opsledger_contracts.anchors import anchors_topic
 from opsledger_contracts.asyncapi import build_asyncapi, render_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from opsledger.auth import TokenService
 from opsledger.calendar import SiteDirectory
 from opsledger.catalog import EventCatalog
+from opsledger.chain_anchor import ChainAnchorer
+from opsledger.chain_seal import seal
 from opsledger.clock import Clock, SystemClock
 from opsledger.consumers import InboxConsumer, LagMonitor, subscribe
 from opsledger.db import create_engine
@@ -92,6 +96,14 @@ class ServiceApp:
             self.catalog.private_event_types,
         )
         self.timers = TimerScheduler(self.runtime, self.bus.timer_handlers())
+        self.anchorer = ChainAnchorer(
+            self.runtime.engine,
+            self.kafka,
+            name,
+            prefix + anchors_topic(name),
+            settings.chain_anchor_seconds,
+            (settings.kafka_partitions, settings.kafka_replication_factor),
+        )
         subscriptions = self.bus.subscriptions(name, definition.inbound())
         self.consumers = [
             InboxConsumer(self.runtime, self.kafka, sub, settings.consumer_max_attempts)
@@ -108,6 +120,7 @@ class ServiceApp:
         for consumer in self.consumers:
             subscribe(self.broker, consumer, name, prefix, settings.consumer_batch_size)
         self._tasks: list[asyncio.Task[None]] = []
+        self._next_seal = 0.0
         self._stopping = asyncio.Event()
         self.broker_started = False
 
@@ -137,6 +150,8 @@ class ServiceApp:
             ("relay", self.relay.publish_batch),
             ("read_models", self.read_models.run_once),
             ("timers", self.timers.fire_due),
+            ("chain", self._seal_chain),
+            ("anchors", self.anchorer.publish_once),
         ]
         for loop_name, step in loops:
             self._tasks.append(asyncio.create_task(self._loop(loop_name, step), name=loop_name))
@@ -178,6 +193,15 @@ class ServiceApp:
                 backoff = min(backoff * 2, 5.0)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), backoff)
+
+    async def _seal_chain(self) -> bool:
+        """Chain what appends could not (PostgreSQL): at most once per poll interval, not
+        on every commit (most appends chain themselves; opsledger.chain)."""
+        now = time.monotonic()
+        if now < self._next_seal:
+            return False
+        self._next_seal = now + self.settings.poll_interval_seconds
+        return await seal(self.runtime.engine) > 0
 
     async def _connect_kafka(self) -> None:
         """Create topics and start consumers, retrying until Kafka answers."""

@@ -127,13 +127,21 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from opsledger.chain_verify import verify_chain
+    from opsledger.cli_chain import file_anchors, kafka_anchors, print_chain_report
     from opsledger.verify import verify_read_models
 
     service = _service(args.service)
+    anchors = file_anchors(args.service, args.against)
 
     async def run() -> int:
         try:
             await service.start(background=False)
+            if args.against == "kafka":
+                anchors.extend(await kafka_anchors(service))
+            report = await verify_chain(service.runtime.engine, anchors)
+            if not print_chain_report(args.service, report) or args.chain_only:
+                return 0 if report.finding is None else 1
             models = service.read_models.projections
             rt = service.runtime
             differences = await verify_read_models(rt.engine, rt.store, service.catalog, models)
@@ -239,8 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("projection", nargs="?", help="one read model (default: all)")
     rebuild.set_defaults(func=cmd_rebuild)
 
-    verify = sub.add_parser("verify", help="rebuild read models into scratch, compare with live")
+    verify = sub.add_parser(
+        "verify",
+        help="recompute the event chain (first tampered event), then rebuild read models "
+        "into scratch and compare with live",
+    )
     verify.add_argument("service")
+    verify.add_argument(
+        "--against",
+        metavar="kafka|FILE",
+        help="also check the chain against the published heads: `kafka` (the service's "
+        "anchors topic) or a file of ChainHeadAnchored JSON lines",
+    )
+    verify.add_argument(
+        "--chain-only", action="store_true", help="check the event chain only (no read models)"
+    )
     verify.set_defaults(func=cmd_verify)
 
     readmodels = sub.add_parser("readmodels", help="read-model tables of other versions")

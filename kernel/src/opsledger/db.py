@@ -39,6 +39,15 @@ events = sa.Table(
     sa.Index("ix_events_site_id", "site_id"),
 )
 
+# The tamper-evident chain over `events` (opsledger.chain): one row per chained event.
+event_chain = sa.Table(
+    "event_chain",
+    kernel_metadata,
+    sa.Column("position", _Position, primary_key=True, autoincrement=False),
+    sa.Column("prev_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+)
+
 checkpoints = sa.Table(
     "checkpoints",
     kernel_metadata,

@@ -171,6 +171,12 @@ class Settings(BaseSettings):
         description="Longest wait of a read for the read models to reach its min_position "
         "(read your own writes); then 503 with Retry-After",
     )
+    chain_anchor_seconds: float = Field(
+        default=300,
+        gt=0,
+        le=86_400,
+        description="How often the tamper-evident chain's head is published (when it moved)",
+    )
     consumer_max_attempts: int = Field(default=3, ge=1, le=100)
     consumer_batch_size: int = Field(
         default=100, ge=1, le=10_000, description="Most messages applied in one transaction"

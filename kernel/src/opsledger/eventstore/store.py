@@ -30,6 +30,8 @@ from opsledger.eventstore.postgres import PostgresBackend
 from opsledger.eventstore.sqlite import SqliteBackend
 
 _BACKENDS: dict[str, Backend] = {"postgresql": PostgresBackend(), "sqlite": SqliteBackend()}
+# `make bench`'s "before the chain" rows only (with a database at kernel_0007).
+_UNCHAINED: dict[str, Backend] = {**_BACKENDS, "sqlite": SqliteBackend(chain=False)}
 
 
 def _backend(conn: AsyncConnection) -> Backend:
@@ -39,9 +41,14 @@ def _backend(conn: AsyncConnection) -> Backend:
 class EventStore:
     """Reads and appends events inside the caller's connection/transaction."""
 
-    def __init__(self, clock: Clock | None = None, upcasters: UpcasterChain = UPCASTERS) -> None:
+    def __init__(
+        self, clock: Clock | None = None, upcasters: UpcasterChain = UPCASTERS, chain: bool = True
+    ) -> None:
+        """`chain=False` skips the tamper-evident chain on SQLite: for `make bench`'s
+        before/after rows only (PostgreSQL chains in its append function)."""
         self._clock = clock or SystemClock()
         self._upcasters = upcasters
+        self._appenders = _BACKENDS if chain else _UNCHAINED
 
     @property
     def upcasters(self) -> UpcasterChain:
@@ -68,7 +75,7 @@ class EventStore:
             return []
         recorded_at = self._clock.now()
         payloads = [e.payload.model_dump(mode="json") for e in new_events]
-        answer = await _backend(conn).append(
+        answer = await self._appenders[conn.dialect.name].append(
             conn, stream_id, stream_type, expected_version, new_events, payloads, recorded_at
         )
         if answer.status == "duplicate":

@@ -1,0 +1,53 @@
+"""Existing databases get their chain by migration: kernel_0008 chains the events written
+before it, in position order, and appends after it continue the same chain."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from opsledger.chain_verify import verify_chain
+from opsledger.clock import ManualClock
+from opsledger.db import create_engine, event_chain
+from opsledger.eventstore import EventStore, NewEvent
+from opsledger.migrate import upgrade
+
+from tests.conftest import KERNEL_ONLY
+from tests.kernel.payloads import CounterIncremented
+
+T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+def new(by: int) -> NewEvent:
+    return NewEvent(CounterIncremented(by=by), "site-a", "staff-1", "corr-1", "cause", T0)
+
+
+async def test_events_written_before_the_migration_are_chained_by_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, KERNEL_ONLY, "kernel_0007")
+        before = EventStore(ManualClock(T0), chain=False)  # the kernel before the chain
+        for i in range(5):
+            async with engine.begin() as conn:
+                await before.append(conn, f"s{i % 2}", "Counter", None, [new(i), new(i + 10)])
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
+        assert "event_chain" not in tables
+
+        await upgrade(engine, KERNEL_ONLY)
+        report = await verify_chain(engine)
+        assert report.finding is None
+        assert (report.checked, report.pending, report.head_position) == (10, 0, 10)
+
+        async with engine.begin() as conn:  # the store after the migration: same chain
+            await EventStore(ManualClock(T0)).append(conn, "s9", "Counter", 0, [new(99)])
+        async with engine.connect() as conn:
+            count = (
+                await conn.execute(sa.select(sa.func.count()).select_from(event_chain))
+            ).scalar()
+        assert count == 11
+        report = await verify_chain(engine)
+        assert report.finding is None and report.checked == 11
+    finally:
+        await engine.dispose()
