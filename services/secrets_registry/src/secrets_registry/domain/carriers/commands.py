@@ -17,6 +17,7 @@ Channel = Literal[
 Storage = Literal["secrecy_room", "officer_safe"]
 Approval = Literal["originating_authority", "higher_authority", "unit_leader"]
 DestructionMethod = Literal["approved_shredder", "designated_mill"]
+SignOutPurpose = Literal["read", "use"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class RecordSignOut:
 
     carrier_id: str
     person_id: str
-    purpose: Literal["read", "use"]
+    purpose: SignOutPurpose
     holder: Clearance | None
 
 
