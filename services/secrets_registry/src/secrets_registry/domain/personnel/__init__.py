@@ -1,0 +1,74 @@
+"""Classified personnel (涉密人員, SR-1 … SR-8, SR-10, SR-18): one stream per person.
+
+`PERSON` is the aggregate; its state's `clearance()` is what carriers and key locations
+ask, and `held_carriers` what a departure checks (SR-18). Carrier workflows claim a
+carrier on the holder's stream with `TakeCarrierCustody`/`ReleaseCarrierCustody`.
+"""
+
+from typing import Any
+
+from opsledger.decider import Aggregate
+from opsledger.pipeline import SYSTEM_ONLY
+
+from secrets_registry.domain.personnel import commands as c
+from secrets_registry.domain.personnel.commands import (
+    ReleaseCarrierCustody,
+    TakeCarrierCustody,
+)
+from secrets_registry.domain.personnel.decide import decide
+from secrets_registry.domain.personnel.events import (
+    CarrierCustodyReleased,
+    CarrierCustodyTaken,
+)
+from secrets_registry.domain.personnel.private import PRIVATE_EVENTS
+from secrets_registry.domain.personnel.state import PersonState, evolve
+from secrets_registry.domain.roles import COMMITTEE, HEAD, LEADER, OFFICER, PROPOSERS
+
+__all__ = [
+    "PERSON",
+    "PRIVATE_EVENTS",
+    "CarrierCustodyReleased",
+    "CarrierCustodyTaken",
+    "PersonState",
+    "ReleaseCarrierCustody",
+    "TakeCarrierCustody",
+    "person_stream",
+]
+
+
+def person_stream(person_id: str) -> str:
+    return f"person-{person_id}"
+
+
+def _stream_id(command: Any) -> str:
+    return person_stream(command.person_id)
+
+
+PERSON: Aggregate[PersonState, c.PersonCommand] = Aggregate(
+    stream_type="Person",
+    stream_prefix="person-",
+    initial=PersonState(),
+    evolve=evolve,
+    stream_id=_stream_id,
+    commands={
+        c.ProposeLevel: (PROPOSERS, decide),
+        c.ReviewLevel: (HEAD, decide),
+        c.ApproveLevel: (COMMITTEE, decide),
+        c.RecordVetting: (OFFICER, decide),
+        c.RecordEducation: (OFFICER, decide),
+        c.SignPledge: (OFFICER, decide),
+        c.EnterPost: (OFFICER, decide),
+        c.AssignKeyLocations: (OFFICER, decide),
+        c.GrantScope: (LEADER, decide),
+        c.WithdrawScope: (LEADER, decide),
+        c.RequestForeignTravel: (OFFICER | HEAD, decide),
+        c.GiveTravelOpinion: (HEAD, decide),
+        c.DecideTravel: (OFFICER, decide),  # the office (SR-8 rev.2)
+        c.RecordAllowance: (OFFICER, decide),
+        # by reg-b's carrier workflows when a carrier is signed out or returned
+        c.TakeCarrierCustody: (SYSTEM_ONLY, decide),
+        c.ReleaseCarrierCustody: (SYSTEM_ONLY, decide),
+    },
+    creates=frozenset({c.ProposeLevel}),
+    snapshot_every=100,
+)

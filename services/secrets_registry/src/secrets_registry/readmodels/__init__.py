@@ -1,0 +1,9 @@
+"""The registry's read models (tables derived from aggregate state), one module per area."""
+
+from typing import Any
+
+from opsledger.readmodels import ReadModel
+
+from secrets_registry.readmodels import personnel
+
+READ_MODELS: list[ReadModel[Any]] = [*personnel.READ_MODELS]

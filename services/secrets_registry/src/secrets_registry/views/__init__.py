@@ -1,0 +1,1 @@
+"""The registry's queries and answer models, one module per area."""
