@@ -9,7 +9,7 @@ from opsledger.testing import given
 from secrets_registry.domain.carriers import CARRIER, CARRIER_REGISTER
 from secrets_registry.domain.carriers import commands as c
 from secrets_registry.domain.carriers import events as ev
-from secrets_registry.domain.carriers.register import ReconcileInventory, RecordHandOver
+from secrets_registry.domain.carriers.register import ReconcileInventory
 from secrets_registry.domain.clearance import CarrierLevel, Clearance, PersonLevel
 
 AT = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -229,18 +229,6 @@ def test_sr17_inventory_reports_each_discrepancy() -> None:
     ]
     assert reports == [("b", "missing"), ("x", "unregistered")]
     assert isinstance(decided[-1], ev.InventoryTaken) and decided[-1].discrepancies == 2
-
-
-# -- SR-18 registers handed over ----------------------------------------------------------
-
-
-def test_sr18_a_custodian_who_leaves_hands_over_the_registers() -> None:
-    scenario = given(CARRIER_REGISTER, ev.CustodianAppointed(person_id="off-1"), at=AT)
-    hand = RecordHandOver("site-a", "off-2", "handover record 2026-12", cleared("off-2"))
-    scenario.refuses(hand, "SR-18", at=AT, actor="someone-else")
-    scenario.refuses(replace(hand, successor=None), "SR-18", at=AT, actor="off-1")
-    (done,) = scenario.when(hand, at=AT, actor="off-1")
-    assert isinstance(done, ev.RegistersHandedOver) and done.to_person == "off-2"
 
 
 # -- SR-19 destruction -----------------------------------------------------------------

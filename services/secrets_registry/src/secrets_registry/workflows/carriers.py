@@ -6,7 +6,7 @@ the actor may not see answers exactly as one that does not exist (404, SR-13).
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from opsledger.errors import DomainError, NotFoundError
 from opsledger.pipeline import ANY_STAFF, CommandResult, UnitOfWork, Workflow

@@ -159,7 +159,9 @@ class DestroyCarrier:
 
 async def destroy(uow: UnitOfWork, command: DestroyCarrier) -> CommandResult[Any]:
     state = await visible_carrier(uow, command.carrier_id)
-    precheck(uow, CARRIER, state, c.RecordDestruction(command.carrier_id, command.place, PLACEHOLDERS))
+    precheck(
+        uow, CARRIER, state, c.RecordDestruction(command.carrier_id, command.place, PLACEHOLDERS)
+    )
     people = await two_people(
         uow,
         action_id=command.action_id,

@@ -1,5 +1,6 @@
-"""The site's registers: the yearly inventory (SR-17) and the custodian's hand-over
-(SR-18 rev.2), decided on the register's and the carriers' streams."""
+"""The yearly inventory (SR-17), decided on the site register's and the carriers' streams.
+
+The custodian's hand-over of the registers (SR-18 rev.2) is personnel's (reg-a)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -7,12 +8,16 @@ from typing import Any
 from opsledger.errors import NotFoundError
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
 
-from secrets_registry.domain.carriers import CARRIER, CARRIER_REGISTER, carrier_stream, register_stream
+from secrets_registry.domain.carriers import (
+    CARRIER,
+    CARRIER_REGISTER,
+    carrier_stream,
+    register_stream,
+)
 from secrets_registry.domain.carriers import commands as c
-from secrets_registry.domain.carriers.register import ReconcileInventory, RecordHandOver
+from secrets_registry.domain.carriers.register import ReconcileInventory
 from secrets_registry.domain.carriers.state import SIGNED_OUT, TAKEN_OUT
 from secrets_registry.domain.roles import OFFICER
-from secrets_registry.workflows.twoperson import clearance_of
 
 
 @dataclass(frozen=True)
@@ -43,23 +48,6 @@ async def take_inventory(uow: UnitOfWork, command: TakeInventory) -> CommandResu
     return result
 
 
-@dataclass(frozen=True)
-class HandOverRegisters:
-    """The custodian who leaves hands the registers to a cleared successor (SR-18 rev.2)."""
-
-    site_id: str
-    to_person: str
-    record: str
-
-
-async def hand_over(uow: UnitOfWork, command: HandOverRegisters) -> CommandResult[Any]:
-    successor = await clearance_of(uow, command.to_person)
-    return await uow.execute(
-        RecordHandOver(uow.site_id, command.to_person, command.record, successor)
-    )
-
-
 WORKFLOWS: list[Workflow[Any]] = [
     Workflow(command=TakeInventory, roles=OFFICER, site_of=lambda w: w.site_id, run=take_inventory),
-    Workflow(command=HandOverRegisters, roles=OFFICER, site_of=lambda w: w.site_id, run=hand_over),
 ]

@@ -63,7 +63,9 @@ def evolve(state: ReadState, event: Event) -> ReadState:
     return state
 
 
-def decide(state: ReadState, command: RecordRegistryRead, ctx: DecisionContext) -> list[EventPayload]:
+def decide(
+    state: ReadState, command: RecordRegistryRead, ctx: DecisionContext
+) -> list[EventPayload]:
     return [
         RegistryRead(
             read_id=command.read_id,

@@ -4,6 +4,7 @@ from typing import Any
 
 from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY
+
 from secrets_registry.domain.carriers import commands as c
 from secrets_registry.domain.carriers.decide import decide
 from secrets_registry.domain.carriers.events import CARRIER_EVENTS

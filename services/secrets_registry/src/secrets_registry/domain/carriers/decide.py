@@ -5,6 +5,7 @@ from typing import NoReturn, assert_never
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
+
 from secrets_registry.domain.carriers import commands as c
 from secrets_registry.domain.carriers import events as ev
 from secrets_registry.domain.carriers.state import DESTROYED, STORED, CarrierState

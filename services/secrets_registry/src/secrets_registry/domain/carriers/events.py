@@ -1,5 +1,8 @@
 """Private events of a carrier's stream and of a site's carrier register (SR-11 … SR-19).
 
+The custodian's hand-over of the registers (SR-18 rev.2) is the person's stream's
+(`domain/personnel`: `RegistersAppointed`, `RegistersHandedOver`).
+
 Carrier events are never published (issue 20 item 7): they carry the classified title,
 the holders and the scope. They are listed in the service's `private_events`, so the
 relay never produces them and a decider cannot append a look-alike public type.
@@ -10,6 +13,7 @@ from typing import ClassVar, Literal
 
 from opsledger.decider import PrivateEvent
 from pydantic import Field
+
 from secrets_registry.domain.clearance import CarrierLevel
 
 Staff = str
@@ -214,25 +218,6 @@ class InventoryDiscrepancyReported(RegisterEvent):
     reported_to: str = "city_secrecy_bureau"
 
 
-class CustodianAppointed(RegisterEvent):
-    """The committee named the secrecy officer who keeps the registers (SR-19 rev.2)."""
-
-    event_type: ClassVar[str] = "CustodianAppointed"
-
-    person_id: Staff = Field(min_length=1, max_length=200)
-
-
-class RegistersHandedOver(RegisterEvent):
-    """A custodian who leaves handed the registers over, with a record (SR-18 rev.2)."""
-
-    event_type: ClassVar[str] = "RegistersHandedOver"
-
-    from_person: Staff = Field(min_length=1, max_length=200)
-    to_person: Staff = Field(min_length=1, max_length=200)
-    carriers: int = Field(ge=0)
-    record: str = Field(min_length=1, max_length=1000)
-
-
 CARRIER_EVENTS: tuple[type[PrivateEvent], ...] = (
     CarrierRegistered,
     CarrierCopied,
@@ -251,6 +236,4 @@ CARRIER_EVENTS: tuple[type[PrivateEvent], ...] = (
     CarrierLeftRegister,
     InventoryTaken,
     InventoryDiscrepancyReported,
-    CustodianAppointed,
-    RegistersHandedOver,
 )

@@ -1,5 +1,5 @@
 """A site's carrier register (`carriers-held-<site>`): which carriers the site holds, its
-yearly inventories and who keeps the registers (SR-11, SR-17, SR-18 rev.2, SR-19 rev.2).
+yearly inventories (SR-11, SR-17).
 
 Every registration and every departure of a carrier appends here, so the inventory
 reconciles against the log, never against a lagging read model.
@@ -10,19 +10,17 @@ from datetime import date
 from typing import Literal, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
-from opsledger.pipeline import SYSTEM_ONLY, roles
+from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
+
 from secrets_registry.domain.carriers import events as ev
-from secrets_registry.domain.carriers.decide import refuse
 from secrets_registry.domain.carriers.state import register_stream
-from secrets_registry.domain.clearance import CarrierLevel, Clearance
 
 
 @dataclass(frozen=True)
 class RegisterState:
     site_id: str = ""
     held: frozenset[str] = frozenset()
-    custodian: str | None = None
     last_inventory: date | None = None
 
 
@@ -51,25 +49,7 @@ class ReconcileInventory:
     accounted: frozenset[str]
 
 
-@dataclass(frozen=True)
-class AppointCustodian:
-    """The committee names the secrecy officer who keeps the registers (SR-19 rev.2)."""
-
-    site_id: str
-    person_id: str
-
-
-@dataclass(frozen=True)
-class RecordHandOver:
-    site_id: str
-    to_person: str
-    record: str
-    successor: Clearance | None
-
-
-RegisterCommand = (
-    EnterRegister | LeaveRegister | ReconcileInventory | AppointCustodian | RecordHandOver
-)
+RegisterCommand = EnterRegister | LeaveRegister | ReconcileInventory
 
 
 def evolve(state: RegisterState, event: Event) -> RegisterState:
@@ -81,10 +61,6 @@ def evolve(state: RegisterState, event: Event) -> RegisterState:
             return changed(state, held=state.held - {e.carrier_id})
         case ev.InventoryTaken() as e:
             return changed(state, last_inventory=e.on)
-        case ev.CustodianAppointed() as e:
-            return changed(state, site_id=event.site_id, custodian=e.person_id)
-        case ev.RegistersHandedOver() as e:
-            return changed(state, custodian=e.to_person)
         case _:
             return state
 
@@ -113,28 +89,6 @@ def _reconcile(state: RegisterState, command: ReconcileInventory) -> list[EventP
     return [*reports, taken]
 
 
-def _hand_over(
-    state: RegisterState, command: RecordHandOver, ctx: DecisionContext
-) -> list[EventPayload]:
-    if state.custodian is None or state.custodian != ctx.actor:
-        refuse("SR-18", "only the custodian of the registers hands them over")
-    if command.to_person == ctx.actor:
-        refuse("SR-18", "the registers are handed over to someone else", "to_person")
-    successor = command.successor
-    if successor is None or not successor.clears(CarrierLevel.TOP_SECRET):
-        refuse("SR-18", f"{command.to_person} is not cleared to keep the registers", "to_person")
-    if not successor.pledged_on(ctx.site.local_date(ctx.now)):
-        refuse("SR-18", f"{command.to_person} has no pledge in force", "to_person")
-    return [
-        ev.RegistersHandedOver(
-            from_person=ctx.actor,
-            to_person=command.to_person,
-            carriers=len(state.held),
-            record=command.record,
-        )
-    ]
-
-
 def decide(
     state: RegisterState, command: RegisterCommand, ctx: DecisionContext
 ) -> list[EventPayload]:
@@ -145,10 +99,6 @@ def decide(
             return [ev.CarrierLeftRegister(carrier_id=command.carrier_id, reason=command.reason)]
         case ReconcileInventory():
             return _reconcile(state, command)
-        case AppointCustodian():
-            return [ev.CustodianAppointed(person_id=command.person_id)]
-        case RecordHandOver():
-            return _hand_over(state, command, ctx)
         case _:
             assert_never(command)
 
@@ -167,9 +117,7 @@ CARRIER_REGISTER: Aggregate[RegisterState, RegisterCommand] = Aggregate(
         EnterRegister: (SYSTEM_ONLY, decide),
         LeaveRegister: (SYSTEM_ONLY, decide),
         ReconcileInventory: (SYSTEM_ONLY, decide),
-        AppointCustodian: (roles("secrecy_committee"), decide),
-        RecordHandOver: (SYSTEM_ONLY, decide),
     },
-    creates=frozenset({EnterRegister, AppointCustodian}),
+    creates=frozenset({EnterRegister}),
     snapshot_every=500,
 )

@@ -6,6 +6,7 @@ from typing import assert_never
 
 from opsledger.appendlog import HistoryLog
 from opsledger.decider import Event, changed
+
 from secrets_registry.domain.carriers import events as ev
 from secrets_registry.domain.clearance import CarrierLevel, Clearance
 

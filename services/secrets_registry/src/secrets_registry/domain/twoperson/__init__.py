@@ -23,6 +23,7 @@ from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
 from pydantic import AwareDatetime, Field
+
 from secrets_registry.domain.clearance import CarrierLevel, Clearance
 
 WINDOW = timedelta(minutes=15)  # how long a first confirmation waits for the second
