@@ -2,6 +2,16 @@
 
 from fastapi import APIRouter
 
-from secrets_registry.entrypoints import http_personnel
+from secrets_registry.entrypoints import (
+    http_audit,
+    http_carriers,
+    http_locations,
+    http_personnel,
+)
 
-ROUTERS: list[APIRouter] = [http_personnel.router]
+ROUTERS: list[APIRouter] = [
+    http_personnel.router,
+    http_carriers.router,
+    http_locations.router,
+    http_audit.router,
+]

@@ -66,7 +66,7 @@ def _record(command: c.RecordCarrier) -> list[EventPayload]:
             due_back=command.due_back,
             return_by=command.return_by,
             storage=command.storage,
-            origin=command.origin,  # type: ignore[arg-type]
+            origin=command.origin,
             derived_from=command.derived_from,
             received_from=command.received_from,
             channel=command.channel,
