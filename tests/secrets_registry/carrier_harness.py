@@ -1,9 +1,9 @@
-"""The registry in-process on a ManualClock, with cleared people built through its own
-personnel commands, for the carrier, location, two-person, audit and leak tests."""
+"""Carrier helpers over the registry fixture (tests/secrets_registry/conftest.py): cleared
+people built through its own personnel commands, carriers, tokens with every role."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,23 +12,20 @@ from opsledger.app import ServiceApp
 from opsledger.auth import TokenService
 from opsledger.clock import ManualClock
 from opsledger.pipeline import Origin
-from opsledger.service import load_service
-from opsledger.settings import Settings
 from secrets_registry.domain.clearance import PersonLevel
 from secrets_registry.domain.personnel import commands as pc
 
-from tests.processes import random_key
+from tests.secrets_registry import harness
+from tests.secrets_registry.harness import SECRET
 from tests.tokens import Bearer
 
-SECRET = random_key()
-START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00 in Asia/Shanghai
 SITE = "site-a"
 SCOPE = "security-office"
 ALL_ROLES = "secrecy_officer,secrecy_committee,auditor,unit_leader,department_head,cleared_staff"
 
 
 @dataclass
-class Registry:
+class Carriers:
     service: ServiceApp
     client: httpx.AsyncClient
     clock: ManualClock
@@ -80,10 +77,15 @@ class Registry:
         return answer.json()
 
     async def get(
-        self, path: str, headers: Mapping[str, str], status: int = 200, **params: str
+        self,
+        path: str,
+        headers: Mapping[str, str],
+        status: int = 200,
+        query: Mapping[str, str] | None = None,
     ) -> Any:
         await self.service.read_models.catch_up()
-        answer = await self.client.get(path, params={"site_id": SITE, **params}, headers=headers)
+        params = {"site_id": SITE, **(query or {})}
+        answer = await self.client.get(path, params=params, headers=headers)
         assert answer.status_code == status, answer.text
         return answer.json()
 
@@ -118,12 +120,6 @@ class Registry:
 
 
 @pytest.fixture
-async def registry(database_url: str) -> AsyncIterator[Registry]:
-    clock = ManualClock(START)
-    settings = Settings(database_url=database_url, auth_secret=SECRET)
-    service = ServiceApp(load_service("secrets_registry"), settings, clock=clock)
-    await service.start(background=False)
-    transport = httpx.ASGITransport(app=service.build_http(), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
-        yield Registry(service, client, clock)
-    await service.stop()
+def carriers(registry: harness.Registry) -> Carriers:
+    """The registry of `tests/secrets_registry/conftest.py`, with the carrier helpers."""
+    return Carriers(registry.service, registry.client, registry.clock)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from opsledger.testing import Scenario, given
 from secrets_registry.domain.clearance import PersonLevel
-from secrets_registry.domain.personnel import PERSON, PersonState
+from secrets_registry.domain.personnel import PERSON, PersonCommands, PersonState
 from secrets_registry.domain.personnel import commands as c
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
@@ -19,7 +19,7 @@ def person(
     appraisal: c.Appraisal = "competent",
     at: datetime = NOW,
     pid: str = PID,
-) -> Scenario[PersonState, c.PersonCommand]:
+) -> Scenario[PersonState, PersonCommands]:
     """A person whose level was proposed, reviewed, approved and filed; vetted, trained
     and pledged, not yet in post."""
     s = given(PERSON, at=at, stream_id=f"person-{pid}")
@@ -44,6 +44,6 @@ def in_post(
     key_department: bool = False,
     at: datetime = NOW,
     pid: str = PID,
-) -> Scenario[PersonState, c.PersonCommand]:
+) -> Scenario[PersonState, PersonCommands]:
     s = person(level, key_department=key_department, at=at, pid=pid)
     return s.record(c.EnterPost(pid, at.date()), at=at)

@@ -2,24 +2,24 @@
 result (SR-20; issue 20 item 5) — and only the officer, the committee and auditors read
 them."""
 
-from tests.secrets_registry.carrier_harness import SITE, Registry
-from tests.secrets_registry.carrier_harness import registry as registry
+from tests.secrets_registry.carrier_harness import SITE, Carriers
+from tests.secrets_registry.carrier_harness import carriers as carriers
 
-__all__ = ["registry"]
-
-
-async def _reads(registry: Registry) -> list[dict[str, object]]:
-    return [e.payload | {"actor": e.actor} for e in await registry.events("registry-read-")]
+__all__ = ["carriers"]
 
 
-async def test_sr20_every_read_is_recorded_with_who_what_and_the_result(registry: Registry) -> None:
-    await registry.person("off-1")
-    await registry.carrier()
-    await registry.get("/carriers/car-1", registry.auth("off-1"))
-    await registry.get("/carriers/car-x", registry.auth("nobody"), status=404)
-    await registry.get("/carriers", registry.auth("nobody"))
-    await registry.get("/carriers/count", registry.auth("nobody"))
-    reads = await _reads(registry)
+async def _reads(carriers: Carriers) -> list[dict[str, object]]:
+    return [e.payload | {"actor": e.actor} for e in await carriers.events("registry-read-")]
+
+
+async def test_sr20_every_read_is_recorded_with_who_what_and_the_result(carriers: Carriers) -> None:
+    await carriers.person("off-1")
+    await carriers.carrier()
+    await carriers.get("/carriers/car-1", carriers.auth("off-1"))
+    await carriers.get("/carriers/car-x", carriers.auth("nobody"), status=404)
+    await carriers.get("/carriers", carriers.auth("nobody"))
+    await carriers.get("/carriers/count", carriers.auth("nobody"))
+    reads = await _reads(carriers)
     assert [(r["actor"], r["reader"], r["route"], r["target"], r["result"]) for r in reads] == [
         ("off-1", "off-1", "/carriers/{carrier_id}", "car-1", "shown"),
         ("nobody", "nobody", "/carriers/{carrier_id}", "car-x", "not_found"),
@@ -29,14 +29,14 @@ async def test_sr20_every_read_is_recorded_with_who_what_and_the_result(registry
     assert "Substation" not in str(reads)  # titles never in the audit
 
 
-async def test_sr20_a_refused_read_is_recorded_too(registry: Registry) -> None:
-    refused = await registry.client.get(
+async def test_sr20_a_refused_read_is_recorded_too(carriers: Carriers) -> None:
+    refused = await carriers.client.get(
         "/carrier-registers/use",
         params={"site_id": SITE},
-        headers=registry.auth("stf-1", "cleared_staff"),
+        headers=carriers.auth("stf-1", "cleared_staff"),
     )
     assert refused.status_code == 403
-    (read,) = await _reads(registry)
+    (read,) = await _reads(carriers)
     assert (read["reader"], read["route"], read["result"]) == (
         "stf-1",
         "/carrier-registers/{register}",
@@ -44,12 +44,12 @@ async def test_sr20_a_refused_read_is_recorded_too(registry: Registry) -> None:
     )
 
 
-async def test_sr20_only_officer_committee_and_auditors_read_the_audit(registry: Registry) -> None:
-    await registry.get("/carriers", registry.auth("stf-1", "cleared_staff"))
+async def test_sr20_only_officer_committee_and_auditors_read_the_audit(carriers: Carriers) -> None:
+    await carriers.get("/carriers", carriers.auth("stf-1", "cleared_staff"))
     for role in ("secrecy_officer", "secrecy_committee", "auditor"):
-        rows = await registry.get("/registry-reads", registry.auth("aud-1", role))
+        rows = await carriers.get("/registry-reads", carriers.auth("aud-1", role))
         assert ("stf-1", "/carriers", "listed:0") in [
             (r["reader"], r["route"], r["result"]) for r in rows
         ]
     for role in ("cleared_staff", "unit_leader", "department_head"):
-        await registry.get("/registry-reads", registry.auth("x-1", role), status=403)
+        await carriers.get("/registry-reads", carriers.auth("x-1", role), status=403)

@@ -8,10 +8,10 @@ from typing import Any
 from secrets_registry.domain.clearance import PersonLevel
 from secrets_registry.domain.twoperson import WINDOW
 
-from tests.secrets_registry.carrier_harness import SITE, Registry
-from tests.secrets_registry.carrier_harness import registry as registry
+from tests.secrets_registry.carrier_harness import SITE, Carriers
+from tests.secrets_registry.carrier_harness import carriers as carriers
 
-__all__ = ["registry"]
+__all__ = ["carriers"]
 LAPSED = date(2025, 12, 5)  # in force when the post was entered, lapsed by 2026-12-07
 SEND = {
     "site_id": SITE,
@@ -23,82 +23,82 @@ SEND = {
 }
 
 
-async def _ready(registry: Registry, **people: Any) -> None:
-    await registry.person("off-1")
-    await registry.person("esc-1")
+async def _ready(carriers: Carriers, **people: Any) -> None:
+    await carriers.person("off-1")
+    await carriers.person("esc-1")
     for pid, kwargs in people.items():
-        await registry.person(pid.replace("_", "-"), **kwargs)
-    await registry.carrier()
+        await carriers.person(pid.replace("_", "-"), **kwargs)
+    await carriers.carrier()
 
 
-async def _confirm(registry: Registry, person: str, body: dict[str, Any] = SEND) -> Any:
-    return await registry.client.post(
-        "/carriers/car-1/dispatches", json=body, headers=registry.auth(person)
+async def _confirm(carriers: Carriers, person: str, body: dict[str, Any] = SEND) -> Any:
+    return await carriers.client.post(
+        "/carriers/car-1/dispatches", json=body, headers=carriers.auth(person)
     )
 
 
-async def _still_stored(registry: Registry) -> None:
-    assert (await registry.get("/carriers/car-1", registry.auth("off-1")))["status"] == "stored"
-    assert not [e for e in await registry.events("carrier-car-1") if e.event_type == "CarrierSent"]
+async def _still_stored(carriers: Carriers) -> None:
+    assert (await carriers.get("/carriers/car-1", carriers.auth("off-1")))["status"] == "stored"
+    assert not [e for e in await carriers.events("carrier-car-1") if e.event_type == "CarrierSent"]
 
 
-async def test_the_same_person_twice_is_refused(registry: Registry) -> None:
-    await _ready(registry)
-    assert (await _confirm(registry, "esc-1")).status_code == 202
-    again = await _confirm(registry, "esc-1")
+async def test_the_same_person_twice_is_refused(carriers: Carriers) -> None:
+    await _ready(carriers)
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    again = await _confirm(carriers, "esc-1")
     assert again.status_code == 422, again.text
     assert again.json()["error"]["code"] == "SR-12" and "same person" in again.text
-    await _still_stored(registry)
+    await _still_stored(carriers)
 
 
-async def test_an_uncleared_second_is_refused(registry: Registry) -> None:
-    await _ready(registry, esc_2={"level": PersonLevel.GENERAL})
-    assert (await _confirm(registry, "esc-1")).status_code == 202
+async def test_an_uncleared_second_is_refused(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={"level": PersonLevel.GENERAL})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
     # Not cleared for secret: to them the carrier does not exist at all.
-    answer = await _confirm(registry, "esc-2")
+    answer = await _confirm(carriers, "esc-2")
     assert answer.status_code == 404, answer.text
-    await _still_stored(registry)
+    await _still_stored(carriers)
 
 
-async def test_an_unpledged_second_is_refused(registry: Registry) -> None:
-    await _ready(registry, esc_2={"pledged_on": LAPSED})
-    assert (await _confirm(registry, "esc-1")).status_code == 202
-    answer = await _confirm(registry, "esc-2")
+async def test_an_unpledged_second_is_refused(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={"pledged_on": LAPSED})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    answer = await _confirm(carriers, "esc-2")
     assert answer.status_code == 422 and "pledge" in answer.text, answer.text
-    await _still_stored(registry)
+    await _still_stored(carriers)
 
 
-async def test_an_expired_first_confirmation_is_refused(registry: Registry) -> None:
-    await _ready(registry, esc_2={})
-    assert (await _confirm(registry, "esc-1")).status_code == 202
-    registry.clock.advance(WINDOW + timedelta(seconds=1))
-    answer = await _confirm(registry, "esc-2")
+async def test_an_expired_first_confirmation_is_refused(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    carriers.clock.advance(WINDOW + timedelta(seconds=1))
+    answer = await _confirm(carriers, "esc-2")
     assert answer.status_code == 422 and "expired" in answer.text, answer.text
-    await _still_stored(registry)
+    await _still_stored(carriers)
 
 
-async def test_a_second_confirmation_of_other_terms_is_refused(registry: Registry) -> None:
-    await _ready(registry, esc_2={})
-    assert (await _confirm(registry, "esc-1")).status_code == 202
-    other = await _confirm(registry, "esc-2", {**SEND, "destination": "Elsewhere"})
+async def test_a_second_confirmation_of_other_terms_is_refused(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    other = await _confirm(carriers, "esc-2", {**SEND, "destination": "Elsewhere"})
     assert other.status_code == 422 and "different" in other.text, other.text
-    await _still_stored(registry)
+    await _still_stored(carriers)
 
 
-async def test_two_eligible_people_in_time_complete_it(registry: Registry) -> None:
-    await _ready(registry, esc_2={})
-    assert (await _confirm(registry, "esc-1")).status_code == 202
-    registry.clock.advance(WINDOW)
-    done = await _confirm(registry, "esc-2")
+async def test_two_eligible_people_in_time_complete_it(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    carriers.clock.advance(WINDOW)
+    done = await _confirm(carriers, "esc-2")
     assert done.status_code == 200 and done.json()["status"] == "sent", done.text
-    (sent,) = [e for e in await registry.events("carrier-car-1") if e.event_type == "CarrierSent"]
+    (sent,) = [e for e in await carriers.events("carrier-car-1") if e.event_type == "CarrierSent"]
     assert sent.payload["escorts"] == ["esc-1", "esc-2"]
 
 
-async def test_a_person_without_a_record_cannot_confirm(registry: Registry) -> None:
-    await registry.person("off-1")
-    await registry.person("w-1")
-    await registry.post(
+async def test_a_person_without_a_record_cannot_confirm(carriers: Carriers) -> None:
+    await carriers.person("off-1")
+    await carriers.person("w-1")
+    await carriers.post(
         "/key-locations",
         {
             "site_id": SITE,
@@ -107,16 +107,16 @@ async def test_a_person_without_a_record_cannot_confirm(registry: Registry) -> N
             "kind": "location",
             "entry_list": ["w-1", "x-9"],
         },
-        registry.officer,
+        carriers.officer,
         201,
     )
     work = {"site_id": SITE, "action_id": "work-1", "work": "fix the lock"}
     assert (
-        await registry.client.post(
-            "/key-locations/loc-1/service-work", json=work, headers=registry.auth("w-1")
+        await carriers.client.post(
+            "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("w-1")
         )
     ).status_code == 202
-    stranger = await registry.client.post(
-        "/key-locations/loc-1/service-work", json=work, headers=registry.auth("x-9")
+    stranger = await carriers.client.post(
+        "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("x-9")
     )
     assert stranger.status_code == 422 and stranger.json()["error"]["code"] == "SR-9", stranger.text

@@ -1,17 +1,46 @@
 """Validated request field types shared by the registry's HTTP routes (each names its rule)."""
 
+import re
 from typing import Annotated, Any, TypeVar
 
 from opsledger.bodies import CommandBody
-from opsledger.fields import Month, SiteId
+from opsledger.fields import Month, SiteId, StrictDate
 from opsledger.http import rule
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
-__all__ = ["FIELD_TYPES", "Ident", "Month", "RegistryBody", "Short", "SiteId", "Text"]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_only(value: Any) -> Any:
+    """A date is YYYY-MM-DD and nothing more: the kernel's StrictDate also takes
+    "2026-12-07T00:00:00", a time that could hide a zone's shift of the day."""
+    if isinstance(value, str) and not _DAY.fullmatch(value):
+        raise ValueError("a date is YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[StrictDate, BeforeValidator(_day_only)]
+_DATES = [
+    "signed_on",
+    "vetted_on",
+    "held_on",
+    "entered_on",
+    "departs_on",
+    "returns_on",
+    "intended_on",
+    "left_on",
+    "until",
+    "urged_on",
+    "answered_on",
+    "referred_on",
+    "handed_on",
+]
+
+__all__ = ["FIELD_TYPES", "Day", "Ident", "Month", "RegistryBody", "Short", "SiteId", "Text"]
 
 
 def _rule(kind: Any, rule_id: str) -> Any:
@@ -48,6 +77,7 @@ FIELD_TYPES: dict[str, Any] = {
     "note": Text,
     "purpose": Text,
     "file_note": _rule(Text, "SR-6"),
+    **dict.fromkeys(_DATES, Day),
 }
 
 C = TypeVar("C")

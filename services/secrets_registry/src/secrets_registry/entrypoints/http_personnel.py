@@ -42,7 +42,7 @@ class Recorded(BaseModel):
         return cls(person_id=person_id, version=result.version)
 
 
-async def _run(person_id: str, command: object, commands: Commands) -> Recorded:
+async def run(person_id: str, command: object, commands: Commands) -> Recorded:
     return Recorded.of(person_id, await commands.run(command))
 
 
@@ -51,70 +51,70 @@ async def propose_first_level(
     body: RegistryBody[c.ProposeLevel, None], commands: Commands
 ) -> Recorded:
     command = body.command()
-    return await _run(command.person_id, command, commands)
+    return await run(command.person_id, command, commands)
 
 
 @router.post("/people/{person_id}/level-proposals")
 async def propose_level(
     person_id: Ident, body: RegistryBody[c.ProposeLevel, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/level-proposals/review")
 async def review_level(
     person_id: Ident, body: RegistryBody[c.ReviewLevel, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/level-proposals/approval")
 async def approve_level(
     person_id: Ident, body: RegistryBody[c.ApproveLevel, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/vetting")
 async def record_vetting(
     person_id: Ident, body: RegistryBody[c.RecordVetting, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/education")
 async def record_education(
     person_id: Ident, body: RegistryBody[c.RecordEducation, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/pledges")
 async def sign_pledge(
     person_id: Ident, body: RegistryBody[c.SignPledge, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/post")
 async def enter_post(
     person_id: Ident, body: RegistryBody[c.EnterPost, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.put("/people/{person_id}/key-locations")
 async def assign_key_locations(
     person_id: Ident, body: RegistryBody[c.AssignKeyLocations, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/scopes")
 async def grant_scope(
     person_id: Ident, body: RegistryBody[c.GrantScope, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/scopes/{scope}/withdrawal")
@@ -124,14 +124,14 @@ async def withdraw_scope(
     body: RegistryBody[c.WithdrawScope, Literal["person_id", "scope"]],
     commands: Commands,
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id, scope=scope), commands)
+    return await run(person_id, body.command(person_id=person_id, scope=scope), commands)
 
 
 @router.post("/people/{person_id}/travel")
 async def request_travel(
     person_id: Ident, body: RegistryBody[c.RequestForeignTravel, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.post("/people/{person_id}/travel/{travel_id}/opinion")
@@ -142,7 +142,7 @@ async def travel_opinion(
     commands: Commands,
 ) -> Recorded:
     command = body.command(person_id=person_id, travel_id=travel_id)
-    return await _run(person_id, command, commands)
+    return await run(person_id, command, commands)
 
 
 @router.post("/people/{person_id}/travel/{travel_id}/decision")
@@ -153,14 +153,14 @@ async def decide_travel(
     commands: Commands,
 ) -> Recorded:
     command = body.command(person_id=person_id, travel_id=travel_id)
-    return await _run(person_id, command, commands)
+    return await run(person_id, command, commands)
 
 
 @router.post("/people/{person_id}/allowances")
 async def record_allowance(
     person_id: Ident, body: RegistryBody[c.RecordAllowance, PID], commands: Commands
 ) -> Recorded:
-    return await _run(person_id, body.command(person_id=person_id), commands)
+    return await run(person_id, body.command(person_id=person_id), commands)
 
 
 @router.get("/people", response_model=response_model(PEOPLE, many=True))

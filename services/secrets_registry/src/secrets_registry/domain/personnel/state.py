@@ -14,6 +14,7 @@ from opsledger_contracts.events.secrets_registry import (
 from secrets_registry.domain.clearance import Clearance, PersonLevel
 from secrets_registry.domain.personnel import events as ev
 from secrets_registry.domain.personnel import leaving_events as lv
+from secrets_registry.domain.personnel.commands import LeavingKind
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Proposal:
 class Application:
     """SR-7 rev.2: an application to leave (reviewed/decided: None until done)."""
 
-    kind: str
+    kind: LeavingKind
     applied_on: date
     intended_on: date
     reviewed: bool | None = None
