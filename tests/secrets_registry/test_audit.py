@@ -48,8 +48,26 @@ async def test_sr20_only_officer_committee_and_auditors_read_the_audit(carriers:
     await carriers.get("/carriers", carriers.auth("stf-1", "cleared_staff"))
     for role in ("secrecy_officer", "secrecy_committee", "auditor"):
         rows = await carriers.get("/registry-reads", carriers.auth("aud-1", role))
-        assert ("stf-1", "/carriers", "listed:0") in [
+        assert ("stf-1", "/carriers", "listed") in [
             (r["reader"], r["route"], r["result"]) for r in rows
         ]
     for role in ("cleared_staff", "unit_leader", "department_head"):
         await carriers.get("/registry-reads", carriers.auth("x-1", role), status=403)
+
+
+async def test_sr20_the_audit_is_no_side_door_to_unseen_carriers(carriers: Carriers) -> None:
+    await carriers.person("off-1")
+    await carriers.person("fin-1", scopes=("finance",))
+    await carriers.carrier("car-1")
+    await carriers.get("/carriers/car-1", carriers.auth("off-1"))
+    await carriers.get("/carriers", carriers.auth("off-1"))
+    # fin-1 is core but in another scope: off-1's read of car-1 is absent, counts masked.
+    seen_by_fin = await carriers.get("/registry-reads", carriers.auth("fin-1", "auditor"))
+    assert "car-1" not in str(seen_by_fin)
+    assert [
+        (r["reader"], r["route"], r["result"]) for r in seen_by_fin if r["reader"] == "off-1"
+    ] == [("off-1", "/carriers", "listed")]
+    seen_by_off = await carriers.get("/registry-reads", carriers.auth("off-1", "auditor"))
+    assert ("/carriers/{carrier_id}", "car-1", "shown") in [
+        (r["route"], r["target"], r["result"]) for r in seen_by_off
+    ]

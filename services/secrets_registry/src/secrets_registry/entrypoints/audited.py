@@ -64,10 +64,12 @@ class RegistryReader:
         clearance = loaded.state.clearance()
         return clearance if clearance.site_id == site_id else None
 
-    async def record(self, site_id: str, target: str, result: str) -> None:
+    async def record(
+        self, site_id: str, target: str, result: str, carrier_id: str | None = None
+    ) -> None:
         """The audit event of this read: who (the token's staff id), what, the result."""
         origin = Origin(actor=self.principal.staff_id, correlation_id=self._correlation)
-        read = RecordRegistryRead(site_id, uuid4().hex, self.route, target, result)
+        read = RecordRegistryRead(site_id, uuid4().hex, self.route, target, result, carrier_id)
         await self._bus.run(read, origin)
 
     async def __call__(
@@ -80,13 +82,16 @@ class RegistryReader:
 
     async def one(self, site_id: str, target: str, what: str, found: T | None) -> T:
         """Record the read of one record; a missing (or unseen) one is a plain 404."""
-        await self.record(site_id, target, "shown" if found is not None else "not_found")
+        carrier = target if what == "Carrier" else None
+        await self.record(site_id, target, "shown" if found else "not_found", carrier)
         if found is None:
             raise NotFoundError(what, target)
         return found
 
-    async def many(self, site_id: str, target: str, rows: list[T]) -> list[T]:
-        await self.record(site_id, target, f"listed:{len(rows)}")
+    async def many(
+        self, site_id: str, target: str, rows: list[T], carrier_id: str | None = None
+    ) -> list[T]:
+        await self.record(site_id, target, f"listed:{len(rows)}", carrier_id)
         return rows
 
 

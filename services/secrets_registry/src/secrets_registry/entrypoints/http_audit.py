@@ -21,6 +21,6 @@ async def registry_reads(
     reader: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[views.ReadRecord]:
     target = f"reader={reader}"
-    await reads.open(site_id, target)
-    rows = await reads(views.reads, site_id, reader)
+    clearance = await reads.open(site_id, target)
+    rows = await reads(views.reads, site_id, reads.principal.staff_id, clearance, reader)
     return await reads.many(site_id, target, rows)

@@ -240,7 +240,7 @@ async def register(
     target = f"{register} carrier={carrier_id}"
     clearance = await reads.open(site_id, target)
     rows = await reads(views.register, site_id, register, clearance, carrier_id)
-    return await reads.many(site_id, target, rows)
+    return await reads.many(site_id, target, rows, carrier_id)
 
 
 @router.get("/carrier-holdings")

@@ -17,6 +17,7 @@ READS: ReadModel[ReadState] = ReadModel(
         column("route", sa.String(200), "read.route"),
         column("target", sa.String(500), "read.target"),
         column("result", sa.String(64), "read.result"),
+        column("carrier_id", sa.String(64), "read.carrier_id", nullable=True),
         column("at", sa.DateTime(timezone=True)),
     ],
     indexes=[("site_id", "at"), ("reader",)],

@@ -32,6 +32,9 @@ class RegistryRead(PrivateEvent):
     route: str = Field(min_length=1, max_length=200, description="The route template read.")
     target: str = Field(max_length=500, description="Ids and filters asked for, never titles.")
     result: str = Field(min_length=1, max_length=64, description="shown, listed:N, not_found…")
+    carrier_id: str | None = Field(
+        default=None, max_length=64, description="The one carrier read, if any (item 5)."
+    )
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class RecordRegistryRead:
     route: str
     target: str
     result: str
+    carrier_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ def decide(
             route=command.route,
             target=command.target[:500],
             result=command.result,
+            carrier_id=command.carrier_id,
         )
     ]
 
