@@ -2,8 +2,13 @@
 inventoried and destroyed through the workflows, with the person's custody in step."""
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from opsledger.errors import DomainError
 from secrets_registry.domain.clearance import PersonLevel
+from secrets_registry.domain.personnel import PERSON
+from secrets_registry.domain.personnel.decide_leaving import must_hand_back
 
 from tests.secrets_registry.carrier_harness import SITE, Carriers
 from tests.secrets_registry.carrier_harness import carriers as carriers
@@ -148,3 +153,26 @@ async def test_sr19_destruction_approved_counted_and_witnessed_by_two(carriers: 
     register = await carriers.get("/carrier-registers/destruction", carriers.auth("off-1"))
     assert register[0]["detail"] == "2 by designated_mill at Designated mill 2"
     assert register[0]["person"] == "w-1 w-2"
+
+
+async def _person(carriers: Carriers, pid: str) -> Any:
+    bus = carriers.service.bus
+    history = [bus.catalog.decode(r) for r in await carriers.events(f"person-{pid}")]
+    return PERSON.fold(history)
+
+
+async def test_sr18_a_departure_sees_a_carrier_signed_out_at_once(carriers: Carriers) -> None:
+    await carriers.person("off-1")
+    await carriers.person("stf-1")
+    await carriers.carrier()
+    await carriers.carrier("car-2", "top_secret")
+    out = {"site_id": SITE, "person_id": "stf-1", "purpose": "use"}
+    await carriers.post("/carriers/car-1/sign-outs", out, carriers.officer)
+    await carriers.post("/carriers/car-2/sign-outs", out, carriers.officer)
+    # No read model caught up: the person's own stream already names both carriers.
+    with pytest.raises(DomainError) as refused:
+        must_hand_back(await _person(carriers, "stf-1"))
+    assert refused.value.code == "SR-18" and "car-1, car-2" in refused.value.message
+    for cid in ("car-1", "car-2"):
+        await carriers.post(f"/carriers/{cid}/sign-ins", {"site_id": SITE}, carriers.officer)
+    must_hand_back(await _person(carriers, "stf-1"))

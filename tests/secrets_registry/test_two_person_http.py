@@ -2,9 +2,11 @@
 6): the same person twice, an uncleared or unpledged second and an expired first
 confirmation are all refused, and a refused or lone confirmation changes nothing."""
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from secrets_registry.domain.clearance import PersonLevel
 from secrets_registry.domain.twoperson import WINDOW
 
@@ -120,3 +122,22 @@ async def test_a_person_without_a_record_cannot_confirm(carriers: Carriers) -> N
         "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("x-9")
     )
     assert stranger.status_code == 422 and stranger.json()["error"]["code"] == "SR-9", stranger.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_two_escorts_confirming_at_once_send_the_carrier_once(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    answers = await asyncio.gather(_confirm(carriers, "esc-1"), _confirm(carriers, "esc-2"))
+    assert sorted(a.status_code for a in answers) == [200, 202], [a.text for a in answers]
+    sent = [e for e in await carriers.events("carrier-car-1") if e.event_type == "CarrierSent"]
+    assert len(sent) == 1 and sorted(sent[0].payload["escorts"]) == ["esc-1", "esc-2"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_one_escort_confirming_twice_at_once_stays_pending(carriers: Carriers) -> None:
+    await _ready(carriers)
+    answers = await asyncio.gather(_confirm(carriers, "esc-1"), _confirm(carriers, "esc-1"))
+    assert sorted(a.status_code for a in answers) == [202, 422], [a.text for a in answers]
+    await _still_stored(carriers)

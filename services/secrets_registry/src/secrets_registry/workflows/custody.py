@@ -52,12 +52,17 @@ class SignInCarrier:
     carrier_id: str
 
 
-async def sign_in(uow: UnitOfWork, command: SignInCarrier) -> CommandResult[Any]:
-    state = await visible_carrier(uow, command.carrier_id)
-    result = await uow.execute(c.RecordSignIn(command.carrier_id))
+async def _back_in(uow: UnitOfWork, carrier_id: str, back: Any) -> CommandResult[Any]:
+    """The carrier is back with the custodian: its holders' streams let it go too."""
+    state = await visible_carrier(uow, carrier_id)
+    result = await uow.execute(back)
     for person in state.holder:
-        await uow.execute(ReleaseCarrierCustody(person, command.carrier_id))
+        await uow.execute(ReleaseCarrierCustody(person, carrier_id))
     return result
+
+
+async def sign_in(uow: UnitOfWork, command: SignInCarrier) -> CommandResult[Any]:
+    return await _back_in(uow, command.carrier_id, c.RecordSignIn(command.carrier_id))
 
 
 @dataclass(frozen=True)
@@ -140,11 +145,7 @@ class BringCarrierBack:
 
 
 async def bring_back(uow: UnitOfWork, command: BringCarrierBack) -> CommandResult[Any]:
-    state = await visible_carrier(uow, command.carrier_id)
-    result = await uow.execute(c.RecordBringBack(command.carrier_id))
-    for person in state.holder:
-        await uow.execute(ReleaseCarrierCustody(person, command.carrier_id))
-    return result
+    return await _back_in(uow, command.carrier_id, c.RecordBringBack(command.carrier_id))
 
 
 @dataclass(frozen=True)
