@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import structlog.testing
 from fastapi.routing import APIRoute
 
 from tests.secrets_registry.carrier_harness import ALL_ROLES, SCOPE, SITE, Carriers
@@ -218,3 +219,46 @@ async def test_every_attempt_on_a_personnel_read_is_in_the_read_audit(carriers: 
 async def test_known_gaps_of_the_personnel_reads_are_closed(carriers: Carriers) -> None:
     _, leaks = await _run(carriers)
     assert not (set().union(*(leaks[who] for who in ATTACKERS)) & KNOWN_GAPS)
+
+
+async def test_no_title_in_logs_metrics_or_kafka_bound_events(
+    carriers: Carriers, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Item 7: a carrier's life, refusals included, leaves its title in no log line, no
+    metric, and in no event the relay may publish."""
+    await _setup(carriers)
+    await carriers.person("esc-1")
+    await carriers.person("esc-2")
+    with structlog.testing.capture_logs() as logs:
+        await _life_of_two_carriers(carriers)
+        await carriers.client.get("/ready")  # logs why it is not ready: some lines at least
+    metrics = (await carriers.client.get("/metrics")).text
+    logged = json.dumps(logs, default=str, ensure_ascii=False) + caplog.text
+    assert logs and TITLE not in logged and TITLE not in metrics
+    published = carriers.service.bus.catalog.public_event_types
+    public = [e for e in await carriers.events() if e.event_type in published]
+    assert public and all(TITLE not in json.dumps(e.payload) for e in public)
+    assert not any(e.stream_id.startswith("carrier-") for e in public)
+
+
+async def _life_of_two_carriers(carriers: Carriers) -> None:
+    await _hide_two_carriers(carriers)
+    await carriers.post(f"/carriers/{HIDDEN[0]}/sign-ins", {"site_id": SITE}, carriers.officer)
+    send = {
+        "site_id": SITE,
+        "action_id": "s-1",
+        "channel": "ordinary_post",
+        "destination": "City bureau",
+        "out_of_town": True,
+        "package_no": "P-1",
+    }
+    refused = await carriers.client.post(
+        f"/carriers/{HIDDEN[0]}/dispatches", json=send, headers=carriers.auth("esc-1")
+    )
+    assert refused.status_code == 422
+    send["channel"] = "confidential_post"
+    for escort in ("esc-1", "esc-2"):
+        await carriers.client.post(
+            f"/carriers/{HIDDEN[0]}/dispatches", json=send, headers=carriers.auth(escort)
+        )
+    await carriers.get(f"/carriers/{HIDDEN[1]}", carriers.auth("uncleared"), status=404)
