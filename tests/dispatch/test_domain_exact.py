@@ -87,6 +87,8 @@ def test_wo1_wo10_issuing_records_the_trimmed_order_and_the_repeat() -> None:
         "asset_id": "A-1",
         "fault_code": "f",
         "repair_class": "urgent",
+        "key_location_id": None,  # WO-12: not at a key secrecy location
+        "second_assignee": None,
     }
     assert flag.model_dump() == {
         "work_order_id": W,

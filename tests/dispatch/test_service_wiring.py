@@ -66,6 +66,11 @@ def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
         "SuperiorRecorded",
         "WorkOrderOpenAtReview",
         "WorkOrderReviewPlanned",
+        # flow 4: the registry's clearances and key locations as dispatch records them
+        "ClearanceNoted",
+        "ClearanceEndNoted",
+        "KeyLocationAssignmentClaimed",
+        "KeyLocationNoted",
     }
     assert not published & private
 
@@ -81,6 +86,7 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
         "diagnostic-pings",
         "work-order-requests",
         "vehicle-answers",  # WO-11: fleet's answers
+        "secrecy",  # flow 4: the registry's clearances and key locations (WO-12)
     }
 
 

@@ -272,10 +272,12 @@ def test_sr18_rev2_a_custodian_hands_over_the_registers_with_a_record() -> None:
     )
     assert "destruction, send-receive" in error.message
     s.refuses(
-        lc.HandOverRegisters(PID, ["use"], "stf-2", date(2026, 12, 7), "HO-1"), "SR-18", at=day
+        lc.RecordRegistersHandover(PID, ["use"], "stf-2", date(2026, 12, 7), "HO-1"),
+        "SR-18",
+        at=day,
     )
     handed = s.when(
-        lc.HandOverRegisters(
+        lc.RecordRegistersHandover(
             PID, ["send-receive", "destruction"], "stf-2", date(2026, 12, 7), "HO-1"
         ),
         at=day,

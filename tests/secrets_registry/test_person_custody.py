@@ -1,5 +1,7 @@
 """The person stream's carrier custody claims (SR-18), used by reg-b's carrier workflows."""
 
+from datetime import date
+
 from opsledger.pipeline import SYSTEM_ONLY
 from secrets_registry.domain.clearance import CarrierLevel, PersonLevel
 from secrets_registry.domain.personnel import (
@@ -42,3 +44,21 @@ def test_clearance_of_a_person_in_post() -> None:
     assert clearance.vetted and clearance.trained
     assert clearance.clears(CarrierLevel.SECRET) and not clearance.clears(CarrierLevel.TOP_SECRET)
     assert clearance.pledged_on(TODAY)
+
+
+def test_a_person_snapshot_round_trips_the_whole_record() -> None:
+    """PERSON opts in to snapshots (a person's file lives for years): the state with
+    applications, travels, custody and levels reads back equal from its JSON."""
+    from opsledger.catalog import EventCatalog
+    from opsledger.snapshots import Snapshotter
+    from secrets_registry.domain.personnel import leaving as lc
+    from secrets_registry.domain.personnel.commands import RequestForeignTravel
+
+    s = in_post(PersonLevel.CORE, key_department=True)
+    s.record(TakeCarrierCustody(PID, "car-1"), at=NOW)
+    s.record(RequestForeignTravel(PID, "TR1", "HK", TODAY, TODAY, "x"), at=NOW)
+    s.record(lc.ApplyToLeave(PID, "A1", "leave_post", date(2027, 1, 1), "go"), at=NOW)
+    s.record(lc.AppointRegisters(PID, ["use"]), at=NOW)
+    adapter, _ = Snapshotter(EventCatalog(service="secrets_registry")).codec(PERSON)
+    full = s.state
+    assert adapter.validate_json(adapter.dump_json(full)) == full

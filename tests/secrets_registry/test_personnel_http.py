@@ -113,3 +113,82 @@ async def test_sr5_the_officers_declassification_list_and_sr18_holdings(registry
     last = await registry.get("/declassification", registry.officer, site_id=SITE, on="2028-12-08")
     assert len(last) == 1
     assert await registry.get("/holdings", registry.officer, site_id=SITE) == []
+
+
+async def test_sr18_holdings_and_a_departure_refused_naming_the_carriers(
+    registry: Registry,
+) -> None:
+    from opsledger.pipeline import Origin
+    from secrets_registry.domain.personnel import ReleaseCarrierCustody, TakeCarrierCustody
+
+    await registry.in_post()
+
+    async def system(command: object) -> None:  # as reg-b's carrier workflows run it
+        async with registry.service.runtime.transaction() as tx:
+            await registry.service.bus.execute_in(tx, command, Origin.system("carriers"))
+
+    await system(TakeCarrierCustody("stf-0107", "car-2"))
+    await system(TakeCarrierCustody("stf-0107", "car-1"))
+    held = await registry.get("/holdings", registry.officer, site_id=SITE)
+    assert held == [{"person_id": "stf-0107", "carrier_ids": ["car-1", "car-2"]}]
+    board = await registry.get("/people", registry.officer, site_id=SITE)
+    assert board[0]["carriers_held"] == 2
+    custody = await registry.client.post(
+        "/people/stf-0107/carriers", json={"carrier_id": "car-3"}, headers=registry.officer
+    )
+    assert custody.status_code in (404, 405)  # custody has no route: the system's only
+    base = "/people/stf-0107"
+    application = {"application_id": "A1", "kind": "leave_post", "intended_on": "2026-12-08"}
+    await registry.post(f"{base}/leaving", {**application, "reason": "go"}, registry.officer)
+    review = {"cleared": True, "note": "ok"}
+    await registry.post(f"{base}/leaving/A1/secrecy-review", review, registry.committee)
+    pledge = {"pledge_id": "D1", "kind": "departure", "signed_on": "2026-12-07"}
+    await registry.post(f"{base}/pledges", pledge, registry.officer)
+    refused = await registry.client.post(
+        f"{base}/leaving/A1/decision",
+        json={"approved": True, "note": "ok"},
+        headers=registry.leader,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "SR-18"
+    assert "car-1, car-2" in refused.json()["error"]["message"]
+    await system(ReleaseCarrierCustody("stf-0107", "car-1"))
+    await system(ReleaseCarrierCustody("stf-0107", "car-2"))
+    await registry.post(
+        f"{base}/leaving/A1/decision", {"approved": True, "note": "ok"}, registry.leader
+    )
+    assert await registry.get("/holdings", registry.officer, site_id=SITE) == []
+
+
+async def test_sr18_rev2_a_custodian_hands_the_registers_to_a_receiver(registry: Registry) -> None:
+    await registry.in_post("stf-0107")
+    await registry.in_post("stf-0200")
+    registers = {"registers": ["send-receive", "destruction"]}
+    await registry.post("/people/stf-0107/registers", registers, registry.leader)
+    handover = {
+        "site_id": SITE,
+        "registers": ["send-receive", "destruction"],
+        "handed_on": "2026-12-07",
+        "record_no": "HO-2026-01",
+    }
+    nobody = await registry.client.post(
+        "/people/stf-0107/registers/handover",
+        json={**handover, "to_person": "stf-nobody"},
+        headers=registry.officer,
+    )
+    assert nobody.status_code == 422 and nobody.json()["error"]["field"] == "to_person"
+    await registry.post(
+        "/people/stf-0107/registers/handover",
+        {**handover, "to_person": "stf-0200"},
+        registry.officer,
+    )
+    giver = await registry.get("/people/stf-0107", registry.officer)
+    receiver = await registry.get("/people/stf-0200", registry.officer)
+    assert giver["registers"] == [] and receiver["registers"] == ["destruction", "send-receive"]
+    # the same registers cannot be handed over twice
+    again = await registry.client.post(
+        "/people/stf-0107/registers/handover",
+        json={**handover, "to_person": "stf-0200"},
+        headers=registry.officer,
+    )
+    assert again.status_code == 422 and again.json()["error"]["code"] == "SR-18"

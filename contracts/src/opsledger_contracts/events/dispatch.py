@@ -101,6 +101,16 @@ class WorkOrderIssued(WorkOrderEvent):
             "fault_code (WO-10)."
         ),
     )
+    key_location_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="WO-12: the key secrecy location (SR-9) the order is at; null if none.",
+    )
+    second_assignee: str | None = Field(
+        default=None,
+        max_length=64,
+        description="WO-12 rev.2: the second person at a key location (two at the same time).",
+    )
 
 
 @REGISTRY.register

@@ -12,13 +12,17 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.service import ServiceDefinition
 
+from dispatch.domain.clearances import PRIVATE_EVENTS as CLEARANCE_EVENTS
+from dispatch.domain.key_locations import PRIVATE_EVENTS as KEY_LOCATION_EVENTS
 from dispatch.domain.private_events import PRIVATE_EVENTS
 from dispatch.domain.rules import DispatchRules
 
 
 def _aggregates() -> Sequence[Aggregate[Any, Any]]:
+    from dispatch.domain.clearances import CLEARANCE
     from dispatch.domain.diagnostics import PING_RECEIPT
     from dispatch.domain.fault_history import FAULT_HISTORY
+    from dispatch.domain.key_locations import KEY_LOCATION
     from dispatch.domain.reporting_line import REPORTING_LINE
     from dispatch.domain.requests import REQUEST
     from dispatch.domain.reviews import END_OF_DAY_REVIEW
@@ -31,6 +35,8 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
         FAULT_HISTORY,
         PING_RECEIPT,
         REPORTING_LINE,
+        CLEARANCE,  # flow 4: the registry's clearances and key locations (WO-12)
+        KEY_LOCATION,
     ]
 
 
@@ -40,7 +46,7 @@ definition = ServiceDefinition.from_rooms(
     default_port=8102,
     description="Work orders: issue, accept, escalate, complete, sign-off, callback, archive.",
     aggregates=_aggregates,
-    private_events=PRIVATE_EVENTS,
+    private_events=(*PRIVATE_EVENTS, *CLEARANCE_EVENTS, *KEY_LOCATION_EVENTS),
     migrations=Path(__file__).parent / "migrations",
     site_rules=DispatchRules,
 )

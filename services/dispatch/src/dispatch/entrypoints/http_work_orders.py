@@ -89,6 +89,13 @@ class IssueWorkOrderBody(_Body):
     fault_code: str | None = Field(
         json_schema_extra=rule("WO-10"), default=None, min_length=1, max_length=64
     )
+    second_assignee: str | None = Field(
+        json_schema_extra=rule("WO-12"),
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="WO-12 rev.2: at a key secrecy location, the second cleared person",
+    )
     vehicle: VehicleBody | None = Field(
         json_schema_extra=rule("WO-11"),
         default=None,

@@ -2,6 +2,6 @@
 
 from opsledger.pipeline import Inbound
 
-from dispatch.inbound import callcenter, fleet
+from dispatch.inbound import callcenter, fleet, secrets_registry
 
-INBOUND: list[Inbound] = [*callcenter.INBOUND, *fleet.INBOUND]
+INBOUND: list[Inbound] = [*callcenter.INBOUND, *fleet.INBOUND, *secrets_registry.INBOUND]

@@ -4,6 +4,6 @@ from typing import Any
 
 from opsledger.readmodels import ReadModel
 
-from dispatch.readmodels import work_orders
+from dispatch.readmodels import secrecy, work_orders
 
-READ_MODELS: list[ReadModel[Any]] = [*work_orders.read_models()]
+READ_MODELS: list[ReadModel[Any]] = [*work_orders.read_models(), secrecy.CLEARANCES]

@@ -19,6 +19,7 @@ from dispatch.domain.work_order.decide import validate_issue
 from dispatch.domain.work_order.state import site_of, stream_id, work_order_id
 from dispatch.domain.work_order.vehicle import validate_need
 from dispatch.views import work_orders as views
+from dispatch.workflows import key_locations
 
 # Serials: kernel numbering on `work-order-serials-<site>` (kept, so existing sites
 # continue their sequence). Concurrent issuers conflict there; each retry re-reads it.
@@ -42,9 +43,12 @@ async def issue(uow: UnitOfWork, command: IssueWorkOrder) -> CommandResult[Any]:
         history = await uow.load(fault_history.FAULT_HISTORY, fault.stream)
         window = uow.site.rules(DispatchRules).repeat_window
         previous = fault_history.previous_within(history.state, now, window)
+    key_location = await key_locations.key_location_of(uow, command)  # WO-12, flow 4
     serial = await uow.next_number(f"work-order-serials-{site}", work_order_id(site, 0))
     wo_id = work_order_id(site, serial)
-    issued = await uow.execute(NumberedIssue(command, wo_id, serial, previous))
+    issued = await uow.execute(NumberedIssue(command, wo_id, serial, previous, key_location))
+    if key_location is not None:
+        await key_locations.claim(uow, command, wo_id, key_location)
     if command.vehicle is not None:  # WO-11: fleet is asked in the same transaction
         issued = await uow.execute(RequestVehicle(wo_id, command.vehicle))
     if command.ticket_id is not None:

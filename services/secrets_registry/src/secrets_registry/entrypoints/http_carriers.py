@@ -24,7 +24,7 @@ from secrets_registry.views import carriers as views
 from secrets_registry.views.twoperson import PendingConfirmation
 from secrets_registry.workflows import carriers as wf
 from secrets_registry.workflows import custody
-from secrets_registry.workflows.registers import TakeInventory
+from secrets_registry.workflows.inventory import TakeInventory
 
 router = APIRouter(tags=["carriers"])
 # Anyone who may be cleared reads; what they see is their clearance's.

@@ -11,6 +11,7 @@ from opsledger.routes import Commands
 from secrets_registry.domain.personnel import leaving as lc
 from secrets_registry.entrypoints.fields import Ident, RegistryBody
 from secrets_registry.entrypoints.http_personnel import Recorded, run
+from secrets_registry.workflows.registers import HandOverRegisters
 
 router = APIRouter(tags=["leaving a classified post"])
 PID = Literal["person_id"]
@@ -101,6 +102,6 @@ async def appoint_registers(
 
 @router.post("/people/{person_id}/registers/handover")
 async def hand_over_registers(
-    person_id: Ident, body: RegistryBody[lc.HandOverRegisters, PID], commands: Commands
+    person_id: Ident, body: RegistryBody[HandOverRegisters, PID], commands: Commands
 ) -> Recorded:
     return await run(person_id, body.command(person_id=person_id), commands)

@@ -4,11 +4,12 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from secrets_registry.workflows import carriers, custody, locations, registers
+from secrets_registry.workflows import carriers, custody, inventory, locations, registers
 
 WORKFLOWS: list[Workflow[Any]] = [
+    *registers.WORKFLOWS,
     *carriers.WORKFLOWS,
     *custody.WORKFLOWS,
-    *registers.WORKFLOWS,
+    *inventory.WORKFLOWS,
     *locations.WORKFLOWS,
 ]

@@ -1,53 +1,60 @@
-"""The yearly inventory (SR-17), decided on the site register's and the carriers' streams.
-
-The custodian's hand-over of the registers (SR-18 rev.2) is personnel's (reg-a)."""
+"""SR-18 rev.2: a custodian who leaves hands the registers over (辦理移交手續): the
+custodian's record and the receiver's custody in one transaction."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from opsledger.errors import NotFoundError
+from opsledger.errors import DomainError, NotFoundError
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
 
-from secrets_registry.domain.carriers import (
-    CARRIER,
-    CARRIER_REGISTER,
-    carrier_stream,
-    register_stream,
-)
-from secrets_registry.domain.carriers import commands as c
-from secrets_registry.domain.carriers.register import ReconcileInventory
-from secrets_registry.domain.carriers.state import SIGNED_OUT, TAKEN_OUT
-from secrets_registry.domain.roles import OFFICER
+from secrets_registry.domain.personnel import PERSON, person_stream
+from secrets_registry.domain.personnel.leaving import ReceiveRegisters, RecordRegistersHandover
+from secrets_registry.domain.roles import LEADER, OFFICER
 
 
 @dataclass(frozen=True)
-class TakeInventory:
-    """The officer's yearly count: the carriers found present (SR-17)."""
+class HandOverRegisters:
+    """The custodian `person_id` hands `registers` to `to_person`, with a record number."""
 
     site_id: str
-    inventory_id: str
-    present: tuple[str, ...]
+    person_id: str
+    registers: list[str]
+    to_person: str
+    handed_on: date
+    record_no: str
 
 
-async def take_inventory(uow: UnitOfWork, command: TakeInventory) -> CommandResult[Any]:
-    register = await uow.load(CARRIER_REGISTER, register_stream(uow.site_id))
-    if not register.version:
-        raise NotFoundError("CarrierRegister", uow.site_id)
-    accounted: set[str] = set()
-    for carrier_id in sorted(register.state.held):
-        state = (await uow.load(CARRIER, carrier_stream(carrier_id))).state
-        if state.status in (SIGNED_OUT, TAKEN_OUT):
-            accounted.add(carrier_id)  # with a known holder: signed for (SR-13 rev.2)
-    today = uow.site.local_date(uow.now)
-    present = frozenset(command.present)
-    result = await uow.execute(
-        ReconcileInventory(uow.site_id, command.inventory_id, today, present, frozenset(accounted))
+async def hand_over(uow: UnitOfWork, command: HandOverRegisters) -> CommandResult[Any]:
+    receiver = await uow.load(PERSON, person_stream(command.to_person))
+    if not receiver.version or receiver.state.site_id != uow.site_id:
+        raise DomainError(
+            "SR-18", f"{command.to_person} has no record on this site", field="to_person"
+        )
+    giver = await uow.load(PERSON, person_stream(command.person_id))
+    if not giver.version or giver.state.site_id != uow.site_id:
+        raise NotFoundError("Person", person_stream(command.person_id))
+    handed = await uow.execute(
+        RecordRegistersHandover(
+            command.person_id,
+            command.registers,
+            command.to_person,
+            command.handed_on,
+            command.record_no,
+        )
     )
-    for carrier_id in sorted(present & register.state.held):
-        await uow.execute(c.MarkInventoried(carrier_id, today, command.inventory_id))
-    return result
+    receive = ReceiveRegisters(
+        command.to_person, command.registers, command.person_id, command.record_no
+    )
+    await uow.execute(receive)
+    return handed
 
 
 WORKFLOWS: list[Workflow[Any]] = [
-    Workflow(command=TakeInventory, roles=OFFICER, site_of=lambda w: w.site_id, run=take_inventory),
+    Workflow(
+        command=HandOverRegisters,
+        roles=OFFICER | LEADER,
+        site_of=lambda command: command.site_id,
+        run=hand_over,
+    )
 ]

@@ -150,3 +150,14 @@ def require_fault_code_of_repairs(command: IssueWorkOrder) -> None:
             "a repair needs its fault_code, else a repeat repair cannot be detected",
             field="fault_code",
         )
+
+
+def must_not_leave_key_location(state: WorkOrderState, what: str) -> None:
+    """WO-12: the two cleared people of a key-location order are checked when it is issued
+    (flow 4); handing it to someone else here would skip that check, so it is refused."""
+    if state.key_location_id is not None:
+        raise DomainError(
+            "WO-12",
+            f"work order {state.work_order_id} is at key location {state.key_location_id}: "
+            f"cannot {what} it; issue a new order to two cleared people",
+        )

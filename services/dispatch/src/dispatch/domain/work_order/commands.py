@@ -54,6 +54,7 @@ class IssueWorkOrder:
     fault_code: str | None = None
     vehicle: VehicleNeed | None = None  # WO-11: requested from fleet when issued
     repair_class: str | None = None  # CC-6: urgent or minor; a classed repair has a fault code
+    second_assignee: str | None = None  # WO-12 rev.2: the second person at a key location
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class NumberedIssue:
     work_order_id: str
     serial_no: int
     previous_work_order_id: str | None = None  # WO-10: an earlier order for the same fault
+    key_location_id: str | None = None  # WO-12: checked by the issuing workflow
 
     @property
     def site_id(self) -> str:

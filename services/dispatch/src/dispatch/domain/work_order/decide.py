@@ -34,6 +34,7 @@ from dispatch.domain.work_order.checks import (
     missed_deadline,
     must_be_assignee,
     must_be_open,
+    must_not_leave_key_location,
     open_at,
     overdue,
     penalty,
@@ -104,6 +105,7 @@ def _escalate(
     order is the assignee's to finish (a dispatcher may reassign it).
     """
     must_be_assignee(state, ctx.actor, "WO-4", "escalate")
+    must_not_leave_key_location(state, "escalate")
     if state.status == ACCEPTED:
         raise DomainError(
             "WO-4",
@@ -300,6 +302,7 @@ def _reassign(
     state: WorkOrderState, command: ReassignWorkOrder, ctx: DecisionContext
 ) -> list[EventPayload]:
     must_be_open(state, "WO-2", "reassign")
+    must_not_leave_key_location(state, "reassign")
     missing = [n for n in ("assignee", "assignee_role", "reason") if blank(getattr(command, n))]
     if missing:
         raise DomainError(

@@ -99,6 +99,8 @@ def issue(
         asset_id=command.asset_id,
         fault_code=command.fault_code,
         repair_class=command.repair_class,  # checked: require_fault_code_of_repairs
+        key_location_id=numbered.key_location_id,
+        second_assignee=command.second_assignee if numbered.key_location_id else None,
     )
     events: list[EventPayload] = [issued]
     if numbered.previous_work_order_id is not None:

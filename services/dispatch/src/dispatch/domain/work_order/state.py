@@ -113,6 +113,8 @@ class WorkOrderState:
     asset_id: str | None = None
     fault_code: str | None = None
     repair_class: str | None = None  # CC-6: urgent or minor
+    key_location_id: str | None = None  # WO-12: the key secrecy location, if any
+    second_assignee: str | None = None  # WO-12 rev.2
     issued_at: datetime | None = None
     status: str = ""
     accepted_at: datetime | None = None
@@ -177,6 +179,8 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 asset_id=issued.asset_id,
                 fault_code=issued.fault_code,
                 repair_class=issued.repair_class,
+                key_location_id=issued.key_location_id,
+                second_assignee=issued.second_assignee,
                 issued_at=event.occurred_at,
                 status=ISSUED,
                 deadline=issued.reply_by,

@@ -85,7 +85,9 @@ PERSON: Aggregate[PersonState, PersonCommands] = Aggregate(
         lc.RecordUrgingAnswer: (OFFICER, decide_leaving),
         lc.ReferCase: (COMMITTEE, decide_leaving),
         lc.AppointRegisters: (LEADER | COMMITTEE, decide_leaving),
-        lc.HandOverRegisters: (OFFICER | LEADER, decide_leaving),
+        # by the HandOverRegisters workflow (both sides in one transaction)
+        lc.RecordRegistersHandover: (SYSTEM_ONLY, decide_leaving),
+        lc.ReceiveRegisters: (SYSTEM_ONLY, decide_leaving),
     },
     creates=frozenset({c.ProposeLevel}),
     snapshot_every=100,

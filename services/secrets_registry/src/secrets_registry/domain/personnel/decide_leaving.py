@@ -147,7 +147,7 @@ def decide_leaving(
                     **person, registers=sorted(set(command.registers)), appointed_by=ctx.actor
                 )
             ]
-        case lc.HandOverRegisters():
+        case lc.RecordRegistersHandover():
             missing = sorted(set(command.registers) - state.registers)
             if missing:
                 refuse("SR-18", f"{command.person_id} keeps no register {missing}", "registers")
@@ -162,6 +162,14 @@ def decide_leaving(
                     handed_on=command.handed_on,
                     record_no=command.record_no,
                     recorded_by=ctx.actor,
+                )
+            ]
+        case lc.ReceiveRegisters():
+            if state.departed or state.unauthorised:
+                refuse("SR-18", f"{command.person_id} has left: hand over to someone else")
+            return [
+                lv.RegistersAppointed(
+                    **person, registers=sorted(set(command.registers)), appointed_by=ctx.actor
                 )
             ]
         case _:

@@ -103,13 +103,23 @@ class AppointRegisters:
 
 
 @dataclass(frozen=True)
-class HandOverRegisters:
-    """SR-18 rev.2: a custodian hands the registers over, with a handover record."""
+class RecordRegistersHandover:
+    """SR-18 rev.2: the custodian's side of a handover (run by `HandOverRegisters`)."""
 
     person_id: str
     registers: list[str]
     to_person: str
     handed_on: date
+    record_no: str
+
+
+@dataclass(frozen=True)
+class ReceiveRegisters:
+    """SR-18 rev.2: the receiver's side of a handover (run by `HandOverRegisters`)."""
+
+    person_id: str
+    registers: list[str]
+    from_person: str
     record_no: str
 
 
@@ -124,5 +134,6 @@ LeavingCommand = (
     | RecordUrgingAnswer
     | ReferCase
     | AppointRegisters
-    | HandOverRegisters
+    | RecordRegistersHandover
+    | ReceiveRegisters
 )

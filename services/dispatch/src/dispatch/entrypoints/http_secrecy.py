@@ -1,0 +1,26 @@
+"""Flow 4 for the dispatch desk: staff cleared for a key secrecy location (WO-12)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from opsledger.fields import SiteQuery
+from opsledger.pipeline import roles
+from opsledger.readmodels import Row, response_model
+from opsledger.routes import Reader, Reads
+
+from dispatch.readmodels.secrecy import CLEARANCES
+from dispatch.views import secrecy as views
+
+router = APIRouter(tags=["key secrecy locations"])
+DeskReads = Annotated[Reader, Reads(roles=roles("dispatcher", "dispatch_lead"))]
+
+
+@router.get(
+    "/key-locations/{location_id}/cleared-staff",
+    response_model=response_model(CLEARANCES, many=True),
+)
+async def cleared_staff(location_id: str, site_id: SiteQuery, reads: DeskReads) -> list[Row]:
+    """Candidates for an order at the key location today; issuing decides (WO-12)."""
+    reads.authorize(site_id)
+    day = reads.site(site_id).local_date(reads.now)
+    return await reads(views.cleared_staff, site_id, location_id, day)
