@@ -10,6 +10,7 @@ from tests.secrets_registry.carrier_harness import SITE, Carriers
 from tests.secrets_registry.carrier_harness import carriers as carriers
 
 __all__ = ["carriers"]
+WORK = "/key-locations/loc-1/service-work"  # each of the two posts here
 
 
 async def _location(carriers: Carriers, entry_list: list[str]) -> Any:
@@ -50,11 +51,9 @@ async def test_sr9_service_work_needs_two_people_inside_at_the_same_time(
     await carriers.person("w-1")
     await carriers.person("w-2")
     work = {"site_id": SITE, "action_id": "work-1", "work": "replace the lock"}
-    pending = await carriers.post(
-        "/key-locations/loc-1/service-work", work, carriers.auth("w-1"), 202
-    )
+    pending = await carriers.post(WORK, work, carriers.auth("w-1"), 202)
     assert pending["status"] == "pending"
-    inside = await carriers.post("/key-locations/loc-1/service-work", work, carriers.auth("w-2"))
+    inside = await carriers.post(WORK, work, carriers.auth("w-2"))
     assert inside["inside"] == ["w-1", "w-2"] and inside["breaches"] == 0
 
 
@@ -63,8 +62,8 @@ async def test_sr9_one_person_alone_inside_is_a_breach_event(carriers: Carriers)
     await carriers.person("w-1")
     await carriers.person("w-2")
     work = {"site_id": SITE, "action_id": "work-1", "work": "replace the lock"}
-    await carriers.post("/key-locations/loc-1/service-work", work, carriers.auth("w-1"), 202)
-    await carriers.post("/key-locations/loc-1/service-work", work, carriers.auth("w-2"))
+    await carriers.post(WORK, work, carriers.auth("w-1"), 202)
+    await carriers.post(WORK, work, carriers.auth("w-2"))
     out = await carriers.post(
         "/key-locations/loc-1/exits", {"site_id": SITE, "person_id": "w-2"}, carriers.officer
     )
@@ -105,8 +104,6 @@ async def test_sr9_an_unpledged_person_does_not_work_inside(carriers: Carriers) 
     await carriers.person("w-1")
     await carriers.person("w-2", pledged_on=date(2025, 12, 5))
     work = {"site_id": SITE, "action_id": "work-1", "work": "replace the lock"}
-    await carriers.post("/key-locations/loc-1/service-work", work, carriers.auth("w-1"), 202)
-    refused = await carriers.client.post(
-        "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("w-2")
-    )
+    await carriers.post(WORK, work, carriers.auth("w-1"), 202)
+    refused = await carriers.client.post(WORK, json=work, headers=carriers.auth("w-2"))
     assert refused.status_code == 422 and "pledge" in refused.text, refused.text

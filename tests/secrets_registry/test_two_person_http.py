@@ -14,6 +14,7 @@ from tests.secrets_registry.carrier_harness import SITE, Carriers
 from tests.secrets_registry.carrier_harness import carriers as carriers
 
 __all__ = ["carriers"]
+WORK = "/key-locations/loc-1/service-work"  # each of the two posts here
 LAPSED = date(2025, 12, 5)  # in force when the post was entered, lapsed by 2026-12-07
 SEND = {
     "site_id": SITE,
@@ -114,13 +115,9 @@ async def test_a_person_without_a_record_cannot_confirm(carriers: Carriers) -> N
     )
     work = {"site_id": SITE, "action_id": "work-1", "work": "fix the lock"}
     assert (
-        await carriers.client.post(
-            "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("w-1")
-        )
+        await carriers.client.post(WORK, json=work, headers=carriers.auth("w-1"))
     ).status_code == 202
-    stranger = await carriers.client.post(
-        "/key-locations/loc-1/service-work", json=work, headers=carriers.auth("x-9")
-    )
+    stranger = await carriers.client.post(WORK, json=work, headers=carriers.auth("x-9"))
     assert stranger.status_code == 422 and stranger.json()["error"]["code"] == "SR-9", stranger.text
 
 
