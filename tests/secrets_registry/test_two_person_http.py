@@ -138,3 +138,28 @@ async def test_one_escort_confirming_twice_at_once_stays_pending(carriers: Carri
     answers = await asyncio.gather(_confirm(carriers, "esc-1"), _confirm(carriers, "esc-1"))
     assert sorted(a.status_code for a in answers) == [202, 422], [a.text for a in answers]
     await _still_stored(carriers)
+
+
+async def test_a_lone_confirmation_expires_by_a_durable_timer(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    assert (await _confirm(carriers, "esc-1")).status_code == 202
+    assert await carriers.service.timers.fire_due() == 0  # not before its deadline
+    carriers.clock.advance(WINDOW + timedelta(seconds=1))
+    assert await carriers.service.timers.fire_due() == 1
+    (expired,) = [
+        e
+        for e in await carriers.events("two-person-")
+        if e.event_type == "TwoPersonConfirmationExpired"
+    ]
+    assert expired.actor == "system:two-person-expiry" and expired.payload["person_id"] == "esc-1"
+    answer = await _confirm(carriers, "esc-2")
+    assert answer.status_code == 422 and "expired" in answer.text, answer.text
+    await _still_stored(carriers)
+
+
+async def test_a_completed_action_leaves_no_timer_behind(carriers: Carriers) -> None:
+    await _ready(carriers, esc_2={})
+    await _confirm(carriers, "esc-1")
+    assert (await _confirm(carriers, "esc-2")).status_code == 200
+    carriers.clock.advance(WINDOW * 2)
+    assert await carriers.service.timers.fire_due() == 0

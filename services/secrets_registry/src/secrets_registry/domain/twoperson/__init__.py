@@ -18,7 +18,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from opsledger.decider import Aggregate, DecisionContext, Event, PrivateEvent, changed
+from collections.abc import Sequence
+
+from opsledger.decider import (
+    Aggregate,
+    Cancel,
+    DecisionContext,
+    DueTimer,
+    Event,
+    PrivateEvent,
+    Reaction,
+    Schedule,
+    changed,
+)
 from opsledger.errors import DomainError
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
@@ -89,7 +101,16 @@ class TwoPersonActionCompleted(_TwoPersonEvent):
     second: str = Field(min_length=1, max_length=200)
 
 
-TWO_PERSON_EVENTS = (TwoPersonConfirmed, TwoPersonActionCompleted)
+class TwoPersonConfirmationExpired(_TwoPersonEvent):
+    """Nobody confirmed second in time: the pending action ended (a durable timer)."""
+
+    event_type: ClassVar[str] = "TwoPersonConfirmationExpired"
+
+    person_id: str = Field(min_length=1, max_length=200, description="The first confirmer.")
+
+
+TWO_PERSON_EVENTS = (TwoPersonConfirmed, TwoPersonActionCompleted, TwoPersonConfirmationExpired)
+EXPIRY = "two_person_expiry"
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,7 @@ class TwoPersonState:
     site_id: str = ""
     first: TwoPersonConfirmed | None = None
     people: tuple[str, str] | None = None  # set once completed
+    expired: bool = False
 
     @property
     def completed(self) -> bool:
@@ -118,6 +140,13 @@ class ConfirmTwoPersonAction:
     first_clearance: Clearance | None = None  # re-read at completion
 
 
+@dataclass(frozen=True)
+class ExpireTwoPersonAction:
+    """Run by the timer at the first confirmation's deadline."""
+
+    action_id: str
+
+
 def evolve(state: TwoPersonState, event: Event) -> TwoPersonState:
     match event.payload:
         case TwoPersonConfirmed() as e:
@@ -126,8 +155,35 @@ def evolve(state: TwoPersonState, event: Event) -> TwoPersonState:
             return state
         case TwoPersonActionCompleted() as e:
             return changed(state, people=(e.first, e.second))
+        case TwoPersonConfirmationExpired():
+            return changed(state, expired=True)
         case _:
             return state
+
+
+def _expiry_id(action_id: str) -> str:
+    return f"two-person-expiry-{action_id}"
+
+
+def reactions(state: TwoPersonState, new: Sequence[Event]) -> Sequence[Reaction]:
+    """A first confirmation sets its durable deadline; a completion cancels it."""
+    if state.completed:
+        return [Cancel(_expiry_id(state.action_id))]
+    first = state.first
+    if first is not None and not state.expired and any(e.version == 1 for e in new):
+        payload = {"action_id": state.action_id}
+        return [Schedule(_expiry_id(state.action_id), EXPIRY, first.expires_at, payload)]
+    return []
+
+
+def expire(
+    state: TwoPersonState, command: ExpireTwoPersonAction, ctx: DecisionContext
+) -> list[EventPayload]:
+    if state.completed or state.expired or state.first is None:
+        raise DomainError("TWO-PERSON", "nothing pending to expire", status=409)
+    return [
+        TwoPersonConfirmationExpired(action_id=state.action_id, person_id=state.first.person_id)
+    ]
 
 
 def decide(
@@ -153,7 +209,7 @@ def decide(
     first = state.first
     if first is None:
         return [confirmed]
-    if ctx.now > first.expires_at:
+    if state.expired or ctx.now > first.expires_at:
         raise DomainError(
             rule,
             f"two-person rule: the first confirmation expired at {first.expires_at.isoformat()}; "
@@ -177,14 +233,24 @@ def decide(
     return [confirmed, completed]
 
 
-TWO_PERSON: Aggregate[TwoPersonState, ConfirmTwoPersonAction] = Aggregate(
+def _expire_command(timer: DueTimer) -> ExpireTwoPersonAction:
+    return ExpireTwoPersonAction(str(timer.payload["action_id"]))
+
+
+TWO_PERSON: Aggregate[TwoPersonState, ConfirmTwoPersonAction | ExpireTwoPersonAction] = Aggregate(
     stream_type="TwoPersonAction",
     stream_prefix="two-person-",
     initial=TwoPersonState(),
     evolve=evolve,
     stream_id=lambda command: two_person_stream(command.action_id),
-    commands={ConfirmTwoPersonAction: (SYSTEM_ONLY, decide)},
+    commands={
+        ConfirmTwoPersonAction: (SYSTEM_ONLY, decide),
+        ExpireTwoPersonAction: (SYSTEM_ONLY, expire),
+    },
     creates=frozenset({ConfirmTwoPersonAction}),
+    reactions=reactions,
+    timers={EXPIRY: _expire_command},
+    timer_actors={EXPIRY: "two-person-expiry"},
 )
 
 __all__ = [
@@ -192,6 +258,7 @@ __all__ = [
     "TWO_PERSON_EVENTS",
     "WINDOW",
     "ConfirmTwoPersonAction",
+    "ExpireTwoPersonAction",
     "Requirement",
     "TwoPersonState",
     "problem",
