@@ -14,11 +14,10 @@ Why in the service and not the kernel: who counts as "cleared for it" is this do
 stream so two confirmations racing conflict — is already the kernel's.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
-
-from collections.abc import Sequence
 
 from opsledger.decider import (
     Aggregate,
