@@ -2,6 +2,18 @@
 
 from fastapi import APIRouter
 
-from secrets_registry.entrypoints import http_leaving, http_personnel
+from secrets_registry.entrypoints import (
+    http_audit,
+    http_carriers,
+    http_leaving,
+    http_locations,
+    http_personnel,
+)
 
-ROUTERS: list[APIRouter] = [http_personnel.router, http_leaving.router]
+ROUTERS: list[APIRouter] = [
+    http_personnel.router,
+    http_leaving.router,
+    http_carriers.router,
+    http_locations.router,
+    http_audit.router,
+]

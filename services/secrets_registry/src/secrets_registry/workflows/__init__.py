@@ -4,6 +4,12 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from secrets_registry.workflows import registers
+from secrets_registry.workflows import carriers, custody, inventory, locations, registers
 
-WORKFLOWS: list[Workflow[Any]] = [*registers.WORKFLOWS]
+WORKFLOWS: list[Workflow[Any]] = [
+    *registers.WORKFLOWS,
+    *carriers.WORKFLOWS,
+    *custody.WORKFLOWS,
+    *inventory.WORKFLOWS,
+    *locations.WORKFLOWS,
+]
