@@ -164,6 +164,7 @@ class CpuResult:
     gross_ms: float
     accepted: int
     idle_cpu_s: float
+    idle_cores: float  # CPU of the idle process (its poll loops), in cores
     profile: Path | None
 
 
@@ -229,6 +230,7 @@ async def measure(
         gross_ms=used / accepted * 1000,
         accepted=accepted,
         idle_cpu_s=idle,
+        idle_cores=idle_rate,
         profile=svg,
     )
 
@@ -251,7 +253,8 @@ async def cpu_row(service: str, tmp: Path, scale: float) -> Row:
         note=(
             f"{result.accepted} commands, {IN_FLIGHT} in flight, utime+stime of the service "
             f"process incl. relay and read models; gross {result.gross_ms:.2f} ms, idle CPU "
-            f"{result.idle_cpu_s:.2f} s subtracted; {1000 / result.per_command_ms:,.0f} "
+            f"{result.idle_cpu_s:.2f} s ({result.idle_cores:.3f} cores when idle) subtracted; "
+            f"{1000 / result.per_command_ms:,.0f} "
             f"commands/s per core; load {load:.2f}"
             + (f"; profile {result.profile}" if result.profile else "")
         ),
