@@ -7,7 +7,7 @@ on its own PostgreSQL database and Kafka topics); after its setup commands, it s
 process's utime + stime (/proc/<pid>/stat, every thread) is read before and after, with
 the settle time after the last answer included, so the relay's publishing and the
 read models' projection of those events count too. The process's idle CPU over the same
-span (its poll loops) is measured beforehand and subtracted.
+span (its poll loops; the mean of 6 s before and 6 s after) is subtracted.
 
 `OPSLEDGER_BENCH_PROFILE=<dir>` also records a py-spy flame graph (SVG) of each service
 while it runs its commands (py-spy on PATH, or OPSLEDGER_PYSPY naming it).
@@ -172,6 +172,13 @@ def _py_spy() -> str | None:
     return os.environ.get("OPSLEDGER_PYSPY") or shutil.which("py-spy")
 
 
+async def _idle_cores(pid: int, seconds: float = SETTLE_S * 2) -> float:
+    """CPU of the process over `seconds` without traffic, in cores."""
+    cpu, start = cpu_seconds(pid), time.monotonic()
+    await asyncio.sleep(seconds)
+    return (cpu_seconds(pid) - cpu) / (time.monotonic() - start)
+
+
 def _start_profiler(
     profile_dir: Path | None, service: str, pid: int
 ) -> tuple[subprocess.Popen[bytes] | None, Path | None]:
@@ -209,9 +216,7 @@ async def measure(
             warm = [workload.command(commands + i) for i in range(IN_FLIGHT)]
             await _send(proc.url, token, warm)  # first requests pay imports and caches
             await asyncio.sleep(SETTLE_S)
-            idle0, t0 = cpu_seconds(pid), time.monotonic()
-            await asyncio.sleep(SETTLE_S * 2)
-            idle_rate = (cpu_seconds(pid) - idle0) / (time.monotonic() - t0)
+            idle_before = await _idle_cores(pid)
             spy, svg = _start_profiler(profile_dir, workload.service, pid)
             if spy is not None:
                 await asyncio.sleep(1)  # py-spy attached before the first measured command
@@ -222,6 +227,8 @@ async def measure(
             used, span = cpu_seconds(pid) - before, time.monotonic() - t0
             if spy is not None:
                 _stop_profiler(spy)
+            # Idle before and after (more rows, warm caches): the mean is subtracted.
+            idle_rate = (idle_before + await _idle_cores(pid)) / 2
     finally:
         await drop(url)
     idle = idle_rate * span
