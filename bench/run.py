@@ -15,8 +15,10 @@ Modules: appends (and the machine's limits), relay, rebuild (dispatch's work_ord
 model), e2e (callcenter and dispatch as processes: idle writes, then the tracer ping's
 per-hop timestamps), long_stream (a command on a 10,000-event stream against one on a
 fresh stream: snapshots and linear folds), permits (a permit walked from application to
-works started, per second). `ROW_HOOKS` maps a row key to a function
-returning a `Row`; a row without one prints "not measured".
+works started, per second), cpu (CPU seconds per accepted command of
+callcenter's ping, dispatch's issue and fleet's trip dispatch, from /proc; with
+OPSLEDGER_BENCH_PROFILE=<dir> also a py-spy flame graph of each). `ROW_HOOKS` maps a
+row key to a function returning a `Row`; a row without one prints "not measured".
 """
 
 import asyncio
@@ -39,6 +41,7 @@ from bench.appends import (
 )
 from bench.chain import chain_cost
 from bench.common import REPO, Progress, Row
+from bench.cpu import TARGET_MS, cpu_callcenter, cpu_dispatch, cpu_fleet
 from bench.e2e import e2e_p50, e2e_p99, idle_db_writes
 from bench.long_stream import long_stream_vs_fresh
 from bench.permits import permits_postgres, permits_sqlite
@@ -58,6 +61,9 @@ ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {
     "long_stream_command": long_stream_vs_fresh,
     "permits_walk_postgres": permits_postgres,
     "permits_walk_sqlite": permits_sqlite,
+    "cpu_per_command_callcenter_ping": cpu_callcenter,
+    "cpu_per_command_dispatch_issue": cpu_dispatch,
+    "cpu_per_command_fleet_trip": cpu_fleet,
 }
 
 HOOKED_ROWS = {
@@ -93,6 +99,14 @@ HOOKED_ROWS = {
         "permits/s",
         "",
     ),
+    **{
+        f"cpu_per_command_{key}": (f"CPU per accepted command, {label}", "ms", f"<= {TARGET_MS} ms")
+        for key, label in (
+            ("callcenter_ping", "callcenter ping"),
+            ("dispatch_issue", "dispatch issue"),
+            ("fleet_trip", "fleet trip dispatch"),
+        )
+    },
 }
 
 

@@ -18,14 +18,23 @@ async def read_checkpoint(conn: AsyncConnection, name: str, *, for_update: bool 
     return int((await conn.execute(query)).scalar() or 0)
 
 
+# Built once per process (they run on every relay batch and read-model pass).
+def _param(column: str) -> sa.BindParameter[object]:
+    return sa.bindparam(f"p_{column}", type_=checkpoints.c[column].type)
+
+
+_UPDATE = (
+    checkpoints.update()
+    .where(checkpoints.c.name == _param("name"))
+    .values(position=_param("position"), updated_at=_param("updated_at"))
+)
+_INSERT = checkpoints.insert().values(
+    name=_param("name"), position=_param("position"), updated_at=_param("updated_at")
+)
+
+
 async def write_checkpoint(conn: AsyncConnection, name: str, position: int, clock: Clock) -> None:
-    now = clock.now()
-    updated = await conn.execute(
-        checkpoints.update()
-        .where(checkpoints.c.name == name)
-        .values(position=position, updated_at=now)
-    )
+    values = {"p_name": name, "p_position": position, "p_updated_at": clock.now()}
+    updated = await conn.execute(_UPDATE, values)
     if not updated.rowcount:
-        await conn.execute(
-            checkpoints.insert().values(name=name, position=position, updated_at=now)
-        )
+        await conn.execute(_INSERT, values)

@@ -211,9 +211,10 @@ def advisory_lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+_XACT_LOCK = sa.text("SELECT pg_advisory_xact_lock(:key)")  # parsed once per process
+
+
 async def lock_for_transaction(conn: AsyncConnection, name: str) -> None:
     """Queue transactions on `name` until commit (PostgreSQL; SQLite has one writer)."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_lock_key(name)}
-        )
+        await conn.execute(_XACT_LOCK, {"key": advisory_lock_key(name)})

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 import structlog
@@ -75,8 +76,16 @@ class TimerScheduler:
         self._handlers = dict(handlers)
         self.backoff = backoff or Backoff()
         self._parked_seen: set[tuple[str, str]] = set()
+        # The poll's query, built once (it runs on every pass of the loop, busy or idle).
+        now = sa.bindparam("p_now", type_=timers.c.due_at.type)
+        self._due_query = (
+            sa.select(timers)
+            .where(*self._due(now))
+            .order_by(timers.c.due_at)
+            .limit(sa.bindparam("p_limit", type_=sa.Integer()))
+        )
 
-    def _due(self, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    def _due(self, now: datetime | sa.BindParameter[Any]) -> tuple[sa.ColumnElement[bool], ...]:
         """Pending, due, not backing off, and not parked (unless parked only for a kind
         this process knows)."""
         known = sa.and_(timers.c.parked_reason == UNKNOWN_KIND, timers.c.kind.in_(self._handlers))
@@ -91,9 +100,9 @@ class TimerScheduler:
         """Fire every timer due now (up to `limit`); returns how many fired."""
         rt = self._runtime
         now = rt.clock.now()
-        query = sa.select(timers).where(*self._due(now)).order_by(timers.c.due_at).limit(limit)
         async with rt.engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+            due = await conn.execute(self._due_query, {"p_now": now, "p_limit": limit})
+            rows = due.mappings().all()
         fired = 0
         for row in rows:
             timer = DueTimer(

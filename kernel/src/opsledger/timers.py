@@ -59,17 +59,32 @@ async def schedule_timer(
     Asking again for the same deadline keeps its backoff and parking; a new deadline
     starts afresh.
     """
-    due = as_utc(due_at)
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(timers)
+    await conn.execute(
+        _schedule_statement(conn.dialect.name),
+        {
+            "p_timer_id": timer_id,
+            "p_kind": kind,
+            "p_stream_id": stream_id,
+            "p_site_id": site_id,
+            "p_due_at": as_utc(due_at),
+            "p_payload": dict(payload or {}),
+            "p_created_at": clock.now(),
+        },
+    )
+
+
+_SCHEDULE: dict[str, Any] = {}  # dialect name -> the statement, built once per process
+
+
+def _schedule_statement(dialect: str) -> Any:
+    """schedule_timer's INSERT ... ON CONFLICT, with bound parameters `p_<column>`."""
+    found = _SCHEDULE.get(dialect)
+    if found is not None:
+        return found
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(timers)
+    names = ("timer_id", "kind", "stream_id", "site_id", "due_at", "payload", "created_at")
     statement = insert.values(
-        timer_id=timer_id,
-        kind=kind,
-        stream_id=stream_id,
-        site_id=site_id,
-        due_at=due,
-        payload=dict(payload or {}),
-        created_at=clock.now(),
-        cancelled_at=None,
+        {**{n: sa.bindparam(f"p_{n}", type_=timers.c[n].type) for n in names}, "cancelled_at": None}
     )
     new = statement.excluded
     same_deadline = timers.c.due_at == new.due_at
@@ -77,21 +92,20 @@ async def schedule_timer(
     def kept(column: sa.Column[Any], fresh: Any) -> sa.Case[Any]:
         return sa.case((same_deadline, column), else_=fresh)
 
-    await conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[timers.c.timer_id],
-            set_={
-                "due_at": new.due_at,
-                "payload": new.payload,
-                "cancelled_at": None,
-                "attempts": kept(timers.c.attempts, 0),
-                "next_attempt_at": kept(timers.c.next_attempt_at, sa.null()),
-                "parked_at": kept(timers.c.parked_at, sa.null()),
-                "parked_reason": kept(timers.c.parked_reason, sa.null()),
-            },
-            where=timers.c.fired_at.is_(None),
-        )
+    found = _SCHEDULE[dialect] = statement.on_conflict_do_update(
+        index_elements=[timers.c.timer_id],
+        set_={
+            "due_at": new.due_at,
+            "payload": new.payload,
+            "cancelled_at": None,
+            "attempts": kept(timers.c.attempts, 0),
+            "next_attempt_at": kept(timers.c.next_attempt_at, sa.null()),
+            "parked_at": kept(timers.c.parked_at, sa.null()),
+            "parked_reason": kept(timers.c.parked_reason, sa.null()),
+        },
+        where=timers.c.fired_at.is_(None),
     )
+    return found
 
 
 async def cancel_timer(conn: AsyncConnection, clock: Clock, timer_id: str) -> bool:

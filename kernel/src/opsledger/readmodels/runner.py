@@ -82,6 +82,7 @@ class ReadModelRunner:
         self._grace, self._heartbeat_every = grace, heartbeat_every
         self._last_heartbeat: datetime | None = None
         self._cache = StateCache()
+        self._position_queries: dict[tuple[str, ...], sa.Select[tuple[str, int]]] = {}
         self._advances = Advances()
 
     @property
@@ -244,12 +245,16 @@ class ReadModelRunner:
             rt.metrics.projection_lag.labels(projection=model.name).set(head - end)
         return len(batch)
 
-    @staticmethod
-    async def _positions(conn: AsyncConnection, models: Sequence[ReadModel[Any]]) -> dict[str, int]:
+    async def _positions(
+        self, conn: AsyncConnection, models: Sequence[ReadModel[Any]]
+    ) -> dict[str, int]:
         """Each model's checkpoint, in one statement (this runs on each pass, busy or idle)."""
-        query = sa.select(checkpoints.c.name, checkpoints.c.position).where(
-            checkpoints.c.name.in_([m.checkpoint for m in models])
-        )
+        names = tuple(m.checkpoint for m in models)
+        query = self._position_queries.get(names)
+        if query is None:  # built once per set of models, not on every pass
+            query = self._position_queries[names] = sa.select(
+                checkpoints.c.name, checkpoints.c.position
+            ).where(checkpoints.c.name.in_(names))
         stored = {n: int(p) for n, p in (await conn.execute(query)).all()}
         return {m.name: stored.get(m.checkpoint, 0) for m in models}
 

@@ -14,19 +14,39 @@ from opsledger.readmodels.model import SOURCE_COLUMN, ReadModel
 _INSERT_CHUNK = 1000
 
 
+# Built once per table, not on every read-model pass (the streams are bound, expanding).
+_INSERTS: dict[sa.Table, sa.Insert] = {}
+_DELETES: dict[sa.Table, sa.Delete] = {}
+
+
+def _insert(table: sa.Table) -> sa.Insert:
+    found = _INSERTS.get(table)
+    if found is None:
+        found = _INSERTS[table] = table.insert()
+    return found
+
+
+def _delete_streams(table: sa.Table) -> sa.Delete:
+    found = _DELETES.get(table)
+    if found is None:
+        streams: sa.BindParameter[list[str]] = sa.bindparam("p_streams", expanding=True)
+        found = _DELETES[table] = table.delete().where(table.c[SOURCE_COLUMN].in_(streams))
+    return found
+
+
 async def insert_rows(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    insert = _insert(table)
     for start in range(0, len(rows), _INSERT_CHUNK):
-        await conn.execute(table.insert(), rows[start : start + _INSERT_CHUNK])
+        await conn.execute(insert, rows[start : start + _INSERT_CHUNK])
 
 
 async def replace_streams(
     conn: AsyncConnection, model: ReadModel[Any], streams: list[str], rows: list[dict[str, Any]]
 ) -> None:
     """The rows of `streams` become `rows` (derived from their new states)."""
-    source = model.table.c[SOURCE_COLUMN]
+    delete = _delete_streams(model.table)
     for start in range(0, len(streams), _INSERT_CHUNK):
-        chunk = streams[start : start + _INSERT_CHUNK]
-        await conn.execute(model.table.delete().where(source.in_(chunk)))
+        await conn.execute(delete, {"p_streams": streams[start : start + _INSERT_CHUNK]})
     await insert_rows(conn, model.table, rows)
 
 
