@@ -81,6 +81,7 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
         "diagnostic-pings",
         "work-order-requests",
         "vehicle-answers",  # WO-11: fleet's answers
+        "inspection-requests",  # flow 2: permits' renovation inspections
     }
 
 

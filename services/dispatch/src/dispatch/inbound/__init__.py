@@ -2,6 +2,6 @@
 
 from opsledger.pipeline import Inbound
 
-from dispatch.inbound import callcenter, fleet
+from dispatch.inbound import callcenter, fleet, permits
 
-INBOUND: list[Inbound] = [*callcenter.INBOUND, *fleet.INBOUND]
+INBOUND: list[Inbound] = [*callcenter.INBOUND, *fleet.INBOUND, *permits.INBOUND]
