@@ -1,21 +1,56 @@
 """Flow 2 (CC-10, RP-12 rev.2) on the unit's side, stream `unit-complaints-<site>-<unit>`:
 every renovation complaint about the unit asks dispatch for an inspection
 (`InspectionRequested`, published); without an active permit it is suspected unpermitted
-works, and the inspector's finding is recorded here (with a permit, on the permit)."""
+works, and the inspector's finding is recorded here (with a permit, on the permit).
+
+The stream also keeps which permit's works are active at the unit (private events,
+written with the works record's opening and closing), so linking a complaint reads
+streams, never a read model that may lag."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, assert_never
+from typing import Any, ClassVar, assert_never
 
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.permits_conduct import (
+    InspectionEvent,
     InspectionRequested,
     UnpermittedWorksInspected,
     UnpermittedWorksSuspected,
 )
+from pydantic import Field
+
+
+class UnitWorksStarted(InspectionEvent):
+    """The works of a permit for the unit started (private)."""
+
+    event_type: ClassVar[str] = "UnitWorksStarted"
+
+    permit_id: str = Field(min_length=1, max_length=64)
+
+
+class UnitWorksEnded(InspectionEvent):
+    """The works of a permit for the unit ended (private)."""
+
+    event_type: ClassVar[str] = "UnitWorksEnded"
+
+    permit_id: str = Field(min_length=1, max_length=64)
+
+
+PRIVATE_EVENTS = (UnitWorksStarted, UnitWorksEnded)
+
+
+@dataclass(frozen=True)
+class NoteWorks:
+    """The works record of `permit_id` opened (`started`) or closed at the unit."""
+
+    site_id: str
+    unit_id: str
+    permit_id: str
+    started: bool
 
 
 @dataclass(frozen=True)
@@ -44,12 +79,13 @@ class RecordUnpermittedFinding:
     finding: str
 
 
-ComplaintCommand = RequestInspection | RecordUnpermittedFinding
+ComplaintCommand = NoteWorks | RequestInspection | RecordUnpermittedFinding
 
 
 @dataclass(frozen=True)
 class UnitComplaintsState:
     site_id: str = ""
+    active_permits: tuple[str, ...] = ()  # permits whose works are active at the unit
     inspections: tuple[str, ...] = ()  # asked
     suspected: tuple[str, ...] = ()  # inspections of suspected unpermitted works
     findings: tuple[str, ...] = ()  # inspections whose finding is recorded
@@ -58,6 +94,11 @@ class UnitComplaintsState:
 def evolve(state: UnitComplaintsState, event: Event) -> UnitComplaintsState:
     state = changed(state, site_id=state.site_id or event.site_id)
     match event.payload:
+        case UnitWorksStarted() as e:
+            return changed(state, active_permits=(*state.active_permits, e.permit_id))
+        case UnitWorksEnded() as e:
+            active = tuple(p for p in state.active_permits if p != e.permit_id)
+            return changed(state, active_permits=active)
         case InspectionRequested() as e:
             return changed(state, inspections=(*state.inspections, e.inspection_id))
         case UnpermittedWorksSuspected() as e:
@@ -71,6 +112,11 @@ def decide(
     state: UnitComplaintsState, command: ComplaintCommand, ctx: DecisionContext
 ) -> Sequence[EventPayload]:
     match command:
+        case NoteWorks():
+            if (command.permit_id in state.active_permits) == command.started:
+                return []  # already noted (a redelivery)
+            kind = UnitWorksStarted if command.started else UnitWorksEnded
+            return [kind(unit_id=command.unit_id, permit_id=command.permit_id)]
         case RequestInspection():
             if command.inspection_id in state.inspections:
                 return []  # a redelivered complaint

@@ -21,7 +21,7 @@ from permits.domain.conduct.events import PRIVATE_EVENTS, PatrolDayClosed, Works
 from permits.domain.conduct.state import ConductState, evolve
 from permits.domain.roles import CONCIERGE, CUSTOMER_SERVICE, ENGINEERING
 
-__all__ = ["PRIVATE_EVENTS", "WORKS", "ConductState", "INSPECTORS", "works_stream"]
+__all__ = ["INSPECTORS", "PRIVATE_EVENTS", "WORKS", "ConductState", "works_stream"]
 
 # RP-6 rev.2: inspectors of engineering, customer service or the concierge.
 INSPECTORS = ENGINEERING | CUSTOMER_SERVICE | CONCIERGE

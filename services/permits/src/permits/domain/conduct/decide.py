@@ -38,7 +38,7 @@ from permits.domain.conduct.commands import (
 )
 from permits.domain.conduct.events import PatrolDayClosed, WorksClosed, WorksOpened
 from permits.domain.conduct.state import ConductState
-from permits.domain.roles import CONCIERGE, CUSTOMER_SERVICE, ENGINEERING
+from permits.domain.roles import CONCIERGE, ENGINEERING
 
 # RP-5: which department runs which check.
 CHECK_ROLES = {"conformance": ENGINEERING, "safety": CONCIERGE}

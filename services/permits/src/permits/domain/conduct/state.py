@@ -1,5 +1,6 @@
 """A permit's works record: patrol days, checks, the violation ladder, complaints."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -131,12 +132,12 @@ def evolve(state: ConductState, event: Event) -> ConductState:
                 state, violations=(*state.violations, violation), persists_after_notice=persists
             )
         case VerbalWarningGiven() as e:
-            return _step(state, e.violation_id, warned=True)
+            return _step(state, e.violation_id, lambda v: changed(v, warned=True))
         case RectificationNoticeIssued() as e:
-            state = _step(state, e.violation_id, noticed=True)
+            state = _step(state, e.violation_id, lambda v: changed(v, noticed=True))
             return changed(state, notice_at=event.occurred_at, persists_after_notice=False)
         case OwnerNotifiedOfViolation() as e:
-            return _step(state, e.violation_id, owner_notified=True)
+            return _step(state, e.violation_id, lambda v: changed(v, owner_notified=True))
         case RectificationChecked() as e:
             return changed(state, persists_after_notice=not e.rectified)
         case WorksForciblyStopped() as e:
@@ -152,8 +153,10 @@ def evolve(state: ConductState, event: Event) -> ConductState:
     return state
 
 
-def _step(state: ConductState, violation_id: str, **steps: bool) -> ConductState:
+def _step(
+    state: ConductState, violation_id: str, step: Callable[[Violation], Violation]
+) -> ConductState:
     found = state.violation(violation_id)
     if found is None:
         return state
-    return changed(state, violations=_with_violation(state, changed(found, **steps)))
+    return changed(state, violations=_with_violation(state, step(found)))
