@@ -144,7 +144,8 @@ def test_the_full_document_has_a_channel_and_a_receive_operation_per_service() -
         f"opsledger.{s}.events" for s in SERVICES
     }
     assert {op["action"] for op in doc["operations"].values()} == {"receive"}
-    assert doc["channels"]["permits"]["messages"] == {}  # channels exist before their events
+    # channels exist before their events
+    assert doc["channels"]["secrets_registry"]["messages"] == {}
     assert set(doc["components"]["messages"]) == {
         f"{m.service}.{m.event_type}.v{m.schema_version}" for m in REGISTRY
     }
@@ -229,7 +230,7 @@ def test_the_html_page_is_self_contained_and_lists_everything(
 
 
 def test_the_html_page_says_when_a_topic_has_no_events_yet() -> None:
-    page = render_asyncapi_html(build_asyncapi("permits"))
+    page = render_asyncapi_html(build_asyncapi("secrets_registry"))
 
     assert "No events are published on this topic yet." in page
 

@@ -1,20 +1,30 @@
 """Typed errors the HTTP layer turns into clear 4xx answers."""
 
+from collections.abc import Sequence
+
 
 class DomainError(Exception):
     """A command was refused by a business rule.
 
     `code` is the rule ID from shared/domain/RULES.md (e.g. "WO-1"); `field` names the
-    input at fault where there is one. HTTP answers 422 (or `status` if given).
+    input at fault where there is one, `fields` every one when several are at fault at
+    once (e.g. all the missing items of an application). HTTP answers 422 (or `status`).
     """
 
     def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 422
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        status: int = 422,
+        fields: Sequence[str] = (),
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-        self.field = field
+        self.field = field or (fields[0] if fields else None)
+        self.fields = tuple(fields)
         self.status = status
 
 

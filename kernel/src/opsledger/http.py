@@ -166,6 +166,8 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         metrics.domain_rejections.labels(rule=exc.code).inc()
         extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
+        if exc.fields:
+            extra["fields"] = list(exc.fields)
         return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
 
     @app.exception_handler(ConcurrencyError)

@@ -1,0 +1,1 @@
+"""Permits' read queries and answers, one module per area."""

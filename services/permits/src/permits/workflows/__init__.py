@@ -1,0 +1,9 @@
+"""Permits' cross-stream work, one module per area."""
+
+from typing import Any
+
+from opsledger.pipeline import Workflow
+
+from permits.workflows import applications, units
+
+WORKFLOWS: list[Workflow[Any]] = [*units.UNIT_WORKFLOWS, *applications.APPLICATION_WORKFLOWS]
