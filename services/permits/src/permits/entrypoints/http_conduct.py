@@ -13,11 +13,12 @@ from opsledger.bodies import CommandBody
 from opsledger.fields import SiteId
 from opsledger.http import rule
 from opsledger.routes import Commands, Reader, Reads
+from pydantic import Field, StrictInt
+
 from permits.domain.conduct import WORKS, works_stream
 from permits.domain.conduct import commands as c
 from permits.domain.roles import PERMIT_READERS
 from permits.views import conduct as views
-from pydantic import Field, StrictInt
 
 router = APIRouter(tags=["works conduct (RP-5, RP-6)"])
 ConductReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.routes import Commands, Reader, Reads
+from pydantic import BaseModel
+
 from permits.domain.conduct.commands import ApproveWorksRequest
 from permits.domain.hotwork import (
     HOT_WORK,
@@ -26,7 +28,6 @@ from permits.domain.power import (
 from permits.domain.roles import PERMIT_READERS
 from permits.entrypoints.http_conduct import ConductBody, Ident
 from permits.views.conduct import WorksView
-from pydantic import BaseModel
 
 router = APIRouter(tags=["works approvals (RP-7, RP-8, RP-10)"])
 WorksReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]

@@ -3,6 +3,7 @@
 from opsledger.pipeline import Inbound
 from opsledger_contracts import EventEnvelope, EventPayload, events_topic
 from opsledger_contracts.events.callcenter import TicketOpened
+
 from permits.workflows.flow2 import ReceiveRenovationComplaint
 
 RENOVATION = "renovation"

@@ -3,6 +3,7 @@
 from opsledger.pipeline import Inbound
 from opsledger_contracts import EventEnvelope, EventPayload, events_topic
 from opsledger_contracts.events.dispatch import InspectionFindingReported
+
 from permits.domain.complaints import RecordUnpermittedFinding
 from permits.domain.conduct.commands import RecordInspectionFinding
 

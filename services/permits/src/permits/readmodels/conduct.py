@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from opsledger.readmodels import ReadModel, column
+
 from permits.domain.conduct import WORKS, ConductState
 
 _ID = sa.String(64)

@@ -4,10 +4,11 @@ contractor (RP-6), a permit's works record."""
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from permits.domain.conduct import ConductState
-from permits.readmodels.conduct import PATROL_DAYS, VIOLATIONS
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from permits.domain.conduct import ConductState
+from permits.readmodels.conduct import PATROL_DAYS, VIOLATIONS
 
 
 class DayCoverage(BaseModel):

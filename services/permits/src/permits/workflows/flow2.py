@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from opsledger.pipeline import SYSTEM_ONLY, CommandResult, UnitOfWork, Workflow
+
 from permits.domain import complaints
 from permits.domain.conduct import WORKS, works_stream
 from permits.domain.conduct.commands import CloseWorks, LinkComplaint, OpenWorks
+from permits.domain.permit import PERMIT, permit_stream
 
 # Where the rules are silent: the inspection is asked for within a day of the complaint
 # (CC-3's first-response day); the dispatcher may set a nearer reply-by when issuing.
@@ -23,12 +25,12 @@ INSPECTION_WITHIN: Final = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class OpenWorksRecord:
-    """The permit's works started (from the permit's own published event)."""
+    """The permit's works started (from the permit's own published event); the
+    contractor is read from the permit's stream (names are not published)."""
 
     site_id: str
     permit_id: str
     unit_id: str
-    contractor: str
     started_at: datetime
 
 
@@ -56,12 +58,13 @@ def inspection_id(ticket_id: str) -> str:
 
 
 async def open_record(uow: UnitOfWork, command: OpenWorksRecord) -> CommandResult[Any]:
+    permit = (await uow.load(PERMIT, permit_stream(command.permit_id))).state
     opened = await uow.execute(
         OpenWorks(
             command.site_id,
             command.permit_id,
             command.unit_id,
-            command.contractor,
+            permit.contractor,
             command.started_at,
         )
     )

@@ -176,8 +176,9 @@ UNIT_COMPLAINTS: Aggregate[UnitComplaintsState, ComplaintCommand] = Aggregate(
     evolve=evolve,
     stream_id=_stream_id,
     commands={
+        NoteWorks: (SYSTEM_ONLY, decide),
         RequestInspection: (SYSTEM_ONLY, decide),
         RecordUnpermittedFinding: (SYSTEM_ONLY, decide),
     },
-    creates=frozenset({RequestInspection, RecordUnpermittedFinding}),
+    creates=frozenset({NoteWorks, RequestInspection, RecordUnpermittedFinding}),
 )

@@ -65,6 +65,7 @@ class ConductState:
     notice_at: datetime | None = None  # the latest written rectification notice
     persists_after_notice: bool = False
     complaints: tuple[tuple[str, datetime], ...] = ()  # (ticket_id, linked at)
+    complaints_at_notice: int = 0  # how many were linked before the latest notice
     inspections: tuple[str, ...] = ()  # inspections whose finding is recorded
     stopped: str | None = None  # the final step's measure, until re-entry
     approvals: tuple[str, ...] = ()
@@ -76,8 +77,8 @@ class ConductState:
         return next((d for d in self.days if d.local_date == local_date), PatrolDay(local_date))
 
     def complaints_since_notice(self) -> int:
-        since = self.notice_at
-        return 0 if since is None else sum(1 for _, at in self.complaints if at >= since)
+        """Complaints linked after the latest written notice (in the stream's order)."""
+        return 0 if self.notice_at is None else len(self.complaints) - self.complaints_at_notice
 
     def ever_warned(self) -> bool:
         return any(v.warned for v in self.violations)
@@ -99,17 +100,23 @@ def evolve(state: ConductState, event: Event) -> ConductState:
     match event.payload:
         case WorksOpened() as e:
             return changed(
-                state, permit_id=e.permit_id, unit_id=e.unit_id, contractor=e.contractor, open=True
+                state,
+                permit_id=e.permit_id,
+                unit_id=e.unit_id,
+                contractor=e.contractor,
+                open=True,
+                days=(PatrolDay(e.first_day),),
             )
         case WorksClosed():
-            return changed(state, open=False, closed=True)
+            # A running day without a patrol when the works ended is not a patrol day.
+            days = tuple(d for d in state.days if d.closed or d.patrols)
+            return changed(state, open=False, closed=True, days=days)
         case PatrolRecorded() as e:
             day = state.day(e.local_date)
             return changed(state, days=_with_day(state, changed(day, patrols=day.patrols + 1)))
         case PatrolDayClosed() as e:
-            return changed(
-                state, days=_with_day(state, changed(state.day(e.local_date), closed=True))
-            )
+            days = _with_day(state, changed(state.day(e.local_date), closed=True))
+            return changed(state, days=(*days, PatrolDay(e.next_day)))
         case PatrolMissed() as e:
             return changed(
                 state, days=_with_day(state, changed(state.day(e.local_date), missed=True))
@@ -135,7 +142,12 @@ def evolve(state: ConductState, event: Event) -> ConductState:
             return _step(state, e.violation_id, lambda v: changed(v, warned=True))
         case RectificationNoticeIssued() as e:
             state = _step(state, e.violation_id, lambda v: changed(v, noticed=True))
-            return changed(state, notice_at=event.occurred_at, persists_after_notice=False)
+            return changed(
+                state,
+                notice_at=event.occurred_at,
+                persists_after_notice=False,
+                complaints_at_notice=len(state.complaints),
+            )
         case OwnerNotifiedOfViolation() as e:
             return _step(state, e.violation_id, lambda v: changed(v, owner_notified=True))
         case RectificationChecked() as e:
