@@ -15,7 +15,6 @@ from opsledger_contracts.events.permits_conduct import (
     WorksForciblyStopped,
     WorksViolationRecorded,
 )
-
 from permits.domain.conduct import WORKS, ConductState
 from permits.domain.conduct import commands as c
 from permits.domain.conduct.calendar import PATROL_DAY_TIMER, day_ends
@@ -72,7 +71,7 @@ def test_rp5_patrol_is_recorded_on_the_site_local_day() -> None:
 
 def test_rp5_serious_patrol_finding_is_reported_at_once_to_three_with_a_remedy() -> None:
     command = c.RecordPatrol(P, "Load-bearing wall cut", True, "Stop; engineering to assess")
-    patrol, report = works().when(command, at=LATER, actor="cs-1", roles=CS)
+    _patrol, report = works().when(command, at=LATER, actor="cs-1", roles=CS)
     assert isinstance(report, SeriousViolationReported)
     assert set(report.reported_to) == {"engineering", "concierge", "customer_service_director"}
     assert report.proposed_remedy == "Stop; engineering to assess"

@@ -32,9 +32,13 @@ async def test_rp5_works_started_opens_the_record_and_an_unpatrolled_day_is_miss
     works = await permits.get(W, permits.cs)
     assert works["missed_days"] == ["2026-11-24"]
     assert works["patrol_days"] == 1
-    coverage = await permits.get(
-        "/patrol-coverage", permits.cs, site_id=SITE, **{"from": "2026-11-23", "to": "2026-11-25"}
+    await permits.service.read_models.catch_up()
+    answer = await permits.client.get(
+        "/patrol-coverage",
+        params={"site_id": SITE, "from": "2026-11-23", "to": "2026-11-25"},
+        headers=permits.cs,
     )
+    coverage = answer.json()
     assert [(d["local_date"], d["patrolled"], d["missed"]) for d in coverage] == [
         ("2026-11-23", 1, []),
         ("2026-11-24", 0, ["pmt-1"]),

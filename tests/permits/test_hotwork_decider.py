@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 from opsledger.testing import Scenario, given
 from opsledger_contracts.events.permits_conduct import HotWorkPermitIssued
-
 from permits.domain.hotwork import (
     HOT_WORK,
     ApplyForHotWork,

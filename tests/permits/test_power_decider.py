@@ -4,7 +4,6 @@ charges that price, engineering supplies."""
 from datetime import UTC, datetime
 
 from opsledger.testing import Scenario, given
-
 from permits.domain.power import (
     TEMPORARY_POWER,
     ApplyForTemporaryPower,

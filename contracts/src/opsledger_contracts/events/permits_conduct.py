@@ -77,8 +77,8 @@ class SeriousViolationReported(WorksEvent):
 
     local_date: date = Field(description="The patrol's site-local day.")
     reported_by: Staff
-    finding: Text
-    proposed_remedy: Text
+    finding: Text = Field(description="What the inspector found.")
+    proposed_remedy: Text = Field(description="The remedy the patrol proposes.")
     reported_to: list[Literal["engineering", "concierge", "customer_service_director"]] = Field(
         min_length=3, max_length=3, description="Who was told (all three, RP-5 rev.2)."
     )
@@ -111,9 +111,9 @@ class WorksCheckRecorded(WorksEvent):
 
     check: Literal["conformance", "safety"] = Field(description="Which check (RP-5).")
     checked_by: Staff
-    checked_at: AwareDatetime
+    checked_at: AwareDatetime = Field(description="When.")
     passed: bool = Field(description="Nothing wrong found.")
-    findings: Text
+    findings: Text = Field(description="What the check found.")
 
 
 # -- RP-6 the violation ladder --------------------------------------------------------------
@@ -138,10 +138,10 @@ class WorksViolationRecorded(WorksEvent):
 
     violation_id: str = Field(min_length=1, max_length=64, description="Violation id.")
     number: int = Field(ge=1, description="1 = the permit's first recorded violation.")
-    occurred_at: AwareDatetime
+    occurred_at: AwareDatetime = Field(description="When the violation happened.")
     inspector: Staff
     department: Department = Field(description="The inspector's department.")
-    description: Text
+    description: Text = Field(description="What it is.")
     serious: bool = Field(description="Marked serious by the inspector.")
     inspection_id: str | None = Field(
         default=None, max_length=64, description="Flow 2: the inspection that found it."
@@ -161,8 +161,10 @@ class VerbalWarningGiven(WorksEvent):
         contractor_signed_by="Wang Gang",
     )
 
-    violation_id: str = Field(min_length=1, max_length=64)
-    warned_at: AwareDatetime
+    violation_id: str = Field(
+        description="The violation on the permit's ladder.", min_length=1, max_length=64
+    )
+    warned_at: AwareDatetime = Field(description="When the warning was given.")
     inspector: Staff
     contractor_signed_by: Person
 
@@ -182,12 +184,14 @@ class RectificationNoticeIssued(WorksEvent):
         notice="Stop drilling after 20:00; remove debris from the corridor",
     )
 
-    violation_id: str = Field(min_length=1, max_length=64)
+    violation_id: str = Field(
+        description="The violation on the permit's ladder.", min_length=1, max_length=64
+    )
     issued_by: Staff
     issued_to: Person
-    issued_at: AwareDatetime
-    rectify_by: AwareDatetime
-    notice: Text
+    issued_at: AwareDatetime = Field(description="When.")
+    rectify_by: AwareDatetime = Field(description="The rectification deadline.")
+    notice: Text = Field(description="The notice's text.")
 
 
 @REGISTRY.register
@@ -203,11 +207,13 @@ class OwnerNotifiedOfViolation(WorksEvent):
         how="Phone call and letter",
     )
 
-    violation_id: str = Field(min_length=1, max_length=64)
+    violation_id: str = Field(
+        description="The violation on the permit's ladder.", min_length=1, max_length=64
+    )
     notified_by: Staff
     owner: Person
-    notified_at: AwareDatetime
-    how: Text
+    notified_at: AwareDatetime = Field(description="When.")
+    how: Text = Field(description="How the owner was notified.")
 
 
 @REGISTRY.register
@@ -219,9 +225,11 @@ class RectificationChecked(WorksEvent):
         violation_id="V2", checked_by="eng-01", checked_at="2026-12-08T03:00:00Z", rectified=False
     )
 
-    violation_id: str = Field(min_length=1, max_length=64)
+    violation_id: str = Field(
+        description="The violation on the permit's ladder.", min_length=1, max_length=64
+    )
     checked_by: Staff
-    checked_at: AwareDatetime
+    checked_at: AwareDatetime = Field(description="When.")
     rectified: bool = Field(description="False: the violation persists after the notice.")
 
 
@@ -241,12 +249,12 @@ class WorksForciblyStopped(WorksEvent):
         stopped_at="2026-12-08T04:00:00Z",
     )
 
-    measure: Literal["power_cut", "site_cleared"]
+    measure: Literal["power_cut", "site_cleared"] = Field(description="Power cut or site cleared.")
     done_by: Staff
     security_officer: Staff
     owner_consent: Text = Field(description="Who consented and how.")
     complaints_since_notice: int = Field(ge=1, description="Complaints linked since the notice.")
-    stopped_at: AwareDatetime
+    stopped_at: AwareDatetime = Field(description="When.")
 
 
 @REGISTRY.register
@@ -263,8 +271,8 @@ class ContractorReadmitted(WorksEvent):
 
     readmitted_by: Staff
     contractor_signed_by: Person
-    undertaking: Text
-    readmitted_at: AwareDatetime
+    undertaking: Text = Field(description="The contractor's admission and undertaking.")
+    readmitted_at: AwareDatetime = Field(description="When the contractor re-entered.")
 
 
 # -- RP-10 customer service's approvals -----------------------------------------------------
@@ -285,12 +293,14 @@ class WorksRequestApproved(WorksEvent):
         description="Tiles up to the 12th floor",
     )
 
-    approval_id: str = Field(min_length=1, max_length=64)
-    kind: Literal["after_hours", "freight_lift", "large_item"]
+    approval_id: str = Field(description="The approval's id.", min_length=1, max_length=64)
+    kind: Literal["after_hours", "freight_lift", "large_item"] = Field(
+        description="What customer service approved (RP-10)."
+    )
     approved_by: Staff
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    description: Text
+    starts_at: AwareDatetime = Field(description="Start of the window.")
+    ends_at: AwareDatetime = Field(description="End of the window.")
+    description: Text = Field(description="What it is.")
 
 
 # -- flow 2 (CC-10, RP-12 rev.2) --------------------------------------------------------------
@@ -307,7 +317,7 @@ class RenovationComplaintLinked(WorksEvent):
     )
 
     ticket_id: str = Field(min_length=1, max_length=64, description="Callcenter's ticket.")
-    unit_id: str = Field(min_length=1, max_length=64)
+    unit_id: str = Field(description="The unit complained of.", min_length=1, max_length=64)
     inspection_id: str = Field(min_length=1, max_length=80, description="Inspection asked.")
 
 
@@ -345,14 +355,18 @@ class InspectionRequested(InspectionEvent):
         }
     )
 
-    inspection_id: str = Field(min_length=1, max_length=80)
+    inspection_id: str = Field(
+        description="The inspection (one per complaint).", min_length=1, max_length=80
+    )
     ticket_id: str = Field(min_length=1, max_length=64, description="Callcenter's ticket.")
     permit_id: str | None = Field(default=None, max_length=64, description="Active permit.")
     suspected_unpermitted: bool = Field(description="No active permit for the unit.")
-    location: str = Field(min_length=1, max_length=200)
-    content: str = Field(min_length=1, max_length=2000)
-    requirements: str = Field(min_length=1, max_length=1000)
-    reply_by: AwareDatetime
+    location: str = Field(description="Where to inspect.", min_length=1, max_length=200)
+    content: str = Field(description="What the complaint says.", min_length=1, max_length=2000)
+    requirements: str = Field(
+        description="What the inspection must do.", min_length=1, max_length=1000
+    )
+    reply_by: AwareDatetime = Field(description="When the inspection is needed by.")
 
 
 @REGISTRY.register
@@ -372,8 +386,10 @@ class UnpermittedWorksSuspected(InspectionEvent):
         }
     )
 
-    ticket_id: str = Field(min_length=1, max_length=64)
-    inspection_id: str = Field(min_length=1, max_length=80)
+    ticket_id: str = Field(description="Callcenter's ticket.", min_length=1, max_length=64)
+    inspection_id: str = Field(
+        description="The inspection (one per complaint).", min_length=1, max_length=80
+    )
 
 
 @REGISTRY.register
@@ -391,12 +407,16 @@ class InspectionFindingRecorded(WorksEvent):
         finding="Drilling at 21:10; told to stop",
     )
 
-    inspection_id: str = Field(min_length=1, max_length=80)
-    work_order_id: str = Field(min_length=1, max_length=64)
+    inspection_id: str = Field(
+        description="The inspection (one per complaint).", min_length=1, max_length=80
+    )
+    work_order_id: str = Field(
+        description="Dispatch's inspection work order.", min_length=1, max_length=64
+    )
     inspector: Staff
-    violation_found: bool
-    serious: bool
-    finding: Text
+    violation_found: bool = Field(description="A violation was found (it climbs the RP-6 ladder).")
+    serious: bool = Field(description="Marked serious by the inspector (RP-6).")
+    finding: Text = Field(description="What the inspector found.")
 
 
 @REGISTRY.register
@@ -419,11 +439,15 @@ class UnpermittedWorksInspected(InspectionEvent):
         }
     )
 
-    inspection_id: str = Field(min_length=1, max_length=80)
-    work_order_id: str = Field(min_length=1, max_length=64)
+    inspection_id: str = Field(
+        description="The inspection (one per complaint).", min_length=1, max_length=80
+    )
+    work_order_id: str = Field(
+        description="Dispatch's inspection work order.", min_length=1, max_length=64
+    )
     inspector: Staff
     works_found: bool = Field(description="Renovation works were found going on.")
-    finding: Text
+    finding: Text = Field(description="What the inspector found.")
 
 
 # -- RP-7 hot work -------------------------------------------------------------------------
@@ -459,10 +483,10 @@ class HotWorkApplied(HotWorkEvent):
         received_by="cs-01",
     )
 
-    description: Text
+    description: Text = Field(description="What it is.")
     fire_supervisor: Person = Field(description="The contractor's fire supervisor (動火負責人).")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareDatetime = Field(description="Start of the window.")
+    ends_at: AwareDatetime = Field(description="End of the window.")
     received_by: Staff
 
 
@@ -474,7 +498,7 @@ class HotWorkApproved(HotWorkEvent):
     event_type: ClassVar[str] = "HotWorkApproved"
     model_config = _hot(department="engineering", approved_by="eng-01")
 
-    department: Literal["engineering", "concierge"]
+    department: Literal["engineering", "concierge"] = Field(description="The approving department.")
     approved_by: Staff
 
 
@@ -494,8 +518,8 @@ class HotWorkPermitIssued(HotWorkEvent):
 
     issued_by: Staff
     fire_supervisor: Person
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareDatetime = Field(description="Start of the window.")
+    ends_at: AwareDatetime = Field(description="End of the window.")
     engineering_approver: Staff
     concierge_approver: Staff
 
@@ -526,7 +550,7 @@ class TemporaryPowerApplied(TemporaryPowerEvent):
     event_type: ClassVar[str] = "TemporaryPowerApplied"
     model_config = _power(purpose="Site lighting and tools, 5 kW", received_by="cs-01")
 
-    purpose: Text
+    purpose: Text = Field(description="What the power is for.")
     received_by: Staff
 
 
@@ -549,8 +573,8 @@ class TemporaryPowerCharged(TemporaryPowerEvent):
     model_config = _power(charged_by="fin-01", amount_fen=20000, receipt_no="R-0099")
 
     charged_by: Staff
-    amount_fen: int = Field(ge=0)
-    receipt_no: str = Field(min_length=1, max_length=64)
+    amount_fen: int = Field(description="The amount charged, in fen.", ge=0)
+    receipt_no: str = Field(description="Finance's receipt number.", min_length=1, max_length=64)
 
 
 @REGISTRY.register
@@ -561,4 +585,4 @@ class TemporaryPowerSupplied(TemporaryPowerEvent):
     model_config = _power(supplied_by="eng-02", supplied_at="2026-12-05T02:00:00Z")
 
     supplied_by: Staff
-    supplied_at: AwareDatetime
+    supplied_at: AwareDatetime = Field(description="When the supply was connected.")
