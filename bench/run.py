@@ -14,7 +14,8 @@ printed), and a raw aiokafka idempotent producer sending the relay's records.
 Modules: appends (and the machine's limits), relay, rebuild (dispatch's work_orders read
 model), e2e (callcenter and dispatch as processes: idle writes, then the tracer ping's
 per-hop timestamps), long_stream (a command on a 10,000-event stream against one on a
-fresh stream: snapshots and linear folds). `ROW_HOOKS` maps a row key to a function
+fresh stream: snapshots and linear folds), permits (a permit walked from application to
+works started, per second). `ROW_HOOKS` maps a row key to a function
 returning a `Row`; a row without one prints "not measured".
 """
 
@@ -39,6 +40,7 @@ from bench.appends import (
 from bench.common import REPO, Progress, Row
 from bench.e2e import e2e_p50, e2e_p99, idle_db_writes
 from bench.long_stream import long_stream_vs_fresh
+from bench.permits import permits_postgres, permits_sqlite
 from bench.rebuild import rebuild_postgres, rebuild_sqlite
 from bench.relay import bench_relay
 
@@ -53,6 +55,8 @@ ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {
     "e2e_command_to_read_model_p99": e2e_p99,
     "idle_service_db_writes": idle_db_writes,
     "long_stream_command": long_stream_vs_fresh,
+    "permits_walk_postgres": permits_postgres,
+    "permits_walk_sqlite": permits_sqlite,
 }
 
 HOOKED_ROWS = {
@@ -77,6 +81,16 @@ HOOKED_ROWS = {
         "command on a 10,000-event stream vs a fresh one (PostgreSQL)",
         "ms",
         "<= 2x fresh stream",
+    ),
+    "permits_walk_postgres": (
+        "permits: apply -> approve -> pay 4 fees -> start (PostgreSQL)",
+        "permits/s",
+        "",
+    ),
+    "permits_walk_sqlite": (
+        "permits: apply -> approve -> pay 4 fees -> start (SQLite)",
+        "permits/s",
+        "",
     ),
 }
 

@@ -1,6 +1,6 @@
 """Typed errors the HTTP layer turns into clear 4xx answers."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class DomainError(Exception):
@@ -8,7 +8,9 @@ class DomainError(Exception):
 
     `code` is the rule ID from shared/domain/RULES.md (e.g. "WO-1"); `field` names the
     input at fault where there is one, `fields` every one when several are at fault at
-    once (e.g. all the missing items of an application). HTTP answers 422 (or `status`).
+    once (e.g. all the missing items of an application), with what is wrong with each in
+    `problems` where it says more than `message`. HTTP answers 422 (or `status`), the
+    fields as the `fields` of a validation answer, each naming the rule.
     """
 
     def __init__(
@@ -19,12 +21,14 @@ class DomainError(Exception):
         field: str | None = None,
         status: int = 422,
         fields: Sequence[str] = (),
+        problems: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.field = field or (fields[0] if fields else None)
         self.fields = tuple(fields)
+        self.problems = dict(problems or {})
         self.status = status
 
 

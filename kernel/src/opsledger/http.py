@@ -167,7 +167,15 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         metrics.domain_rejections.labels(rule=exc.code).inc()
         extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
         if exc.fields:
-            extra["fields"] = list(exc.fields)
+            extra["fields"] = [
+                FieldProblem(
+                    field=name,
+                    rule=exc.code,
+                    problem="refused",
+                    message=exc.problems.get(name, exc.message),
+                ).model_dump()
+                for name in exc.fields
+            ]
         return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
 
     @app.exception_handler(ConcurrencyError)

@@ -10,9 +10,12 @@ def refuse(rule: str, message: str, field: str | None = None) -> NoReturn:
     raise DomainError(rule, message, field=field)
 
 
-def refuse_all(rule: str, what: str, fields: list[str]) -> NoReturn:
-    """Refuse naming every field at fault at once (RP-1: everything missing, not the first)."""
-    raise DomainError(rule, f"{what}: {', '.join(fields)}", field=fields[0], fields=fields)
+def refuse_all(rule: str, what: str, fields: list[str], problem: str = "missing") -> NoReturn:
+    """Refuse naming every field at fault at once (RP-1: everything missing, not the first),
+    each with the same short `problem`."""
+    message = f"{what}: {', '.join(fields)}"
+    problems = dict.fromkeys(fields, problem)
+    raise DomainError(rule, message, field=fields[0], fields=fields, problems=problems)
 
 
 def conflict(message: str) -> NoReturn:

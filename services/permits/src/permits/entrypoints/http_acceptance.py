@@ -73,7 +73,7 @@ async def refund(
 async def refunds(site_id: SiteQuery, reads: MoneyReads, overdue: bool = False) -> object:
     """Deposits due back: form signed, not refunded (`overdue`: past the target)."""
     reads.authorize(site_id)
-    rows = await reads(views.refunds, site_id, reads.now, overdue)
+    rows = await reads(views.refunds, site_id, overdue)
     return [redact(r, reads.roles) for r in rows]
 
 

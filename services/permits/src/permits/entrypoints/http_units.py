@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from opsledger.errors import DomainError
 from opsledger.fields import Instant, SiteQuery
+from opsledger.http import rule
 from opsledger.readmodels import response_model
 from opsledger.routes import Commands, Reader, Reads
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from permits.domain.permit import PERMIT, permit_stream
 from permits.domain.roles import PERMIT_READERS
@@ -52,7 +53,7 @@ class UnitBody(Body):
     unit_id: Ident
     label: Short
     owners: list[OwnerBody] = Field(min_length=1, max_length=20)
-    handbook_signed_at_handover: bool = False
+    handbook_signed_at_handover: StrictBool = Field(default=False, json_schema_extra=rule("RP-1"))
 
 
 def _owners(owners: list[OwnerBody]) -> tuple[Owner, ...]:

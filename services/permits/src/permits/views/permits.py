@@ -103,16 +103,14 @@ async def permits_of_unit(conn: AsyncConnection, site_id: str, unit_id: str) -> 
     return list((await conn.execute(query)).scalars().all())
 
 
-async def refunds(
-    conn: AsyncConnection, site_id: str, now: datetime, overdue_only: bool = False
-) -> list[Row]:
+async def refunds(conn: AsyncConnection, site_id: str, overdue_only: bool = False) -> list[Row]:
     """Deposits due back (form signed, not refunded), the most pressing first;
-    `overdue_only`: past the target."""
+    `overdue_only`: those whose target passed (the timer's event recorded it)."""
     t = PERMITS.table
     query = sa.select(t).where(
         t.c.site_id == site_id, t.c.form_signed_at.is_not(None), t.c.refunded_at.is_(None)
     )
     if overdue_only:
-        query = query.where(t.c.refund_target_at < now)
+        query = query.where(t.c.target_missed.is_(True))
     rows = (await conn.execute(query.order_by(t.c.refund_target_at, t.c.permit_id))).mappings()
     return [PermitRow.model_validate({**r}) for r in rows.all()]

@@ -38,12 +38,12 @@ class HistoryEntry(BaseModel):
 def history(
     streams: list[list[RecordedEvent]], roles: frozenset[str], at: datetime | None
 ) -> list[HistoryEntry]:
-    """The unit's and its permits' events merged by recording time, up to `at` if given;
+    """The unit's and its permits' events in store order, recorded up to `at` if given;
     fee and refund amounts only for the money readers."""
     money = bool(roles & MONEY_READERS)
     merged = sorted(
         (e for stream in streams for e in stream if at is None or e.recorded_at <= at),
-        key=lambda e: (e.recorded_at, e.stream_id, e.version),
+        key=lambda e: e.position,
     )
     return [
         HistoryEntry(

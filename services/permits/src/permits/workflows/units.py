@@ -31,12 +31,13 @@ async def import_units(uow: UnitOfWork, command: ImportUnits) -> CommandResult[A
         if (await uow.load(UNIT, unit_stream(row.site_id, row.unit_id))).version:
             bad.append(BadRow(line, "unit_id", f"{row.unit_id} is already in the register"))
     if bad:
-        bad.sort(key=lambda b: (b.line, b.column))
+        bad.sort(key=lambda b: b.line)  # stable: columns in file order
         problems = "; ".join(f"line {b.line} {b.column}: {b.problem}" for b in bad)
         raise DomainError(
             "RP-1",
             f"{len({b.line for b in bad})} bad row(s), nothing imported: {problems}",
             fields=[b.field for b in bad],
+            problems={b.field: b.problem for b in bad},
         )
     events = []
     for _, row in rows:

@@ -163,6 +163,7 @@ def refund(state: PermitState, command: RefundDeposit, ctx: DecisionContext) -> 
             "RP-11",
             "passes are returned before the pass deposit is refunded; still out",
             [f"passes.{n}" for n in state.passes_out],
+            "not returned",
         )
     assert state.refund_target_at is not None and state.refund_limit_at is not None
     assert state.refund_to in ("owner", "contractor")

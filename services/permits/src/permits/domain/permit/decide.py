@@ -210,6 +210,7 @@ def start_works(
             "RP-3",
             "works start only when every fee is paid; unpaid",
             [f"fees.{k}" for k in state.unpaid],
+            "unpaid",
         )
     if state.equipment_passed is not True:
         refuse("RP-2", "engineering's pre-works equipment check is recorded as passed first")
