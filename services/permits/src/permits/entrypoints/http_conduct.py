@@ -5,12 +5,11 @@ Every command is authorized by role and site (the works record's site); the acto
 the token's staff id. Bodies are derived from the commands (`ConductBody`).
 """
 
-from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query
 from opsledger.bodies import CommandBody
-from opsledger.fields import SiteId
+from opsledger.fields import SiteId, StrictDate
 from opsledger.http import rule
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import Field, StrictInt
@@ -179,8 +178,8 @@ async def works(permit_id: Ident, reads: ConductReads) -> views.WorksView:
 async def patrol_coverage(
     site_id: SiteId,
     reads: ConductReads,
-    first: Annotated[date, Query(alias="from")],
-    last: Annotated[date, Query(alias="to")],
+    first: Annotated[StrictDate, Query(alias="from", description="First site-local day")],
+    last: Annotated[StrictDate, Query(alias="to", description="Last site-local day")],
 ) -> list[views.DayCoverage]:
     """RP-5 rev.2 per site-local day: active permits, patrolled, missed, not yet."""
     reads.authorize(site_id)
