@@ -148,7 +148,7 @@ def test_rp6_the_department_is_the_inspectors() -> None:
 def test_rp6_the_written_notice_is_refused_before_the_nth_violation() -> None:
     scenario = works().record(violation(1), at=LATER).record(warning(1), at=LATER)
     refusal = scenario.refuses(notice(1), "RP-6", at=LATER)
-    assert refusal.field == "violation_id" and "2th" in refusal.message
+    assert refusal.field == "violation_id" and "no. 2" in refusal.message
 
 
 def test_rp6_the_written_notice_is_refused_when_no_warning_was_given() -> None:

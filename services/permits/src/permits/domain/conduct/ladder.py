@@ -117,8 +117,8 @@ def notice(
     if violation.number < at:
         refuse(
             RULE,
-            f"a written rectification notice comes at the {at}th recorded violation; "
-            f"this is the {violation.number}th: stop it with a verbal warning",
+            f"a written rectification notice comes at recorded violation no. {at}; "
+            f"this is no. {violation.number}: stop it with a verbal warning",
             "violation_id",
         )
     if not state.ever_warned():
@@ -146,8 +146,8 @@ def notify_owner(state: ConductState, cmd: NotifyOwner, ctx: DecisionContext) ->
     if not violation.serious and violation.number < at:
         refuse(
             RULE,
-            f"the owner is notified of a serious case: one marked serious or the {at}th "
-            f"recorded violation (this is the {violation.number}th, not marked)",
+            f"the owner is notified of a serious case: one marked serious or recorded "
+            f"violation no. {at} (this is no. {violation.number}, not marked)",
             "violation_id",
         )
     return [
