@@ -22,7 +22,6 @@ from permits.bootstrap import definition
 from permits.domain.permit import commands as c
 from permits.domain.rules import DRAWING_KINDS, FEE_KINDS
 from permits.domain.units import Owner, RegisterUnit
-from permits.workflows.applications import ApplyForPermit
 
 from bench.common import Progress, Row, close, fresh
 
@@ -35,7 +34,7 @@ def _walk(n: int) -> list[Any]:
     pid, unit = f"pmt-{n:06d}", f"U-{n:06d}"
     drawings = tuple(c.Drawing(k, 2, True) for k in DRAWING_KINDS)
     return [
-        ApplyForPermit(
+        c.ApplyForPermit(
             SITE, pid, unit, "own-1", True, True, drawings, True, True, "Decor Co.", "Refit"
         ),
         c.HandToEngineering(pid),
@@ -43,7 +42,7 @@ def _walk(n: int) -> list[Any]:
         c.NotifyApplicant(pid, "Phoned"),
         *(c.PayFee(pid, f.kind, f.amount_fen, f"R-{n}-{f.kind}", "owner") for f in FEES),
         c.RecordEquipmentCheck(pid, True, "In order"),
-        c.StartWorks(pid, (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))),
+        c.StartWorks(pid, (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang")), True),
     ]
 
 

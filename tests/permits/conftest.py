@@ -131,7 +131,9 @@ class Permits:
         check = {"passed": True, "findings": "Risers and meters in order"}
         await self.post(f"{path}/equipment-check", check, self.eng)
         workers = [{"pass_no": "P-1", "name": "Wang Lei"}, {"pass_no": "P-2", "name": "Li Qiang"}]
-        return await self.post(f"{path}/start", {"workers": workers}, self.cs)
+        return await self.post(
+            f"{path}/start", {"workers": workers, "extinguishers_on_site": True}, self.cs
+        )
 
     async def events(self) -> list[Any]:
         async with self.service.runtime.engine.connect() as conn:

@@ -17,7 +17,12 @@ P = "pmt-1"
 Permit = Scenario[PermitState, c.PermitCommand]
 
 
-def open_permit(**overrides: Any) -> c.OpenPermit:
+def open_permit(
+    unit_owners: tuple[str, ...] = ("own-1", "own-2"),
+    handbook_signed_at_handover: bool = False,
+    **overrides: Any,
+) -> c.OpenPermit:
+    """The application as the workflow records it, with the register's facts."""
     fields: dict[str, Any] = {
         "site_id": "site-a",
         "permit_id": P,
@@ -31,11 +36,9 @@ def open_permit(**overrides: Any) -> c.OpenPermit:
         "contractor": "Minjiang Decor Co.",
         "works": "Kitchen refit",
         "structural_change": False,
-        "unit_owners": ("own-1", "own-2"),
-        "handbook_signed_at_handover": False,
     }
     fields.update(overrides)
-    return c.OpenPermit(**fields)
+    return c.OpenPermit(c.ApplyForPermit(**fields), unit_owners, handbook_signed_at_handover)
 
 
 def fees() -> tuple[c.Fee, ...]:
@@ -64,4 +67,4 @@ def paid(at: datetime = EVE) -> Permit:
 def started(at: datetime = EVE) -> Permit:
     scenario = paid(at).record(c.RecordEquipmentCheck(P, True, "In order"), at=at)
     workers = (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))
-    return scenario.record(c.StartWorks(P, workers), at=at)
+    return scenario.record(c.StartWorks(P, workers, True), at=at)

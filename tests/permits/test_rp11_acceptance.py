@@ -11,13 +11,14 @@ from permits.domain.permit import commands as c
 from permits.domain.permit.events import (
     AcceptanceApplied,
     AcceptanceFormSigned,
+    AcceptanceInspectionOverdue,
     DepositRefundPaid,
 )
 
 from tests.permits.conftest import FEES, SITE, Permits
 from tests.permits.scenarios import P, Permit, started
 
-# Mon 2026-09-21 10:00 Asia/Shanghai; works finish on Fri 09-25 (the Mid-Autumn day off).
+# Mon 2026-09-21 10:00 Asia/Shanghai; works finish on Thu 09-24 (Fri 09-25 is a day off).
 START = datetime(2026, 9, 21, 2, 0, tzinfo=UTC)
 MON = datetime(2026, 9, 28, 2, 0, tzinfo=UTC)
 
@@ -157,3 +158,15 @@ async def test_rp11_missed_refund_deadlines_are_events_from_durable_timers(
     assert types.count("DepositRefundOverdue") == 1
     assert types[-1] == "DepositRefunded"
     assert await permits.get("/refunds", permits.finance, site_id=SITE) == []
+
+
+def test_rp11_an_inspection_not_made_in_time_is_one_event() -> None:
+    scenario = finished().record(c.ApplyForAcceptance(P, 2, True), at=MON)
+    due = datetime(2026, 10, 13, 2, 0, tzinfo=UTC)  # 7 working days after Mon 09-28
+    assert scenario.state.inspection_due_at == due
+    [overdue] = scenario.when(c.MarkInspectionOverdue(P, due), at=due)
+    assert isinstance(overdue, AcceptanceInspectionOverdue)
+    inspected = scenario.record(
+        c.InspectAcceptance(P, "cs-02", True, certificate_no="ACC-1"), at=MON, actor="eng-01"
+    )
+    assert inspected.when(c.MarkInspectionOverdue(P, due), at=due) == []

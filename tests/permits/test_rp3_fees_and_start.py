@@ -8,7 +8,7 @@ from permits.domain.permit import commands as c
 from permits.domain.permit.events import WorkerPassesIssued
 
 from tests.permits.conftest import FEES, SITE, Permits
-from tests.permits.scenarios import EVE, P, applied, approved, fees, paid
+from tests.permits.scenarios import EVE, P, applied, approved, fees, paid, started
 
 WORKERS = (c.Worker("P-1", "Wang Lei"), c.Worker("P-2", "Li Qiang"))
 
@@ -50,7 +50,7 @@ def test_rp3_works_start_only_when_every_fee_is_paid() -> None:
     scenario.record(c.RecordEquipmentCheck(P, True, "In order"), at=EVE)
     scenario.record(c.PayFee(P, "deposit", 200000, "R-1", "owner"), at=EVE)
 
-    error = scenario.refuses(c.StartWorks(P, WORKERS), "RP-3", at=EVE)
+    error = scenario.refuses(c.StartWorks(P, WORKERS, True), "RP-3", at=EVE)
 
     assert error.fields == (
         "fees.management_fee",
@@ -61,20 +61,20 @@ def test_rp3_works_start_only_when_every_fee_is_paid() -> None:
 
 def test_rp2_works_start_only_after_the_equipment_check_passed() -> None:
     scenario = paid()
-    scenario.refuses(c.StartWorks(P, WORKERS), "RP-2", at=EVE)
+    scenario.refuses(c.StartWorks(P, WORKERS, True), "RP-2", at=EVE)
     scenario.record(c.RecordEquipmentCheck(P, False, "Riser valve leaking"), at=EVE)
-    scenario.refuses(c.StartWorks(P, WORKERS), "RP-2", at=EVE)
+    scenario.refuses(c.StartWorks(P, WORKERS, True), "RP-2", at=EVE)
     scenario.record(c.RecordEquipmentCheck(P, True, "Valve replaced"), at=EVE)
-    decided = scenario.when(c.StartWorks(P, WORKERS), at=EVE)
+    decided = scenario.when(c.StartWorks(P, WORKERS, True), at=EVE)
     assert decided[1] == RenovationWorksStarted(permit_id=P, unit_id="B2-1203", passes=2)
 
 
 def test_rp3_passes_are_named_and_numbered_once_and_the_permit_goes_to_the_applicant() -> None:
     scenario = paid().record(c.RecordEquipmentCheck(P, True, "In order"), at=EVE)
     twice = (c.Worker("P-1", "Wang Lei"), c.Worker("P-1", "Li Qiang"))
-    assert scenario.refuses(c.StartWorks(P, twice), "RP-3", at=EVE).field == "workers"
+    assert scenario.refuses(c.StartWorks(P, twice, True), "RP-3", at=EVE).field == "workers"
 
-    issued = scenario.when(c.StartWorks(P, WORKERS), at=EVE)[0]
+    issued = scenario.when(c.StartWorks(P, WORKERS, True), at=EVE)[0]
 
     assert isinstance(issued, WorkerPassesIssued)
     assert [(w.pass_no, w.name) for w in issued.workers] == [
@@ -106,3 +106,23 @@ async def test_rp4_started_works_are_on_the_board_as_active(permits: Permits) ->
         True,
         True,
     )
+
+
+def test_rp4_works_start_only_with_extinguishers_on_site() -> None:
+    scenario = paid().record(c.RecordEquipmentCheck(P, True, "In order"), at=EVE)
+    error = scenario.refuses(c.StartWorks(P, WORKERS, False), "RP-4", at=EVE)
+    assert error.field == "extinguishers_on_site"
+    assert scenario.when(c.StartWorks(P, WORKERS, True), at=EVE)
+
+
+def test_rp3_a_fee_recorded_wrongly_is_voided_by_finance_before_works_start() -> None:
+    scenario = approved().record(c.NotifyApplicant(P, "Phoned"), at=EVE)
+    scenario.refuses(c.VoidFeePayment(P, "deposit", "Wrong receipt"), "RP-3", at=EVE)
+    scenario.record(c.PayFee(P, "deposit", 200000, "R-1", "owner"), at=EVE)
+    scenario.record(c.VoidFeePayment(P, "deposit", "Receipt R-1 was another unit's"), at=EVE)
+    assert "deposit" in scenario.state.unpaid
+    scenario.record(c.PayFee(P, "deposit", 200000, "R-2", "contractor"), at=EVE)
+    payment = scenario.state.payment("deposit")
+    assert payment is not None and (payment.receipt_no, payment.paid_by) == ("R-2", "contractor")
+    started_permit = started()
+    started_permit.refuses(c.VoidFeePayment(P, "deposit", "Too late"), "CONFLICT", at=EVE)

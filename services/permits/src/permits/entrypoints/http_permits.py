@@ -18,7 +18,6 @@ from permits.domain.roles import MONEY_READERS, PERMIT_READERS
 from permits.entrypoints.fields import Body, Fen, Ident, PermitBody, Short, SiteId, Text
 from permits.readmodels.permits import PERMITS
 from permits.views import permits as views
-from permits.workflows.applications import ApplyForPermit
 
 router = APIRouter(tags=["permits (RP-1 … RP-4, RP-9)"])
 PermitReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]
@@ -104,7 +103,7 @@ class ApplyBody(Body):
 @router.post("/permits", status_code=201)
 async def apply(body: ApplyBody, commands: Commands) -> PermitView:
     drawings = tuple(c.Drawing(d.kind, d.copies, d.construction_notes) for d in body.drawings)
-    command = ApplyForPermit(**{**dict(body), "drawings": drawings})
+    command = c.ApplyForPermit(**{**dict(body), "drawings": drawings})
     return await run(commands, command)
 
 
@@ -163,6 +162,14 @@ async def pay_fee(
     return await run(commands, body.command(permit_id=permit_id))
 
 
+@router.post("/permits/{permit_id}/fees/void")
+async def void_fee(
+    permit_id: Ident, body: PermitBody[c.VoidFeePayment, Id], commands: Commands
+) -> PermitView:
+    """Finance withdraws a payment recorded wrongly, before works start (§0 rev.2)."""
+    return await run(commands, body.command(permit_id=permit_id))
+
+
 class WorkerBody(Body):
     pass_no: Ident
     name: Short
@@ -170,12 +177,13 @@ class WorkerBody(Body):
 
 class StartBody(Body):
     workers: list[WorkerBody] = Field(min_length=1, max_length=200, json_schema_extra=rule("RP-3"))
+    extinguishers_on_site: StrictBool = Field(json_schema_extra=rule("RP-4"))
 
 
 @router.post("/permits/{permit_id}/start")
 async def start(permit_id: Ident, body: StartBody, commands: Commands) -> PermitView:
     workers = tuple(c.Worker(w.pass_no, w.name) for w in body.workers)
-    return await run(commands, c.StartWorks(permit_id, workers))
+    return await run(commands, c.StartWorks(permit_id, workers, body.extinguishers_on_site))
 
 
 @router.post("/permits/{permit_id}/scope-changes")

@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 import sqlalchemy as sa
 from opsledger.calendar import SiteCalendar
+from opsledger.readmodels import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from permits.domain import kpis
@@ -24,11 +25,11 @@ async def figures(
     t = PERMITS.table
     start, end = _month_bounds(site, month)
 
-    async def rows(column: sa.Column[datetime]) -> list[object]:
+    async def rows(column: sa.Column[datetime]) -> list[Row]:
         query = sa.select(t).where(t.c.site_id == site_id, column >= start, column < end)
         result = await conn.execute(query)
         return [PermitRow.model_validate(dict(r._mapping)) for r in result]
 
     reviews = await rows(t.c.handed_at)
     refunds = await rows(t.c.form_signed_at)
-    return kpis.evaluate(reviews, refunds, now)  # type: ignore[arg-type]
+    return kpis.evaluate(reviews, refunds, now)

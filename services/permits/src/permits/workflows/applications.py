@@ -2,11 +2,11 @@
 
 `ApplyForPermit` reads the unit's register entry (it must exist at the site: else 404),
 claims the unit on its own stream (two applications racing for one unit conflict there)
-and records the application with the register's facts, so the decider checks the
-applicant is an owner and the handbook signed at handover, purely.
+and records the application (`permits.domain.permit.commands.ApplyForPermit`) with the
+register's facts, so the decider checks the applicant is an owner and the handbook
+signed at handover, purely.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from opsledger.errors import NotFoundError
@@ -14,27 +14,9 @@ from opsledger.pipeline import CommandResult, UnitOfWork, Workflow
 
 from permits.domain.common import refuse
 from permits.domain.permit import PERMIT, permit_stream
-from permits.domain.permit.commands import Drawing, OpenPermit
+from permits.domain.permit.commands import ApplyForPermit, OpenPermit
 from permits.domain.roles import FRONT_DESK
 from permits.domain.units import UNIT, RecordPermitOfUnit, unit_stream
-
-
-@dataclass(frozen=True)
-class ApplyForPermit:
-    """The front desk takes a renovation application (RP-1 rev.2)."""
-
-    site_id: str
-    permit_id: str
-    unit_id: str
-    applicant_id: str
-    identity_verified: bool
-    form: bool
-    drawings: tuple[Drawing, ...]
-    pledge: bool
-    handbook_issued: bool
-    contractor: str
-    works: str
-    structural_change: bool = False
 
 
 async def apply_for_permit(uow: UnitOfWork, command: ApplyForPermit) -> CommandResult[Any]:
@@ -49,24 +31,9 @@ async def apply_for_permit(uow: UnitOfWork, command: ApplyForPermit) -> CommandR
                 f"unit {command.unit_id} has permit {last.permit_id} open ({last.stage})",
                 "unit_id",
             )
-    result = await uow.execute(
-        OpenPermit(
-            site_id=uow.site_id,
-            permit_id=command.permit_id,
-            unit_id=command.unit_id,
-            applicant_id=command.applicant_id,
-            identity_verified=command.identity_verified,
-            form=command.form,
-            drawings=command.drawings,
-            pledge=command.pledge,
-            handbook_issued=command.handbook_issued,
-            contractor=command.contractor,
-            works=command.works,
-            structural_change=command.structural_change,
-            unit_owners=tuple(o.owner_id for o in unit.state.owners),
-            handbook_signed_at_handover=unit.state.handbook_signed_at_handover,
-        )
-    )
+    owners = tuple(o.owner_id for o in unit.state.owners)
+    signed = unit.state.handbook_signed_at_handover
+    result = await uow.execute(OpenPermit(command, owners, signed))
     await uow.execute(RecordPermitOfUnit(uow.site_id, command.unit_id, command.permit_id))
     return result
 

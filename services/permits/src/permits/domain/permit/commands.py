@@ -36,9 +36,9 @@ class Worker:
 
 
 @dataclass(frozen=True)
-class OpenPermit:
-    """Record the application (run by the `ApplyForPermit` workflow with the register's
-    facts of the unit: its owners and whether the handbook was signed at handover)."""
+class ApplyForPermit:
+    """The front desk takes a renovation application (RP-1 rev.2); run as the
+    `ApplyForPermit` workflow, which checks it against the unit register."""
 
     site_id: str
     permit_id: str
@@ -51,9 +51,25 @@ class OpenPermit:
     handbook_issued: bool
     contractor: str
     works: str
-    structural_change: bool
+    structural_change: bool = False
+
+
+@dataclass(frozen=True)
+class OpenPermit:
+    """Record the application with the register's facts of the unit: its owners and
+    whether the handbook was signed at handover (run by the `ApplyForPermit` workflow)."""
+
+    application: ApplyForPermit
     unit_owners: tuple[str, ...]
     handbook_signed_at_handover: bool
+
+    @property
+    def site_id(self) -> str:
+        return self.application.site_id
+
+    @property
+    def permit_id(self) -> str:
+        return self.application.permit_id
 
 
 @dataclass(frozen=True)
@@ -113,11 +129,22 @@ class PayFee:
 
 
 @dataclass(frozen=True)
+class VoidFeePayment:
+    """Finance withdraws a payment recorded wrongly (§0 rev.2), before works start."""
+
+    permit_id: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class StartWorks:
-    """Passes issued to the named workers and the permit handed to the applicant (RP-3)."""
+    """Passes issued to the named workers and the permit handed to the applicant (RP-3),
+    with extinguishers on site (RP-4)."""
 
     permit_id: str
     workers: tuple[Worker, ...]
+    extinguishers_on_site: bool
 
 
 @dataclass(frozen=True)
@@ -213,6 +240,7 @@ PermitCommand = (
     | NotifyApplicant
     | RecordEquipmentCheck
     | PayFee
+    | VoidFeePayment
     | StartWorks
     | ApplyScopeChange
     | DecideScopeChange

@@ -28,6 +28,7 @@ from permits.domain.permit.commands import (
     RecordEquipmentCheck,
     RejectPermit,
     StartWorks,
+    VoidFeePayment,
     permit_stream,
 )
 from permits.domain.permit.state import PermitState
@@ -50,43 +51,44 @@ def open_permit(
     """RP-1 rev.2: identity and ownership first, then every missing item named at once."""
     if state.permit_id:
         raise AlreadyExistsError("Permit", permit_stream(command.permit_id))
-    if not command.identity_verified:
+    app = command.application
+    if not app.identity_verified:
         refuse(
             "RP-1",
             "the applicant's identity is verified before the form is given",
             "identity_verified",
         )
-    if command.applicant_id not in command.unit_owners:
+    if app.applicant_id not in command.unit_owners:
         refuse(
             "RP-1",
-            f"{command.applicant_id} is not an owner of unit {command.unit_id} in the register",
+            f"{app.applicant_id} is not an owner of unit {app.unit_id} in the register",
             "applicant_id",
         )
     rules = ctx.rules(PermitRules)
-    missing = [] if command.form else ["form"]
-    drawn = {d.kind: d for d in command.drawings}
+    missing = [] if app.form else ["form"]
+    drawn = {d.kind: d for d in app.drawings}
     for kind in rules.drawing_kinds:
         drawing = drawn.get(kind)
         if drawing is None or drawing.copies < rules.drawing_copies:
             missing.append(f"drawings.{kind}")
         elif not drawing.construction_notes:
             missing.append(f"drawings.{kind}.construction_notes")
-    if not command.pledge:
+    if not app.pledge:
         missing.append("pledge")
-    if not command.handbook_issued and not command.handbook_signed_at_handover:
+    if not app.handbook_issued and not command.handbook_signed_at_handover:
         missing.append("handbook_issued")
     if missing:
         refuse_all("RP-1", "the application is missing", missing)
-    handbook = "issued" if command.handbook_issued else "signed_at_handover"
-    keys = {"permit_id": command.permit_id, "unit_id": command.unit_id}
+    handbook = "issued" if app.handbook_issued else "signed_at_handover"
+    keys = {"permit_id": app.permit_id, "unit_id": app.unit_id}
     return [
-        PermitApplied(**keys, structural_change=command.structural_change),
+        PermitApplied(**keys, structural_change=app.structural_change),
         ev.ApplicationRecorded(
             **keys,
-            applicant_id=command.applicant_id,
-            contractor=command.contractor,
-            works=command.works,
-            drawings=[ev.DrawingEntry(kind=d.kind, copies=d.copies) for d in command.drawings],
+            applicant_id=app.applicant_id,
+            contractor=app.contractor,
+            works=app.works,
+            drawings=[ev.DrawingEntry(kind=d.kind, copies=d.copies) for d in app.drawings],
             handbook=handbook,
         ),
     ]
@@ -201,6 +203,20 @@ def pay_fee(state: PermitState, command: PayFee, ctx: DecisionContext) -> list[E
     ]
 
 
+def void_fee(
+    state: PermitState, command: VoidFeePayment, ctx: DecisionContext
+) -> list[EventPayload]:
+    _approved_not_started(state, "RP-3")
+    paid = state.payment(command.kind)
+    if paid is None:
+        refuse("RP-3", f"no {command.kind} payment to void on {state.permit_id}", "kind")
+    return [
+        ev.FeePaymentVoided(
+            **ids(state), kind=paid.kind, receipt_no=paid.receipt_no, reason=command.reason
+        )
+    ]
+
+
 def start_works(
     state: PermitState, command: StartWorks, ctx: DecisionContext
 ) -> list[EventPayload]:
@@ -214,6 +230,8 @@ def start_works(
         )
     if state.equipment_passed is not True:
         refuse("RP-2", "engineering's pre-works equipment check is recorded as passed first")
+    if not command.extinguishers_on_site:
+        refuse("RP-4", "works start with extinguishers on site", "extinguishers_on_site")
     numbers = [w.pass_no for w in command.workers]
     twice = sorted({n for n in numbers if numbers.count(n) > 1})
     if not numbers or twice:

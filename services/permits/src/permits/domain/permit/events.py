@@ -118,6 +118,17 @@ class FeePaid(PermitPrivate):
     paid_by: Literal["owner", "contractor"]
 
 
+class FeePaymentVoided(PermitPrivate):
+    """A payment recorded wrongly is withdrawn, naming it and why (§0 rev.2, RP-3)."""
+
+    event_type: ClassVar[str] = "FeePaymentVoided"
+    model_config = _ex(kind="deposit", receipt_no="R-1", reason="Another unit's receipt")
+
+    kind: str = Field(min_length=1, max_length=64)
+    receipt_no: str = Field(min_length=1, max_length=64)
+    reason: str = Text
+
+
 class WorkerPassesIssued(PermitPrivate):
     """Named, numbered passes issued; the permit handed to the applicant to post (RP-3)."""
 
@@ -237,6 +248,7 @@ PRIVATE_EVENTS = (
     ApplicantNotified,
     EquipmentChecked,
     FeePaid,
+    FeePaymentVoided,
     WorkerPassesIssued,
     ScopeChangeApplied,
     ScopeChangeDecided,

@@ -161,6 +161,8 @@ def evolve(state: PermitState, event: Event) -> PermitState:
         case ev.FeePaid() as e:
             paid = Paid(e.kind, e.amount_fen, e.receipt_no, e.paid_by)
             return changed(state, paid=(*state.paid, paid))
+        case ev.FeePaymentVoided() as e:
+            return changed(state, paid=tuple(p for p in state.paid if p.kind != e.kind))
         case ev.WorkerPassesIssued() as e:
             workers = tuple(Worker(w.pass_no, w.name) for w in e.workers)
             return changed(state, workers=workers)

@@ -1,0 +1,38 @@
+"""What permits publishes: milestones other departments need, never a name or an amount;
+owners', workers' and contractors' names, fees and refunds stay in private events."""
+
+from opsledger.catalog import EventCatalog
+from permits.bootstrap import definition
+
+from tests.permits.conftest import Permits
+
+PUBLISHED = {
+    "PermitApplied",
+    "PermitApproved",
+    "PermitRejected",
+    "PermitReviewOverdue",
+    "RenovationWorksStarted",
+    "RenovationWorksFinished",
+    "RenovationAccepted",
+    "DepositRefunded",
+    "DepositRefundOverdue",
+}
+PERSONAL = {"name", "owners", "workers", "applicant_id", "contractor", "amount_fen", "fees"}
+
+
+def test_the_relay_publishes_the_milestones_and_nothing_personal() -> None:
+    catalog = EventCatalog(definition.private_events, service="permits")
+
+    assert catalog.public_event_types == PUBLISHED
+    for event_type in catalog.public_event_types:
+        fields = set(catalog.registry.latest(event_type).model_fields)
+        assert not fields & PERSONAL, (event_type, fields & PERSONAL)
+
+
+async def test_every_event_a_walk_records_is_appendable_and_typed(permits: Permits) -> None:
+    await permits.started()
+    catalog = EventCatalog(definition.private_events, service="permits")
+    recorded = {e.event_type for e in await permits.events()}
+    published = recorded & catalog.public_event_types
+    assert published == {"PermitApplied", "PermitApproved", "RenovationWorksStarted"}
+    assert recorded - published <= catalog.private_event_types
