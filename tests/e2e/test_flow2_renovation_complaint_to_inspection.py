@@ -86,7 +86,8 @@ def _start_works(http: httpx.Client, pm: str) -> None:
     check = {"passed": True, "findings": "Risers and meters in order"}
     _ok(http.post(f"{path}/equipment-check", json=check, headers=ENG))
     workers = [{"pass_no": "P-1", "name": "Wang Lei"}]
-    _ok(http.post(f"{path}/start", json={"workers": workers}, headers=CS))
+    start = {"workers": workers, "extinguishers_on_site": True}
+    _ok(http.post(f"{path}/start", json=start, headers=CS))
 
 
 def _complaint(http: httpx.Client, cc: str, unit: str) -> str:
