@@ -263,3 +263,20 @@ def test_rp12_only_a_finding_that_records_a_violation_climbs_the_ladder() -> Non
     assert isinstance(climbed, WorksViolationRecorded)
     assert (climbed.number, climbed.serious, climbed.department) == (1, True, "customer_service")
     assert climbed.inspection_id == "INS-T-2"
+
+
+def test_rp6_a_withdrawn_violation_no_longer_counts_on_the_ladder() -> None:
+    scenario = works().record(violation(1), at=LATER).record(warning(1), at=LATER)
+    withdraw = c.WithdrawWorksViolation(P, "V1", "Recorded on the wrong unit")
+    [withdrawn] = scenario.when(withdraw, at=LATER, actor="eng-1")
+    assert withdrawn.model_dump()["withdrawn_by"] == "eng-1"
+    scenario.given(withdrawn, at=LATER)
+    [again] = scenario.when(violation(2), at=LATER)
+    assert isinstance(again, WorksViolationRecorded) and again.number == 1
+    assert scenario.refuses(withdraw, "RP-6", at=LATER).field == "violation_id"
+    assert scenario.refuses(warning(1), "RP-6", at=LATER).field == "violation_id"
+
+
+def test_rp6_a_violation_with_a_written_notice_is_not_withdrawn() -> None:
+    withdraw = c.WithdrawWorksViolation(P, "V2", "Wrong")
+    assert "stays" in _noticed().refuses(withdraw, "RP-6", at=LATER).message

@@ -149,6 +149,19 @@ class WorksViolationRecorded(WorksEvent):
 
 
 @REGISTRY.register
+class WorksViolationWithdrawn(WorksEvent):
+    """A violation recorded wrongly, withdrawn by a later event that names it, the reason
+    and who withdrew it (§0 rev.2); it no longer counts on the RP-6 ladder."""
+
+    event_type: ClassVar[str] = "WorksViolationWithdrawn"
+    model_config = _example(violation_id="V1", withdrawn_by="eng-01", reason="Wrong unit")
+
+    violation_id: str = Field(min_length=1, max_length=64, description="The violation withdrawn.")
+    withdrawn_by: Staff
+    reason: Text = Field(description="Why it was wrong.")
+
+
+@REGISTRY.register
 class VerbalWarningGiven(WorksEvent):
     """Step 1: the violation was stopped and a verbal warning given, with time and
     inspector; the contractor signed the record (RP-6)."""

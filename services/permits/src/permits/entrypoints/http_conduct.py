@@ -46,6 +46,7 @@ FIELD_TYPES: dict[str, Any] = {
     "how": _text("RP-6", 1000),
     "owner_consent": _text("RP-6", 1000),
     "undertaking": _text("RP-6"),
+    "reason": _text("RP-6", 1000),
     "contractor_signed_by": _text("RP-6", 100),
     "issued_to": _text("RP-6", 100),
     "owner": _text("RP-6", 100),
@@ -111,6 +112,17 @@ async def give_verbal_warning(
     commands: Commands,
 ) -> views.WorksView:
     """RP-6 step 1: stopped, verbal warning with its time; the contractor signed."""
+    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+
+
+@router.post("/works/{permit_id}/violations/{violation_id}/withdrawal")
+async def withdraw_violation(
+    permit_id: Ident,
+    violation_id: Ident,
+    body: ConductBody[c.WithdrawWorksViolation, _V],
+    commands: Commands,
+) -> views.WorksView:
+    """§0 rev.2: a violation recorded wrongly, withdrawn naming it and why."""
     return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
 
 

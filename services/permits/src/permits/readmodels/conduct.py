@@ -22,7 +22,7 @@ WORKS_BOARD: ReadModel[ConductState] = ReadModel(
         column("unit_id", _ID),
         column("contractor", sa.String(200)),
         column("open", sa.Boolean),
-        column("violations", sa.Integer, lambda s: len(s.violations)),
+        column("violations", sa.Integer, lambda s: s.rungs()),
         column("complaints", sa.Integer, lambda s: len(s.complaints)),
         column("missed_days", sa.Integer, lambda s: sum(1 for d in s.days if d.missed)),
         column("stopped", sa.String(20), nullable=True),
@@ -77,6 +77,7 @@ def _violation_rows(state: ConductState) -> Iterator[dict[str, Any]]:
             "warned": v.warned,
             "noticed": v.noticed,
             "owner_notified": v.owner_notified,
+            "withdrawn": v.withdrawn,
         }
 
 
@@ -99,6 +100,7 @@ VIOLATIONS: ReadModel[ConductState] = ReadModel(
         sa.Column("warned", sa.Boolean, nullable=False),
         sa.Column("noticed", sa.Boolean, nullable=False),
         sa.Column("owner_notified", sa.Boolean, nullable=False),
+        sa.Column("withdrawn", sa.Boolean, nullable=False),
     ],
     rows=_violation_rows,
     indexes=[("site_id", "contractor")],

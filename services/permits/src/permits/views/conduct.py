@@ -36,6 +36,7 @@ class ViolationRow(BaseModel):
     warned: bool
     noticed: bool
     owner_notified: bool
+    withdrawn: bool
 
 
 class ContractorViolations(BaseModel):
@@ -75,7 +76,7 @@ class WorksView(BaseModel):
             patrol_days=sum(1 for d in s.days if d.patrols),
             missed_days=[d.local_date for d in s.days if d.missed],
             checks=s.checks,
-            violations=[v.violation_id for v in s.violations],
+            violations=[v.violation_id for v in s.violations if not v.withdrawn],
             notice_issued_at=s.notice_at,
             persists_after_notice=s.persists_after_notice,
             complaints=[ticket for ticket, _ in s.complaints],
@@ -136,7 +137,7 @@ async def violations_per_contractor(
             sa.func.count().label("violations"),
             sa.func.sum(sa.case((t.c.serious, 1), else_=0)).label("serious"),
         )
-        .where(t.c.site_id == site_id)
+        .where(t.c.site_id == site_id, t.c.withdrawn.is_(False))
         .group_by(t.c.contractor)
         .order_by(t.c.contractor)
     )

@@ -77,6 +77,7 @@ WORKS: Aggregate[ConductState, c.ConductCommand] = Aggregate(
         c.ClosePatrolDay: (SYSTEM_ONLY, decide),
         c.RecordWorksCheck: (ENGINEERING | CONCIERGE, decide),
         c.RecordWorksViolation: (INSPECTORS, decide),
+        c.WithdrawWorksViolation: (INSPECTORS, decide),
         c.GiveVerbalWarning: (INSPECTORS, decide),
         c.IssueRectificationNotice: (INSPECTORS, decide),
         c.NotifyOwner: (INSPECTORS, decide),

@@ -70,6 +70,15 @@ class RecordWorksViolation:
 
 
 @dataclass(frozen=True)
+class WithdrawWorksViolation:
+    """§0 rev.2: a violation recorded wrongly is withdrawn, naming it and why."""
+
+    permit_id: str
+    violation_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class GiveVerbalWarning:
     """RP-6 step 1: stopped, verbal warning with its time; the contractor signs."""
 
@@ -172,6 +181,7 @@ ConductCommand = (
     | ClosePatrolDay
     | RecordWorksCheck
     | RecordWorksViolation
+    | WithdrawWorksViolation
     | GiveVerbalWarning
     | IssueRectificationNotice
     | NotifyOwner

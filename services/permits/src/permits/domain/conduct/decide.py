@@ -35,6 +35,7 @@ from permits.domain.conduct.commands import (
     RecordWorksCheck,
     RecordWorksViolation,
     StopWorksByForce,
+    WithdrawWorksViolation,
 )
 from permits.domain.conduct.events import PatrolDayClosed, WorksClosed, WorksOpened
 from permits.domain.conduct.state import ConductState
@@ -87,6 +88,8 @@ def decide(
                     serious=command.serious,
                 )
             ]
+        case WithdrawWorksViolation():
+            return ladder.withdraw(state, command, ctx)
         case GiveVerbalWarning():
             return ladder.warn(state, command, ctx)
         case IssueRectificationNotice():

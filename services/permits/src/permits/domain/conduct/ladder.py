@@ -21,6 +21,7 @@ from opsledger_contracts.events.permits_conduct import (
     VerbalWarningGiven,
     WorksForciblyStopped,
     WorksViolationRecorded,
+    WorksViolationWithdrawn,
 )
 
 from permits.domain.common import conflict, refuse
@@ -31,6 +32,7 @@ from permits.domain.conduct.commands import (
     NotifyOwner,
     ReadmitContractor,
     StopWorksByForce,
+    WithdrawWorksViolation,
 )
 from permits.domain.conduct.state import ConductState, Violation
 from permits.domain.rules import PermitRules
@@ -56,9 +58,27 @@ def not_future(ctx: DecisionContext, when: datetime, field: str) -> None:
 
 def recorded(state: ConductState, violation_id: str) -> Violation:
     found = state.violation(violation_id)
-    if found is None:
+    if found is None or found.withdrawn:
         refuse(RULE, f"no violation {violation_id} is recorded on this permit", "violation_id")
     return found
+
+
+def withdraw(
+    state: ConductState, cmd: WithdrawWorksViolation, ctx: DecisionContext
+) -> list[EventPayload]:
+    """§0 rev.2: withdrawn by a later event naming it, the reason and who; a violation
+    the written notice was issued on stays (the notice went out on it)."""
+    violation = recorded(state, cmd.violation_id)
+    if violation.noticed:
+        refuse(RULE, "a written notice was issued on this violation: it stays", "violation_id")
+    return [
+        WorksViolationWithdrawn(
+            permit_id=state.permit_id,
+            violation_id=cmd.violation_id,
+            withdrawn_by=ctx.actor,
+            reason=need(cmd.reason, "reason", "why it was wrong"),
+        )
+    ]
 
 
 def new_violation(
@@ -78,7 +98,7 @@ def new_violation(
     return WorksViolationRecorded(
         permit_id=state.permit_id,
         violation_id=violation_id,
-        number=len(state.violations) + 1,
+        number=state.rungs() + 1,
         occurred_at=occurred_at,
         inspector=inspector,
         department=department,

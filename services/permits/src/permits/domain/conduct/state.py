@@ -19,6 +19,7 @@ from opsledger_contracts.events.permits_conduct import (
     WorksForciblyStopped,
     WorksRequestApproved,
     WorksViolationRecorded,
+    WorksViolationWithdrawn,
 )
 
 from permits.domain.conduct.events import PatrolDayClosed, WorksClosed, WorksOpened
@@ -49,6 +50,7 @@ class Violation:
     warned: bool = False
     noticed: bool = False
     owner_notified: bool = False
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class ConductState:
     inspections: tuple[str, ...] = ()  # inspections whose finding is recorded
     stopped: str | None = None  # the final step's measure, until re-entry
     approvals: tuple[str, ...] = ()
+
+    def rungs(self) -> int:
+        """Violations that count on the ladder (withdrawn ones do not, §0 rev.2)."""
+        return sum(1 for v in self.violations if not v.withdrawn)
 
     def violation(self, violation_id: str) -> Violation | None:
         return next((v for v in self.violations if v.violation_id == violation_id), None)
@@ -138,6 +144,8 @@ def evolve(state: ConductState, event: Event) -> ConductState:
             return changed(
                 state, violations=(*state.violations, violation), persists_after_notice=persists
             )
+        case WorksViolationWithdrawn() as e:
+            return _step(state, e.violation_id, lambda v: changed(v, withdrawn=True))
         case VerbalWarningGiven() as e:
             return _step(state, e.violation_id, lambda v: changed(v, warned=True))
         case RectificationNoticeIssued() as e:
