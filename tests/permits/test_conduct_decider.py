@@ -12,7 +12,6 @@ from opsledger_contracts.events.permits_conduct import (
     PatrolRecorded,
     RenovationComplaintLinked,
     SeriousViolationReported,
-    WorksForciblyStopped,
     WorksViolationRecorded,
 )
 from permits.domain.conduct import WORKS, ConductState
@@ -20,6 +19,7 @@ from permits.domain.conduct import commands as c
 from permits.domain.conduct.calendar import PATROL_DAY_TIMER, day_ends
 from permits.domain.conduct.commands import ConductCommand
 from permits.domain.conduct.events import PatrolDayClosed, WorksOpened
+from permits.domain.conduct.ladder_events import WorksForciblyStopped
 
 P = "RP-site-a-0007"
 # Friday 2026-10-02 10:00 Asia/Shanghai: inside the National Day holiday period.

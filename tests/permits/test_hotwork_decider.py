@@ -4,7 +4,6 @@ a stated window, then the hot-work permit."""
 from datetime import UTC, datetime, timedelta
 
 from opsledger.testing import Scenario, given
-from opsledger_contracts.events.permits_conduct import HotWorkPermitIssued
 from permits.domain.hotwork import (
     HOT_WORK,
     ApplyForHotWork,
@@ -13,6 +12,7 @@ from permits.domain.hotwork import (
     HotWorkState,
     IssueHotWorkPermit,
 )
+from permits.domain.hotwork.events import HotWorkPermitIssued
 
 NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 WINDOW = (NOW + timedelta(hours=2), NOW + timedelta(hours=5))

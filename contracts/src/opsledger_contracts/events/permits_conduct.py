@@ -162,74 +162,6 @@ class WorksViolationWithdrawn(WorksEvent):
 
 
 @REGISTRY.register
-class VerbalWarningGiven(WorksEvent):
-    """Step 1: the violation was stopped and a verbal warning given, with time and
-    inspector; the contractor signed the record (RP-6)."""
-
-    event_type: ClassVar[str] = "VerbalWarningGiven"
-    model_config = _example(
-        violation_id="V1",
-        warned_at="2026-12-05T02:05:00Z",
-        inspector="eng-01",
-        contractor_signed_by="Wang Gang",
-    )
-
-    violation_id: str = Field(
-        description="The violation on the permit's ladder.", min_length=1, max_length=64
-    )
-    warned_at: AwareDatetime = Field(description="When the warning was given.")
-    inspector: Staff
-    contractor_signed_by: Person
-
-
-@REGISTRY.register
-class RectificationNoticeIssued(WorksEvent):
-    """Step 2: the contractor repeatedly ignored warnings; a written rectification notice
-    went to the applicant/occupant (RP-6 rev.2)."""
-
-    event_type: ClassVar[str] = "RectificationNoticeIssued"
-    model_config = _example(
-        violation_id="V2",
-        issued_by="cs-01",
-        issued_to="Li Na (applicant)",
-        issued_at="2026-12-06T02:00:00Z",
-        rectify_by="2026-12-08T10:00:00Z",
-        notice="Stop drilling after 20:00; remove debris from the corridor",
-    )
-
-    violation_id: str = Field(
-        description="The violation on the permit's ladder.", min_length=1, max_length=64
-    )
-    issued_by: Staff
-    issued_to: Person
-    issued_at: AwareDatetime = Field(description="When.")
-    rectify_by: AwareDatetime = Field(description="The rectification deadline.")
-    notice: Text = Field(description="The notice's text.")
-
-
-@REGISTRY.register
-class OwnerNotifiedOfViolation(WorksEvent):
-    """A serious case (marked, or the Nth violation): the owner was notified (RP-6)."""
-
-    event_type: ClassVar[str] = "OwnerNotifiedOfViolation"
-    model_config = _example(
-        violation_id="V3",
-        notified_by="cs-01",
-        owner="Zhang Wei",
-        notified_at="2026-12-07T02:00:00Z",
-        how="Phone call and letter",
-    )
-
-    violation_id: str = Field(
-        description="The violation on the permit's ladder.", min_length=1, max_length=64
-    )
-    notified_by: Staff
-    owner: Person
-    notified_at: AwareDatetime = Field(description="When.")
-    how: Text = Field(description="How the owner was notified.")
-
-
-@REGISTRY.register
 class RectificationChecked(WorksEvent):
     """After a notice, an inspector checked whether the violation was rectified (RP-6)."""
 
@@ -244,48 +176,6 @@ class RectificationChecked(WorksEvent):
     checked_by: Staff
     checked_at: AwareDatetime = Field(description="When.")
     rectified: bool = Field(description="False: the violation persists after the notice.")
-
-
-@REGISTRY.register
-class WorksForciblyStopped(WorksEvent):
-    """The final step (RP-6 rev.2): the violation persisted after the notice and other
-    residents' complaints continued; customer service, together with security and with
-    the owner's consent, cut the power or cleared the site."""
-
-    event_type: ClassVar[str] = "WorksForciblyStopped"
-    model_config = _example(
-        measure="power_cut",
-        done_by="cs-01",
-        security_officer="sec-02",
-        owner_consent="Zhang Wei, by phone at 10:05",
-        complaints_since_notice=2,
-        stopped_at="2026-12-08T04:00:00Z",
-    )
-
-    measure: Literal["power_cut", "site_cleared"] = Field(description="Power cut or site cleared.")
-    done_by: Staff
-    security_officer: Staff
-    owner_consent: Text = Field(description="Who consented and how.")
-    complaints_since_notice: int = Field(ge=1, description="Complaints linked since the notice.")
-    stopped_at: AwareDatetime = Field(description="When.")
-
-
-@REGISTRY.register
-class ContractorReadmitted(WorksEvent):
-    """The contractor admitted the fault and undertook to comply; works may resume."""
-
-    event_type: ClassVar[str] = "ContractorReadmitted"
-    model_config = _example(
-        readmitted_by="cs-01",
-        contractor_signed_by="Wang Gang",
-        undertaking="Admits the fault; no drilling after 20:00 from now on",
-        readmitted_at="2026-12-09T01:00:00Z",
-    )
-
-    readmitted_by: Staff
-    contractor_signed_by: Person
-    undertaking: Text = Field(description="The contractor's admission and undertaking.")
-    readmitted_at: AwareDatetime = Field(description="When the contractor re-entered.")
 
 
 # -- RP-10 customer service's approvals -----------------------------------------------------
@@ -483,27 +373,6 @@ def _hot(**fields: JsonValue) -> ConfigDict:
 
 
 @REGISTRY.register
-class HotWorkApplied(HotWorkEvent):
-    """The contractor applied at the management office for hot work, naming its fire
-    supervisor and the time window (RP-7 rev.2)."""
-
-    event_type: ClassVar[str] = "HotWorkApplied"
-    model_config = _hot(
-        description="Welding the balcony railing",
-        fire_supervisor="Chen Qiang",
-        starts_at="2026-12-05T01:00:00Z",
-        ends_at="2026-12-05T04:00:00Z",
-        received_by="cs-01",
-    )
-
-    description: Text = Field(description="What it is.")
-    fire_supervisor: Person = Field(description="The contractor's fire supervisor (動火負責人).")
-    starts_at: AwareDatetime = Field(description="Start of the window.")
-    ends_at: AwareDatetime = Field(description="End of the window.")
-    received_by: Staff
-
-
-@REGISTRY.register
 class HotWorkApproved(HotWorkEvent):
     """One of the two approvals: engineering's or the concierge's, each by a different
     person (RP-7 rev.2)."""
@@ -513,28 +382,6 @@ class HotWorkApproved(HotWorkEvent):
 
     department: Literal["engineering", "concierge"] = Field(description="The approving department.")
     approved_by: Staff
-
-
-@REGISTRY.register
-class HotWorkPermitIssued(HotWorkEvent):
-    """Both approvals given: the hot-work permit (《動火許可證》) for the window (RP-7)."""
-
-    event_type: ClassVar[str] = "HotWorkPermitIssued"
-    model_config = _hot(
-        issued_by="cs-01",
-        fire_supervisor="Chen Qiang",
-        starts_at="2026-12-05T01:00:00Z",
-        ends_at="2026-12-05T04:00:00Z",
-        engineering_approver="eng-01",
-        concierge_approver="con-01",
-    )
-
-    issued_by: Staff
-    fire_supervisor: Person
-    starts_at: AwareDatetime = Field(description="Start of the window.")
-    ends_at: AwareDatetime = Field(description="End of the window.")
-    engineering_approver: Staff
-    concierge_approver: Staff
 
 
 # -- RP-8 temporary power ---------------------------------------------------------------------
@@ -565,29 +412,6 @@ class TemporaryPowerApplied(TemporaryPowerEvent):
 
     purpose: Text = Field(description="What the power is for.")
     received_by: Staff
-
-
-@REGISTRY.register
-class TemporaryPowerApproved(TemporaryPowerEvent):
-    """Engineering approved the application and priced it (RP-8 rev.2)."""
-
-    event_type: ClassVar[str] = "TemporaryPowerApproved"
-    model_config = _power(approved_by="eng-01", price_fen=20000)
-
-    approved_by: Staff
-    price_fen: int = Field(ge=0, description="The charge engineering set, in fen.")
-
-
-@REGISTRY.register
-class TemporaryPowerCharged(TemporaryPowerEvent):
-    """Finance charged the price engineering set (RP-8)."""
-
-    event_type: ClassVar[str] = "TemporaryPowerCharged"
-    model_config = _power(charged_by="fin-01", amount_fen=20000, receipt_no="R-0099")
-
-    charged_by: Staff
-    amount_fen: int = Field(description="The amount charged, in fen.", ge=0)
-    receipt_no: str = Field(description="Finance's receipt number.", min_length=1, max_length=64)
 
 
 @REGISTRY.register

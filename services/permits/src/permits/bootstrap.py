@@ -13,7 +13,10 @@ from opsledger.service import ServiceDefinition
 
 from permits.domain.complaints import PRIVATE_EVENTS as COMPLAINT_PRIVATE
 from permits.domain.conduct.events import PRIVATE_EVENTS as WORKS_PRIVATE
+from permits.domain.conduct.ladder_events import LADDER_PRIVATE_EVENTS
+from permits.domain.hotwork.events import PRIVATE_EVENTS as HOT_WORK_PRIVATE
 from permits.domain.permit.events import PRIVATE_EVENTS as PERMIT_PRIVATE
+from permits.domain.power.events import PRIVATE_EVENTS as POWER_PRIVATE
 from permits.domain.rules import PermitRules
 from permits.domain.units.events import PRIVATE_EVENTS as UNIT_PRIVATE
 
@@ -41,6 +44,14 @@ definition = ServiceDefinition.from_rooms(
     ),
     aggregates=_aggregates,
     # Owners', workers' and contractors' names, fees and passes never leave permits.
-    private_events=(*UNIT_PRIVATE, *PERMIT_PRIVATE, *WORKS_PRIVATE, *COMPLAINT_PRIVATE),
+    private_events=(
+        *UNIT_PRIVATE,
+        *PERMIT_PRIVATE,
+        *WORKS_PRIVATE,
+        *LADDER_PRIVATE_EVENTS,
+        *HOT_WORK_PRIVATE,
+        *POWER_PRIVATE,
+        *COMPLAINT_PRIVATE,
+    ),
     site_rules=PermitRules,
 )

@@ -14,12 +14,7 @@ from datetime import datetime, timedelta
 from opsledger.decider import DecisionContext
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.permits_conduct import (
-    ContractorReadmitted,
-    OwnerNotifiedOfViolation,
     RectificationChecked,
-    RectificationNoticeIssued,
-    VerbalWarningGiven,
-    WorksForciblyStopped,
     WorksViolationRecorded,
     WorksViolationWithdrawn,
 )
@@ -33,6 +28,13 @@ from permits.domain.conduct.commands import (
     ReadmitContractor,
     StopWorksByForce,
     WithdrawWorksViolation,
+)
+from permits.domain.conduct.ladder_events import (
+    ContractorReadmitted,
+    OwnerNotifiedOfViolation,
+    RectificationNoticeIssued,
+    VerbalWarningGiven,
+    WorksForciblyStopped,
 )
 from permits.domain.conduct.state import ConductState, Violation
 from permits.domain.rules import PermitRules

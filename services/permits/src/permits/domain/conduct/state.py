@@ -6,23 +6,25 @@ from datetime import date, datetime
 
 from opsledger.decider import Event, changed
 from opsledger_contracts.events.permits_conduct import (
-    ContractorReadmitted,
     InspectionFindingRecorded,
-    OwnerNotifiedOfViolation,
     PatrolMissed,
     PatrolRecorded,
     RectificationChecked,
-    RectificationNoticeIssued,
     RenovationComplaintLinked,
-    VerbalWarningGiven,
     WorksCheckRecorded,
-    WorksForciblyStopped,
     WorksRequestApproved,
     WorksViolationRecorded,
     WorksViolationWithdrawn,
 )
 
 from permits.domain.conduct.events import PatrolDayClosed, WorksClosed, WorksOpened
+from permits.domain.conduct.ladder_events import (
+    ContractorReadmitted,
+    OwnerNotifiedOfViolation,
+    RectificationNoticeIssued,
+    VerbalWarningGiven,
+    WorksForciblyStopped,
+)
 
 
 @dataclass(frozen=True)

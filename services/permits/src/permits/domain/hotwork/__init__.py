@@ -11,13 +11,12 @@ from typing import Any, Literal, assert_never
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.permits_conduct import (
-    HotWorkApplied,
     HotWorkApproved,
-    HotWorkPermitIssued,
 )
 
 from permits.domain.common import conflict, refuse
 from permits.domain.conduct.ladder import blank
+from permits.domain.hotwork.events import HotWorkApplied, HotWorkPermitIssued
 from permits.domain.roles import CONCIERGE, CUSTOMER_SERVICE, ENGINEERING, FRONT_DESK, MANAGER
 
 RULE = "RP-7"

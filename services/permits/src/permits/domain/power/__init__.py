@@ -9,13 +9,12 @@ from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.permits_conduct import (
     TemporaryPowerApplied,
-    TemporaryPowerApproved,
-    TemporaryPowerCharged,
     TemporaryPowerSupplied,
 )
 
 from permits.domain.common import conflict, refuse
 from permits.domain.conduct.ladder import blank
+from permits.domain.power.events import TemporaryPowerApproved, TemporaryPowerCharged
 from permits.domain.roles import CUSTOMER_SERVICE, ENGINEERING, FINANCE, FRONT_DESK, MANAGER
 
 RULE = "RP-8"
