@@ -193,6 +193,21 @@ def test_cc10_rp12_rp6_flow2_renovation_complaint_to_inspection_finding_on_the_p
         rows = _ok(http.get(f"{pm}/violations", params={"site_id": SITE}, headers=CS))
         assert [r["violation_id"] for r in rows] == [f"INS-{ticket_id}"]
 
+        # Every read model has what happened before the processes stop (verify below).
+        def settled() -> bool:
+            rows = http.get(f"{pm}/violations", params={"site_id": SITE}, headers=CS).json()
+            tickets = [
+                http.get(f"{cc}/tickets/{t}", headers=AGENT).json() for t in (ticket_id, other)
+            ]
+            board = http.get(f"{dp}/work-orders", params={"site_id": SITE}, headers=DISPATCHER)
+            return (
+                rows[0]["warned"] is True
+                and all(t.get("work_order_status") == "accepted" for t in tickets)
+                and [r["status"] for r in board.json()] == ["accepted", "accepted"]
+            )
+
+        wait_until(settled, 60, "the three services' read models to settle")
+
     for service in services:
         result = subprocess.run(
             [CLI, "verify", service], env=env, capture_output=True, text=True, timeout=180
