@@ -123,3 +123,36 @@ async def test_rp1_strict_input_names_the_field_and_rule(permits: Permits) -> No
     assert "finished_on" in str(number_date["error"])
     extra = await permits.post("/permits", {**application(), "owner": "x"}, permits.desk, 422)
     assert "owner" in str(extra["error"])
+
+
+async def test_rp2_the_board_puts_the_soonest_deadline_first(permits: Permits) -> None:
+    await permits.started("pmt-1", "B2-1201")  # works: no deadline
+    await permits.unit("B2-1202")
+    await permits.post("/permits", application("pmt-2", "B2-1202"), permits.desk, 201)
+    await permits.post("/permits/pmt-2/hand-over", None, permits.cs)  # review due in 3 wd
+    await permits.unit("B2-1203")
+    await permits.post("/permits", application("pmt-3", "B2-1203"), permits.desk, 201)
+
+    board = await permits.get("/permits", permits.cs, site_id=SITE)
+
+    assert [(r["permit_id"], r["owed_by"]) for r in board] == [
+        ("pmt-2", "engineering"),
+        ("pmt-1", "contractor"),
+        ("pmt-3", "customer_service"),
+    ]
+    assert board[0]["next_due_at"] == "2026-11-26T01:00:00Z"
+
+
+async def test_rp11_read_models_rebuilt_from_the_log_equal_live(permits: Permits) -> None:
+    from opsledger.verify import verify_read_models
+
+    await permits.started()
+    permits.clock.advance(timedelta(days=7))
+    await permits.post("/permits/pmt-1/finish", {"finished_on": "2026-11-27"}, permits.cs)
+    body = {"as_built_copies": 2, "deposit_receipt_copy": True}
+    await permits.post("/permits/pmt-1/acceptance", body, permits.desk)
+    await permits.service.read_models.catch_up()
+    service = permits.service
+    runtime = service.runtime
+    models = service.read_models.projections
+    assert await verify_read_models(runtime.engine, runtime.store, service.catalog, models) == []

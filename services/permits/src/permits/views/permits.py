@@ -86,7 +86,12 @@ async def board(conn: AsyncConnection, site_id: str, stage: str | None = None) -
     closed = sa.case((t.c.next_step.is_(None), 1), else_=0)
     undated = sa.case((sa.and_(t.c.next_due_at.is_(None), t.c.next_due_on.is_(None)), 1), else_=0)
     query = query.order_by(
-        closed, undated, t.c.next_due_at, t.c.next_due_on, t.c.applied_at, t.c.permit_id
+        closed,
+        undated,
+        t.c.next_due_at.asc().nulls_last(),  # the same order on PostgreSQL and SQLite
+        t.c.next_due_on.asc().nulls_last(),
+        t.c.applied_at,
+        t.c.permit_id,
     )
     rows = (await conn.execute(query)).mappings().all()
     return [PermitRow.model_validate({**r}) for r in rows]
