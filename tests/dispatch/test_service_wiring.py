@@ -87,6 +87,7 @@ def test_timer_kinds_and_subscription_names_are_kept(dispatch: Dispatch) -> None
         "work-order-requests",
         "vehicle-answers",  # WO-11: fleet's answers
         "secrecy",  # flow 4: the registry's clearances and key locations (WO-12)
+        "inspection-requests",  # flow 2: permits' renovation inspections
     }
 
 

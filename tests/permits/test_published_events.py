@@ -16,8 +16,28 @@ PUBLISHED = {
     "RenovationAccepted",
     "DepositRefunded",
     "DepositRefundOverdue",
+    # perm-b, works conduct and flow 2: no names (the ladder's signatures, the occupant,
+    # the owner, the fire supervisor) and no amounts (temporary power) leave permits.
+    "PatrolRecorded",
+    "SeriousViolationReported",
+    "PatrolMissed",
+    "WorksCheckRecorded",
+    "WorksViolationRecorded",
+    "WorksViolationWithdrawn",
+    "RectificationChecked",
+    "WorksRequestApproved",
+    "RenovationComplaintLinked",
+    "InspectionFindingRecorded",
+    "InspectionRequested",
+    "UnpermittedWorksSuspected",
+    "UnpermittedWorksInspected",
+    "HotWorkApproved",
+    "TemporaryPowerApplied",
+    "TemporaryPowerSupplied",
 }
 PERSONAL = {"name", "owners", "workers", "applicant_id", "contractor", "amount_fen", "fees"}
+# perm-b: the ladder's and hot work's names, temporary power's price.
+PERSONAL |= {"owner", "issued_to", "contractor_signed_by", "fire_supervisor", "price_fen"}
 
 
 def test_the_relay_publishes_the_milestones_and_nothing_personal() -> None:

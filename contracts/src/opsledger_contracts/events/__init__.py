@@ -1,5 +1,12 @@
 """One module per service with every event it publishes. Importing registers them."""
 
-from opsledger_contracts.events import callcenter, dispatch, fleet, permits, secrets_registry
+from opsledger_contracts.events import (
+    callcenter,
+    dispatch,
+    fleet,
+    permits,
+    permits_conduct,
+    secrets_registry,
+)
 
-__all__ = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry"]
+__all__ = ["callcenter", "dispatch", "fleet", "permits", "permits_conduct", "secrets_registry"]

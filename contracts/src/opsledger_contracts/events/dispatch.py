@@ -455,3 +455,48 @@ class EndOfDayReviewMissed(_ReviewEvent):
     )
 
     end_of_day: AwareDatetime = Field(description="The site's end of the working day that passed.")
+
+
+@REGISTRY.register
+class InspectionFindingReported(EventPayload):
+    """Flow 2: the inspector of an inspection work order (asked by permits'
+    `InspectionRequested`) recorded what they found; permits records it on the permit.
+    Only a finding with `violation_found` climbs the RP-6 ladder."""
+
+    event_type: ClassVar[str] = "InspectionFindingReported"
+    schema_version: ClassVar[int] = 1
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrderRequest"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ticket_id": "T-site-a-000123",
+                    "inspection_id": "INS-T-site-a-000123",
+                    "permit_id": "RP-site-a-0007",
+                    "unit_id": "B3-1203",
+                    "work_order_id": _WO,
+                    "inspector": "eng-01",
+                    "inspector_role": "engineer",
+                    "inspected_at": "2026-12-05T13:10:00Z",
+                    "violation_found": True,
+                    "serious": False,
+                    "finding": "Drilling at 21:10; told to stop",
+                }
+            ]
+        }
+    )
+
+    ticket_id: str = Field(min_length=1, max_length=64, description="The complaint's ticket.")
+    inspection_id: str = Field(min_length=1, max_length=80, description="Permits' inspection.")
+    permit_id: str | None = Field(
+        default=None, max_length=64, description="The permit inspected; None: no active permit."
+    )
+    unit_id: str = Field(min_length=1, max_length=64, description="The unit inspected.")
+    work_order_id: str = Field(min_length=1, max_length=64, description="The inspection order.")
+    inspector: str = Field(min_length=1, max_length=64, description="The order's assignee.")
+    inspector_role: str = Field(min_length=1, max_length=64, description="Assignee's role.")
+    inspected_at: AwareDatetime = Field(description="When the finding was recorded.")
+    violation_found: bool = Field(description="A violation of the permit or the rules.")
+    serious: bool = Field(description="The inspector marks it serious (RP-6).")
+    finding: str = Field(min_length=1, max_length=2000, description="What was found.")

@@ -104,6 +104,10 @@ class WorkOrderRequestReceived(_RequestEvent):
     requested_event_id: str = Field(
         min_length=1, max_length=64, description="event_id of the WorkOrderRequested."
     )
+    # Flow 2: permits' `InspectionRequested` (a renovation complaint to inspect).
+    inspection_id: str | None = Field(default=None, max_length=80, description="Inspection.")
+    permit_id: str | None = Field(default=None, max_length=64, description="Active permit.")
+    unit_id: str | None = Field(default=None, max_length=64, description="Unit inspected.")
 
 
 class WorkOrderRequestClosed(_RequestEvent):

@@ -2,6 +2,11 @@
 
 from opsledger.pipeline import Inbound
 
-from dispatch.inbound import callcenter, fleet, secrets_registry
+from dispatch.inbound import callcenter, fleet, permits, secrets_registry
 
-INBOUND: list[Inbound] = [*callcenter.INBOUND, *fleet.INBOUND, *secrets_registry.INBOUND]
+INBOUND: list[Inbound] = [
+    *callcenter.INBOUND,
+    *fleet.INBOUND,
+    *permits.INBOUND,
+    *secrets_registry.INBOUND,
+]

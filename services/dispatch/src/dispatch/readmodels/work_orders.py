@@ -152,6 +152,10 @@ WORK_ORDER_REQUESTS = ReadModel(
         _col("status", sa.String(10)),
         _col("work_order_id", sa.String(64), nullable=True),
         _col("received_at", _Time),
+        # Flow 2: a request from permits is an inspection of a unit (and its permit).
+        _col("inspection_id", sa.String(80), nullable=True),
+        _col("permit_id", sa.String(64), nullable=True),
+        _col("unit_id", sa.String(64), nullable=True),
     ],
     rows=request_rows,
     indexes=[("site_id", "status")],

@@ -158,6 +158,9 @@ class RequestView(_View):
     status: str
     work_order_id: str | None
     received_at: datetime
+    inspection_id: str | None = None  # flow 2: permits' inspection of a unit
+    permit_id: str | None = None
+    unit_id: str | None = None
 
 
 class ReviewView(_View):

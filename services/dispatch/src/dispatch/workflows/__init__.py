@@ -4,6 +4,6 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from dispatch.workflows import work_orders
+from dispatch.workflows import inspections, work_orders
 
-WORKFLOWS: list[Workflow[Any]] = [*work_orders.WORKFLOWS]
+WORKFLOWS: list[Workflow[Any]] = [*work_orders.WORKFLOWS, *inspections.WORKFLOWS]

@@ -43,6 +43,9 @@ class PermitRules(SiteRules):
     # rectification notice, and the one that notifies the owner.
     ladder_notice_at: int = Field(default=2, ge=1, le=100, description="RP-6 rev.2")
     ladder_serious_at: int = Field(default=3, ge=1, le=100, description="RP-6 rev.")
+    # RP-6 rev.2 (perm-b): complaints linked to the permit since the written notice that
+    # let the final step (power cut or clearing) go ahead.
+    final_step_complaints: int = Field(default=1, ge=1, le=100, description="RP-6 rev.2")
     scope_change_notice_working_days: int = Field(default=7, ge=0, le=60, description="RP-9")
     acceptance_application_working_days: int = Field(default=7, ge=1, le=60, description="RP-11")
     acceptance_inspection_working_days: int = Field(default=7, ge=1, le=60, description="RP-11")

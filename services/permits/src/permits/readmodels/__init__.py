@@ -4,6 +4,10 @@ from typing import Any
 
 from opsledger.readmodels import ReadModel
 
-from permits.readmodels import permits, units
+from permits.readmodels import conduct, permits, units
 
-READ_MODELS: list[ReadModel[Any]] = [*units.UNIT_READ_MODELS, *permits.PERMIT_READ_MODELS]
+READ_MODELS: list[ReadModel[Any]] = [
+    *units.UNIT_READ_MODELS,
+    *permits.PERMIT_READ_MODELS,
+    *conduct.CONDUCT_READ_MODELS,
+]

@@ -4,6 +4,10 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from permits.workflows import applications, units
+from permits.workflows import applications, flow2, units
 
-WORKFLOWS: list[Workflow[Any]] = [*units.UNIT_WORKFLOWS, *applications.APPLICATION_WORKFLOWS]
+WORKFLOWS: list[Workflow[Any]] = [
+    *units.UNIT_WORKFLOWS,
+    *applications.APPLICATION_WORKFLOWS,
+    *flow2.WORKFLOWS,
+]
