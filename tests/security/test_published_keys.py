@@ -32,6 +32,9 @@ _NAME = re.compile(
     r"|[a-z][a-z0-9.]*=[\w.:-]+"
     # `contracts/examples/follow_topic.py`: a path to a file
     r"|[\w.-]+(/[\w.-]+)+\.[a-z]{1,4}"
+    # `schemas/secrets_registry/ClearanceEnded` (a regex in asyncapi.yaml): words and
+    # slashes, no digit (a random key of 32 characters almost surely has one)
+    r"|[a-z_]+(/[A-Za-z_]+)+"
 )
 
 
