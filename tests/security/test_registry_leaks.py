@@ -210,12 +210,10 @@ async def test_every_attempt_is_in_the_read_audit(carriers: Carriers) -> None:
     assert (await _unaudited(carriers))["carriers"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="reg-a's personnel reads use the kernel's Reads: no audit")
 async def test_every_attempt_on_a_personnel_read_is_in_the_read_audit(carriers: Carriers) -> None:
     assert (await _unaudited(carriers))["personnel"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="reg-a's personnel reads show held carrier ids unfiltered")
 async def test_known_gaps_of_the_personnel_reads_are_closed(carriers: Carriers) -> None:
     _, leaks = await _run(carriers)
     assert not (set().union(*(leaks[who] for who in ATTACKERS)) & KNOWN_GAPS)
