@@ -1,11 +1,12 @@
 """Personnel over HTTP: roles, strict dates, 422 naming the rule, who reads the file."""
 
+from tests.secrets_registry.carrier_harness import Carriers
 from tests.secrets_registry.harness import SITE, Registry
 
 
 async def test_sr1_the_path_over_http_and_a_reply_that_carries_no_file(registry: Registry) -> None:
     await registry.in_post()
-    person = await registry.get("/people/stf-0107", registry.officer)
+    person = await registry.get("/people/stf-0107", registry.officer, site_id=SITE)
     assert person["level"] == "important" and person["in_post"] is True
     assert person["pledged_until"] == "2027-12-07"
     reply = await registry.post(
@@ -62,17 +63,19 @@ async def test_personnel_file_is_read_by_officer_committee_auditor_and_the_perso
 ) -> None:
     await registry.in_post()
     for reader in (registry.officer, registry.committee, registry.auditor):
-        assert (await registry.get("/people/stf-0107", reader))["person_id"] == "stf-0107"
+        assert (await registry.get("/people/stf-0107", reader, site_id=SITE))[
+            "person_id"
+        ] == "stf-0107"
     own = registry.auth("stf-0107", "cleared_staff")
-    assert (await registry.get("/people/stf-0107", own))["level"] == "important"
+    assert (await registry.get("/people/stf-0107", own, site_id=SITE))["level"] == "important"
     other = registry.auth("stf-0999", "cleared_staff")
-    missing = await registry.get("/people/stf-0107", other, 404)
-    ghost = await registry.get("/people/stf-nobody", registry.officer, 404)
+    missing = await registry.get("/people/stf-0107", other, 404, site_id=SITE)
+    ghost = await registry.get("/people/stf-nobody", registry.officer, 404, site_id=SITE)
     assert missing["error"]["code"] == ghost["error"]["code"] == "NOT_FOUND"
     assert missing["error"]["message"].replace("stf-0107", "X") == ghost["error"][
         "message"
     ].replace("stf-nobody", "X")
-    await registry.get("/people/stf-0107", registry.head, 403)
+    await registry.get("/people/stf-0107", registry.head, 403, site_id=SITE)
     await registry.get("/people", registry.head, 403, site_id=SITE)
     board = await registry.get("/people", registry.auditor, site_id=SITE)
     assert [p["person_id"] for p in board] == ["stf-0107"]
@@ -127,12 +130,17 @@ async def test_sr18_holdings_and_a_departure_refused_naming_the_carriers(
         async with registry.service.runtime.transaction() as tx:
             await registry.service.bus.execute_in(tx, command, Origin.system("carriers"))
 
+    # Real carriers, seen by a cleared officer (off-1) only: see test_personnel_reads_*.
+    carriers = Carriers(registry.service, registry.client, registry.clock)
+    await carriers.person("off-1")
+    await carriers.carrier("car-1")
+    await carriers.carrier("car-2")
     await system(TakeCarrierCustody("stf-0107", "car-2"))
     await system(TakeCarrierCustody("stf-0107", "car-1"))
-    held = await registry.get("/holdings", registry.officer, site_id=SITE)
+    held = await registry.get("/holdings", carriers.officer, site_id=SITE)
     assert held == [{"person_id": "stf-0107", "carrier_ids": ["car-1", "car-2"]}]
-    board = await registry.get("/people", registry.officer, site_id=SITE)
-    assert board[0]["carriers_held"] == 2
+    board = await registry.get("/people", carriers.officer, site_id=SITE)
+    assert {p["person_id"]: p["carriers_held"] for p in board}["stf-0107"] == 2
     custody = await registry.client.post(
         "/people/stf-0107/carriers", json={"carrier_id": "car-3"}, headers=registry.officer
     )
@@ -157,7 +165,7 @@ async def test_sr18_holdings_and_a_departure_refused_naming_the_carriers(
     await registry.post(
         f"{base}/leaving/A1/decision", {"approved": True, "note": "ok"}, registry.leader
     )
-    assert await registry.get("/holdings", registry.officer, site_id=SITE) == []
+    assert await registry.get("/holdings", carriers.officer, site_id=SITE) == []
 
 
 async def test_sr18_rev2_a_custodian_hands_the_registers_to_a_receiver(registry: Registry) -> None:
@@ -182,8 +190,8 @@ async def test_sr18_rev2_a_custodian_hands_the_registers_to_a_receiver(registry:
         {**handover, "to_person": "stf-0200"},
         registry.officer,
     )
-    giver = await registry.get("/people/stf-0107", registry.officer)
-    receiver = await registry.get("/people/stf-0200", registry.officer)
+    giver = await registry.get("/people/stf-0107", registry.officer, site_id=SITE)
+    receiver = await registry.get("/people/stf-0200", registry.officer, site_id=SITE)
     assert giver["registers"] == [] and receiver["registers"] == ["destruction", "send-receive"]
     # the same registers cannot be handed over twice
     again = await registry.client.post(

@@ -31,10 +31,10 @@ ATTACKERS = ("uncleared", "wrong-scope")
 # Query values by name, for required parameters and the optional ones worth trying.
 QUERY = {"site_id": SITE, "q": "Substation", "carrier_id": HIDDEN[0], "on": "2026-12-07"}
 PATH = {"location_id": "loc-1", "person_id": "holder-1"}
-# Personnel reads of reg-a's half that show which carriers a person holds without the
-# reader's clearance, and are not in the read audit yet: reported, strict xfail below
-# (they turn into a failure the day they are fixed, so this list shrinks).
-KNOWN_GAPS = frozenset({"/holdings", "/people", "/people/{person_id}"})
+# The personnel reads that show which carriers a person holds (ids, counts): filtered by
+# the reader's clearance like the carriers' own reads.
+HOLDING_READS = frozenset({"/holdings", "/people", "/people/{person_id}"})
+CARRIER_READS = frozenset({"/carriers", "/carriers/{carrier_id}", "/carriers/count"})
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _registry_paths(carriers: Carriers) -> dict[str, str]:
 
 
 def _personnel_paths(carriers: Carriers) -> set[str]:
-    """reg-a's personnel and leaving reads, read through the kernel's `Reads` (no audit)."""
+    """The personnel and leaving reads (audited like the carriers' since issue 20's fix)."""
     return {
         path
         for path, module in _registry_paths(carriers).items()
@@ -175,19 +175,17 @@ async def _run(carriers: Carriers) -> tuple[list[Attempt], dict[str, set[str]]]:
 async def test_no_carrier_leaks_on_any_read_route(carriers: Carriers) -> None:
     attempts, leaks = await _run(carriers)
     routes = {a.route for a in attempts}
-    found = {who: leaks[who] - KNOWN_GAPS for who in ATTACKERS}
+    found = {who: leaks[who] for who in ATTACKERS}
     print(
         f"\nregistry leak test: {len(routes)} read routes, {len(attempts)} requests per reader, "
         f"{len(ATTACKERS)} attackers x 2 rounds; leaks found: "
-        f"{sum(len(v) for v in found.values())} (known gaps outside the carriers half: "
-        f"{sorted(set().union(*leaks.values()) & KNOWN_GAPS)})"
+        f"{sum(len(v) for v in found.values())}"
     )
-    assert (
-        len(routes) >= 10 and {"/carriers", "/carriers/{carrier_id}", "/carriers/count"} <= routes
-    )
+    assert len(routes) >= 10 and routes >= CARRIER_READS | HOLDING_READS
     assert found == {who: set() for who in ATTACKERS}
-    # The positive control: the same comparison sees the carriers for a cleared reader.
-    assert {"/carriers", "/carriers/{carrier_id}", "/carriers/count"} <= leaks["cleared"]
+    # The positive control: the same comparison sees the carriers for a cleared reader,
+    # on the carriers' reads and on the personnel reads of who holds what.
+    assert leaks["cleared"] >= CARRIER_READS | HOLDING_READS
 
 
 async def _unaudited(carriers: Carriers) -> dict[str, list[tuple[str, int, int]]]:
@@ -210,15 +208,8 @@ async def test_every_attempt_is_in_the_read_audit(carriers: Carriers) -> None:
     assert (await _unaudited(carriers))["carriers"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="reg-a's personnel reads use the kernel's Reads: no audit")
 async def test_every_attempt_on_a_personnel_read_is_in_the_read_audit(carriers: Carriers) -> None:
     assert (await _unaudited(carriers))["personnel"] == []
-
-
-@pytest.mark.xfail(strict=True, reason="reg-a's personnel reads show held carrier ids unfiltered")
-async def test_known_gaps_of_the_personnel_reads_are_closed(carriers: Carriers) -> None:
-    _, leaks = await _run(carriers)
-    assert not (set().union(*(leaks[who] for who in ATTACKERS)) & KNOWN_GAPS)
 
 
 async def test_no_title_in_logs_metrics_or_kafka_bound_events(

@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from fastapi import Depends, Request
 from opsledger.auth import CurrentPrincipal, ForbiddenError, Principal
+from opsledger.decider import Aggregate
 from opsledger.errors import NotFoundError
 from opsledger.pipeline import ANY_STAFF, CommandBus, Origin
 from opsledger.routes import Reader
@@ -22,6 +23,7 @@ from secrets_registry.domain.clearance import Clearance
 from secrets_registry.domain.personnel import PERSON, person_stream
 
 T = TypeVar("T")
+S = TypeVar("S")
 P = ParamSpec("P")
 
 
@@ -63,6 +65,14 @@ class RegistryReader:
             return None
         clearance = loaded.state.clearance()
         return clearance if clearance.site_id == site_id else None
+
+    async def load(self, aggregate: Aggregate[S, Any], stream_id: str) -> S | None:
+        """An aggregate's state folded from its stream now; None if there is none or it is
+        of a site the reader may not see (the caller records the read as not found)."""
+        try:
+            return (await self._reader.load(aggregate, stream_id)).state
+        except NotFoundError:
+            return None
 
     async def record(
         self, site_id: str, target: str, result: str, carrier_id: str | None = None

@@ -10,24 +10,25 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from opsledger.errors import NotFoundError
-from opsledger.fields import StrictDate
+from opsledger.fields import SiteQuery, StrictDate
 from opsledger.pipeline import CommandResult
 from opsledger.readmodels import Row, response_model
-from opsledger.routes import Commands, Reader, Reads
+from opsledger.routes import Commands
 from pydantic import BaseModel
 
 from secrets_registry.domain.personnel import PERSON, person_stream
 from secrets_registry.domain.personnel import commands as c
 from secrets_registry.domain.roles import CLEARED, PERSONNEL_READERS
-from secrets_registry.entrypoints.fields import Ident, RegistryBody, SiteId
+from secrets_registry.entrypoints.audited import RegistryReader, RegistryReads
+from secrets_registry.entrypoints.fields import Ident, RegistryBody
 from secrets_registry.readmodels.personnel import PEOPLE
 from secrets_registry.views import personnel as views
 from secrets_registry.views.personnel import Holding, PersonView
 
 router = APIRouter(tags=["classified personnel"])
-OfficerReads = Annotated[Reader, Reads(roles=PERSONNEL_READERS)]
-OwnReads = Annotated[Reader, Reads(roles=PERSONNEL_READERS | CLEARED)]
+# Every read, allowed or not, is recorded (SR-20) and sees the carriers its clearance sees.
+OfficerReads = Annotated[RegistryReader, RegistryReads(roles=PERSONNEL_READERS)]
+OwnReads = Annotated[RegistryReader, RegistryReads(roles=PERSONNEL_READERS | CLEARED)]
 PID = Literal["person_id"]
 
 
@@ -164,32 +165,40 @@ async def record_allowance(
 
 
 @router.get("/people", response_model=response_model(PEOPLE, many=True))
-async def people(site_id: SiteId, reads: OfficerReads) -> list[Row]:
-    reads.authorize(site_id)
-    return await reads(views.people, site_id)
+async def people(site_id: SiteQuery, reads: OfficerReads) -> list[Row]:
+    """The board; `carriers_held` counts only the carriers the reader may see."""
+    clearance = await reads.open(site_id, "people")
+    return await reads.many(site_id, "people", await reads(views.people, site_id, clearance))
 
 
 @router.get("/people/{person_id}")
-async def person(person_id: Ident, reads: OwnReads) -> PersonView:
-    """The personnel file: officer, committee, auditors; a cleared person reads their own."""
-    if not reads.roles & PERSONNEL_READERS and reads.principal.staff_id != person_id:
-        raise NotFoundError("Person", person_stream(person_id))
-    loaded = await reads.load(PERSON, person_stream(person_id))
-    return PersonView.of(loaded.state)
+async def person(person_id: Ident, site_id: SiteQuery, reads: OwnReads) -> PersonView:
+    """The personnel file: officer, committee, auditors; a cleared person reads their own.
+    Anyone else's, a missing one and one of another site all answer the same 404."""
+    clearance = await reads.open(site_id, person_id)
+    own = reads.principal.staff_id == person_id
+    found: PersonView | None = None
+    if reads.principal.roles & PERSONNEL_READERS or own:
+        state = await reads.load(PERSON, person_stream(person_id))
+        if state is not None and state.site_id == site_id:
+            found = await reads(views.person, state, clearance)
+    return await reads.one(site_id, person_id, "Person", found)
 
 
 @router.get("/declassification", response_model=response_model(PEOPLE, many=True))
 async def in_declassification(
-    site_id: SiteId, reads: OfficerReads, on: Annotated[StrictDate | None, Query()] = None
+    site_id: SiteQuery, reads: OfficerReads, on: Annotated[StrictDate | None, Query()] = None
 ) -> list[Row]:
     """SR-5: people inside their declassification period on `on` (default today)."""
-    reads.authorize(site_id)
-    day: date = on or reads.site(site_id).local_date(reads.now)
-    return await reads(views.in_declassification, site_id, day)
+    day: date = on or reads.local_date(site_id)
+    target = f"declassification on={day}"
+    clearance = await reads.open(site_id, target)
+    rows = await reads(views.in_declassification, site_id, day, clearance)
+    return await reads.many(site_id, target, rows)
 
 
 @router.get("/holdings")
-async def holdings(site_id: SiteId, reads: OfficerReads) -> list[Holding]:
-    """SR-18: who holds which carrier (ids only)."""
-    reads.authorize(site_id)
-    return await reads(views.holdings, site_id)
+async def holdings(site_id: SiteQuery, reads: OfficerReads) -> list[Holding]:
+    """SR-18: who holds which carrier (ids only), of those the reader may see."""
+    clearance = await reads.open(site_id, "holdings")
+    return await reads.many(site_id, "holdings", await reads(views.holdings, site_id, clearance))

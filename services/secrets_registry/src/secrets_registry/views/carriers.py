@@ -2,6 +2,7 @@
 clearance before anything is shown or counted: a carrier the reader may not see is
 absent from every answer exactly as if it did not exist."""
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -84,6 +85,19 @@ async def carrier(
     t = CARRIERS.table
     rows = await _visible(conn, t, site_id, clearance, t.c.carrier_id == carrier_id)
     return CarrierRow.model_validate(_utc(dict(rows[0]._mapping))) if rows else None
+
+
+async def visible_ids(
+    conn: AsyncConnection, site_id: str, carrier_ids: Iterable[str], clearance: Clearance | None
+) -> set[str]:
+    """Of `carrier_ids`, those the reader may see (personnel reads of who holds what);
+    one not (yet) in the register is not seen."""
+    wanted = set(carrier_ids)
+    if not wanted or clearance is None:
+        return set()
+    t = CARRIERS.table
+    rows = await _visible(conn, t, site_id, clearance, t.c.carrier_id.in_(sorted(wanted)))
+    return {r.carrier_id for r in rows}
 
 
 async def carriers(

@@ -1,18 +1,24 @@
 """Personnel queries and answers (SR-1 … SR-8, SR-18): the officer's reads.
 
-Answers carry ids, levels and dates, never a vetting, file note or carrier title.
+Answers carry ids, levels and dates, never a vetting, file note or carrier title. Which
+carriers a person holds is filtered by the reader's clearance with the carriers' own
+rule (`views.carriers.visible_ids`, SR-13 / issue 20 item 5): a carrier the reader may
+not see is absent from the ids and from the counts, as if it did not exist.
 """
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from opsledger.readmodels import Row
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from secrets_registry.domain.clearance import Clearance
 from secrets_registry.domain.personnel import PersonState
 from secrets_registry.domain.personnel.state import Application
 from secrets_registry.readmodels.personnel import HOLDINGS, PEOPLE
+from secrets_registry.views.carriers import visible_ids
 
 PersonRow = PEOPLE.row_model
 
@@ -45,7 +51,8 @@ class PersonView(BaseModel):
     unauthorised_departure: str
 
     @classmethod
-    def of(cls, s: PersonState) -> "PersonView":
+    def of(cls, s: PersonState, seen: set[str]) -> "PersonView":
+        """`seen`: the carrier ids the reader may see (the others are left out)."""
         return cls(
             person_id=s.person_id,
             site_id=s.site_id,
@@ -62,7 +69,7 @@ class PersonView(BaseModel):
             departure_pledge_on=s.departure_pledge_on,
             key_locations=sorted(s.key_locations),
             scopes=sorted(s.scopes),
-            held_carriers=sorted(s.held_carriers),
+            held_carriers=sorted(s.held_carriers & seen),
             registers=sorted(s.registers),
             proposed_level=None if s.proposal is None else s.proposal.level.value,
             travels=dict(s.travels),
@@ -88,13 +95,49 @@ class Holding(BaseModel):
     carrier_ids: list[str]
 
 
-async def people(conn: AsyncConnection, site_id: str) -> list[Row]:
+async def person(
+    conn: AsyncConnection, state: PersonState, clearance: Clearance | None
+) -> PersonView:
+    """One file, its held carrier ids filtered by the reader's clearance."""
+    seen = await visible_ids(conn, state.site_id, state.held_carriers, clearance)
+    return PersonView.of(state, seen)
+
+
+async def _held(
+    conn: AsyncConnection, site_id: str, clearance: Clearance | None
+) -> dict[str, list[str]]:
+    """Per person, the carrier ids they hold that the reader may see (sorted)."""
+    t = HOLDINGS.table
+    query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.person_id, t.c.carrier_id)
+    rows = (await conn.execute(query)).all()
+    seen = await visible_ids(conn, site_id, (r.carrier_id for r in rows), clearance)
+    held: dict[str, list[str]] = {}
+    for r in rows:
+        if r.carrier_id in seen:
+            held.setdefault(r.person_id, []).append(r.carrier_id)
+    return held
+
+
+async def _board(
+    conn: AsyncConnection, query: sa.Select[Any], site_id: str, clearance: Clearance | None
+) -> list[Row]:
+    """Rows of the board, `carriers_held` counting only the carriers the reader sees."""
+    held = await _held(conn, site_id, clearance)
+    return [
+        PersonRow.model_validate({**r, "carriers_held": len(held.get(r["person_id"], ()))})
+        for r in (await conn.execute(query)).mappings()
+    ]
+
+
+async def people(conn: AsyncConnection, site_id: str, clearance: Clearance | None) -> list[Row]:
     t = PEOPLE.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.person_id)
-    return [PersonRow.model_validate(dict(r)) for r in (await conn.execute(query)).mappings()]
+    return await _board(conn, query, site_id, clearance)
 
 
-async def in_declassification(conn: AsyncConnection, site_id: str, day: date) -> list[Row]:
+async def in_declassification(
+    conn: AsyncConnection, site_id: str, day: date, clearance: Clearance | None
+) -> list[Row]:
     """SR-5: people inside their declassification period on `day`, soonest end first."""
     t = PEOPLE.table
     query = (
@@ -102,14 +145,13 @@ async def in_declassification(conn: AsyncConnection, site_id: str, day: date) ->
         .where(t.c.site_id == site_id, t.c.period_ends_on >= day, t.c.in_post.is_(False))
         .order_by(t.c.period_ends_on, t.c.person_id)
     )
-    return [PersonRow.model_validate(dict(r)) for r in (await conn.execute(query)).mappings()]
+    return await _board(conn, query, site_id, clearance)
 
 
-async def holdings(conn: AsyncConnection, site_id: str) -> list[Holding]:
-    """SR-13 rev.2, SR-18: who holds which carrier (ids only), per person."""
-    t = HOLDINGS.table
-    query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.person_id, t.c.carrier_id)
-    held: dict[str, list[str]] = {}
-    for row in (await conn.execute(query)).mappings():
-        held.setdefault(row["person_id"], []).append(row["carrier_id"])
+async def holdings(
+    conn: AsyncConnection, site_id: str, clearance: Clearance | None
+) -> list[Holding]:
+    """SR-13 rev.2, SR-18: who holds which carrier the reader may see (ids only); a
+    person holding none of those is not listed."""
+    held = await _held(conn, site_id, clearance)
     return [Holding(person_id=p, carrier_ids=c) for p, c in held.items()]
