@@ -275,8 +275,64 @@ class VehicleRequestEvent(EventPayload):
 
 
 @REGISTRY.register
+class VehicleRequestReferredToDirector(VehicleRequestEvent):
+    """The request waits for the depot director, who dispatches or refuses it (FL-2 rev.2).
+
+    The suggestion is a vehicle and a certified driver free when the request came (none
+    when there was none); the director may take them or name others.
+    """
+
+    event_type: ClassVar[str] = "VehicleRequestReferredToDirector"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        purpose="official_business",
+        business="Repair at Block 3, unit 1202",
+        destination="Block 3, unit 1202",
+        needed_at="2026-11-23T02:00:00Z",
+        suggested_vehicle_id=_VEH,
+        suggested_driver_id="drv-07",
+    )
+
+    purpose: Literal["delivery", "official_business"] = Field(
+        description="FL-2: vehicles are for delivery and official business only."
+    )
+    business: str = Field(min_length=1, max_length=500, description="The named business.")
+    destination: str = Field(min_length=1, max_length=200, description="Where the trip goes.")
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+    suggested_vehicle_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="A vehicle free now, if any."
+    )
+    suggested_driver_id: Staff | None = Field(
+        default=None, description="A certified driver free now, if any."
+    )
+
+
+@REGISTRY.register
+class VehicleRequestReserved(VehicleRequestEvent):
+    """The director booked a vehicle and a driver for a later time (FL-2 rev.2): nothing
+    is taken out now; the trip starts when the director dispatches it."""
+
+    event_type: ClassVar[str] = "VehicleRequestReserved"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        needed_at="2026-11-24T02:00:00Z",
+        vehicle_id=_VEH,
+        plate="闽A·12345",
+        driver_id="drv-07",
+    )
+
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    driver_id: Staff
+
+
+@REGISTRY.register
 class VehicleRequestFulfilled(VehicleRequestEvent):
-    """A trip was dispatched for the request with a certified driver (FL-1, FL-2)."""
+    """The depot director dispatched a trip for the request with a certified driver (FL-1,
+    FL-2 rev.2)."""
 
     event_type: ClassVar[str] = "VehicleRequestFulfilled"
     model_config = _example(
@@ -296,7 +352,8 @@ class VehicleRequestFulfilled(VehicleRequestEvent):
 
 @REGISTRY.register
 class VehicleRequestRefused(VehicleRequestEvent):
-    """No trip for the request, with the rule and the reason (FL-1, FL-2)."""
+    """No trip for the request: the depot director refused it, with the rule and the reason
+    (FL-1, FL-2 rev.2)."""
 
     event_type: ClassVar[str] = "VehicleRequestRefused"
     model_config = _example(

@@ -11,8 +11,9 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.service import ServiceDefinition
 
-from fleet.domain.drivers import PRIVATE_EVENTS
+from fleet.domain.drivers import PRIVATE_EVENTS as DRIVER_EVENTS
 from fleet.domain.rules import FleetRules
+from fleet.domain.vehicles.events import PRIVATE_EVENTS as VEHICLE_EVENTS
 
 
 def _aggregates() -> Sequence[Aggregate[Any, Any]]:
@@ -45,7 +46,7 @@ definition = ServiceDefinition.from_rooms(
         "rewards, and vehicles for work orders (flow 3)."
     ),
     aggregates=_aggregates,
-    # FL-2: a driver's trip claims are fleet's bookkeeping; TripDispatched is the fact.
-    private_events=PRIVATE_EVENTS,
+    # FL-2: a driver's trip claims and a repair's hold on a fault are fleet's bookkeeping.
+    private_events=(*DRIVER_EVENTS, *VEHICLE_EVENTS),
     site_rules=FleetRules,
 )

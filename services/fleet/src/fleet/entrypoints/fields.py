@@ -70,6 +70,8 @@ FIELD_TYPES: dict[str, Any] = {
     "unit": _rule(Short, "FL-2"),
     "parking_place": _rule(Short, "FL-3"),
     "odometer_km": Km,
+    "odometer_out_km": Km,
+    "driver_id": _rule(StaffId, "FL-1"),
     "description": Text,
     "note": Text,
     "reason": Text,

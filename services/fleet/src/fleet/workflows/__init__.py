@@ -10,5 +10,5 @@ WORKFLOWS: list[Workflow[Any]] = [
     *vehicles.WORKFLOWS,
     *repairs.REPAIR_WORKFLOWS,
     *rewards.REWARD_WORKFLOWS,
-    requests.ANSWER,
+    *requests.REQUEST_WORKFLOWS,
 ]

@@ -30,6 +30,8 @@ VEHICLE: Aggregate[VehicleState, c.VehicleCommand] = Aggregate(
             decide,
         ),
         c.ClearFault: (roles("fleet_captain", "depot_director"), decide),
+        c.HoldFaultForRepair: (SYSTEM_ONLY, decide),  # by RequestRepair
+        c.ClearRepairedFault: (SYSTEM_ONLY, decide),  # by FinishRepair
         c.ConfirmOdometer: (roles("fleet_captain"), decide),
         c.StartTrip: (SYSTEM_ONLY, decide),  # run by the DispatchTrip workflow (loads the driver)
         c.ReturnTrip: (roles("depot_director", "fleet_captain"), decide),
