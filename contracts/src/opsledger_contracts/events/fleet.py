@@ -626,6 +626,53 @@ class AccidentRecorded(ConductEvent):
 
 
 @REGISTRY.register
+class IncidentRecorded(ConductEvent):
+    """An incident FL-7 names, as the office judged it, with its consequence (FL-7 rev.2).
+
+    `dismissal`: the person is flagged (fuel fraud, a serious case, a police fine or
+    detention, drinking with consequences); `pays_cost` / `penalty`: an off-site parking
+    incident costs the driver and penalizes the director (a ledger entry each);
+    `accountable`: a major accident makes the director accountable.
+    """
+
+    event_type: ClassVar[str] = "IncidentRecorded"
+    model_config = _example(
+        person="drv-07",
+        incident_id="inc-0001",
+        kind="fuel_fraud",
+        role="driver",
+        vehicle_id=_VEH,
+        occurred_at="2026-11-20T06:00:00Z",
+        month="2026-11",
+        note="Invoices for fuel never put in the tank",
+        amount_fen=42500,
+        consequence="dismissal",
+    )
+
+    incident_id: str = Field(min_length=1, max_length=64, description="Incident id.")
+    kind: Literal[
+        "fuel_fraud",
+        "serious_excess",
+        "police_fine",
+        "police_detention",
+        "drinking_with_consequences",
+        "off_site_parking_incident",
+        "major_accident",
+    ] = Field(description="What FL-7 names.")
+    role: Literal["driver", "director"] = Field(description="The person's role.")
+    vehicle_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Vehicle id, if one."
+    )
+    occurred_at: AwareDatetime = Field(description="When it happened.")
+    month: Month
+    note: str = Field(min_length=1, max_length=1000, description="The office's finding.")
+    amount_fen: int = Field(ge=0, description="Fined or paid, fen (0: none).")
+    consequence: Literal["dismissal", "pays_cost", "penalty", "accountable"] = Field(
+        description="What follows (FL-7)."
+    )
+
+
+@REGISTRY.register
 class PersonFlagged(ConductEvent):
     """A person is flagged for removal from post or dismissal (FL-3, FL-7, FL-8)."""
 

@@ -5,6 +5,15 @@ from datetime import datetime
 from typing import Literal
 
 ViolationKind = Literal["overnight_away", "private_use", "drink_driving", "other_driver"]
+IncidentKind = Literal[
+    "fuel_fraud",
+    "serious_excess",
+    "police_fine",
+    "police_detention",
+    "drinking_with_consequences",
+    "off_site_parking_incident",
+    "major_accident",
+]
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,21 @@ class RecordFuelFine(LedgerEntry):
     """A fuel fine or its correction (run by the `CloseFuelMonth` workflow, FL-7)."""
 
     corrects: str | None
-    flag: bool
+
+
+@dataclass(frozen=True)
+class RecordIncident:
+    """The office records an incident FL-7 names, with its consequence (FL-7 rev.2)."""
+
+    site_id: str
+    person: str
+    incident_id: str
+    kind: IncidentKind
+    role: Literal["driver", "director"]
+    vehicle_id: str | None
+    occurred_at: datetime
+    note: str
+    amount_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,5 +97,10 @@ class RecordReward(LedgerEntry):
 
 
 ConductCommand = (
-    RecordViolation | RecordFuelFine | RecordAccident | DeductDriverPoints | RecordReward
+    RecordViolation
+    | RecordFuelFine
+    | RecordAccident
+    | RecordIncident
+    | DeductDriverPoints
+    | RecordReward
 )

@@ -8,6 +8,7 @@ from opsledger_contracts.events.fleet import (
     AccidentRecorded,
     DriverPointsDeducted,
     FleetLedgerEntryRecorded,
+    IncidentRecorded,
     PersonFlagged,
     ViolationRecorded,
 )
@@ -43,6 +44,7 @@ class ConductState:
     ledger: tuple[LedgerLine, ...] = ()
     flags: tuple[tuple[str, str, str], ...] = ()  # (flag, rule, reason)
     accidents: tuple[tuple[str, datetime, str], ...] = ()  # (id, occurred_at, responsibility)
+    incident_ids: frozenset[str] = frozenset()  # FL-7 rev.2 incidents recorded
     # FL-9: what spoils a month, as (month, description).
     incident_log: tuple[tuple[str, str], ...] = ()
     # FL-10: itemized deductions (deduction_id, month, points, item, rule, note).
@@ -97,6 +99,10 @@ def evolve(state: ConductState, event: Event) -> ConductState:
             return changed(
                 state, person=e.person, accidents=(*state.accidents, accident), incident_log=log
             )
+        case IncidentRecorded() as e:
+            log = _incident(state, e.month, f"{e.kind} incident {e.incident_id}")
+            ids = state.incident_ids | {e.incident_id}
+            return changed(state, person=e.person, incident_ids=ids, incident_log=log)
         case DriverPointsDeducted() as e:
             item = (e.deduction_id, e.month, e.points, e.item, e.rule, e.note)
             return changed(state, person=e.person, deductions=(*state.deductions, item))

@@ -83,13 +83,10 @@ class FuelMonthState:
         already = old.fine_fen if old is not None and old_driver == new.driver_id else 0
         if new.driver_id is not None and new.fine_fen != already:
             corrects = old_entry if already else None
-            flag = new.serious and not already
-            changes.append(self._fine(new.driver_id, new.fine_fen - already, "", corrects, flag))
+            changes.append(self._fine(new.driver_id, new.fine_fen - already, "", corrects))
         return changes
 
-    def _fine(
-        self, person: str, amount: int, suffix: str, corrects: str | None, flag: bool = False
-    ) -> RecordFuelFine:
+    def _fine(self, person: str, amount: int, suffix: str, corrects: str | None) -> RecordFuelFine:
         rec = self.reconciliation
         assert rec is not None
         return RecordFuelFine(
@@ -101,7 +98,6 @@ class FuelMonthState:
             reason=_reason(self.month, rec, amount, corrects),
             source=f"fuel-{self.vehicle_id}-{self.month}",
             corrects=corrects,
-            flag=flag,
         )
 
 
