@@ -540,6 +540,17 @@ class FuelMonthReopened(FuelMonthEvent):
     closed_revision: int = Field(ge=1, description="The closing it supersedes.")
 
 
+@REGISTRY.register
+class FuelMonthReconciliationOverdue(FuelMonthEvent):
+    """The vehicle-month was not reconciled by the configured day of the next month:
+    reported to the office (FL-5 rev.2, 「車隊長應每月對單車耗油進行核算」)."""
+
+    event_type: ClassVar[str] = "FuelMonthReconciliationOverdue"
+    model_config = _example(vehicle_id=_VEH, month="2026-11", due_on="2026-12-05")
+
+    due_on: date = Field(description="The last day (site time) to reconcile the month.")
+
+
 # -- conduct: violations, flags, ledger (FL-3, FL-7 … FL-10) ----------------------------
 
 

@@ -12,6 +12,7 @@ from opsledger.decider import Aggregate
 from opsledger.service import ServiceDefinition
 
 from fleet.domain.drivers import PRIVATE_EVENTS as DRIVER_EVENTS
+from fleet.domain.fuel.events import PRIVATE_EVENTS as FUEL_EVENTS
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles.events import PRIVATE_EVENTS as VEHICLE_EVENTS
 
@@ -46,7 +47,8 @@ definition = ServiceDefinition.from_rooms(
         "rewards, and vehicles for work orders (flow 3)."
     ),
     aggregates=_aggregates,
-    # FL-2: a driver's trip claims and a repair's hold on a fault are fleet's bookkeeping.
-    private_events=(*DRIVER_EVENTS, *VEHICLE_EVENTS),
+    # Fleet's bookkeeping: a driver's trip claims and a repair's hold on a fault (FL-2),
+    # a month's reconciling day (FL-5 rev.2).
+    private_events=(*DRIVER_EVENTS, *VEHICLE_EVENTS, *FUEL_EVENTS),
     site_rules=FleetRules,
 )

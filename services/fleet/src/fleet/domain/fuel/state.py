@@ -9,6 +9,7 @@ from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.conduct.commands import RecordFuelFine
 from fleet.domain.fuel.commands import FuelFill, fill_of
+from fleet.domain.fuel.events import FuelReconciliationDue
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class FuelMonthState:
     purchases: tuple[Purchase, ...] = ()
     closed: bool = False
     reconciliation: Reconciliation | None = None  # the latest closing
+    due_at: datetime | None = None  # FL-5 rev.2: reconcile before this
+    overdue_reported: bool = False
 
     @property
     def revision(self) -> int:
@@ -135,6 +138,10 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
             return _update(state, e.purchase_id, voided=True)
         case ev.FuelMonthReopened():
             return changed(state, closed=False)
+        case FuelReconciliationDue() as e:
+            return changed(state, due_at=e.due_at, overdue_reported=False)
+        case ev.FuelMonthReconciliationOverdue():
+            return changed(state, overdue_reported=True)
         case ev.FuelMonthReconciled() as e:
             rec = Reconciliation(
                 revision=e.revision,
