@@ -551,6 +551,67 @@ class FuelMonthReconciliationOverdue(FuelMonthEvent):
     due_on: date = Field(description="The last day (site time) to reconcile the month.")
 
 
+# -- the monthly assessment (FL-10 rev.2) ------------------------------------------------
+
+
+class AssessmentEvent(EventPayload):
+    """Fields of every event of a site's assessment month (stream assessment-<site>-<month>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "AssessmentMonth"
+
+    month: Month
+
+
+class AssessmentScore(BaseModel):
+    """One driver's or vehicle's closed score: 100 minus the month's deductions, floored at 0."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["driver", "vehicle"] = Field(description="Who is assessed.")
+    subject: str = Field(min_length=1, max_length=64, description="Driver or vehicle id.")
+    deducted: int = Field(ge=0, description="Points deducted in the month.")
+    score: int = Field(ge=0, le=100, description="The month's score.")
+
+
+@REGISTRY.register
+class AssessmentMonthClosed(AssessmentEvent):
+    """The office closed the site's assessment month: the scores payroll pays with wages
+    (FL-10 rev.2). Later corrections are `AssessmentAdjusted`, never a change to these."""
+
+    event_type: ClassVar[str] = "AssessmentMonthClosed"
+    model_config = _example(
+        month="2026-11",
+        scores=[{"kind": "driver", "subject": "drv-07", "deducted": 10, "score": 90}],
+    )
+
+    scores: list[AssessmentScore] = Field(description="Every driver and vehicle of the site.")
+
+
+@REGISTRY.register
+class AssessmentAdjusted(AssessmentEvent):
+    """A correction to a closed month's score, with the reason and who made it (FL-10
+    rev.2, §0): `points` more deducted (negative: given back), `score` the result."""
+
+    event_type: ClassVar[str] = "AssessmentAdjusted"
+    model_config = _example(
+        month="2026-11",
+        kind="driver",
+        subject="drv-07",
+        points=-10,
+        score=100,
+        reason="The deduction was a mistake",
+        adjusted_by="off-1",
+    )
+
+    kind: Literal["driver", "vehicle"] = Field(description="Who is assessed.")
+    subject: str = Field(min_length=1, max_length=64, description="Driver or vehicle id.")
+    points: int = Field(ge=-100, le=100, description="More deducted (negative: given back).")
+    score: int = Field(ge=0, le=100, description="The score after the adjustment.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+    adjusted_by: Staff
+
+
 # -- conduct: violations, flags, ledger (FL-3, FL-7 … FL-10) ----------------------------
 
 

@@ -72,6 +72,7 @@ FIELD_TYPES: dict[str, Any] = {
     "odometer_km": Km,
     "odometer_out_km": Km,
     "driver_id": _rule(StaffId, "FL-1"),
+    "subject": _rule(StaffId, "FL-10"),
     "description": Text,
     "note": Text,
     "reason": Text,

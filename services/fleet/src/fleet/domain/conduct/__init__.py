@@ -40,7 +40,7 @@ CONDUCT: Aggregate[ConductState, c.ConductCommand] = Aggregate(
         RecordAccident: (roles("fleet_captain", "fleet_office"), decide),
         c.RecordIncident: (roles("fleet_office"), decide),  # FL-7 rev.2: the office judges
         RecordFuelFine: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
-        c.DeductDriverPoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.DeductDriverPoints: (SYSTEM_ONLY, decide),  # RecordDriverDeduction (FL-10 rev.2)
         c.RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow
     },
     creates=frozenset(

@@ -38,7 +38,7 @@ VEHICLE: Aggregate[VehicleState, c.VehicleCommand] = Aggregate(
         c.ReturnOwnTrip: (roles("driver"), decide),
         c.ConfirmTripReturn: (roles("fleet_captain"), decide),
         c.RecordService: (roles("fleet_captain"), decide),
-        c.DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.DeductVehiclePoints: (SYSTEM_ONLY, decide),  # RecordVehicleDeduction (FL-10 rev.2)
         c.RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
     },
     closed=retired,  # FL-11
