@@ -745,6 +745,35 @@ class IncidentRecorded(ConductEvent):
 
 
 @REGISTRY.register
+class ConductRecordCorrected(ConductEvent):
+    """A violation, an accident or a deduction corrected or withdrawn (§0 rev.2), naming the
+    original, the reason and who corrected it. Money it moved is put right by a ledger
+    entry that `corrects` the original's; the original event stays as it was."""
+
+    event_type: ClassVar[str] = "ConductRecordCorrected"
+    model_config = _example(
+        person="drv-07",
+        correction_id="c-0001",
+        target="violation",
+        target_id="v-0001",
+        action="withdraw",
+        reason="Recorded against the wrong driver",
+        corrected_by="off-1",
+        amount_fen_before=10000,
+        amount_fen_after=0,
+    )
+
+    correction_id: str = Field(min_length=1, max_length=64, description="Correction id.")
+    target: Literal["violation", "accident", "deduction"] = Field(description="What it corrects.")
+    target_id: str = Field(min_length=1, max_length=64, description="The original's id.")
+    action: Literal["withdraw", "correct"] = Field(description="Withdrawn, or a new amount.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+    corrected_by: Staff
+    amount_fen_before: int | None = Field(default=None, description="Charged before, fen.")
+    amount_fen_after: int | None = Field(default=None, ge=0, description="Charged now, fen.")
+
+
+@REGISTRY.register
 class PersonFlagged(ConductEvent):
     """A person is flagged for removal from post or dismissal (FL-3, FL-7, FL-8)."""
 

@@ -14,7 +14,7 @@ from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
-from fleet.domain.conduct.commands import IncidentKind, RecordIncident
+from fleet.domain.conduct.commands import CorrectRecord, IncidentKind, RecordIncident
 from fleet.domain.drivers import DriverState
 from fleet.domain.drivers.commands import (
     CertifyDriver,
@@ -373,4 +373,11 @@ class IncidentBody(Body):
 async def record_incident(body: IncidentBody, commands: Commands) -> ConductView:
     """The office records an incident FL-7 names, with its consequence (FL-7 rev.2)."""
     result = await commands.run(RecordIncident(**body.model_dump()))
+    return ConductView.of(result.state, commands.principal.roles)
+
+
+@router.post("/corrections", status_code=201)
+async def correct_record(body: FleetBody[CorrectRecord, None], commands: Commands) -> ConductView:
+    """Withdraw or correct a violation, an accident or a deduction (§0 rev.2)."""
+    result = await commands.run(body.command())
     return ConductView.of(result.state, commands.principal.roles)

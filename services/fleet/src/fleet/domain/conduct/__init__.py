@@ -39,6 +39,7 @@ CONDUCT: Aggregate[ConductState, c.ConductCommand] = Aggregate(
         RecordViolation: (roles("depot_director", "fleet_captain", "fleet_office"), decide),
         RecordAccident: (roles("fleet_captain", "fleet_office"), decide),
         c.RecordIncident: (roles("fleet_office"), decide),  # FL-7 rev.2: the office judges
+        c.CorrectRecord: (roles("fleet_office", "fleet_captain"), decide),  # §0 rev.2
         RecordFuelFine: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
         c.DeductDriverPoints: (SYSTEM_ONLY, decide),  # RecordDriverDeduction (FL-10 rev.2)
         c.RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow

@@ -79,6 +79,20 @@ class RecordAccident:
 
 
 @dataclass(frozen=True)
+class CorrectRecord:
+    """Correct (a new amount) or withdraw a violation, an accident or a deduction (§0 rev.2)."""
+
+    site_id: str
+    person: str
+    correction_id: str
+    target: Literal["violation", "accident", "deduction"]
+    target_id: str
+    action: Literal["withdraw", "correct"]
+    reason: str
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
 class DeductDriverPoints:
     """An itemized deduction from the driver's monthly 100 points (FL-10)."""
 
@@ -101,6 +115,7 @@ ConductCommand = (
     | RecordFuelFine
     | RecordAccident
     | RecordIncident
+    | CorrectRecord
     | DeductDriverPoints
     | RecordReward
 )

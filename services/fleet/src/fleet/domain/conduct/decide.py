@@ -16,6 +16,7 @@ from fleet.domain.common import check_deduction, conflict, refuse
 from fleet.domain.conduct.accidents import decide_accident
 from fleet.domain.conduct.commands import (
     ConductCommand,
+    CorrectRecord,
     DeductDriverPoints,
     RecordAccident,
     RecordFuelFine,
@@ -23,6 +24,7 @@ from fleet.domain.conduct.commands import (
     RecordReward,
     RecordViolation,
 )
+from fleet.domain.conduct.corrections import decide_correction
 from fleet.domain.conduct.incidents import decide_incident
 from fleet.domain.conduct.state import ConductState
 from fleet.domain.rules import FleetRules
@@ -51,6 +53,8 @@ def decide(
             return decide_accident(state, command, ctx)
         case RecordIncident():
             return decide_incident(state, command, ctx)
+        case CorrectRecord():
+            return decide_correction(state, command, ctx)
         case RecordFuelFine():
             if state.has_entry(command.entry_id):
                 return []  # already recorded (a retried closing)
