@@ -412,6 +412,11 @@ class FuelPurchaseRecorded(FuelMonthEvent):
     invoice_no: str = Field(min_length=1, max_length=64, description="Invoice number.")
     filled_at: AwareDatetime = Field(description="When the fuel was bought.")
     back_dated: bool = Field(description="Recorded on a later site-local day than bought.")
+    designated_station: bool = Field(
+        default=True,
+        description="FL-6: at one of the site's designated stations (else kept, flagged and "
+        "not reimbursable).",
+    )
 
 
 @REGISTRY.register

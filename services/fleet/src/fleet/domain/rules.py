@@ -50,6 +50,8 @@ class FleetRules(SiteRules):
     service_interval_km: Decimal = Field(default=Decimal(5000), gt=0, description="FL-4 rev.")
     # FL-4: the site's designated repair shops; empty = not listed, any named shop.
     designated_shops: list[str] = Field(default_factory=list, description="FL-4")
+    # FL-6: the site's designated filling stations; empty = not listed, any named station.
+    designated_stations: list[str] = Field(default_factory=list, description="FL-6")
     overnight_parking_fen: int = Field(default=30000, ge=0, description="FL-3")
     private_use_director_fen: int = Field(default=20000, ge=0, description="FL-7")
     private_use_driver_fen: int = Field(default=10000, ge=0, description="FL-7")

@@ -143,9 +143,16 @@ def _add(
         purchase_id=command.purchase_id,
         **fill_of(command),
         back_dated=ctx.site.local_date(command.filled_at) < ctx.site.local_date(ctx.now),
+        designated_station=_designated(command.station, ctx.rules(FleetRules)),
     )
     first = [_due(command.vehicle_id, command.month, ctx)] if state.due_at is None else []
     return [recorded, *first, *_reopen(state, command.purchase_id, ctx)]
+
+
+def _designated(station: str, rules: FleetRules) -> bool:
+    """FL-6: a station on the site's list (no list: every named station)."""
+    listed = {s.strip().casefold() for s in rules.designated_stations}
+    return not listed or station.strip().casefold() in listed
 
 
 def _reconcile(

@@ -21,11 +21,13 @@ class Purchase(FuelFill):
     signed_by: str | None = None
     approved_by: str | None = None
     voided: bool = False
+    designated_station: bool = True
 
     @property
     def reimbursable(self) -> bool:
-        """FL-6: signed by the captain and approved by the manager's office."""
-        return self.approved_by is not None and not self.voided
+        """FL-6: at a designated station, signed by the captain and approved by the
+        manager's office."""
+        return self.approved_by is not None and not self.voided and self.designated_station
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 purchase_id=e.purchase_id,
                 **fill_of(e),
                 back_dated=e.back_dated,
+                designated_station=e.designated_station,
                 recorded_at=event.occurred_at,
                 recorded_by=event.actor,
             )
