@@ -85,16 +85,17 @@ def test_cc3_a_level_3_complaint_is_due_in_4_hours_on_the_clock() -> None:
 
 
 def test_cc3_a_site_puts_a_non_urgent_kind_on_the_working_day_calendar() -> None:
-    # 14 h left on Wednesday 09-30, 10-01 … 10-07 off, 10 h on Thursday 10-08.
+    # Working hours 08:00-18:00: 8 h on Wednesday 09-30, 10-01 … 10-07 off, 10 h on
+    # Thursday 10-08, 6 h on Friday 10-09.
     inquiry = opened("inquiry", at(date(2026, 9, 30), 10), site=WORKING)
-    assert inquiry.state.sla_due_at == at(date(2026, 10, 8), 10)
+    assert inquiry.state.sla_due_at == at(date(2026, 10, 9), 14)
     assert inquiry.state.sla_continuous is False
     assert inquiry.state.calendar_id == WORKING.calendar_id
     assert inquiry.state.calendar_id.startswith("holidays==")
-    # 48 working hours from Friday 10-09 10:00: 14 h Friday, 24 h on the make-up
-    # Saturday 10-10, Sunday off, 10 h Monday: Monday 10-12 10:00 (not Tuesday 10-13).
+    # 48 working hours from Friday 10-09 10:00: 8 h Friday, 10 h on the make-up
+    # Saturday 10-10, Sunday off, 10 h each Monday to Wednesday: Wednesday 10-14 18:00.
     request = opened("service_request", at(date(2026, 10, 9), 10), site=WORKING)
-    assert request.state.sla_due_at == at(date(2026, 10, 12), 10)
+    assert request.state.sla_due_at == at(date(2026, 10, 14), 18)
     # The other kinds at that site stay on the clock.
     repair = opened("repair", at(date(2026, 9, 30), 10), site=WORKING)
     assert repair.state.sla_due_at == at(date(2026, 10, 1), 10)
@@ -109,23 +110,24 @@ def test_cc3_pause_and_resume_count_on_the_tickets_own_calendar() -> None:
     clock.record(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
     assert clock.state.sla_due_at == at(date(2026, 10, 4), 7)
     assert clock.state.calendar_id == "24x7:Asia/Shanghai"
-    # Working days: paused on 09-30 12:00 with 22 h left (12 h that day, 10 h on 10-08),
-    # resumed on holiday 10-03 09:00: nothing counts until 10-08 00:00, so due 10-08 22:00.
+    # Working hours: paused on 09-30 12:00 with 22 h left, resumed on holiday 10-03 09:00:
+    # nothing counts until 10-08 08:00; 10 h on 10-08, 10 h on 10-09, 2 h on the make-up
+    # Saturday 10-10: due 10:00.
     work = opened("inquiry", at(date(2026, 9, 30), 10), site=WORKING)
     work.record(t.PauseSla(T, "photos", "customer"), at=at(date(2026, 9, 30), 12), actor="agent-1")
     assert work.state.sla_remaining == timedelta(hours=22)
     work.record(t.ResumeSla(T), at=at(date(2026, 10, 3), 9), actor="agent-1")
-    assert work.state.sla_due_at == at(date(2026, 10, 8), 22)
+    assert work.state.sla_due_at == at(date(2026, 10, 10), 10)
     assert work.state.calendar_id == WORKING.calendar_id
-    # Resumed on the make-up Saturday with 42 h left: 14 h Saturday, Sunday off, 24 h
-    # Monday, 4 h Tuesday.
+    # Resumed on the make-up Saturday 10:00 with 42 h left: 8 h Saturday, Sunday off,
+    # 10 h each Monday to Wednesday, 4 h Thursday.
     late = opened("service_request", at(date(2026, 10, 9), 10), site=WORKING)
     late.record(
         t.PauseSla(T, "parts", "third_party"), at=at(date(2026, 10, 9), 16), actor="agent-1"
     )
     assert late.state.sla_remaining == timedelta(hours=42)
     late.record(t.ResumeSla(T), at=at(date(2026, 10, 10), 10), actor="agent-1")
-    assert late.state.sla_due_at == at(date(2026, 10, 13), 4)
+    assert late.state.sla_due_at == at(date(2026, 10, 15), 12)
 
 
 def test_cc3_an_emergency_is_never_on_a_working_day_calendar() -> None:
@@ -134,3 +136,29 @@ def test_cc3_an_emergency_is_never_on_a_working_day_calendar() -> None:
     with pytest.raises(ValidationError):
         CallcenterRules.model_validate({"sla_calendars": {"repair": "office_hours"}})
     assert CallcenterRules().sla_calendar("repair") == "24x7"
+
+
+def test_cc3_a_working_day_counts_the_sites_working_hours_not_24() -> None:
+    # 24 working hours (08:00-18:00 by default) from Wednesday 09-30 10:00: 8 h that day,
+    # Golden Week off, 10 h on Thursday 10-08, 6 h on Friday 10-09: Friday 14:00.
+    inquiry = opened("inquiry", at(date(2026, 9, 30), 10), site=WORKING)
+    assert inquiry.state.sla_due_at == at(date(2026, 10, 9), 14)
+    # Opened in the evening of a working day: counting starts the next working morning.
+    evening = opened("inquiry", at(date(2026, 10, 8), 20), site=WORKING)
+    # 10 h Friday, 10 h on the make-up Saturday, Sunday off, 4 h Monday: 12:00.
+    assert evening.state.sla_due_at == at(date(2026, 10, 12), 12)
+    # The hours are a site setting.
+    short = site_calendar(
+        "site-c",
+        {
+            "rules": {
+                "callcenter": {
+                    "sla_calendars": {"inquiry": "working_days"},
+                    "working_hours": {"start": "09:00", "end": "17:00"},
+                }
+            }
+        },
+    )
+    late = opened("inquiry", at(date(2026, 10, 8), 16), site=short)
+    # 1 h Thursday, 8 h Friday, 8 h make-up Saturday, Sunday off, 7 h Monday: 16:00.
+    assert late.state.sla_due_at == at(date(2026, 10, 12), 16)

@@ -308,15 +308,15 @@ def test_cc3_pause_and_resume_count_working_time_on_a_working_day_calendar() -> 
     working = site_calendar("site-a", {"rules": {"callcenter": {"sla_calendars": WORKING}}})
     run: Run = given(TICKET, at=FRI_0900, site=working)
     do(run, t.StartTicket(T, t.OpenTicket("site-a", "repair", "phone", "subject")))
-    # Friday 09:00: 15 h left on Friday + 9 h on Monday.
-    assert run.state.sla_due_at == datetime(2026, 3, 16, 1, 0, tzinfo=UTC)
+    # Friday 09:00, working hours 08:00-18:00: 9 h Friday, 10 h Monday, 5 h Tuesday.
+    assert run.state.sla_due_at == datetime(2026, 3, 17, 5, 0, tzinfo=UTC)
     fri_1300 = datetime(2026, 3, 13, 5, 0, tzinfo=UTC)
     do(run, t.PauseSla(T, "waiting on the plumber's report", "third_party"), fri_1300)
     assert run.state.sla_remaining == timedelta(hours=20)
     mon_1000 = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
     do(run, t.ResumeSla(T), mon_1000)
-    # 14 h to Monday midnight, 6 h on Tuesday: Tuesday 06:00 Shanghai.
-    assert run.state.sla_due_at == datetime(2026, 3, 16, 22, 0, tzinfo=UTC)
+    # 8 h to Monday 18:00, 10 h Tuesday, 2 h Wednesday: Wednesday 10:00 Shanghai.
+    assert run.state.sla_due_at == datetime(2026, 3, 18, 2, 0, tzinfo=UTC)
     assert run.state.calendar_id == working.calendar_id
 
 

@@ -181,7 +181,8 @@ def test_start_with_a_customer_and_renovation_unit_and_working_days() -> None:
         opened_event(
             customer_id="C-1",
             subject="s",
-            first_response_due_at=datetime(2026, 3, 16, 1, 0, tzinfo=UTC),
+            # 24 working hours (08:00-18:00): 9 h Friday, 10 h Monday, 5 h Tuesday.
+            first_response_due_at=datetime(2026, 3, 17, 5, 0, tzinfo=UTC),
             sla_continuous=False,
             calendar_id="holidays==0.109:CN:Asia/Shanghai",
             customer_record_due_at=NOW + timedelta(hours=2),

@@ -17,10 +17,17 @@ from opsledger.verify import verify_read_models
 from opsledger_contracts import EventEnvelope, EventPayload, encode_message, events_topic
 from opsledger_contracts.events.dispatch import (
     VehicleRequested,
+    WorkOrderVehicleAwaitingDirector,
     WorkOrderVehicleDispatched,
     WorkOrderVehicleRefused,
+    WorkOrderVehicleReserved,
 )
-from opsledger_contracts.events.fleet import VehicleRequestFulfilled, VehicleRequestRefused
+from opsledger_contracts.events.fleet import (
+    VehicleRequestFulfilled,
+    VehicleRequestReferredToDirector,
+    VehicleRequestRefused,
+    VehicleRequestReserved,
+)
 
 from tests.dispatch.conftest import SITE, START, Dispatch
 
@@ -75,6 +82,61 @@ def refused(request_id: str = R1) -> VehicleRequestRefused:
 
 
 # -- the decider ------------------------------------------------------------------------
+
+
+def referred(request_id: str = R1) -> VehicleRequestReferredToDirector:
+    return VehicleRequestReferredToDirector(
+        work_order_id=W,
+        request_id=request_id,
+        purpose="official_business",
+        business="Fetch the heater",
+        destination="Depot 2",
+        needed_at=NOW + timedelta(hours=1),
+        suggested_vehicle_id="veh-1",
+        suggested_driver_id="drv-07",
+    )
+
+
+def reserved(request_id: str = R1) -> VehicleRequestReserved:
+    return VehicleRequestReserved(
+        work_order_id=W,
+        request_id=request_id,
+        needed_at=NOW + timedelta(days=1),
+        vehicle_id="veh-1",
+        plate="闽A·10001",
+        driver_id="drv-07",
+    )
+
+
+def test_fl2_rev2_the_order_shows_waiting_for_the_director_then_the_trip() -> None:
+    scenario = requested()
+    (waiting,) = scenario.when(wo.RecordVehicleAnswer(W, referred()), at=NOW)
+    assert waiting == WorkOrderVehicleAwaitingDirector(work_order_id=W, serial_no=1, request_id=R1)
+    scenario.given(waiting, at=NOW, actor="system:dispatch.vehicles")
+    assert scenario.state.vehicle is not None
+    assert scenario.state.vehicle.status == "awaiting_director"
+    # Still one request at a time while the director has it.
+    scenario.refuses(wo.RequestVehicle(W, NEED), "WO-11", actor="disp-07", at=NOW)
+    assert scenario.when(wo.RecordVehicleAnswer(W, referred()), at=NOW) == []  # redelivered
+    (booked,) = scenario.when(wo.RecordVehicleAnswer(W, reserved()), at=NOW)
+    assert isinstance(booked, WorkOrderVehicleReserved)
+    scenario.given(booked, at=NOW, actor="system:dispatch.vehicles")
+    vehicle = scenario.state.vehicle
+    assert vehicle is not None
+    assert (vehicle.status, vehicle.vehicle_id, vehicle.driver_id, vehicle.trip_id) == (
+        "reserved",
+        "veh-1",
+        "drv-07",
+        None,
+    )
+    scenario.refuses(wo.RequestVehicle(W, NEED), "WO-11", actor="disp-07", at=NOW)
+    (trip,) = scenario.when(wo.RecordVehicleAnswer(W, fulfilled()), at=NOW)
+    assert isinstance(trip, WorkOrderVehicleDispatched)
+    scenario.given(trip, at=NOW, actor="system:dispatch.vehicles")
+    assert scenario.state.vehicle is not None and scenario.state.vehicle.status == "dispatched"
+    # Nothing brings a dispatched request back to waiting.
+    assert scenario.when(wo.RecordVehicleAnswer(W, referred()), at=NOW) == []
+    assert scenario.when(wo.RecordVehicleAnswer(W, reserved()), at=NOW) == []
 
 
 def test_wo11_an_open_order_asks_fleet_with_defaults_from_the_order() -> None:
@@ -366,6 +428,21 @@ async def test_wo11_fleets_trip_and_refusal_show_on_the_order_board_and_history(
         )
         == []
     )
+
+
+async def test_fl2_rev2_the_board_shows_the_request_waiting_for_the_director(
+    dispatch: Dispatch,
+) -> None:
+    wo_id = (await dispatch.issue(vehicle=vehicle_block(dispatch)))["work_order_id"]
+    waiting = referred(f"{wo_id}-vehicle-1").model_copy(update={"work_order_id": wo_id})
+    assert await answer(dispatch, waiting, 0) == Outcome.HANDLED
+    shown = (await dispatch.client.get(f"/work-orders/{wo_id}", headers=dispatch.lead())).json()
+    assert shown["vehicle"]["status"] == "awaiting_director"
+    await dispatch.service.read_models.catch_up()
+    board = await dispatch.client.get(
+        "/work-orders", params={"site_id": SITE}, headers=dispatch.dispatcher()
+    )
+    assert [r["vehicle"]["status"] for r in board.json()] == ["awaiting_director"]
 
 
 async def test_wo11_answers_that_are_not_ours_change_nothing(dispatch: Dispatch) -> None:

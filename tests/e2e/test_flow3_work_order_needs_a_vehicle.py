@@ -1,10 +1,11 @@
 """Flow 3 across two processes over real Kafka and PostgreSQL (RULES.md §6, WO-11, FL-1, FL-2).
 
-A work order that needs a vehicle → dispatch publishes `VehicleRequested` → fleet
-dispatches a trip with a certified driver and an available vehicle → dispatch records
-fleet's answer and shows the trip on the order, the board and the history; a second
-order, with the only vehicle out, shows fleet's refusal and its reason. Then both
-services' read models verify against a rebuild from their logs.
+A work order that needs a vehicle → dispatch publishes `VehicleRequested` → fleet refers
+it to the depot director with a suggested vehicle and driver, and the order shows
+"waiting for the director" (FL-2 rev.2) → the director dispatches the trip → dispatch
+records fleet's answer and shows the trip on the order, the board and the history; a
+second order, with the only vehicle out, shows the director's refusal and its reason.
+Then both services' read models verify against a rebuild from their logs.
 """
 
 import asyncio
@@ -36,6 +37,7 @@ def _auth(staff: str, role: str) -> dict[str, str]:
 
 DISPATCHER = _auth("disp-7", "dispatcher")
 CAPTAIN = _auth("cap-1", "fleet_captain")
+DIRECTOR = _auth("dir-1", "depot_director")
 
 
 def _ok(answer: httpx.Response, status: int = 200) -> Any:
@@ -67,7 +69,7 @@ def test_wo11_fl1_fl2_flow3_work_order_gets_a_trip_or_the_refusal_reason(
     env = service_env(postgres_url_template, kafka_bootstrap)
     now = datetime.now(UTC)
     reply_by = (now + timedelta(days=2)).isoformat()
-    needed_at = (now + timedelta(hours=2)).isoformat()
+    needed_at = (now + timedelta(minutes=30)).isoformat()  # now: dispatched, not reserved
     today = now.date()
     with running(["dispatch", "fleet"], env, tmp_path) as procs, httpx.Client(timeout=15) as http:
         dp, fl = procs["dispatch"].url, procs["fleet"].url
@@ -131,17 +133,33 @@ def test_wo11_fl1_fl2_flow3_work_order_gets_a_trip_or_the_refusal_reason(
         assert first["vehicle"]["status"] == "requested"
         assert first["vehicle"]["request_id"] == f"{first_id}-vehicle-1"
 
-        def answered(work_order_id: str) -> dict[str, Any] | None:
+        def vehicle_of(work_order_id: str) -> dict[str, Any]:
             order = _ok(http.get(f"{dp}/work-orders/{work_order_id}", headers=DISPATCHER))
-            vehicle: dict[str, Any] | None = order["vehicle"]
-            return vehicle if vehicle and vehicle["status"] != "requested" else None
+            vehicle: dict[str, Any] = order["vehicle"]
+            return vehicle
 
+        def answered(work_order_id: str) -> dict[str, Any] | None:
+            vehicle = vehicle_of(work_order_id)
+            return vehicle if vehicle["status"] in ("dispatched", "refused") else None
+
+        def waits_for_the_director(work_order_id: str) -> bool:
+            return bool(vehicle_of(work_order_id)["status"] == "awaiting_director")
+
+        wait_until(lambda: waits_for_the_director(first_id), 60, "the director on the order")
+        request_id = f"{first_id}-vehicle-1"
+        _ok(
+            http.post(
+                f"{fl}/vehicle-requests/{request_id}/dispatch",
+                json={"site_id": SITE},
+                headers=DIRECTOR,
+            )
+        )
         wait_until(lambda: answered(first_id) is not None, 60, "fleet's answer on the order")
         trip = answered(first_id)
         assert trip is not None and trip["status"] == "dispatched", trip
         assert (trip["vehicle_id"], trip["plate"]) == ("veh-1", "闽A·10001")
         assert trip["driver_id"] in ("drv-1", "drv-2")
-        assert trip["trip_id"] == f"trip-{first_id}-vehicle-1"
+        assert trip["trip_id"].startswith(f"trip-{SITE}-")
 
         # Fleet's dispatch log has the trip for this order (FL-2).
         trips = _ok(
@@ -155,7 +173,7 @@ def test_wo11_fl1_fl2_flow3_work_order_gets_a_trip_or_the_refusal_reason(
 
         wait_until(vehicle_out, 30, "fleet's board to show the vehicle out")
 
-        # A second order: the only vehicle is out, so fleet refuses with its reason.
+        # A second order: the only vehicle is out, so the director refuses with a reason.
         second_id = _ok(
             http.post(
                 f"{dp}/work-orders",
@@ -164,6 +182,14 @@ def test_wo11_fl1_fl2_flow3_work_order_gets_a_trip_or_the_refusal_reason(
             ),
             201,
         )["work_order_id"]
+        wait_until(lambda: waits_for_the_director(second_id), 60, "the director on the order")
+        _ok(
+            http.post(
+                f"{fl}/vehicle-requests/{second_id}-vehicle-1/refuse",
+                json={"reason": f"No vehicle is available at {SITE}"},
+                headers=DIRECTOR,
+            )
+        )
         wait_until(lambda: answered(second_id) is not None, 60, "fleet's refusal on the order")
         refusal = answered(second_id)
         assert refusal is not None and refusal["status"] == "refused", refusal
@@ -182,10 +208,12 @@ def test_wo11_fl1_fl2_flow3_work_order_gets_a_trip_or_the_refusal_reason(
         assert steps == [
             ("WorkOrderIssued", "disp-7"),
             ("VehicleRequested", "disp-7"),
+            ("WorkOrderVehicleAwaitingDirector", "system:dispatch.vehicles"),
             ("WorkOrderVehicleDispatched", "system:dispatch.vehicles"),
         ]
-        # One correlation id from the dispatcher's request through fleet and back.
-        assert len({h["correlation_id"] for h in history}) == 1
+        # One correlation id from the dispatcher's request through fleet and back to the
+        # director; the director's dispatch is a request of its own.
+        assert len({h["correlation_id"] for h in history[:3]}) == 1
         refused = _ok(http.get(f"{dp}/work-orders/{second_id}/history", headers=DISPATCHER))
         assert refused[-1]["event_type"] == "WorkOrderVehicleRefused"
         assert refused[-1]["payload"]["reason"] == f"No vehicle is available at {SITE}"

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fleet.domain.conduct import CONDUCT, RecordAccident
 from opsledger.testing import given, site_calendar
 from opsledger_contracts.events.fleet import (
@@ -80,3 +81,33 @@ def test_fl8_concealed_accident_with_serious_consequences_flags_dismissal() -> N
 
 def test_fl8_future_accident_is_refused() -> None:
     given(CONDUCT, at=NOW).refuses(accident(occurred_at=NOW + timedelta(days=1)), "FL-8", at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("responsibility", "cost_fen", "share_fen"),
+    [
+        # well under the cap: the share itself (FL-8: 70 / 60 / 50 / 30 %)
+        ("full", 100_000, 70_000),
+        ("main", 100_000, 60_000),
+        ("equal", 100_000, 50_000),
+        ("minor", 100_000, 30_000),
+        # a fen under the cap, then exactly at it (the share rounds half-up to the fen)
+        ("full", 428_570, 299_999),
+        ("full", 428_571, 300_000),
+        ("main", 333_332, 199_999),
+        ("main", 333_333, 200_000),
+        ("equal", 299_998, 149_999),
+        ("equal", 300_000, 150_000),
+        ("minor", 333_330, 99_999),
+        ("minor", 333_333, 100_000),
+        # far above: the cap (3000 / 2000 / 1500 / 1000 yuan)
+        ("full", 10_000_000, 300_000),
+        ("main", 10_000_000, 200_000),
+        ("equal", 10_000_000, 150_000),
+        ("minor", 10_000_000, 100_000),
+    ],
+)
+def test_fl8_every_share_and_cap_is_pinned(
+    responsibility: str, cost_fen: int, share_fen: int
+) -> None:
+    assert liability(accident(responsibility=responsibility, cost_fen=cost_fen)) == share_fen

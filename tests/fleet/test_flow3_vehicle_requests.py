@@ -1,5 +1,6 @@
 """Flow 3 (WO-11) fleet side: dispatch's VehicleRequested, as the consumer receives it from
-Kafka (CloudEvents headers + JSON), becomes a trip or a refusal naming order and request."""
+Kafka (CloudEvents headers + JSON), waits for the depot director with a suggested vehicle
+and driver (FL-2 rev.2; the director's answers: test_fl2_rev2_director_dispatches)."""
 
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,9 @@ from tests.fleet.conftest import SITE, Fleet
 WO = "WO-site-a-000042"
 
 
-async def deliver(fleet: Fleet, request_id: str, offset: int = 0) -> None:
+async def deliver(
+    fleet: Fleet, request_id: str, offset: int = 0, needed_in: timedelta = timedelta(minutes=30)
+) -> None:
     now = fleet.clock.now()
     payload = VehicleRequested(
         work_order_id=WO,
@@ -23,7 +26,7 @@ async def deliver(fleet: Fleet, request_id: str, offset: int = 0) -> None:
         purpose="official_business",
         business="Repair at Block 3, unit 1202",
         destination="Block 3",
-        needed_at=now + timedelta(hours=1),
+        needed_at=now + needed_in,
     )
     envelope = EventEnvelope(
         event_id=uuid4(),
@@ -54,29 +57,35 @@ async def answers(fleet: Fleet) -> list[Any]:
     ]
 
 
-async def test_wo11_request_is_refused_without_a_certified_driver(fleet: Fleet) -> None:
+async def referrals(fleet: Fleet) -> list[Any]:
+    return [
+        e.decode()
+        for e in await fleet.events()
+        if e.event_type == "VehicleRequestReferredToDirector"
+    ]
+
+
+async def test_wo11_without_a_certified_driver_the_request_suggests_none(fleet: Fleet) -> None:
     await fleet.vehicle()
+    await fleet.driver("drv-08", valid_to="2026-11-01")  # expired: never suggested (FL-1)
     await fleet.service.read_models.catch_up()
     await deliver(fleet, f"{WO}-vehicle-1")
-    [refusal] = await answers(fleet)
-    assert (refusal.work_order_id, refusal.request_id, refusal.rule) == (
-        WO,
-        f"{WO}-vehicle-1",
-        "FL-1",
+    [referred] = await referrals(fleet)
+    assert (referred.work_order_id, referred.request_id) == (WO, f"{WO}-vehicle-1")
+    assert (referred.suggested_vehicle_id, referred.suggested_driver_id) == ("veh-1", None)
+    assert (referred.purpose, referred.business, referred.destination) == (
+        "official_business",
+        "Repair at Block 3, unit 1202",
+        "Block 3",
     )
 
 
-async def test_wo11_request_dispatches_a_trip_once(fleet: Fleet) -> None:
+async def test_wo11_a_redelivered_request_is_referred_once(fleet: Fleet) -> None:
     await fleet.vehicle()
     await fleet.driver("drv-07")
-    await fleet.driver("drv-08", valid_to="2026-11-01")  # expired: never chosen (FL-1)
     await fleet.service.read_models.catch_up()
     await deliver(fleet, f"{WO}-vehicle-1", 0)
-    await deliver(fleet, f"{WO}-vehicle-1", 1)  # redelivered: answered once
-    [answer] = await answers(fleet)
-    assert answer.driver_id == "drv-07" and answer.vehicle_id == "veh-1"
-    trips = await fleet.get("/vehicles/veh-1/trips", fleet.director, site_id=SITE)
-    assert [(t["work_order_id"], t["request_id"]) for t in trips] == [(WO, f"{WO}-vehicle-1")]
-    await deliver(fleet, f"{WO}-vehicle-2", 2)  # the only vehicle is out now
-    refusal = (await answers(fleet))[-1]
-    assert refusal.request_id == f"{WO}-vehicle-2" and refusal.rule in ("FL-1", "FL-2")
+    await deliver(fleet, f"{WO}-vehicle-1", 1)  # redelivered: referred once
+    [referred] = await referrals(fleet)
+    assert (referred.suggested_vehicle_id, referred.suggested_driver_id) == ("veh-1", "drv-07")
+    assert await answers(fleet) == []  # the director answers (FL-2 rev.2)

@@ -132,9 +132,7 @@ def test_fl5_purchase_for_closed_month_reopens_with_correction_and_recloses() ->
     after = scenario.state
     assert after.reconciliation is not None and after.reconciliation.revision == 2
     fines = after.fine_changes(before)
-    assert [(f.amount_fen, f.corrects, f.flag) for f in fines] == [
-        (8500, "fuel-veh-1-2026-11-r1", False)
-    ]
+    assert [(f.amount_fen, f.corrects) for f in fines] == [(8500, "fuel-veh-1-2026-11-r1")]
 
 
 def test_fl6_back_dated_purchase_is_accepted_and_marked() -> None:

@@ -108,7 +108,7 @@ async def test_item5_outlier_list_over_http(fleet: Fleet) -> None:
     )
     assert report["since"] == "2025-12" and report["odometer"] == []
     assert [(o["to_purchase"], o["economy"], o["flags"]) for o in report["outliers"]] == [
-        ("fp-site-a-000006", "21.00", ["vehicle_high", "model_high"])
+        ("fp-site-a-000006", "21.00", ["vehicle_high", "model_high", "company_high"])
     ]
     answer = await fleet.client.get(
         "/fuel/outliers", params={"site_id": SITE}, headers=fleet.auth("drv-07", "driver")

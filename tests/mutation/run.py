@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 STAGE = REPO / ".cache" / "mutation"
 FAST = "not postgres and not kafka and not slow"
-SHARED_TEST_FILES = ("__init__.py", "conftest.py", "processes.py")
+# The shared fixtures and every top-level helper they or a service's tests import.
+SHARED_TEST_FILES = ("__init__.py", "conftest.py", "processes.py", "kafka_clients.py", "tokens.py")
 
 PYPROJECT = """\
 [tool.mutmut]

@@ -392,6 +392,42 @@ class VehicleRequested(WorkOrderEvent):
 
 
 @REGISTRY.register
+class WorkOrderVehicleAwaitingDirector(WorkOrderEvent):
+    """Fleet referred the order's vehicle request to the depot director (FL-2 rev.2): the
+    order shows "waiting for the director" until the trip or the refusal comes (WO-11)."""
+
+    event_type: ClassVar[str] = "WorkOrderVehicleAwaitingDirector"
+    schema_version: ClassVar[int] = 1
+    model_config = _example(request_id="WO-site-a-000042-vehicle-1")
+
+    request_id: str = Field(
+        min_length=1, max_length=100, description="The `VehicleRequested` waiting."
+    )
+
+
+@REGISTRY.register
+class WorkOrderVehicleReserved(WorkOrderEvent):
+    """The depot director booked a vehicle and driver for the request's later time
+    (FL-2 rev.2); the trip comes when the director dispatches it (WO-11)."""
+
+    event_type: ClassVar[str] = "WorkOrderVehicleReserved"
+    schema_version: ClassVar[int] = 1
+    model_config = _example(
+        request_id="WO-site-a-000042-vehicle-1",
+        vehicle_id="veh-site-a-0001",
+        plate="闽A·12345",
+        driver_id="drv-07",
+    )
+
+    request_id: str = Field(
+        min_length=1, max_length=100, description="The `VehicleRequested` answered."
+    )
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Fleet's vehicle id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    driver_id: str = Field(min_length=1, max_length=64, description="The certified driver.")
+
+
+@REGISTRY.register
 class WorkOrderVehicleDispatched(WorkOrderEvent):
     """Fleet dispatched a trip for the order's vehicle request: recorded on the order (WO-11).
 

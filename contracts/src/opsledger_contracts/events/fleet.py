@@ -275,8 +275,64 @@ class VehicleRequestEvent(EventPayload):
 
 
 @REGISTRY.register
+class VehicleRequestReferredToDirector(VehicleRequestEvent):
+    """The request waits for the depot director, who dispatches or refuses it (FL-2 rev.2).
+
+    The suggestion is a vehicle and a certified driver free when the request came (none
+    when there was none); the director may take them or name others.
+    """
+
+    event_type: ClassVar[str] = "VehicleRequestReferredToDirector"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        purpose="official_business",
+        business="Repair at Block 3, unit 1202",
+        destination="Block 3, unit 1202",
+        needed_at="2026-11-23T02:00:00Z",
+        suggested_vehicle_id=_VEH,
+        suggested_driver_id="drv-07",
+    )
+
+    purpose: Literal["delivery", "official_business"] = Field(
+        description="FL-2: vehicles are for delivery and official business only."
+    )
+    business: str = Field(min_length=1, max_length=500, description="The named business.")
+    destination: str = Field(min_length=1, max_length=200, description="Where the trip goes.")
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+    suggested_vehicle_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="A vehicle free now, if any."
+    )
+    suggested_driver_id: Staff | None = Field(
+        default=None, description="A certified driver free now, if any."
+    )
+
+
+@REGISTRY.register
+class VehicleRequestReserved(VehicleRequestEvent):
+    """The director booked a vehicle and a driver for a later time (FL-2 rev.2): nothing
+    is taken out now; the trip starts when the director dispatches it."""
+
+    event_type: ClassVar[str] = "VehicleRequestReserved"
+    model_config = _example(
+        work_order_id="WO-site-a-000042",
+        request_id="WO-site-a-000042-vehicle-1",
+        needed_at="2026-11-24T02:00:00Z",
+        vehicle_id=_VEH,
+        plate="闽A·12345",
+        driver_id="drv-07",
+    )
+
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+    vehicle_id: str = Field(min_length=1, max_length=64, description="Vehicle id.")
+    plate: str = Field(min_length=1, max_length=20, description="Licence plate.")
+    driver_id: Staff
+
+
+@REGISTRY.register
 class VehicleRequestFulfilled(VehicleRequestEvent):
-    """A trip was dispatched for the request with a certified driver (FL-1, FL-2)."""
+    """The depot director dispatched a trip for the request with a certified driver (FL-1,
+    FL-2 rev.2)."""
 
     event_type: ClassVar[str] = "VehicleRequestFulfilled"
     model_config = _example(
@@ -296,7 +352,8 @@ class VehicleRequestFulfilled(VehicleRequestEvent):
 
 @REGISTRY.register
 class VehicleRequestRefused(VehicleRequestEvent):
-    """No trip for the request, with the rule and the reason (FL-1, FL-2)."""
+    """No trip for the request: the depot director refused it, with the rule and the reason
+    (FL-1, FL-2 rev.2)."""
 
     event_type: ClassVar[str] = "VehicleRequestRefused"
     model_config = _example(
@@ -355,6 +412,11 @@ class FuelPurchaseRecorded(FuelMonthEvent):
     invoice_no: str = Field(min_length=1, max_length=64, description="Invoice number.")
     filled_at: AwareDatetime = Field(description="When the fuel was bought.")
     back_dated: bool = Field(description="Recorded on a later site-local day than bought.")
+    designated_station: bool = Field(
+        default=True,
+        description="FL-6: at one of the site's designated stations (else kept, flagged and "
+        "not reimbursable).",
+    )
 
 
 @REGISTRY.register
@@ -483,6 +545,78 @@ class FuelMonthReopened(FuelMonthEvent):
     closed_revision: int = Field(ge=1, description="The closing it supersedes.")
 
 
+@REGISTRY.register
+class FuelMonthReconciliationOverdue(FuelMonthEvent):
+    """The vehicle-month was not reconciled by the configured day of the next month:
+    reported to the office (FL-5 rev.2, 「車隊長應每月對單車耗油進行核算」)."""
+
+    event_type: ClassVar[str] = "FuelMonthReconciliationOverdue"
+    model_config = _example(vehicle_id=_VEH, month="2026-11", due_on="2026-12-05")
+
+    due_on: date = Field(description="The last day (site time) to reconcile the month.")
+
+
+# -- the monthly assessment (FL-10 rev.2) ------------------------------------------------
+
+
+class AssessmentEvent(EventPayload):
+    """Fields of every event of a site's assessment month (stream assessment-<site>-<month>)."""
+
+    service: ClassVar[str] = "fleet"
+    stream_type: ClassVar[str | None] = "AssessmentMonth"
+
+    month: Month
+
+
+class AssessmentScore(BaseModel):
+    """One driver's or vehicle's closed score: 100 minus the month's deductions, floored at 0."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["driver", "vehicle"] = Field(description="Who is assessed.")
+    subject: str = Field(min_length=1, max_length=64, description="Driver or vehicle id.")
+    deducted: int = Field(ge=0, description="Points deducted in the month.")
+    score: int = Field(ge=0, le=100, description="The month's score.")
+
+
+@REGISTRY.register
+class AssessmentMonthClosed(AssessmentEvent):
+    """The office closed the site's assessment month: the scores payroll pays with wages
+    (FL-10 rev.2). Later corrections are `AssessmentAdjusted`, never a change to these."""
+
+    event_type: ClassVar[str] = "AssessmentMonthClosed"
+    model_config = _example(
+        month="2026-11",
+        scores=[{"kind": "driver", "subject": "drv-07", "deducted": 10, "score": 90}],
+    )
+
+    scores: list[AssessmentScore] = Field(description="Every driver and vehicle of the site.")
+
+
+@REGISTRY.register
+class AssessmentAdjusted(AssessmentEvent):
+    """A correction to a closed month's score, with the reason and who made it (FL-10
+    rev.2, §0): `points` more deducted (negative: given back), `score` the result."""
+
+    event_type: ClassVar[str] = "AssessmentAdjusted"
+    model_config = _example(
+        month="2026-11",
+        kind="driver",
+        subject="drv-07",
+        points=-10,
+        score=100,
+        reason="The deduction was a mistake",
+        adjusted_by="off-1",
+    )
+
+    kind: Literal["driver", "vehicle"] = Field(description="Who is assessed.")
+    subject: str = Field(min_length=1, max_length=64, description="Driver or vehicle id.")
+    points: int = Field(ge=-100, le=100, description="More deducted (negative: given back).")
+    score: int = Field(ge=0, le=100, description="The score after the adjustment.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+    adjusted_by: Staff
+
+
 # -- conduct: violations, flags, ledger (FL-3, FL-7 … FL-10) ----------------------------
 
 
@@ -566,6 +700,82 @@ class AccidentRecorded(ConductEvent):
     engine_seizure: bool = Field(description="Engine seized from neglected oil/coolant.")
     concealed: bool = Field(description="Not reported by the person (found out later).")
     serious: bool = Field(description="Serious consequences.")
+
+
+@REGISTRY.register
+class IncidentRecorded(ConductEvent):
+    """An incident FL-7 names, as the office judged it, with its consequence (FL-7 rev.2).
+
+    `dismissal`: the person is flagged (fuel fraud, a serious case, a police fine or
+    detention, drinking with consequences); `pays_cost` / `penalty`: an off-site parking
+    incident costs the driver and penalizes the director (a ledger entry each);
+    `accountable`: a major accident makes the director accountable.
+    """
+
+    event_type: ClassVar[str] = "IncidentRecorded"
+    model_config = _example(
+        person="drv-07",
+        incident_id="inc-0001",
+        kind="fuel_fraud",
+        role="driver",
+        vehicle_id=_VEH,
+        occurred_at="2026-11-20T06:00:00Z",
+        month="2026-11",
+        note="Invoices for fuel never put in the tank",
+        amount_fen=42500,
+        consequence="dismissal",
+    )
+
+    incident_id: str = Field(min_length=1, max_length=64, description="Incident id.")
+    kind: Literal[
+        "fuel_fraud",
+        "serious_excess",
+        "police_fine",
+        "police_detention",
+        "drinking_with_consequences",
+        "off_site_parking_incident",
+        "major_accident",
+    ] = Field(description="What FL-7 names.")
+    role: Literal["driver", "director"] = Field(description="The person's role.")
+    vehicle_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Vehicle id, if one."
+    )
+    occurred_at: AwareDatetime = Field(description="When it happened.")
+    month: Month
+    note: str = Field(min_length=1, max_length=1000, description="The office's finding.")
+    amount_fen: int = Field(ge=0, description="Fined or paid, fen (0: none).")
+    consequence: Literal["dismissal", "pays_cost", "penalty", "accountable"] = Field(
+        description="What follows (FL-7)."
+    )
+
+
+@REGISTRY.register
+class ConductRecordCorrected(ConductEvent):
+    """A violation, an accident or a deduction corrected or withdrawn (§0 rev.2), naming the
+    original, the reason and who corrected it. Money it moved is put right by a ledger
+    entry that `corrects` the original's; the original event stays as it was."""
+
+    event_type: ClassVar[str] = "ConductRecordCorrected"
+    model_config = _example(
+        person="drv-07",
+        correction_id="c-0001",
+        target="violation",
+        target_id="v-0001",
+        action="withdraw",
+        reason="Recorded against the wrong driver",
+        corrected_by="off-1",
+        amount_fen_before=10000,
+        amount_fen_after=0,
+    )
+
+    correction_id: str = Field(min_length=1, max_length=64, description="Correction id.")
+    target: Literal["violation", "accident", "deduction"] = Field(description="What it corrects.")
+    target_id: str = Field(min_length=1, max_length=64, description="The original's id.")
+    action: Literal["withdraw", "correct"] = Field(description="Withdrawn, or a new amount.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+    corrected_by: Staff
+    amount_fen_before: int | None = Field(default=None, description="Charged before, fen.")
+    amount_fen_after: int | None = Field(default=None, ge=0, description="Charged now, fen.")
 
 
 @REGISTRY.register

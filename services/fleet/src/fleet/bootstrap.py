@@ -11,11 +11,15 @@ from typing import Any
 from opsledger.decider import Aggregate
 from opsledger.service import ServiceDefinition
 
-from fleet.domain.drivers import PRIVATE_EVENTS
+from fleet.domain.assessment import PRIVATE_EVENTS as ASSESSMENT_EVENTS
+from fleet.domain.drivers import PRIVATE_EVENTS as DRIVER_EVENTS
+from fleet.domain.fuel.events import PRIVATE_EVENTS as FUEL_EVENTS
 from fleet.domain.rules import FleetRules
+from fleet.domain.vehicles.events import PRIVATE_EVENTS as VEHICLE_EVENTS
 
 
 def _aggregates() -> Sequence[Aggregate[Any, Any]]:
+    from fleet.domain.assessment import ASSESSMENT_MONTH
     from fleet.domain.conduct import CONDUCT
     from fleet.domain.drivers import DRIVER
     from fleet.domain.fuel import FUEL_MONTH
@@ -33,6 +37,7 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
         REPAIR,
         PARTS_PURCHASE,
         REWARD_MONTH,
+        ASSESSMENT_MONTH,
     ]
 
 
@@ -45,7 +50,8 @@ definition = ServiceDefinition.from_rooms(
         "rewards, and vehicles for work orders (flow 3)."
     ),
     aggregates=_aggregates,
-    # FL-2: a driver's trip claims are fleet's bookkeeping; TripDispatched is the fact.
-    private_events=PRIVATE_EVENTS,
+    # Fleet's bookkeeping: a driver's trip claims and a repair's hold on a fault (FL-2),
+    # a month's reconciling day (FL-5 rev.2), a deduction noted on its month (FL-10).
+    private_events=(*DRIVER_EVENTS, *VEHICLE_EVENTS, *FUEL_EVENTS, *ASSESSMENT_EVENTS),
     site_rules=FleetRules,
 )

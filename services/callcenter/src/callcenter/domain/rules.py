@@ -129,6 +129,11 @@ class CallcenterRules(SiteRules):
         default_factory=_default_response_hours,
         description="CC-3: first-response SLA per kind, in hours of the kind's SLA calendar",
     )
+    working_hours: TimeBand = Field(
+        default_factory=lambda: _band(8, 18),
+        description="CC-3 (rev.): the hours of a working day a kind on the working-day "
+        "calendar counts (site-local, not overnight)",
+    )
     sla_calendars: dict[TicketKind, ClockBasis] = Field(
         default_factory=dict,
         description='CC-3 (rev.): the SLA calendar per kind: "24x7" (the default: the call '
@@ -162,6 +167,13 @@ class CallcenterRules(SiteRules):
         description="CC-11: seat minimums per band of the day, e.g. "
         '{"min_seats_night": 3, "night_hours": {"start": "20:00", "end": "08:00"}}',
     )
+
+    @field_validator("working_hours")
+    @classmethod
+    def _within_a_day(cls, value: TimeBand) -> TimeBand:
+        if value.overnight:
+            raise ValueError("working hours lie within one day (start before end)")
+        return value
 
     @field_validator("sla_calendars")
     @classmethod

@@ -60,7 +60,7 @@ VEHICLE_COLUMNS = [
     _col(VEHICLE_PREFIX + name, kind, nullable=True)
     for name, kind in (
         ("request_id", sa.String(100)),
-        ("status", sa.String(12)),
+        ("status", sa.String(20)),
         ("purpose", sa.String(20)),
         ("business", sa.String(500)),
         ("destination", sa.String(200)),

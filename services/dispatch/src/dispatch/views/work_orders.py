@@ -65,6 +65,7 @@ class _View(BaseModel):
 
 class VehicleView(_View):
     """WO-11: a vehicle request to fleet and fleet's answer (status `requested`, then
+    `awaiting_director` (FL-2 rev.2), maybe `reserved` with the vehicle and driver, then
     `dispatched` with the trip, or `refused` with the rule and reason)."""
 
     model_config = ConfigDict(from_attributes=True)

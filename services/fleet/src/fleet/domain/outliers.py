@@ -10,7 +10,10 @@ Pure functions over a site's fuel purchases (no I/O):
 - `fences`: Tukey's fences Q1 - 1.5·IQR, Q3 + 1.5·IQR with linearly interpolated
   quartiles; `None` below `MIN_SAMPLES` figures (too little history to judge).
 - `find_outliers`: each segment in the window against the fences of its vehicle's
-  segments in the window and of all segments of the same model at the site.
+  segments, of the same model at the site (`model_*`) and, given every site's fills, of
+  the same model across the company (`company_*`). Season-aware: a model with a
+  seasonal allowance is judged among segments of its own season only. A site whose
+  model group is too small to fence uses the company's fence for `model_*`.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +23,7 @@ from decimal import Decimal
 from typing import Literal
 
 from fleet.domain.common import q2
+from fleet.domain.rules import ModelAllowance
 
 MIN_SAMPLES = 4
 WHISKER = Decimal("1.5")
@@ -66,9 +70,11 @@ Fence = tuple[Decimal, Decimal]
 class Outlier:
     segment: Segment
     model: str
-    flags: list[str]  # vehicle_low|vehicle_high|model_low|model_high
+    flags: list[str]  # vehicle_, model_, company_ + low|high
     vehicle_fence: Fence | None
     model_fence: Fence | None
+    company_fence: Fence | None = None
+    model_scope: Literal["site", "company"] = "site"  # whose fence `model_fence` is
 
 
 @dataclass(frozen=True)
@@ -153,27 +159,74 @@ def _outside(value: Decimal, fence: Fence | None, name: str) -> list[str]:
     return [f"{name}_high"] if value > fence[1] else []
 
 
+def season(model: ModelAllowance | None, month: str) -> str:
+    """`season` for a month with the model's seasonal allowance, else `base`."""
+    if model is None or model.seasonal is None:
+        return "base"
+    return "season" if int(month[5:]) in model.season_months else "base"
+
+
+def _fenced(groups: Mapping[tuple[str, ...], list[Decimal]]) -> dict[tuple[str, ...], Fence | None]:
+    return {key: fences(values) for key, values in groups.items()}
+
+
 def find_outliers(
-    fills: Iterable[Fill], model_of: Mapping[str, str], since: str, until: str
+    fills: Iterable[Fill],
+    model_of: Mapping[str, str],
+    since: str,
+    until: str,
+    *,
+    site_of: Mapping[str, str] | None = None,
+    site: str | None = None,
+    models: Mapping[str, ModelAllowance] | None = None,
 ) -> Findings:
-    """Outliers among the segments of months `since`..`until` (YYYY-MM, inclusive)."""
+    """Outliers among the segments of months `since`..`until` (YYYY-MM, inclusive).
+
+    `site_of` (vehicle -> site) makes the fills the company's: the site's own groups
+    and the company's per model are fenced, and only `site`'s segments are reported.
+    `models` (the allowances) makes every group season-aware.
+    """
     all_segments, issues = segments(fills)
     window = [s for s in all_segments if since <= s.month <= until]
-    by_vehicle: dict[str, list[Decimal]] = {}
-    by_model: dict[str, list[Decimal]] = {}
-    for s in window:
-        by_vehicle.setdefault(s.vehicle_id, []).append(s.economy)
-        by_model.setdefault(model_of.get(s.vehicle_id, ""), []).append(s.economy)
-    vehicle_fences = {v: fences(values) for v, values in by_vehicle.items()}
-    model_fences = {m: fences(values) for m, values in by_model.items()}
-    outliers = []
-    for s in window:
+    sites = site_of or {}
+    groups: dict[str, dict[tuple[str, ...], list[Decimal]]] = {
+        "vehicle": {},
+        "model": {},
+        "company": {},
+    }
+    keys: dict[int, dict[str, tuple[str, ...]]] = {}
+    for i, s in enumerate(window):
         model = model_of.get(s.vehicle_id, "")
-        vf, mf = vehicle_fences[s.vehicle_id], model_fences[model]
+        when = season((models or {}).get(model), s.month)
+        keys[i] = {
+            "vehicle": (s.vehicle_id, when),
+            "model": (sites.get(s.vehicle_id, ""), model, when),
+            "company": (model, when),
+        }
+        for group, group_key in keys[i].items():
+            groups[group].setdefault(group_key, []).append(s.economy)
+    fenced = {group: _fenced(values) for group, values in groups.items()}
+    outliers = []
+    for i, s in enumerate(window):
+        if site_of is not None and site is not None and sites.get(s.vehicle_id) != site:
+            continue  # another site's segment: it only shapes the company's fences
+        mine = keys[i]
+        vf, mf = fenced["vehicle"][mine["vehicle"]], fenced["model"][mine["model"]]
+        cf = fenced["company"][mine["company"]] if site_of is not None else None
+        scope: Literal["site", "company"] = "site"
+        if mf is None and cf is not None:
+            mf, scope = cf, "company"  # a small depot: the company's fences
         flags = _outside(s.economy, vf, "vehicle") + _outside(s.economy, mf, "model")
+        flags += _outside(s.economy, cf, "company")
         if flags:
-            outliers.append(Outlier(s, model, flags, vf, mf))
-    odometer = [i for i in issues if since <= i.month <= until]
+            model = model_of.get(s.vehicle_id, "")
+            outliers.append(Outlier(s, model, flags, vf, mf, cf, scope))
+    odometer = [
+        i
+        for i in issues
+        if since <= i.month <= until
+        and (site_of is None or site is None or sites.get(i.vehicle_id) == site)
+    ]
     return Findings(outliers, odometer)
 
 

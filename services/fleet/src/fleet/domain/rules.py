@@ -42,10 +42,16 @@ class FleetRules(SiteRules):
 
     models: dict[str, ModelAllowance] = Field(default_factory=_default_models)
     max_trip_km: Decimal = Field(default=Decimal(1000), gt=0, description="FL-2 rev. jump")
+    # FL-2 rev.2: a request needed later than this is reserved, not taken out now.
+    dispatch_ahead_minutes: int = Field(default=60, ge=0, le=1440, description="FL-2 rev.2")
+    # FL-5 rev.2: the day of the next month (site time) a vehicle-month is reconciled by.
+    reconcile_by_day: int = Field(default=5, ge=1, le=28, description="FL-5 rev.2")
     serious_excess_pct: Decimal = Field(default=Decimal(20), gt=0, description="FL-7 rev.")
     service_interval_km: Decimal = Field(default=Decimal(5000), gt=0, description="FL-4 rev.")
     # FL-4: the site's designated repair shops; empty = not listed, any named shop.
     designated_shops: list[str] = Field(default_factory=list, description="FL-4")
+    # FL-6: the site's designated filling stations; empty = not listed, any named station.
+    designated_stations: list[str] = Field(default_factory=list, description="FL-6")
     overnight_parking_fen: int = Field(default=30000, ge=0, description="FL-3")
     private_use_director_fen: int = Field(default=20000, ge=0, description="FL-7")
     private_use_driver_fen: int = Field(default=10000, ge=0, description="FL-7")

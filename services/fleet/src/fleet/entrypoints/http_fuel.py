@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from fleet.domain.fuel import FuelMonthState
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
+from fleet.domain.rules import FleetRules
 from fleet.entrypoints.fields import Body, Ident, Km, Litres, Month, Reason, Short, SiteId
 from fleet.entrypoints.http_vehicles import BOARD_READERS
 from fleet.views import outliers as views_outliers
@@ -168,5 +169,7 @@ async def outliers(
 ) -> views_outliers.OutlierReport:
     """Economy outliers of the 12 months up to `month` (default: this site-local month)."""
     reads.authorize(site_id)
-    until = month or reads.site(site_id).month(reads.now)
-    return await reads(views_outliers.outliers, site_id, until)
+    site = reads.site(site_id)
+    until = month or site.month(reads.now)
+    models = site.rules(FleetRules).models  # season-aware fences (FL-5 allowances)
+    return await reads(views_outliers.outliers, site_id, until, models)

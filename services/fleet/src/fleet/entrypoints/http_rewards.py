@@ -1,6 +1,6 @@
 """HTTP routes for FL-9 monthly rewards and the FL-10 100-point assessment."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.http import rule
@@ -8,12 +8,16 @@ from opsledger.pipeline import roles
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
-from fleet.domain.conduct.commands import DeductDriverPoints
+from fleet.domain.assessment import AdjustAssessment, AssessmentState
 from fleet.domain.rewards import REWARD_MONTH, RewardMonthState, rewards_stream
 from fleet.domain.rewards.commands import SignRewards
-from fleet.domain.vehicles.commands import DeductVehiclePoints
-from fleet.entrypoints.fields import Body, Ident, Month, Short, SiteId, StaffId, Text
+from fleet.entrypoints.fields import Body, FleetBody, Ident, Month, Short, SiteId, StaffId, Text
 from fleet.views import assessment as views_assessment
+from fleet.workflows.assessment import (
+    CloseAssessmentMonth,
+    RecordDriverDeduction,
+    RecordVehicleDeduction,
+)
 from fleet.workflows.rewards import ApproveMonthlyRewards, ProposeMonthlyRewards
 
 router = APIRouter(tags=["rewards and assessment (FL-9, FL-10)"])
@@ -117,7 +121,7 @@ class DeductionView(BaseModel):
 
 @router.post("/assessment/drivers/{person}/deductions", status_code=201)
 async def deduct_driver(person: StaffId, body: DeductionBody, commands: Commands) -> DeductionView:
-    command = DeductDriverPoints(
+    command = RecordDriverDeduction(
         body.site_id, person, body.deduction_id, body.month, body.points, body.item, body.note
     )
     state = (await commands.run(command)).state
@@ -131,14 +135,40 @@ async def deduct_driver(person: StaffId, body: DeductionBody, commands: Commands
 async def deduct_vehicle(
     vehicle_id: Ident, body: DeductionBody, commands: Commands
 ) -> DeductionView:
-    command = DeductVehiclePoints(
-        vehicle_id, body.deduction_id, body.month, body.points, body.item, body.note
+    command = RecordVehicleDeduction(
+        body.site_id, vehicle_id, body.deduction_id, body.month, body.points, body.item, body.note
     )
     state = (await commands.run(command)).state
     deducted = sum(d[2] for d in state.deductions if d[1] == body.month)
     return DeductionView(
         subject=vehicle_id, month=body.month, deducted=deducted, score=max(100 - deducted, 0)
     )
+
+
+class AssessmentMonthView(BaseModel):
+    site_id: str
+    month: str
+    closed: bool
+    adjustments: int
+
+    @classmethod
+    def of(cls, s: AssessmentState) -> "AssessmentMonthView":
+        return cls(site_id=s.site_id, month=s.month, closed=s.closed, adjustments=s.adjustments)
+
+
+@router.post("/assessment/{month}/close")
+async def close_assessment(month: Month, body: SiteBody, commands: Commands) -> AssessmentMonthView:
+    """The office closes the site's month; the scores go to payroll (FL-10 rev.2)."""
+    result = await commands.run(CloseAssessmentMonth(body.site_id, month))
+    return AssessmentMonthView.of(result.state)
+
+
+@router.post("/assessment/{month}/adjustments")
+async def adjust_assessment(
+    month: Month, body: FleetBody[AdjustAssessment, Literal["month"]], commands: Commands
+) -> AssessmentMonthView:
+    """A closed month's score corrected by an adjustment event (FL-10 rev.2, §0)."""
+    return AssessmentMonthView.of((await commands.run(body.command(month=month))).state)
 
 
 @router.get("/assessment")

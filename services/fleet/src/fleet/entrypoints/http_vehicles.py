@@ -14,6 +14,7 @@ from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
+from fleet.domain.conduct.commands import CorrectRecord, IncidentKind, RecordIncident
 from fleet.domain.drivers import DriverState
 from fleet.domain.drivers.commands import (
     CertifyDriver,
@@ -353,4 +354,30 @@ class AccidentBody(Body):
 @router.post("/accidents", status_code=201)
 async def record_accident(body: AccidentBody, commands: Commands) -> ConductView:
     result = await commands.run(RecordAccident(**body.model_dump()))
+    return ConductView.of(result.state, commands.principal.roles)
+
+
+class IncidentBody(Body):
+    site_id: SiteId
+    person: StaffId
+    incident_id: Ident
+    kind: IncidentKind = Field(json_schema_extra=rule("FL-7"))
+    role: Literal["driver", "director"] = Field(json_schema_extra=rule("FL-7"))
+    vehicle_id: Ident | None = None
+    occurred_at: Instant
+    note: Short
+    amount_fen: StrictInt = Field(default=0, ge=0, le=100_000_000, json_schema_extra=rule("FL-7"))
+
+
+@router.post("/incidents", status_code=201)
+async def record_incident(body: IncidentBody, commands: Commands) -> ConductView:
+    """The office records an incident FL-7 names, with its consequence (FL-7 rev.2)."""
+    result = await commands.run(RecordIncident(**body.model_dump()))
+    return ConductView.of(result.state, commands.principal.roles)
+
+
+@router.post("/corrections", status_code=201)
+async def correct_record(body: FleetBody[CorrectRecord, None], commands: Commands) -> ConductView:
+    """Withdraw or correct a violation, an accident or a deduction (§0 rev.2)."""
+    result = await commands.run(body.command())
     return ConductView.of(result.state, commands.principal.roles)

@@ -59,15 +59,19 @@ async def _scores(
     return scores
 
 
+async def subjects(conn: AsyncConnection, site_id: str) -> tuple[list[str], list[str]]:
+    """The site's drivers and vehicles as the boards list them (sorted ids)."""
+    d, v = DRIVERS.table, VEHICLES.table
+    drivers = (await conn.execute(sa.select(d.c.driver_id).where(d.c.site_id == site_id))).scalars()
+    vehicles = (
+        await conn.execute(sa.select(v.c.vehicle_id).where(v.c.site_id == site_id))
+    ).scalars()
+    return sorted(drivers), sorted(vehicles)
+
+
 async def assessment(conn: AsyncConnection, site_id: str, month: str) -> Assessment:
     """Every driver and vehicle of the site: 100 minus the month's itemized deductions."""
-    d, v = DRIVERS.table, VEHICLES.table
-    drivers = list(
-        (await conn.execute(sa.select(d.c.driver_id).where(d.c.site_id == site_id))).scalars()
-    )
-    vehicles = list(
-        (await conn.execute(sa.select(v.c.vehicle_id).where(v.c.site_id == site_id))).scalars()
-    )
+    drivers, vehicles = await subjects(conn, site_id)
     return Assessment(
         site_id=site_id,
         month=month,

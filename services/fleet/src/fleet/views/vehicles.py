@@ -77,6 +77,7 @@ class PurchaseRow(_Row):
     recorded_at: datetime
     recorded_by: str
     back_dated: bool
+    designated_station: bool
     signed_by: str | None
     approved_by: str | None
     voided: bool

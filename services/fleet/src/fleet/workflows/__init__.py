@@ -4,11 +4,12 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from fleet.workflows import repairs, requests, rewards, vehicles
+from fleet.workflows import assessment, repairs, requests, rewards, vehicles
 
 WORKFLOWS: list[Workflow[Any]] = [
     *vehicles.WORKFLOWS,
     *repairs.REPAIR_WORKFLOWS,
     *rewards.REWARD_WORKFLOWS,
-    requests.ANSWER,
+    *requests.REQUEST_WORKFLOWS,
+    *assessment.ASSESSMENT_WORKFLOWS,
 ]

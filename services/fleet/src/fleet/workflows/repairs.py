@@ -5,7 +5,8 @@ for as long as its repair is open; nothing about repairs is duplicated in the ve
 
 - `RequestRepair`: the vehicle and the driver at this site; reports the fault (the
   repair id is its id) unless the request names one already open; records the request.
-- `FinishRepair`: the vehicle is back repaired; clears the fault in the same transaction.
+- `FinishRepair`: the vehicle is back repaired; clears the fault in the same transaction
+  (the only way a fault an open repair holds is cleared: FL-2 rev.2).
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from fleet.domain.common import refuse
 from fleet.domain.drivers import DRIVER, driver_stream
 from fleet.domain.maintenance import REPAIR, repair_stream
 from fleet.domain.maintenance.commands import CompleteRepair, OpenRepair
-from fleet.domain.vehicles.commands import ClearFault, ReportFault
+from fleet.domain.vehicles.commands import ClearRepairedFault, HoldFaultForRepair, ReportFault
 from fleet.workflows.vehicles import vehicle_at_site
 
 
@@ -50,6 +51,8 @@ async def request_repair(uow: UnitOfWork, command: RequestRepair) -> CommandResu
         await uow.execute(ReportFault(command.vehicle_id, fault_id, command.description))
     elif not any(f[0] == fault_id for f in vehicle.faults):
         refuse("FL-4", f"vehicle {vehicle.plate} has no open fault {fault_id}", "fault_id")
+    # FL-2 rev.2: from now on only this repair's completion clears the fault.
+    await uow.execute(HoldFaultForRepair(command.vehicle_id, fault_id, command.repair_id))
     return await uow.execute(
         OpenRepair(
             site_id=uow.site_id,
@@ -70,7 +73,10 @@ async def finish_repair(uow: UnitOfWork, command: FinishRepair) -> CommandResult
     result = await uow.execute(CompleteRepair(command.repair_id, command.note))
     vehicle = await vehicle_at_site(uow, repair.state.vehicle_id)
     if any(f[0] == repair.state.fault_id for f in vehicle.faults):
-        await uow.execute(ClearFault(vehicle.vehicle_id, repair.state.fault_id, command.note))
+        cleared = ClearRepairedFault(
+            vehicle.vehicle_id, repair.state.fault_id, command.repair_id, command.note
+        )
+        await uow.execute(cleared)
     return result
 
 

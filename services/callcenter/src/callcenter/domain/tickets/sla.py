@@ -1,8 +1,10 @@
 """CC-3: the first-response deadline, its pause and resume, the breach."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Protocol
 
-from opsledger.calendar import DeadlineClock, SiteCalendar
+from opsledger.calendar import SiteCalendar
 from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
@@ -19,14 +21,80 @@ from callcenter.domain.tickets.guards import acting
 from callcenter.domain.tickets.state import TicketState
 
 
-def sla_clock(kind: str, calendar: SiteCalendar) -> DeadlineClock:
+class SlaClock(Protocol):
+    """What a first-response deadline is counted on."""
+
+    @property
+    def continuous(self) -> bool: ...
+    @property
+    def calendar_id(self) -> str: ...
+    def add(self, start: datetime, duration: timedelta) -> datetime: ...
+    def between(self, start: datetime, end: datetime) -> timedelta: ...
+
+
+@dataclass(frozen=True)
+class WorkingHoursClock:
+    """CC-3 (rev.): a kind a site moves to the working-day calendar counts the site's
+    working hours of each working day (holidays, make-up days from the site calendar),
+    not the whole 24 hours of it."""
+
+    site: SiteCalendar
+    start: time
+    end: time
+
+    continuous = False
+
+    @property
+    def calendar_id(self) -> str:
+        return self.site.calendar_id
+
+    def _open_hours(self, day: datetime) -> tuple[datetime, datetime] | None:
+        if not self.site.is_working_day(day.date()):
+            return None
+        zone = self.site.zone
+        return datetime.combine(day.date(), self.start, zone), datetime.combine(
+            day.date(), self.end, zone
+        )
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        if duration < timedelta(0):
+            raise ValueError("duration must be >= 0")
+        cursor, left = self.site.local(start), duration
+        for _ in range(3660):  # ten years of days: a bound, not a limit anyone reaches
+            hours = self._open_hours(cursor)
+            if hours is not None and hours[1] > cursor:
+                begin = max(hours[0], cursor)
+                if left <= hours[1] - begin:
+                    return (begin + left).astimezone(start.tzinfo)
+                left -= hours[1] - begin
+            cursor = datetime.combine(cursor.date() + timedelta(days=1), time(), self.site.zone)
+        raise ValueError("no working hours found within ten years")
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        total, cursor, stop = timedelta(0), self.site.local(start), self.site.local(end)
+        while cursor < stop:
+            hours = self._open_hours(cursor)
+            if hours is not None:
+                total += max(min(hours[1], stop) - max(hours[0], cursor), timedelta(0))
+            cursor = datetime.combine(cursor.date() + timedelta(days=1), time(), self.site.zone)
+        return total
+
+
+def _clock(continuous: bool, calendar: SiteCalendar) -> SlaClock:
+    if continuous:
+        return calendar.clock("24x7")
+    hours = calendar.rules(CallcenterRules).working_hours
+    return WorkingHoursClock(calendar, hours.start, hours.end)
+
+
+def sla_clock(kind: str, calendar: SiteCalendar) -> SlaClock:
     """CC-3 (rev.): the site's SLA calendar of a kind, 24/7 unless the site says otherwise."""
-    return calendar.clock(calendar.rules(CallcenterRules).sla_calendar(kind))
+    return _clock(calendar.rules(CallcenterRules).sla_calendar(kind) == "24x7", calendar)
 
 
-def ticket_clock(s: TicketState, calendar: SiteCalendar) -> DeadlineClock:
+def ticket_clock(s: TicketState, calendar: SiteCalendar) -> SlaClock:
     """The calendar the ticket's deadline was opened on (kept if the site changes later)."""
-    return calendar.clock("24x7" if s.sla_continuous else "working_days")
+    return _clock(s.sla_continuous, calendar)
 
 
 def first_response_deadline(

@@ -9,7 +9,21 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from opsledger.pipeline import ANY_STAFF, SYSTEM_ONLY, roles
-from opsledger_contracts.events.fleet import VehicleRequestFulfilled, VehicleRequestRefused
+from opsledger_contracts.events.fleet import (
+    VehicleRequestFulfilled,
+    VehicleRequestReferredToDirector,
+    VehicleRequestRefused,
+    VehicleRequestReserved,
+)
+
+# Fleet's word on one of our vehicle requests (flow 3): waiting for the depot director,
+# reserved for later (FL-2 rev.2), then the trip or the refusal.
+VehicleAnswer = (
+    VehicleRequestReferredToDirector
+    | VehicleRequestReserved
+    | VehicleRequestFulfilled
+    | VehicleRequestRefused
+)
 
 # WO-2: who may issue, and the roles an order may be assigned to (000 第11篇 第四条).
 ISSUER_ROLES: Final = roles("dispatcher", "dispatch_lead", "dept_head")
@@ -178,7 +192,7 @@ class RecordVehicleAnswer:
     """From fleet's answer to our `VehicleRequested` (inbound, flow 3)."""
 
     work_order_id: str
-    answer: VehicleRequestFulfilled | VehicleRequestRefused
+    answer: VehicleAnswer
 
 
 Command = (

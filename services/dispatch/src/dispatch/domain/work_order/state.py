@@ -21,8 +21,10 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderReassigned,
     WorkOrderRefusalRecorded,
     WorkOrderSignedOff,
+    WorkOrderVehicleAwaitingDirector,
     WorkOrderVehicleDispatched,
     WorkOrderVehicleRefused,
+    WorkOrderVehicleReserved,
 )
 
 STREAM_TYPE: Final = "WorkOrder"
@@ -37,10 +39,14 @@ CALLED_BACK: Final = "called_back"
 ARCHIVED: Final = "archived"
 OPEN_STATUSES: Final = frozenset({ISSUED, ESCALATED, ACCEPTED})
 STATUSES: Final = (ISSUED, ESCALATED, ACCEPTED, COMPLETED, SIGNED_OFF, CALLED_BACK, ARCHIVED)
-# A vehicle request's status (WO-11): waiting for fleet, then fleet's answer.
+# A vehicle request's status (WO-11): waiting for fleet, for the depot director (FL-2
+# rev.2), reserved for later, then fleet's answer (dispatched or refused).
 VEHICLE_REQUESTED: Final = "requested"
+VEHICLE_AWAITING_DIRECTOR: Final = "awaiting_director"
+VEHICLE_RESERVED: Final = "reserved"
 VEHICLE_DISPATCHED: Final = "dispatched"
 VEHICLE_REFUSED: Final = "refused"
+VEHICLE_ANSWERED: Final = frozenset({VEHICLE_DISPATCHED, VEHICLE_REFUSED})
 
 
 def stream_id(work_order_id: str) -> str:
@@ -264,6 +270,17 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 requested_at=event.occurred_at,
             )
             return changed(state, vehicle_requests=(*state.vehicle_requests, request))
+        case WorkOrderVehicleAwaitingDirector() as waiting:
+            return _vehicle_answered(state, waiting.request_id, status=VEHICLE_AWAITING_DIRECTOR)
+        case WorkOrderVehicleReserved() as booked:
+            return _vehicle_answered(
+                state,
+                booked.request_id,
+                status=VEHICLE_RESERVED,
+                vehicle_id=booked.vehicle_id,
+                plate=booked.plate,
+                driver_id=booked.driver_id,
+            )
         case WorkOrderVehicleDispatched() as trip:
             return _vehicle_answered(
                 state,

@@ -3,10 +3,12 @@ recorded on the order.
 
 `RequestVehicle` (a dispatcher, or the issue workflow when the order says it needs a
 vehicle) → `VehicleRequested` on the order's stream, which fleet consumes. Fleet answers
-with `VehicleRequestFulfilled` or `VehicleRequestRefused` (naming the order and the
-request); the inbound policy turns that into `RecordVehicleAnswer` → dispatch's
-`WorkOrderVehicleDispatched` / `WorkOrderVehicleRefused`. Pure: time and actor come from
-the `DecisionContext`.
+that the request waits for the depot director (FL-2 rev.2), maybe that the director
+reserved a vehicle for later, then with `VehicleRequestFulfilled` or
+`VehicleRequestRefused` (each naming the order and the request); the inbound policy
+turns each into `RecordVehicleAnswer` → dispatch's `WorkOrderVehicleAwaitingDirector`,
+`WorkOrderVehicleReserved`, `WorkOrderVehicleDispatched` / `WorkOrderVehicleRefused`.
+Pure: time and actor come from the `DecisionContext`.
 """
 
 from collections.abc import Callable, Sequence
@@ -18,13 +20,19 @@ from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.dispatch import (
     VehicleRequested,
+    WorkOrderVehicleAwaitingDirector,
     WorkOrderVehicleDispatched,
     WorkOrderVehicleRefused,
+    WorkOrderVehicleReserved,
 )
-from opsledger_contracts.events.fleet import VehicleRequestFulfilled
+from opsledger_contracts.events.fleet import (
+    VehicleRequestFulfilled,
+    VehicleRequestReferredToDirector,
+    VehicleRequestReserved,
+)
 
 from dispatch.domain.work_order.commands import RecordVehicleAnswer, RequestVehicle, VehicleNeed
-from dispatch.domain.work_order.state import VEHICLE_REQUESTED, WorkOrderState
+from dispatch.domain.work_order.state import VEHICLE_ANSWERED, VEHICLE_REQUESTED, WorkOrderState
 
 # FL-2: vehicles are for delivery and official business only (the contract's values).
 PURPOSES: Final = ("delivery", "official_business")
@@ -88,7 +96,7 @@ def _request(
             "WO-11",
             f"cannot request a vehicle for work order {state.work_order_id}: it is {state.status}",
         )
-    waiting = [r.request_id for r in state.vehicle_requests if r.status == VEHICLE_REQUESTED]
+    waiting = [r.request_id for r in state.vehicle_requests if r.status not in VEHICLE_ANSWERED]
     if waiting:
         raise DomainError(
             "WO-11",
@@ -123,7 +131,7 @@ def _answer(
             "WO-11",
             f"work order {state.work_order_id} has no vehicle request {answer.request_id}",
         )
-    if requested.status != VEHICLE_REQUESTED:
+    if requested.status in VEHICLE_ANSWERED:
         return []  # answered already: fleet answers a request once
     ids = {
         "work_order_id": state.work_order_id,
@@ -131,6 +139,13 @@ def _answer(
         "ticket_id": state.ticket_id,
         "request_id": answer.request_id,
     }
+    if isinstance(answer, VehicleRequestReferredToDirector):
+        if requested.status != VEHICLE_REQUESTED:
+            return []  # the director has it already (a redelivery)
+        return [WorkOrderVehicleAwaitingDirector(**ids)]  # FL-2 rev.2
+    if isinstance(answer, VehicleRequestReserved):
+        pair = {"vehicle_id": answer.vehicle_id, "plate": answer.plate}
+        return [WorkOrderVehicleReserved(**ids, **pair, driver_id=answer.driver_id)]
     if isinstance(answer, VehicleRequestFulfilled):
         return [
             WorkOrderVehicleDispatched(

@@ -38,11 +38,20 @@ CONDUCT: Aggregate[ConductState, c.ConductCommand] = Aggregate(
     commands={
         RecordViolation: (roles("depot_director", "fleet_captain", "fleet_office"), decide),
         RecordAccident: (roles("fleet_captain", "fleet_office"), decide),
+        c.RecordIncident: (roles("fleet_office"), decide),  # FL-7 rev.2: the office judges
+        c.CorrectRecord: (roles("fleet_office", "fleet_captain"), decide),  # §0 rev.2
         RecordFuelFine: (SYSTEM_ONLY, decide),  # the CloseFuelMonth workflow
-        c.DeductDriverPoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.DeductDriverPoints: (SYSTEM_ONLY, decide),  # RecordDriverDeduction (FL-10 rev.2)
         c.RecordReward: (SYSTEM_ONLY, decide),  # the ApproveMonthlyRewards workflow
     },
     creates=frozenset(
-        {RecordViolation, RecordFuelFine, RecordAccident, c.DeductDriverPoints, c.RecordReward}
+        {
+            RecordViolation,
+            RecordFuelFine,
+            RecordAccident,
+            c.RecordIncident,
+            c.DeductDriverPoints,
+            c.RecordReward,
+        }
     ),
 )

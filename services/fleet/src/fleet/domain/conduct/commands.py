@@ -5,6 +5,15 @@ from datetime import datetime
 from typing import Literal
 
 ViolationKind = Literal["overnight_away", "private_use", "drink_driving", "other_driver"]
+IncidentKind = Literal[
+    "fuel_fraud",
+    "serious_excess",
+    "police_fine",
+    "police_detention",
+    "drinking_with_consequences",
+    "off_site_parking_incident",
+    "major_accident",
+]
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,21 @@ class RecordFuelFine(LedgerEntry):
     """A fuel fine or its correction (run by the `CloseFuelMonth` workflow, FL-7)."""
 
     corrects: str | None
-    flag: bool
+
+
+@dataclass(frozen=True)
+class RecordIncident:
+    """The office records an incident FL-7 names, with its consequence (FL-7 rev.2)."""
+
+    site_id: str
+    person: str
+    incident_id: str
+    kind: IncidentKind
+    role: Literal["driver", "director"]
+    vehicle_id: str | None
+    occurred_at: datetime
+    note: str
+    amount_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,20 @@ class RecordAccident:
     engine_seizure: bool
     concealed: bool
     serious: bool
+
+
+@dataclass(frozen=True)
+class CorrectRecord:
+    """Correct (a new amount) or withdraw a violation, an accident or a deduction (§0 rev.2)."""
+
+    site_id: str
+    person: str
+    correction_id: str
+    target: Literal["violation", "accident", "deduction"]
+    target_id: str
+    action: Literal["withdraw", "correct"]
+    reason: str
+    amount_fen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,5 +111,11 @@ class RecordReward(LedgerEntry):
 
 
 ConductCommand = (
-    RecordViolation | RecordFuelFine | RecordAccident | DeductDriverPoints | RecordReward
+    RecordViolation
+    | RecordFuelFine
+    | RecordAccident
+    | RecordIncident
+    | CorrectRecord
+    | DeductDriverPoints
+    | RecordReward
 )

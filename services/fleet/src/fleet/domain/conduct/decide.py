@@ -16,12 +16,16 @@ from fleet.domain.common import check_deduction, conflict, refuse
 from fleet.domain.conduct.accidents import decide_accident
 from fleet.domain.conduct.commands import (
     ConductCommand,
+    CorrectRecord,
     DeductDriverPoints,
     RecordAccident,
     RecordFuelFine,
+    RecordIncident,
     RecordReward,
     RecordViolation,
 )
+from fleet.domain.conduct.corrections import decide_correction
+from fleet.domain.conduct.incidents import decide_incident
 from fleet.domain.conduct.state import ConductState
 from fleet.domain.rules import FleetRules
 
@@ -47,6 +51,10 @@ def decide(
             return _violation(state, command, ctx)
         case RecordAccident():
             return decide_accident(state, command, ctx)
+        case RecordIncident():
+            return decide_incident(state, command, ctx)
+        case CorrectRecord():
+            return decide_correction(state, command, ctx)
         case RecordFuelFine():
             if state.has_entry(command.entry_id):
                 return []  # already recorded (a retried closing)
@@ -151,9 +159,11 @@ def _violation(
 
 
 def _fine(command: RecordFuelFine) -> list[EventPayload]:
+    """FL-7 rev.2: every serious excess is fined; dismissal is the office's judgement
+    (`RecordIncident`), never raised by the number alone."""
     if command.amount_fen == 0:
         return []
-    events: list[EventPayload] = [
+    return [
         FleetLedgerEntryRecorded(
             entry_id=command.entry_id,
             person=command.person,
@@ -166,16 +176,6 @@ def _fine(command: RecordFuelFine) -> list[EventPayload]:
             corrects=command.corrects,
         )
     ]
-    if command.flag:
-        events.append(
-            PersonFlagged(
-                person=command.person,
-                flag="dismissal",
-                rule="FL-7",
-                reason=f"Serious fuel excess in {command.month} ({command.source})",
-            )
-        )
-    return events
 
 
 def _violation_points(command: RecordViolation, rules: FleetRules) -> int:

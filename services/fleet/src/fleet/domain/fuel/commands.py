@@ -72,6 +72,19 @@ class ReconcileFuelMonth:
     driver_id: str | None
 
 
+@dataclass(frozen=True)
+class ReportReconciliationOverdue:
+    """The reconciling day passed (a timer, FL-5 rev.2)."""
+
+    vehicle_id: str
+    month: str
+
+
 FuelCommand = (
-    AddFuelPurchase | SignFuelPurchase | ApproveFuelPurchase | VoidFuelPurchase | ReconcileFuelMonth
+    AddFuelPurchase
+    | SignFuelPurchase
+    | ApproveFuelPurchase
+    | VoidFuelPurchase
+    | ReconcileFuelMonth
+    | ReportReconciliationOverdue
 )

@@ -1,6 +1,6 @@
 """The fuel-month decider: purchases, signatures, voids, reconciliation (FL-5 … FL-7)."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import assert_never
 
@@ -9,6 +9,7 @@ from opsledger_contracts import EventPayload
 from opsledger_contracts.events.fleet import (
     FuelAnomalyDetected,
     FuelMonthReconciled,
+    FuelMonthReconciliationOverdue,
     FuelMonthReopened,
     FuelPurchaseApproved,
     FuelPurchaseRecorded,
@@ -22,10 +23,12 @@ from fleet.domain.fuel.commands import (
     ApproveFuelPurchase,
     FuelCommand,
     ReconcileFuelMonth,
+    ReportReconciliationOverdue,
     SignFuelPurchase,
     VoidFuelPurchase,
     fill_of,
 )
+from fleet.domain.fuel.events import FuelReconciliationDue
 from fleet.domain.fuel.state import FuelMonthState, Purchase
 from fleet.domain.rules import FleetRules
 
@@ -57,9 +60,11 @@ def decide(state: FuelMonthState, command: FuelCommand, ctx: DecisionContext) ->
             voided = FuelPurchaseVoided(
                 **_ids(state), purchase_id=purchase.purchase_id, reason=command.reason
             )
-            return [voided, *_reopen(state, purchase.purchase_id)]
+            return [voided, *_reopen(state, purchase.purchase_id, ctx)]
         case ReconcileFuelMonth():
             return _reconcile(state, command, ctx)
+        case ReportReconciliationOverdue():
+            return _overdue(state, ctx)
         case _:
             assert_never(command)
 
@@ -77,13 +82,31 @@ def _open_purchase(state: FuelMonthState, purchase_id: str) -> Purchase:
     return purchase
 
 
-def _reopen(state: FuelMonthState, purchase_id: str) -> list[EventPayload]:
-    """FL-5: a change to a closed month reopens it with a correction event."""
+def _reopen(state: FuelMonthState, purchase_id: str, ctx: DecisionContext) -> list[EventPayload]:
+    """FL-5: a change to a closed month reopens it with a correction event; it is to be
+    reconciled again (FL-5 rev.2)."""
     if not state.closed:
         return []
-    return [
-        FuelMonthReopened(**_ids(state), purchase_id=purchase_id, closed_revision=state.revision)
-    ]
+    reopened = FuelMonthReopened(
+        **_ids(state), purchase_id=purchase_id, closed_revision=state.revision
+    )
+    return [reopened, _due(state.vehicle_id, state.month, ctx)]
+
+
+def _due(vehicle_id: str, month: str, ctx: DecisionContext) -> FuelReconciliationDue:
+    """FL-5 rev.2: reconciled by the configured day of the next month, site time."""
+    year, number = int(month[:4]), int(month[5:])
+    first = date(year + number // 12, number % 12 + 1, 1)
+    last_day = first.replace(day=ctx.rules(FleetRules).reconcile_by_day)
+    due_at = datetime.combine(last_day + timedelta(days=1), time(0), ctx.site.zone)
+    return FuelReconciliationDue(vehicle_id=vehicle_id, month=month, due_at=due_at)
+
+
+def _overdue(state: FuelMonthState, ctx: DecisionContext) -> list[EventPayload]:
+    if state.closed or state.overdue_reported or state.due_at is None or ctx.now < state.due_at:
+        return []  # reconciled meanwhile, reported already, or not due yet
+    due_on = ctx.site.local_date(state.due_at) - timedelta(days=1)
+    return [FuelMonthReconciliationOverdue(**_ids(state), due_on=due_on)]
 
 
 def _add(
@@ -120,8 +143,16 @@ def _add(
         purchase_id=command.purchase_id,
         **fill_of(command),
         back_dated=ctx.site.local_date(command.filled_at) < ctx.site.local_date(ctx.now),
+        designated_station=_designated(command.station, ctx.rules(FleetRules)),
     )
-    return [recorded, *_reopen(state, command.purchase_id)]
+    first = [_due(command.vehicle_id, command.month, ctx)] if state.due_at is None else []
+    return [recorded, *first, *_reopen(state, command.purchase_id, ctx)]
+
+
+def _designated(station: str, rules: FleetRules) -> bool:
+    """FL-6: a station on the site's list (no list: every named station)."""
+    listed = {s.strip().casefold() for s in rules.designated_stations}
+    return not listed or station.strip().casefold() in listed
 
 
 def _reconcile(

@@ -9,6 +9,7 @@ from opsledger_contracts.events import fleet as ev
 
 from fleet.domain.conduct.commands import RecordFuelFine
 from fleet.domain.fuel.commands import FuelFill, fill_of
+from fleet.domain.fuel.events import FuelReconciliationDue
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,13 @@ class Purchase(FuelFill):
     signed_by: str | None = None
     approved_by: str | None = None
     voided: bool = False
+    designated_station: bool = True
 
     @property
     def reimbursable(self) -> bool:
-        """FL-6: signed by the captain and approved by the manager's office."""
-        return self.approved_by is not None and not self.voided
+        """FL-6: at a designated station, signed by the captain and approved by the
+        manager's office."""
+        return self.approved_by is not None and not self.voided and self.designated_station
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class FuelMonthState:
     purchases: tuple[Purchase, ...] = ()
     closed: bool = False
     reconciliation: Reconciliation | None = None  # the latest closing
+    due_at: datetime | None = None  # FL-5 rev.2: reconcile before this
+    overdue_reported: bool = False
 
     @property
     def revision(self) -> int:
@@ -83,13 +88,10 @@ class FuelMonthState:
         already = old.fine_fen if old is not None and old_driver == new.driver_id else 0
         if new.driver_id is not None and new.fine_fen != already:
             corrects = old_entry if already else None
-            flag = new.serious and not already
-            changes.append(self._fine(new.driver_id, new.fine_fen - already, "", corrects, flag))
+            changes.append(self._fine(new.driver_id, new.fine_fen - already, "", corrects))
         return changes
 
-    def _fine(
-        self, person: str, amount: int, suffix: str, corrects: str | None, flag: bool = False
-    ) -> RecordFuelFine:
+    def _fine(self, person: str, amount: int, suffix: str, corrects: str | None) -> RecordFuelFine:
         rec = self.reconciliation
         assert rec is not None
         return RecordFuelFine(
@@ -101,7 +103,6 @@ class FuelMonthState:
             reason=_reason(self.month, rec, amount, corrects),
             source=f"fuel-{self.vehicle_id}-{self.month}",
             corrects=corrects,
-            flag=flag,
         )
 
 
@@ -121,6 +122,7 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
                 purchase_id=e.purchase_id,
                 **fill_of(e),
                 back_dated=e.back_dated,
+                designated_station=e.designated_station,
                 recorded_at=event.occurred_at,
                 recorded_by=event.actor,
             )
@@ -139,6 +141,10 @@ def evolve(state: FuelMonthState, event: Event) -> FuelMonthState:
             return _update(state, e.purchase_id, voided=True)
         case ev.FuelMonthReopened():
             return changed(state, closed=False)
+        case FuelReconciliationDue() as e:
+            return changed(state, due_at=e.due_at, overdue_reported=False)
+        case ev.FuelMonthReconciliationOverdue():
+            return changed(state, overdue_reported=True)
         case ev.FuelMonthReconciled() as e:
             rec = Reconciliation(
                 revision=e.revision,

@@ -30,13 +30,15 @@ VEHICLE: Aggregate[VehicleState, c.VehicleCommand] = Aggregate(
             decide,
         ),
         c.ClearFault: (roles("fleet_captain", "depot_director"), decide),
+        c.HoldFaultForRepair: (SYSTEM_ONLY, decide),  # by RequestRepair
+        c.ClearRepairedFault: (SYSTEM_ONLY, decide),  # by FinishRepair
         c.ConfirmOdometer: (roles("fleet_captain"), decide),
         c.StartTrip: (SYSTEM_ONLY, decide),  # run by the DispatchTrip workflow (loads the driver)
         c.ReturnTrip: (roles("depot_director", "fleet_captain"), decide),
         c.ReturnOwnTrip: (roles("driver"), decide),
         c.ConfirmTripReturn: (roles("fleet_captain"), decide),
         c.RecordService: (roles("fleet_captain"), decide),
-        c.DeductVehiclePoints: (roles("fleet_office", "fleet_captain"), decide),
+        c.DeductVehiclePoints: (SYSTEM_ONLY, decide),  # RecordVehicleDeduction (FL-10 rev.2)
         c.RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
     },
     closed=retired,  # FL-11

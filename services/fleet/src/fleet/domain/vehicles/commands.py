@@ -35,6 +35,25 @@ class ClearFault:
 
 
 @dataclass(frozen=True)
+class HoldFaultForRepair:
+    """The repair named takes the fault over: run by `RequestRepair` (FL-4)."""
+
+    vehicle_id: str
+    fault_id: str
+    repair_id: str
+
+
+@dataclass(frozen=True)
+class ClearRepairedFault:
+    """The repair holding the fault is complete: run by `FinishRepair` (FL-2 rev.2)."""
+
+    vehicle_id: str
+    fault_id: str
+    repair_id: str
+    note: str
+
+
+@dataclass(frozen=True)
 class ConfirmOdometer:
     """The fleet captain confirms a reading outside the plausible range (FL-2 rev.)."""
 
@@ -121,6 +140,8 @@ VehicleCommand = (
     RegisterVehicle
     | ReportFault
     | ClearFault
+    | HoldFaultForRepair
+    | ClearRepairedFault
     | ConfirmOdometer
     | StartTrip
     | ReturnTrip

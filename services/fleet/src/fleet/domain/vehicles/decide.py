@@ -23,9 +23,11 @@ from fleet.domain.drivers import certification_problem
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles.commands import (
     ClearFault,
+    ClearRepairedFault,
     ConfirmOdometer,
     ConfirmTripReturn,
     DeductVehiclePoints,
+    HoldFaultForRepair,
     RecordService,
     RegisterVehicle,
     ReportFault,
@@ -35,6 +37,7 @@ from fleet.domain.vehicles.commands import (
     StartTrip,
     VehicleCommand,
 )
+from fleet.domain.vehicles.events import VehicleFaultHeldByRepair
 from fleet.domain.vehicles.state import VehicleState, vehicle_stream
 
 
@@ -73,12 +76,19 @@ def decide(
                     description=command.description,
                 )
             ]
-        case ClearFault():
+        case ClearFault() | ClearRepairedFault():
+            return [_clear(state, command)]
+        case HoldFaultForRepair():
             if not any(f[0] == command.fault_id for f in state.faults):
-                refuse("FL-2", f"no open fault {command.fault_id}", "fault_id")
+                refuse("FL-4", f"vehicle {state.plate} has no open fault {command.fault_id}")
+            held = dict(state.held).get(command.fault_id)
+            if held is not None:
+                conflict(f"fault {command.fault_id} is held by repair {held}")
             return [
-                VehicleFaultCleared(
-                    vehicle_id=state.vehicle_id, fault_id=command.fault_id, note=command.note
+                VehicleFaultHeldByRepair(
+                    vehicle_id=state.vehicle_id,
+                    fault_id=command.fault_id,
+                    repair_id=command.repair_id,
                 )
             ]
         case ConfirmOdometer():
@@ -119,6 +129,24 @@ def decide(
             return [_retire(state, command)]
         case _:
             assert_never(command)
+
+
+def _clear(state: VehicleState, command: ClearFault | ClearRepairedFault) -> VehicleFaultCleared:
+    if not any(f[0] == command.fault_id for f in state.faults):
+        refuse("FL-2", f"no open fault {command.fault_id}", "fault_id")
+    held = dict(state.held).get(command.fault_id)
+    by = command.repair_id if isinstance(command, ClearRepairedFault) else None
+    if held is not None and held != by:
+        # FL-2 rev.2: only the repair's completion lets the vehicle out again (FL-4).
+        refuse(
+            "FL-2",
+            f"fault {command.fault_id} is held by open repair {held}: "
+            "it is cleared when the repair is completed, never by hand",
+            "fault_id",
+        )
+    return VehicleFaultCleared(
+        vehicle_id=state.vehicle_id, fault_id=command.fault_id, note=command.note
+    )
 
 
 def _retire(state: VehicleState, command: RetireVehicle) -> VehicleRetired:

@@ -9,6 +9,8 @@ from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
 from opsledger_contracts.events import fleet as ev
 
+from fleet.domain.vehicles.events import VehicleFaultHeldByRepair
+
 
 def vehicle_stream(vehicle_id: str) -> str:
     return f"vehicle-{vehicle_id}"
@@ -59,6 +61,7 @@ class VehicleState:
     parking_place: str = ""
     odometer: Decimal = Decimal(0)
     faults: tuple[tuple[str, str], ...] = ()  # open fault reports (id, description)
+    held: tuple[tuple[str, str], ...] = ()  # open faults an open repair holds (fault, repair)
     out: Trip | None = None  # the trip the vehicle is on, if any
     last: Trip | None = None  # the last returned trip
     # km driven per (month, driver) by returned trips (FL-5 reconciliation, FL-9 rewards).
@@ -112,6 +115,7 @@ VehicleEvent = (
     | ev.VehiclePointsDeducted
     | ev.VehicleServiced
     | ev.VehicleRetired
+    | VehicleFaultHeldByRepair
 )
 
 
@@ -135,7 +139,13 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
         case ev.VehicleFaultReported() as e:
             return changed(state, faults=(*state.faults, (e.fault_id, e.description)))
         case ev.VehicleFaultCleared() as e:
-            return changed(state, faults=tuple(f for f in state.faults if f[0] != e.fault_id))
+            return changed(
+                state,
+                faults=tuple(f for f in state.faults if f[0] != e.fault_id),
+                held=tuple(h for h in state.held if h[0] != e.fault_id),
+            )
+        case VehicleFaultHeldByRepair() as e:
+            return changed(state, held=(*state.held, (e.fault_id, e.repair_id)))
         case ev.OdometerReadingConfirmed() as e:
             return changed(state, odometer=e.odometer_km)
         case ev.TripDispatched() as e:
