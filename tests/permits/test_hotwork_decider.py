@@ -11,6 +11,7 @@ from permits.domain.hotwork import (
     HotWorkCommand,
     HotWorkState,
     IssueHotWorkPermit,
+    OpenHotWork,
 )
 from permits.domain.hotwork.events import HotWorkPermitIssued
 
@@ -21,8 +22,10 @@ BOTH = ("engineering", "concierge")
 
 def apply(
     supervisor: str = "Chen Qiang", window: tuple[datetime, datetime] = WINDOW
-) -> ApplyForHotWork:
-    return ApplyForHotWork("site-a", "HW1", "RP-site-a-0007", "Welding", supervisor, *window)
+) -> OpenHotWork:
+    return OpenHotWork(
+        ApplyForHotWork("site-a", "HW1", "RP-site-a-0007", "Welding", supervisor, *window)
+    )
 
 
 def applied() -> Scenario[HotWorkState, HotWorkCommand]:

@@ -9,13 +9,14 @@ from permits.domain.power import (
     ApplyForTemporaryPower,
     ApproveTemporaryPower,
     ChargeTemporaryPower,
+    OpenTemporaryPower,
     PowerCommand,
     PowerState,
     SupplyTemporaryPower,
 )
 
 NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
-APPLY = ApplyForTemporaryPower("site-a", "TP1", "RP-site-a-0007", "Tools, 5 kW")
+APPLY = OpenTemporaryPower(ApplyForTemporaryPower("site-a", "TP1", "RP-site-a-0007", "Tools, 5 kW"))
 
 
 def applied() -> Scenario[PowerState, PowerCommand]:

@@ -36,6 +36,21 @@ class ApplyForHotWork:
 
 
 @dataclass(frozen=True)
+class OpenHotWork:
+    """The application, once `workflows.works_approvals` found its permit active."""
+
+    application: ApplyForHotWork
+
+    @property
+    def site_id(self) -> str:
+        return self.application.site_id
+
+    @property
+    def hot_work_id(self) -> str:
+        return self.application.hot_work_id
+
+
+@dataclass(frozen=True)
 class ApproveHotWork:
     hot_work_id: str
     department: Literal["engineering", "concierge"]
@@ -46,7 +61,7 @@ class IssueHotWorkPermit:
     hot_work_id: str
 
 
-HotWorkCommand = ApplyForHotWork | ApproveHotWork | IssueHotWorkPermit
+HotWorkCommand = OpenHotWork | ApproveHotWork | IssueHotWorkPermit
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,7 @@ def _issue(state: HotWorkState, ctx: DecisionContext) -> list[EventPayload]:
 
 
 def _applied(state: HotWorkState) -> HotWorkApplied:
-    assert state.applied is not None  # only ApplyForHotWork starts the stream
+    assert state.applied is not None  # only OpenHotWork starts the stream
     return state.applied
 
 
@@ -153,8 +168,8 @@ def decide(
     state: HotWorkState, command: HotWorkCommand, ctx: DecisionContext
 ) -> Sequence[EventPayload]:
     match command:
-        case ApplyForHotWork():
-            return _apply(command, ctx)
+        case OpenHotWork():
+            return _apply(command.application, ctx)
         case ApproveHotWork():
             return _approve(state, command, ctx)
         case IssueHotWorkPermit():
@@ -178,9 +193,9 @@ HOT_WORK: Aggregate[HotWorkState, HotWorkCommand] = Aggregate(
     evolve=evolve,
     stream_id=_stream_id,
     commands={
-        ApplyForHotWork: (OFFICE, decide),
+        OpenHotWork: (OFFICE, decide),
         ApproveHotWork: (ENGINEERING | CONCIERGE, decide),
         IssueHotWorkPermit: (OFFICE, decide),
     },
-    creates=frozenset({ApplyForHotWork}),
+    creates=frozenset({OpenHotWork}),
 )

@@ -29,6 +29,21 @@ class ApplyForTemporaryPower:
 
 
 @dataclass(frozen=True)
+class OpenTemporaryPower:
+    """The application, once `workflows.works_approvals` found its permit active."""
+
+    application: ApplyForTemporaryPower
+
+    @property
+    def site_id(self) -> str:
+        return self.application.site_id
+
+    @property
+    def power_id(self) -> str:
+        return self.application.power_id
+
+
+@dataclass(frozen=True)
 class ApproveTemporaryPower:
     power_id: str
     price_fen: int
@@ -47,7 +62,7 @@ class SupplyTemporaryPower:
 
 
 PowerCommand = (
-    ApplyForTemporaryPower | ApproveTemporaryPower | ChargeTemporaryPower | SupplyTemporaryPower
+    OpenTemporaryPower | ApproveTemporaryPower | ChargeTemporaryPower | SupplyTemporaryPower
 )
 
 
@@ -81,22 +96,26 @@ def _after(state: PowerState, stage: str, what: str, field: str) -> None:
         refuse(RULE, f"{what} (it is {state.stage})", field)
 
 
+def _open(application: ApplyForTemporaryPower, ctx: DecisionContext) -> list[EventPayload]:
+    if blank(application.purpose):
+        refuse(RULE, "what the power is for is required", "purpose")
+    return [
+        TemporaryPowerApplied(
+            power_id=application.power_id,
+            permit_id=application.permit_id,
+            purpose=application.purpose.strip(),
+            received_by=ctx.actor,
+        )
+    ]
+
+
 def decide(
     state: PowerState, command: PowerCommand, ctx: DecisionContext
 ) -> Sequence[EventPayload]:
+    if isinstance(command, OpenTemporaryPower):
+        return _open(command.application, ctx)
     ids = {"power_id": command.power_id, "permit_id": state.permit_id}
     match command:
-        case ApplyForTemporaryPower():
-            if blank(command.purpose):
-                refuse(RULE, "what the power is for is required", "purpose")
-            return [
-                TemporaryPowerApplied(
-                    power_id=command.power_id,
-                    permit_id=command.permit_id,
-                    purpose=command.purpose.strip(),
-                    received_by=ctx.actor,
-                )
-            ]
         case ApproveTemporaryPower():
             _after(state, "applied", "engineering approves an application", "price_fen")
             if command.price_fen < 0:
@@ -149,10 +168,10 @@ TEMPORARY_POWER: Aggregate[PowerState, PowerCommand] = Aggregate(
     evolve=evolve,
     stream_id=_stream_id,
     commands={
-        ApplyForTemporaryPower: (FRONT_DESK | CUSTOMER_SERVICE | MANAGER | ENGINEERING, decide),
+        OpenTemporaryPower: (FRONT_DESK | CUSTOMER_SERVICE | MANAGER | ENGINEERING, decide),
         ApproveTemporaryPower: (ENGINEERING, decide),
         ChargeTemporaryPower: (FINANCE, decide),
         SupplyTemporaryPower: (ENGINEERING, decide),
     },
-    creates=frozenset({ApplyForTemporaryPower}),
+    creates=frozenset({OpenTemporaryPower}),
 )
