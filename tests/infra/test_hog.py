@@ -110,6 +110,11 @@ def test_hog_stops_when_interrupted(tmp_path: Path) -> None:
     try:
         assert proc.stderr is not None
         pids = _hog_pids(proc.stderr.readline())
+        # The loops are forked before the line is printed but may not have exec'd
+        # `timeout` yet: wait (bounded) until both run it.
+        deadline = time.monotonic() + 10
+        while len(_alive(pids)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert len(_alive(pids)) == 2
         started = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal
