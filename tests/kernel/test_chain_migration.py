@@ -1,5 +1,6 @@
 """Existing databases get their chain by migration: kernel_0008 chains the events written
-before it, in position order, and appends after it continue the same chain."""
+before it, in position order, kernel_0009 moves the chain into the events rows, and
+appends after them continue the same chain."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from opsledger.chain_verify import verify_chain
 from opsledger.clock import ManualClock
-from opsledger.db import create_engine, event_chain
+from opsledger.db import create_engine, events
 from opsledger.eventstore import EventStore, NewEvent
 from opsledger.migrate import upgrade
 
@@ -44,7 +45,11 @@ async def test_events_written_before_the_migration_are_chained_by_it(
             await EventStore(ManualClock(T0)).append(conn, "s9", "Counter", 0, [new(99)])
         async with engine.connect() as conn:
             count = (
-                await conn.execute(sa.select(sa.func.count()).select_from(event_chain))
+                await conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(events)
+                    .where(events.c.prev_hash.is_not(None))
+                )
             ).scalar()
         assert count == 11
         report = await verify_chain(engine)

@@ -1,8 +1,8 @@
 """The tamper-evident log: every stored event is chained to the one before it.
 
 `hash(e) = SHA-256(hash(previous event) || canonical(e))`, in the store's global order
-(`position`), from `GENESIS` (32 zero bytes). The hashes live in `event_chain` (position,
-prev_hash, hash), beside `events`, which stays insert-only.
+(`position`), from `GENESIS` (32 zero bytes). The hashes live in the event's own row
+(`events.prev_hash`, `events.hash`, kernel_0009), written by the append's INSERT.
 
 Canonical bytes of an event (version 1): its columns, in this order, each as a netstring
 `<byte length>:<UTF-8 bytes>,` (a NULL `causation_id` as `~,`):
@@ -17,13 +17,16 @@ SQLite: the stored text). So the chain is one database's: a copy into another en
 re-chains. PostgreSQL computes the same bytes in SQL (`opsledger_chain_bytes`, migration
 kernel_0008); `verify_chain` recomputes them here, independently.
 
-When the hash is computed: in the append's transaction. SQLite has one writer, so always.
-PostgreSQL when nothing before the append is still in flight in another transaction
-(what a single writer, and most appends, meet); otherwise the predecessor's outcome is not
-known yet (it may still roll back) and waiting for it would make every append queue
-behind every other, which the store refuses by design (see opsledger.eventstore). Those
-events are chained by the sealer (`opsledger.chain_seal`), in position order, as soon
-as the readers' safe head passes them: the order every follower sees.
+When the hash is computed: in the append's INSERT, from the values it inserts, so every
+committed event carries a hash fixed at its commit. SQLite has one writer, so the row is
+always linked (`prev_hash` set). PostgreSQL links it when the position right before the
+append's first one is linked (then every position below is final: what a single writer,
+and most appends, meet); otherwise that position is in flight in another transaction (it
+may still roll back) or a gap, and waiting for it would queue every commit behind the
+one before it, which the store refuses by design (see opsledger.eventstore). The row is
+then *sealed*: `prev_hash` NULL, `hash = SHA-256(canonical bytes)`, and the sealer
+(`opsledger.chain_seal`) links it in position order once the readers' safe head passes
+it, only if it still gives that hash. An edit before the link is therefore caught too.
 """
 
 import hashlib
@@ -37,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from opsledger.clock import as_utc
-from opsledger.db import event_chain, events
+from opsledger.db import events
 
 GENESIS = bytes(32)
 
@@ -131,12 +134,18 @@ def link(prev_hash: bytes, canonical_bytes: bytes) -> bytes:
     return hashlib.sha256(prev_hash + canonical_bytes).digest()
 
 
+def sealed(canonical_bytes: bytes) -> bytes:
+    """The hash of an event sealed at its commit, before it is linked."""
+    return hashlib.sha256(canonical_bytes).digest()
+
+
 # -- reading the chain back ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainRow:
-    """One event as stored, with its chain row (None: never chained)."""
+    """One event as stored, with its hashes: `prev_hash` None and `hash` set: sealed at its
+    commit, not linked yet (PostgreSQL); both None: never written by the store."""
 
     position: int
     stream_id: str
@@ -174,21 +183,21 @@ _COLUMNS = (
 
 
 async def iter_chain(
-    engine: AsyncEngine, upto: int | None = None, batch: int = 2000
+    engine: AsyncEngine,
+    upto: int | None = None,
+    batch: int = 2000,
+    after_position: int | None = None,
 ) -> AsyncIterator[list[ChainRow]]:
-    """Every event with its chain row, in position order, in batches (own snapshots)."""
-    after = 0
+    """Every event with its hashes, in position order, in batches (own snapshots)."""
+    after = 0 if after_position is None else after_position
     while True:
         async with engine.connect() as conn:
             query = (
                 sa.select(
                     *(events.c[c] for c in _COLUMNS),
                     payload_text(conn.dialect.name).label("payload_text"),
-                    event_chain.c.prev_hash,
-                    event_chain.c.hash,
-                )
-                .select_from(
-                    events.outerjoin(event_chain, event_chain.c.position == events.c.position)
+                    events.c.prev_hash,
+                    events.c.hash,
                 )
                 .where(events.c.position > after)
                 .order_by(events.c.position)
@@ -220,11 +229,12 @@ async def iter_chain(
 
 
 async def chain_head(conn: AsyncConnection) -> tuple[int, bytes]:
-    """The last chained position and its hash ((0, GENESIS) before the first)."""
+    """The last linked position and its hash ((0, GENESIS) before the first)."""
     row = (
         await conn.execute(
-            sa.select(event_chain.c.position, event_chain.c.hash)
-            .order_by(event_chain.c.position.desc())
+            sa.select(events.c.position, events.c.hash)
+            .where(events.c.prev_hash.is_not(None))
+            .order_by(events.c.position.desc())
             .limit(1)
         )
     ).first()

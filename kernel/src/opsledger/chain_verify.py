@@ -7,27 +7,31 @@ not fit is named, with what explains it:
 - `reordered`: it carries the hash of another position and follows an event that is stored
   after it;
 - `moved`: it carries the hash computed for another position (a renumbered row);
-- `inserted`: a row the store never chained (no chain row) with chained rows after it, or
-  rows that the next event's link skips (it links to an earlier verified one);
+- `inserted`: a row without hashes (every append writes them at its commit), a sealed
+  row with linked rows after it, or rows that the next event's link skips (it links to
+  an earlier verified one);
 - `removed`: it links to a hash that is nowhere (the event before it is gone); a gap in
   its stream's versions names the missing version;
 - `anchor`: the recomputed chain differs from a published head (`--against`): the
   whole chain was rewritten from that position on or before it.
 
-Events after the last chained one that are not chained yet (PostgreSQL's sealer runs a
-moment after the commit) are `pending`, not a finding.
+Events sealed at their commit and not linked yet (PostgreSQL's sealer links them a
+moment later) are `pending`, not a finding, once their content still gives the hash
+sealed at their commit (else `edited`).
 """
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from opsledger.chain import GENESIS, ChainRow, chain_head, iter_chain, link
-from opsledger.db import events
+from opsledger.chain import GENESIS, ChainRow, chain_head, iter_chain, link, sealed
 
+_NOT_WRITTEN = "no hash: not written by the store (every append hashes its events at commit)"
+_EDITED_SEALED = (
+    "its content no longer gives the hash sealed at its commit (changed before it was linked)"
+)
 _RECENT = 4096  # verified hashes remembered to recognise skipped (inserted) rows
 _NEAR = 64  # positions around a row tried when its hash is another position's
 
@@ -88,7 +92,11 @@ class _Walk:
         self.matched: set[int] = set()
 
     def step(self, row: ChainRow, ahead: Sequence[ChainRow]) -> Finding | None:
-        if row.hash is None or row.prev_hash is None:
+        if row.hash is None:
+            return _named(row, "inserted", _NOT_WRITTEN)
+        if row.prev_hash is None:
+            if sealed(row.bytes_at(row.position)) != row.hash:
+                return _named(row, "edited", _EDITED_SEALED)
             if self.first_unchained is None:
                 self.first_unchained = row
             self.unchained += 1
@@ -98,8 +106,8 @@ class _Walk:
             return _named(
                 first,
                 "inserted",
-                f"not chained by the store, yet position {row.position} after it is "
-                "(a row added behind the store's back, or its chain row deleted)",
+                f"not linked, yet position {row.position} after it is "
+                "(a row added behind the store's back, or its link cleared)",
             )
         finding = self._check(row, ahead)
         if finding is not None:
@@ -190,26 +198,30 @@ class _Walk:
         return ""
 
 
+async def _check_tail(engine: AsyncEngine, upto: int, report: ChainReport) -> Finding | None:
+    """PostgreSQL: the events after the links walked, all pending: each sealed at its
+    commit must still give its hash (one linked since the walk began was checked by the
+    sealer before it linked it)."""
+    async for batch in iter_chain(engine, after_position=upto):
+        for row in batch:
+            if row.hash is None:
+                return _named(row, "inserted", _NOT_WRITTEN)
+            if row.prev_hash is None and sealed(row.bytes_at(row.position)) != row.hash:
+                return _named(row, "edited", _EDITED_SEALED)
+            report.pending += 1
+    return None
+
+
 async def verify_chain(engine: AsyncEngine, anchors: Iterable[Anchor] = ()) -> ChainReport:
     """Recompute the whole chain (and check it against published heads)."""
     anchor_list = sorted(anchors, key=lambda a: a.position)
     walk = _Walk(anchor_list)
-    upto, newer = None, 0
+    upto = None
     if engine.dialect.name == "postgresql":
-        # Up to the chain's head at the start: the sealer may chain newer events while
-        # this runs (a live service), and they must not look inserted. Newer: pending.
+        # Walk the links up to the chain's head at the start: the sealer may link newer
+        # events while this runs (a live service), and they must not look inserted.
         async with engine.connect() as conn:
             upto = (await chain_head(conn))[0]
-            newer = int(
-                (
-                    await conn.execute(
-                        sa.select(sa.func.count())
-                        .select_from(events)
-                        .where(events.c.position > upto)
-                    )
-                ).scalar()
-                or 0
-            )
     batches = iter_chain(engine, upto)
     current = await anext(batches, None)
     while current is not None:
@@ -223,13 +235,17 @@ async def verify_chain(engine: AsyncEngine, anchors: Iterable[Anchor] = ()) -> C
         current = following
     report = walk.report
     report.head_position, report.head_hash = walk.last_pos, walk.last_hash
-    report.pending = walk.unchained + newer
+    report.pending = walk.unchained
+    if upto is not None:
+        report.finding = await _check_tail(engine, upto, report)
+        if report.finding is not None:
+            return report
     if walk.first_unchained is not None and engine.dialect.name == "sqlite":
-        # SQLite chains every append in its transaction: an unchained row was not appended.
+        # SQLite links every append in its transaction: an unlinked row was not appended.
         report.finding = _named(
             walk.first_unchained,
             "inserted",
-            "not chained by the store (SQLite chains every append)",
+            "not linked by the store (SQLite links every append)",
         )
         return report
     missing = [a for a in anchor_list if a.position not in walk.matched]

@@ -34,18 +34,18 @@ events = sa.Table(
     sa.Column("occurred_at", _Timestamp, nullable=False),
     sa.Column("recorded_at", _Timestamp, nullable=False),
     sa.Column("payload", _Json, nullable=False),
+    # The tamper-evident chain (opsledger.chain, kernel_0009), written with the row.
+    sa.Column("prev_hash", sa.LargeBinary(32), nullable=True),
+    sa.Column("hash", sa.LargeBinary(32), nullable=True),
     sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
     sa.Index("ix_events_event_type", "event_type"),
     sa.Index("ix_events_site_id", "site_id"),
-)
-
-# The tamper-evident chain over `events` (opsledger.chain): one row per chained event.
-event_chain = sa.Table(
-    "event_chain",
-    kernel_metadata,
-    sa.Column("position", _Position, primary_key=True, autoincrement=False),
-    sa.Column("prev_hash", sa.LargeBinary(32), nullable=False),
-    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+    sa.Index(
+        "ix_events_unlinked",
+        "position",
+        postgresql_where=sa.text("prev_hash IS NULL"),
+        sqlite_where=sa.text("prev_hash IS NULL"),
+    ),
 )
 
 checkpoints = sa.Table(

@@ -25,34 +25,44 @@ _SQLITE_INSERT = (
 )
 
 
-_CHAIN_AT = "SELECT hash FROM event_chain WHERE position = ?"
-_CHAIN_HEAD = "SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1"
-_UNCHAINED = (
+# With the chain (kernel_0009): the position (one writer: the last one + 1) and hashes.
+_SQLITE_INSERT_CHAINED = (
+    "INSERT INTO events (position, event_id, stream_id, stream_type, version, event_type,"
+    " schema_version, site_id, actor, correlation_id, causation_id, occurred_at,"
+    " recorded_at, payload, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_LAST = "SELECT position, prev_hash, hash FROM events ORDER BY position DESC LIMIT 1"
+_LAST_LINKED = (
+    "SELECT position, hash FROM events WHERE prev_hash IS NOT NULL ORDER BY position DESC LIMIT 1"
+)
+_UNLINKED = (
     "SELECT position, event_id, stream_id, stream_type, version, event_type, schema_version,"
     " site_id, actor, correlation_id, causation_id, occurred_at, recorded_at, payload"
-    " FROM events WHERE position > ? AND position < ? ORDER BY position"
+    " FROM events WHERE position > ? ORDER BY position"
 )
-_CHAIN_INSERT = "INSERT INTO event_chain (position, prev_hash, hash) VALUES (?, ?, ?)"
+_LINK = "UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?"
 
 
-def chain_appended(db: sqlite3.Connection, first: int, new: list[tuple[int, bytes]]) -> None:
-    """Chain the events just inserted (position, canonical bytes), in the append's
-    transaction: one writer, so everything before `first` is final. Events before them
-    left unchained (inserted by an older kernel or by hand) are chained first, in order."""
-    before = db.execute(_CHAIN_AT, (first - 1,)).fetchone()
-    if before is not None:  # the usual case: one primary-key lookup
-        prev, todo = bytes(before[0]), new
-    else:
-        head = db.execute(_CHAIN_HEAD).fetchone()
-        head_pos, prev = (0, GENESIS) if head is None else (int(head[0]), bytes(head[1]))
-        missed = db.execute(_UNCHAINED, (head_pos, first)).fetchall()
-        todo = [(int(r[0]), sqlite_row_canonical(r)) for r in missed] + new
-    rows = []
-    for position, data in todo:
-        digest = link(prev, data)
-        rows.append((position, prev, digest))
+def chain_head_for_append(db: sqlite3.Connection) -> tuple[int, bytes]:
+    """The last position and the hash to link the next event to, in the append's
+    transaction: one writer, so everything stored is final. Rows left unlinked (added by
+    an older kernel or by hand) are linked first, in order: the usual case is one
+    primary-key lookup."""
+    last = db.execute(_LAST).fetchone()
+    if last is None:
+        return 0, GENESIS
+    if last[1] is not None:
+        return int(last[0]), bytes(last[2])
+    head = db.execute(_LAST_LINKED).fetchone()
+    head_pos, prev = (0, GENESIS) if head is None else (int(head[0]), bytes(head[1]))
+    links = []
+    for row in db.execute(_UNLINKED, (head_pos,)).fetchall():
+        digest = link(prev, sqlite_row_canonical(row))
+        links.append((prev, digest, int(row[0])))
         prev = digest
-    db.executemany(_CHAIN_INSERT, rows)
+    db.executemany(_LINK, links)
+    return int(last[0]), prev
 
 
 def sqlite_time(value: datetime) -> str:
@@ -67,7 +77,8 @@ def _new_canonical(position: int, version: int, row: tuple[Any, ...]) -> bytes:
 
 
 class SqliteBackend:
-    """`Backend` on SQLite. `chain=False` only for `make bench`'s before/after rows."""
+    """`Backend` on SQLite. `chain=False` only for `make bench`'s before/after rows (a
+    database at kernel_0007, without the chain's columns)."""
 
     def __init__(self, chain: bool = True) -> None:
         self.chain = chain
@@ -125,15 +136,20 @@ class SqliteBackend:
             if status is not None:
                 return Appended(status, stored, current, [])
             positions = []
+            if not self.chain:
+                for i, row in enumerate(rows, start=1):
+                    cursor = db.execute(_SQLITE_INSERT, (*row[:3], current + i, *row[3:]))
+                    positions.append(int(cursor.lastrowid or 0))
+                return Appended("appended", None, current, positions)
+            position, prev = chain_head_for_append(db)
             chained = []
             for i, row in enumerate(rows, start=1):
-                cursor = db.execute(_SQLITE_INSERT, (*row[:3], current + i, *row[3:]))
-                position = int(cursor.lastrowid or 0)
+                position += 1
+                digest = link(prev, _new_canonical(position, current + i, row))
+                chained.append((position, *row[:3], current + i, *row[3:], prev, digest))
                 positions.append(position)
-                if self.chain:
-                    chained.append((position, _new_canonical(position, current + i, row)))
-            if self.chain:
-                chain_appended(db, positions[0], chained)
+                prev = digest
+            db.executemany(_SQLITE_INSERT_CHAINED, chained)
             return Appended("appended", None, current, positions)
 
         # aiosqlite's own queue (SQLAlchemy's adapter uses it the same way).

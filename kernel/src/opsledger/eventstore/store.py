@@ -29,6 +29,9 @@ from opsledger.eventstore.base import (
 from opsledger.eventstore.postgres import PostgresBackend
 from opsledger.eventstore.sqlite import SqliteBackend
 
+# What a read needs: every column but the chain's hashes (opsledger.chain reads those).
+_READ = [c for c in events.c if c.name not in ("prev_hash", "hash")]
+
 _BACKENDS: dict[str, Backend] = {"postgresql": PostgresBackend(), "sqlite": SqliteBackend()}
 # `make bench`'s "before the chain" rows only (with a database at kernel_0007).
 _UNCHAINED: dict[str, Backend] = {**_BACKENDS, "sqlite": SqliteBackend(chain=False)}
@@ -97,7 +100,7 @@ class EventStore:
 
     async def _stored(self, conn: AsyncConnection, ids: list[UUID]) -> list[RecordedEvent]:
         stored = await conn.execute(
-            sa.select(events).where(events.c.event_id.in_(ids)).order_by(events.c.position)
+            sa.select(*_READ).where(events.c.event_id.in_(ids)).order_by(events.c.position)
         )
         return [self._to_recorded(r) for r in stored.mappings().all()]
 
@@ -146,7 +149,7 @@ class EventStore:
     ) -> list[RecordedEvent]:
         """A stream in version order; optionally only up to a version or a recorded time,
         or only after a version (what follows a snapshot)."""
-        query = sa.select(events).where(events.c.stream_id == stream_id)
+        query = sa.select(*_READ).where(events.c.stream_id == stream_id)
         if after_version:
             query = query.where(events.c.version > after_version)
         if to_version is not None:
@@ -168,7 +171,7 @@ class EventStore:
         Never past a position whose transaction is still in flight (see the module
         docstring), so a follower that checkpoints the last position never skips one.
         """
-        query = sa.select(events).where(events.c.position > after_position)
+        query = sa.select(*_READ).where(events.c.position > after_position)
         bound = await _backend(conn).read_bound(conn)
         if bound is not None:
             if bound <= after_position:
