@@ -39,10 +39,12 @@ insert order is commit order; the whole append runs in one hop to aiosqlite's th
 Layout: `base` (the port `Backend` and the types), `postgres` and `sqlite` (one backend
 each), `store` (`EventStore`, everything that is plain SQLAlchemy Core).
 
-Tamper-evident chain (opsledger.chain, kernel_0008): every append chains its events to
-the ones before it in `event_chain`, in its transaction (SQLite: always, in the same hop;
-PostgreSQL: inside `opsledger_append` when the position before its first one is chained,
-else the sealer does it once the safe head passes them: never a wait on another append).
+Tamper-evident chain (opsledger.chain, kernel_0009): every append writes its events'
+hashes in the same INSERT, so every committed event carries a hash fixed at its commit.
+SQLite: always linked to the event before (one writer, in the same hop). PostgreSQL:
+linked inside `opsledger_append` when the position before its first one is linked, else
+sealed (a hash of its own bytes) and linked by the sealer once the safe head passes it:
+never a wait on another append.
 
 Written events are returned as built (payload dumped once, upcast only when an upcaster
 exists for that version), not read back.
