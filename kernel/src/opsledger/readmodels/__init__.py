@@ -10,7 +10,8 @@ a stream changes, its rows are replaced by `rows(new_state)`, with the checkpoin
 same transaction.
 
 Modules: `model` (the definition), `columns` (a column naming the state attribute it
-shows, whence `rows` and the answer model), `fold` (the log folded in memory), `tables` (writing
+shows, whence `rows` and the answer model), `views` (a command's answer read from the
+state, `StateView`), `fold` (the log folded in memory), `tables` (writing
 rows), `backend` (what PostgreSQL and SQLite do differently), `registry` (tables in use),
 `runner` (build, rebuild, live passes).
 """
@@ -21,6 +22,7 @@ from opsledger.readmodels.model import SOURCE_COLUMN, ReadModel, UtcDateTime
 from opsledger.readmodels.registry import registry as _registry
 from opsledger.readmodels.runner import ReadModelRunner, StateCache
 from opsledger.readmodels.tables import write_table
+from opsledger.readmodels.views import From, StateView
 
 # Tables the kernel creates at run time besides the read models' own (not migrated).
 RUNTIME_TABLES = frozenset({_registry.name})
@@ -28,11 +30,13 @@ RUNTIME_TABLES = frozenset({_registry.name})
 __all__ = [
     "RUNTIME_TABLES",
     "SOURCE_COLUMN",
+    "From",
     "Progress",
     "ReadModel",
     "ReadModelRunner",
     "Row",
     "StateCache",
+    "StateView",
     "UtcDateTime",
     "column",
     "fold_all",

@@ -19,7 +19,16 @@ from pydantic import BaseModel, ConfigDict, create_model
 from opsledger.fields import StoredInstant
 from opsledger.redaction import read_by as _read_by
 
-__all__ = ["Attr", "Row", "column", "derived_rows", "python_type", "response_model", "row_model"]
+__all__ = [
+    "Attr",
+    "Row",
+    "column",
+    "derived_rows",
+    "getter",
+    "python_type",
+    "response_model",
+    "row_model",
+]
 
 Attr = str | Callable[[Any], Any]
 _ATTR = "opsledger.attr"  # keys of sa.Column.info
@@ -48,7 +57,8 @@ def column(
     return sa.Column(name, type_, primary_key=primary_key, nullable=nullable, info=info)
 
 
-def _getter(attr: Attr) -> Callable[[Any], Any]:
+def getter(attr: Attr) -> Callable[[Any], Any]:
+    """A function reading `attr` (a name, a dotted path, or a function) from a state."""
     if callable(attr):
         return attr
     steps = attr.split(".")
@@ -75,7 +85,7 @@ def derived_rows(
                 f"read model {name}: column {c.name} does not say where its value comes"
                 " from (declare it with opsledger.readmodels.column, or give rows=)"
             )
-        getters.append((c.name, _getter(c.info[_ATTR])))
+        getters.append((c.name, getter(c.info[_ATTR])))
 
     def rows(state: Any) -> Iterable[Mapping[str, Any]]:
         return ({name: get(state) for name, get in getters},)

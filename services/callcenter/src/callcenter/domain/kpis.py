@@ -8,23 +8,10 @@ targets are per-site settings (`CallcenterRules.kpi_targets`, defaults RULES.md'
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from opsledger.readmodels.kpis import Kpi as Kpi  # re-exported: the shape every /kpis answers
+
 from callcenter.domain.calls.staffing import BandCoverage
 from callcenter.domain.rules import CallcenterRules, KpiTargets
-
-
-@dataclass(frozen=True, slots=True)
-class Kpi:
-    """One figure: numerator/denominator, the rate, the target and whether it is met.
-
-    `rate` and `met` are None when nothing happened to measure (denominator 0).
-    """
-
-    name: str
-    numerator: int
-    denominator: int
-    rate: float | None
-    target: float | None
-    met: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +43,7 @@ class MonthCounts:
 
 
 def _ratio(name: str, numerator: int, denominator: int, targets: KpiTargets) -> Kpi:
-    target = float(getattr(targets, name))
-    if denominator == 0:
-        return Kpi(name, numerator, denominator, None, target, None)
-    rate = numerator / denominator
-    return Kpi(name, numerator, denominator, round(rate, 4), target, rate >= target)
+    return Kpi.ratio(name, numerator, denominator, float(getattr(targets, name)))
 
 
 def evaluate(n: MonthCounts, rules: CallcenterRules) -> list[Kpi]:

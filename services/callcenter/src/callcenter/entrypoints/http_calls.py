@@ -4,11 +4,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from opsledger.fields import Instant
+from opsledger.readmodels.kpis import Kpi
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field
 
 from callcenter.domain.calls import commands as c
-from callcenter.domain.kpis import Kpi
 from callcenter.domain.roles import READ_ROLES
 from callcenter.entrypoints.fields import Body, Id, MonthQuery, SiteId, SiteQuery
 from callcenter.views import desk as views

@@ -1,22 +1,25 @@
 """HTTP routes for fuel purchases, monthly reconciliation and the ledger (FL-5 … FL-7)."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from opsledger.fields import Instant
 from opsledger.http import rule
 from opsledger.pipeline import ANY_STAFF, roles
+from opsledger.readmodels import From, StateView
 from opsledger.redaction import redact
 from opsledger.routes import Commands, Reader, Reads
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from fleet.domain.fuel import FuelMonthState
 from fleet.domain.fuel.commands import ApproveFuelPurchase, SignFuelPurchase, VoidFuelPurchase
 from fleet.domain.rules import FleetRules
 from fleet.entrypoints.fields import Body, Ident, Km, Litres, Month, Reason, Short, SiteId
 from fleet.entrypoints.http_vehicles import BOARD_READERS
+from fleet.readmodels.vehicles import FUEL_MONTHS
 from fleet.views import outliers as views_outliers
 from fleet.views import vehicles as views
 from fleet.workflows.vehicles import CloseFuelMonth, RecordFuelPurchase
@@ -31,7 +34,7 @@ ReconciliationReads = Annotated[Reader, Reads(roles=RECONCILIATION_READERS)]
 LedgerReads = Annotated[Reader, Reads(roles=ANY_STAFF)]
 
 
-class PurchaseView(BaseModel):
+class PurchaseView(StateView):
     purchase_id: str
     litres: Decimal
     amount_fen: int
@@ -44,43 +47,21 @@ class PurchaseView(BaseModel):
     reimbursable: bool
 
 
-class FuelMonthView(BaseModel):
+def _reconciliation(state: FuelMonthState) -> Mapping[str, Any] | None:
+    return next(iter(FUEL_MONTHS.rows(state)), None)  # the board's row, once reconciled
+
+
+class FuelMonthView(StateView):
     vehicle_id: str
     month: str
     closed: bool
     purchases: list[PurchaseView]
-    reconciliation: views.FuelMonthRow | None
+    reconciliation: Annotated[views.FuelMonthRow | None, From(_reconciliation)]
 
-    @classmethod
-    def of(cls, s: FuelMonthState, roles: frozenset[str]) -> "FuelMonthView":
-        """The month as a reader with `roles` may see it (fines for ledger readers)."""
-        rec = s.reconciliation
-        view = cls(
-            vehicle_id=s.vehicle_id,
-            month=s.month,
-            closed=s.closed,
-            purchases=[PurchaseView.model_validate(p, from_attributes=True) for p in s.purchases],
-            reconciliation=None
-            if rec is None
-            else views.FuelMonthRow(
-                vehicle_id=s.vehicle_id,
-                month=s.month,
-                closed=s.closed,
-                revision=rec.revision,
-                km=rec.km,
-                litres=rec.litres,
-                amount_fen=rec.amount_fen,
-                economy=rec.economy,
-                allowance=rec.allowance,
-                excess_litres=rec.excess_litres,
-                excess_pct=rec.excess_pct,
-                anomalous=rec.anomalous,
-                serious=rec.serious,
-                fine_fen=rec.fine_fen,
-                driver_id=rec.driver_id,
-            ),
-        )
-        return redact(view, roles)
+
+def _month(state: FuelMonthState, roles: frozenset[str]) -> FuelMonthView:
+    """The month as a reader with `roles` may see it (fines for ledger readers)."""
+    return redact(FuelMonthView.of(state), roles)
 
 
 class PurchaseBody(Body):
@@ -98,7 +79,7 @@ class PurchaseBody(Body):
 @router.post("/fuel-purchases", status_code=201)
 async def record_purchase(body: PurchaseBody, commands: Commands) -> FuelMonthView:
     result = await commands.run(RecordFuelPurchase(**body.model_dump()))
-    return FuelMonthView.of(result.state, commands.principal.roles)
+    return _month(result.state, commands.principal.roles)
 
 
 @router.get("/vehicles/{vehicle_id}/fuel")
@@ -114,7 +95,7 @@ async def sign(
     vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(SignFuelPurchase(vehicle_id, month, purchase_id))
-    return FuelMonthView.of(result.state, commands.principal.roles)
+    return _month(result.state, commands.principal.roles)
 
 
 @router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/approve")
@@ -122,7 +103,7 @@ async def approve(
     vehicle_id: Ident, month: Month, purchase_id: Ident, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(ApproveFuelPurchase(vehicle_id, month, purchase_id))
-    return FuelMonthView.of(result.state, commands.principal.roles)
+    return _month(result.state, commands.principal.roles)
 
 
 @router.post("/vehicles/{vehicle_id}/fuel/{month}/purchases/{purchase_id}/void")
@@ -130,7 +111,7 @@ async def void(
     vehicle_id: Ident, month: Month, purchase_id: Ident, body: Reason, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(VoidFuelPurchase(vehicle_id, month, purchase_id, body.reason))
-    return FuelMonthView.of(result.state, commands.principal.roles)
+    return _month(result.state, commands.principal.roles)
 
 
 class CloseBody(Body):
@@ -142,7 +123,7 @@ async def close_month(
     vehicle_id: Ident, month: Month, body: CloseBody, commands: Commands
 ) -> FuelMonthView:
     result = await commands.run(CloseFuelMonth(body.site_id, vehicle_id, month))
-    return FuelMonthView.of(result.state, commands.principal.roles)
+    return _month(result.state, commands.principal.roles)
 
 
 @router.get("/fuel/reconciliation")

@@ -121,9 +121,7 @@ class DeductionView(BaseModel):
 
 @router.post("/assessment/drivers/{person}/deductions", status_code=201)
 async def deduct_driver(person: StaffId, body: DeductionBody, commands: Commands) -> DeductionView:
-    command = RecordDriverDeduction(
-        body.site_id, person, body.deduction_id, body.month, body.points, body.item, body.note
-    )
+    command = RecordDriverDeduction(person=person, **body.model_dump())
     state = (await commands.run(command)).state
     deducted = state.points(body.month)
     return DeductionView(
@@ -135,9 +133,7 @@ async def deduct_driver(person: StaffId, body: DeductionBody, commands: Commands
 async def deduct_vehicle(
     vehicle_id: Ident, body: DeductionBody, commands: Commands
 ) -> DeductionView:
-    command = RecordVehicleDeduction(
-        body.site_id, vehicle_id, body.deduction_id, body.month, body.points, body.item, body.note
-    )
+    command = RecordVehicleDeduction(vehicle_id=vehicle_id, **body.model_dump())
     state = (await commands.run(command)).state
     deducted = sum(d[2] for d in state.deductions if d[1] == body.month)
     return DeductionView(

@@ -8,22 +8,21 @@ from fastapi import APIRouter
 from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
-from opsledger.readmodels import Row, response_model
+from opsledger.readmodels import From, Row, StateView, response_model
 from opsledger.redaction import read_by, redact
 from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from fleet.domain.conduct import ConductState, RecordAccident, RecordViolation
 from fleet.domain.conduct.commands import CorrectRecord, IncidentKind, RecordIncident
-from fleet.domain.drivers import DriverState
 from fleet.domain.drivers.commands import (
     CertifyDriver,
     ReinstateDriver,
     RevokeCertificate,
     SuspendDriver,
 )
-from fleet.domain.vehicles import Trip, VehicleState
 from fleet.domain.vehicles import commands as vc
+from fleet.domain.vehicles.state import Retirement
 from fleet.entrypoints.fields import (
     Body,
     FleetBody,
@@ -53,79 +52,35 @@ RETURN_FOR_OTHERS = frozenset({"depot_director", "fleet_captain", "admin"})
 BoardReads = Annotated[Reader, Reads(roles=BOARD_READERS)]
 
 
-class TripView(BaseModel):
+class TripView(StateView):
     trip_id: str
     driver_id: str
     purpose: str
     business: str
-    odometer_out_km: Decimal
-    odometer_in_km: Decimal | None
+    odometer_out_km: Annotated[Decimal, From("odometer_out")]
+    odometer_in_km: Annotated[Decimal | None, From("odometer_in")]
     km: Decimal | None
     dispatched_at: datetime
     returned_at: datetime | None
 
-    @classmethod
-    def of(cls, t: Trip) -> "TripView":
-        return cls(
-            trip_id=t.trip_id,
-            driver_id=t.driver_id,
-            purpose=t.purpose,
-            business=t.business,
-            odometer_out_km=t.odometer_out,
-            odometer_in_km=t.odometer_in,
-            km=t.km,
-            dispatched_at=t.dispatched_at,
-            returned_at=t.returned_at,
-        )
 
-
-class RetirementView(BaseModel):
-    disposal: str
-    reason: str
-    retired_at: datetime
-    retired_by: str
-
-
-class VehicleView(BaseModel):
+# A command's answer, read from the vehicle's state (opsledger.readmodels.StateView): a
+# field the state has is one line here, with no mapping to write.
+class VehicleView(StateView):
     vehicle_id: str
     site_id: str
     plate: str
     model: str
     unit: str
     parking_place: str
-    odometer_km: Decimal
-    open_faults: list[str]
-    current_trip: TripView | None
-    last_trip: TripView | None
-    retired: RetirementView | None = None  # FL-11
-
-    @classmethod
-    def of(cls, s: VehicleState) -> "VehicleView":
-        latest = s.out or s.last
-        last = TripView.of(latest) if latest is not None else None
-        return cls(
-            vehicle_id=s.vehicle_id,
-            site_id=s.site_id,
-            plate=s.plate,
-            model=s.model,
-            unit=s.unit,
-            parking_place=s.parking_place,
-            odometer_km=s.odometer,
-            open_faults=[f"{fid}: {text}" for fid, text in s.faults],
-            current_trip=last if s.out is not None else None,
-            last_trip=last,
-            retired=None
-            if s.retired is None
-            else RetirementView(
-                disposal=s.retired.disposal,
-                reason=s.retired.reason,
-                retired_at=s.retired.at,
-                retired_by=s.retired.by,
-            ),
-        )
+    odometer_km: Annotated[Decimal, From("odometer")]
+    open_faults: Annotated[list[str], From(lambda s: [f"{i}: {text}" for i, text in s.faults])]
+    current_trip: Annotated[TripView | None, From("out")]
+    last_trip: Annotated[TripView | None, From(lambda s: s.out or s.last)]
+    retired: Retirement | None  # FL-11: disposal, reason, at, by
 
 
-class DriverView(BaseModel):
+class DriverView(StateView):
     driver_id: str
     site_id: str
     name: str
@@ -134,10 +89,6 @@ class DriverView(BaseModel):
     valid_to: date | None
     suspended: bool
     revoked: bool
-
-    @classmethod
-    def of(cls, s: DriverState) -> "DriverView":
-        return cls.model_validate(s, from_attributes=True)
 
 
 @router.post("/vehicles", status_code=201)

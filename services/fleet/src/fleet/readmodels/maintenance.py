@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from opsledger.readmodels import ReadModel
+from opsledger.readmodels import ReadModel, column
 
 from fleet.domain.maintenance import PARTS_PURCHASE, REPAIR, PartsPurchaseState, RepairState
-from fleet.readmodels.vehicles import _id, _str
+from fleet.readmodels.vehicles import _id, _site, _str
 
 
 def _repair_rows(state: RepairState) -> Iterator[dict[str, Any]]:
@@ -36,20 +36,20 @@ REPAIRS: ReadModel[RepairState] = ReadModel(
     aggregate=REPAIR,
     columns=[
         _id("repair_id"),
-        _str("site_id"),
+        _site(),
         _str("vehicle_id"),
         _str("fault_id"),
         _str("driver_id"),
         _str("shop", 200),
         _str("description", 1000),
-        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        column("requested_at", sa.DateTime(timezone=True)),
         _str("status", 20),
-        sa.Column("by_phone", sa.Boolean, nullable=False),
+        column("by_phone", sa.Boolean),
         _str("form_no", 64, True),
-        sa.Column("parts_signed", sa.Boolean, nullable=False),
-        sa.Column("parts_fen", sa.BigInteger, nullable=False),
+        column("parts_signed", sa.Boolean),
+        column("parts_fen", sa.BigInteger),
         _str("uninspected", 1000, True),
-        sa.Column("settled_fen", sa.BigInteger),
+        column("settled_fen", sa.BigInteger, nullable=True),
         _str("invoice_no", 64, True),
     ],
     rows=_repair_rows,
@@ -78,15 +78,15 @@ SMALL_PARTS: ReadModel[PartsPurchaseState] = ReadModel(
     aggregate=PARTS_PURCHASE,
     columns=[
         _id("purchase_id"),
-        _str("site_id"),
+        _site(),
         _str("vehicle_id"),
         _str("items", 1000, True),
-        sa.Column("estimated_fen", sa.BigInteger, nullable=False),
+        column("estimated_fen", sa.BigInteger),
         _str("confirmed_by", 64, True),
         _str("approved_by", 64, True),
-        sa.Column("bought_fen", sa.BigInteger),
+        column("bought_fen", sa.BigInteger, nullable=True),
         _str("invoice_no", 64, True),
-        sa.Column("reimbursable", sa.Boolean, nullable=False),
+        column("reimbursable", sa.Boolean),
         _str("reason", 1000, True),
     ],
     rows=_parts_rows,

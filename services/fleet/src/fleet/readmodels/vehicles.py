@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from opsledger.pipeline import roles
 from opsledger.readmodels import ReadModel, column
 
 from fleet.domain.conduct import CONDUCT, ConductState
@@ -12,15 +13,24 @@ from fleet.domain.fuel import FUEL_MONTH, FuelMonthState
 from fleet.domain.vehicles import VEHICLE, VehicleState
 
 KM = sa.Numeric(10, 1)
+# Who reads the penalty and reward ledger (fines, nets, dismissal flags: FL-7, FL-8);
+# the fields that show them are absent for everyone else, on every route.
+LEDGER_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")
 LITRES = sa.Numeric(10, 2)
 
 
-def _id(name: str) -> sa.Column[Any]:
-    return sa.Column(name, sa.String(120), primary_key=True)
+def _id(name: str, shown: bool = True) -> sa.Column[Any]:
+    return column(name, sa.String(120), primary_key=True, shown=shown)
 
 
 def _str(name: str, length: int = 64, nullable: bool = False) -> sa.Column[Any]:
-    return sa.Column(name, sa.String(length), nullable=nullable)
+    return column(name, sa.String(length), nullable=nullable)
+
+
+# Each view answers its read model's `row_model` (a field per shown column): the
+# stream's site is a key of the queries, not a field of these answers.
+def _site() -> sa.Column[Any]:
+    return column("site_id", sa.String(64), shown=False)
 
 
 def _status(state: VehicleState) -> str:
@@ -86,19 +96,19 @@ TRIPS: ReadModel[VehicleState] = ReadModel(
     columns=[
         _id("trip_id"),
         _str("vehicle_id"),
-        _str("site_id"),
+        _site(),
         _str("plate", 20),
         _str("driver_id"),
         _str("purpose", 32),
         _str("business", 500),
         _str("destination", 200),
         _str("dispatched_by"),
-        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("odometer_out_km", KM, nullable=False),
-        sa.Column("odometer_in_km", KM),
-        sa.Column("km", KM),
+        column("dispatched_at", sa.DateTime(timezone=True)),
+        column("odometer_out_km", KM),
+        column("odometer_in_km", KM, nullable=True),
+        column("km", KM, nullable=True),
         _str("month", 7, True),
-        sa.Column("returned_at", sa.DateTime(timezone=True)),
+        column("returned_at", sa.DateTime(timezone=True), nullable=True),
         _str("work_order_id", 64, True),
         _str("request_id", 100, True),
     ],
@@ -155,23 +165,23 @@ FUEL_PURCHASES: ReadModel[FuelMonthState] = ReadModel(
     columns=[
         _id("purchase_id"),
         _str("vehicle_id"),
-        _str("site_id"),
+        _site(),
         _str("month", 7),
-        sa.Column("litres", LITRES, nullable=False),
-        sa.Column("amount_fen", sa.BigInteger, nullable=False),
+        column("litres", LITRES),
+        column("amount_fen", sa.BigInteger),
         _str("station", 200),
-        sa.Column("odometer_km", KM, nullable=False),
-        sa.Column("full_fill", sa.Boolean, nullable=False),
+        column("odometer_km", KM),
+        column("full_fill", sa.Boolean),
         _str("invoice_no"),
-        sa.Column("filled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        column("filled_at", sa.DateTime(timezone=True)),
+        column("recorded_at", sa.DateTime(timezone=True)),
         _str("recorded_by"),
-        sa.Column("back_dated", sa.Boolean, nullable=False),
-        sa.Column("designated_station", sa.Boolean, nullable=False),
+        column("back_dated", sa.Boolean),
+        column("designated_station", sa.Boolean),
         _str("signed_by", 64, True),
         _str("approved_by", 64, True),
-        sa.Column("voided", sa.Boolean, nullable=False),
-        sa.Column("reimbursable", sa.Boolean, nullable=False),
+        column("voided", sa.Boolean),
+        column("reimbursable", sa.Boolean),
     ],
     rows=_purchase_rows,
     indexes=[("vehicle_id", "filled_at"), ("site_id", "month")],
@@ -207,22 +217,22 @@ FUEL_MONTHS: ReadModel[FuelMonthState] = ReadModel(
     name="fleet_fuel_months",
     aggregate=FUEL_MONTH,
     columns=[
-        _id("fuel_month_id"),
+        _id("fuel_month_id", shown=False),
         _str("vehicle_id"),
-        _str("site_id"),
+        _site(),
         _str("month", 7),
-        sa.Column("closed", sa.Boolean, nullable=False),
-        sa.Column("revision", sa.Integer, nullable=False),
-        sa.Column("km", KM, nullable=False),
-        sa.Column("litres", LITRES, nullable=False),
-        sa.Column("amount_fen", sa.BigInteger, nullable=False),
-        sa.Column("economy", LITRES),
-        sa.Column("allowance", LITRES, nullable=False),
-        sa.Column("excess_litres", LITRES, nullable=False),
-        sa.Column("excess_pct", LITRES),
-        sa.Column("anomalous", sa.Boolean, nullable=False),
-        sa.Column("serious", sa.Boolean, nullable=False),
-        sa.Column("fine_fen", sa.BigInteger, nullable=False),
+        column("closed", sa.Boolean),
+        column("revision", sa.Integer),
+        column("km", KM),
+        column("litres", LITRES),
+        column("amount_fen", sa.BigInteger),
+        column("economy", LITRES, nullable=True),
+        column("allowance", LITRES),
+        column("excess_litres", LITRES),
+        column("excess_pct", LITRES, nullable=True),
+        column("anomalous", sa.Boolean),
+        column("serious", sa.Boolean),
+        column("fine_fen", sa.BigInteger, read_by=LEDGER_READERS),
         _str("driver_id", 64, True),
     ],
     rows=_month_rows,
@@ -255,7 +265,7 @@ LEDGER: ReadModel[ConductState] = ReadModel(
         _str("site_id"),
         _str("month", 7),
         _str("kind", 16),
-        sa.Column("amount_fen", sa.BigInteger, nullable=False),
+        column("amount_fen", sa.BigInteger),
         _str("rule", 16),
         _str("reason", 1000),
         _str("source", 200),

@@ -1,43 +1,20 @@
 """FL-4 reads: repairs per site (open ones first), oil / small parts purchases."""
 
-from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlalchemy as sa
+from opsledger.readmodels import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fleet.readmodels.maintenance import REPAIRS, SMALL_PARTS
-from fleet.views.vehicles import _Row, _rows
+from fleet.views.vehicles import _rows
 
-
-class RepairRow(_Row):
-    repair_id: str
-    vehicle_id: str
-    fault_id: str
-    driver_id: str
-    shop: str
-    description: str
-    requested_at: datetime
-    status: str
-    by_phone: bool
-    form_no: str | None
-    parts_signed: bool
-    parts_fen: int
-    uninspected: str | None
-    settled_fen: int | None
-    invoice_no: str | None
-
-
-class SmallPartsRow(_Row):
-    purchase_id: str
-    vehicle_id: str
-    items: str | None
-    estimated_fen: int
-    confirmed_by: str | None
-    approved_by: str | None
-    bought_fen: int | None
-    invoice_no: str | None
-    reimbursable: bool
-    reason: str | None
+# Answers derived from the read models' columns; the type checker sees each as a `Row`.
+if TYPE_CHECKING:
+    RepairRow: TypeAlias = Row
+    SmallPartsRow: TypeAlias = Row
+else:
+    RepairRow, SmallPartsRow = REPAIRS.row_model, SMALL_PARTS.row_model
 
 
 async def repairs(

@@ -2,23 +2,28 @@
 
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import sqlalchemy as sa
-from opsledger.pipeline import roles
 from opsledger.readmodels import Row
 from opsledger.redaction import read_by, redact
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fleet.domain.conduct import LedgerLine
-from fleet.readmodels.vehicles import DRIVERS, FUEL_MONTHS, FUEL_PURCHASES, LEDGER, TRIPS, VEHICLES
+from fleet.readmodels.vehicles import (
+    DRIVERS,
+    FUEL_MONTHS,
+    FUEL_PURCHASES,
+    LEDGER,
+    TRIPS,
+    VEHICLES,
+)
+from fleet.readmodels.vehicles import (
+    LEDGER_READERS as LEDGER_READERS,  # re-exported: the routes redact with it
+)
 
 V = TypeVar("V", bound=BaseModel)
-# Who reads the penalty and reward ledger (fines, nets, dismissal flags: FL-7, FL-8);
-# the fields that show them are absent for everyone else, on every route.
-LEDGER_READERS = roles("fleet_captain", "fleet_office", "manager", "finance", "auditor")
 
 
 class _Row(BaseModel):
@@ -36,70 +41,18 @@ class _Row(BaseModel):
         return data
 
 
-# The board's answer is derived from the read model's columns (a column added is a
-# field of the answer, with no edit here).
-VehicleRow = VEHICLES.row_model
-
-
-class TripRow(_Row):
-    trip_id: str
-    vehicle_id: str
-    plate: str
-    driver_id: str
-    purpose: str
-    business: str
-    destination: str
-    dispatched_by: str
-    dispatched_at: datetime
-    odometer_out_km: Decimal
-    odometer_in_km: Decimal | None
-    km: Decimal | None
-    month: str | None
-    returned_at: datetime | None
-    work_order_id: str | None
-    request_id: str | None
-
-
-DriverRow = DRIVERS.row_model
-
-
-class PurchaseRow(_Row):
-    purchase_id: str
-    vehicle_id: str
-    month: str
-    litres: Decimal
-    amount_fen: int
-    station: str
-    odometer_km: Decimal
-    full_fill: bool
-    invoice_no: str
-    filled_at: datetime
-    recorded_at: datetime
-    recorded_by: str
-    back_dated: bool
-    designated_station: bool
-    signed_by: str | None
-    approved_by: str | None
-    voided: bool
-    reimbursable: bool
-
-
-class FuelMonthRow(_Row):
-    vehicle_id: str
-    month: str
-    closed: bool
-    revision: int
-    km: Decimal
-    litres: Decimal
-    amount_fen: int
-    economy: Decimal | None
-    allowance: Decimal
-    excess_litres: Decimal
-    excess_pct: Decimal | None
-    anomalous: bool
-    serious: bool
-    fine_fen: int | None = read_by(LEDGER_READERS)
-    driver_id: str | None
+# Every answer of a read model's rows is derived from its columns (a column added is a
+# field of the answer, with no edit here). The type checker sees each as a `Row`.
+if TYPE_CHECKING:
+    VehicleRow: TypeAlias = Row
+    TripRow: TypeAlias = Row
+    DriverRow: TypeAlias = Row
+    PurchaseRow: TypeAlias = Row
+    FuelMonthRow: TypeAlias = Row
+else:
+    VehicleRow, TripRow = VEHICLES.row_model, TRIPS.row_model
+    DriverRow, PurchaseRow = DRIVERS.row_model, FUEL_PURCHASES.row_model
+    FuelMonthRow = FUEL_MONTHS.row_model
 
 
 class ReconciliationReport(_Row):
@@ -125,7 +78,7 @@ async def _rows(conn: AsyncConnection, model: type[V], query: sa.Select[Any]) ->
     return [model.model_validate(dict(row._mapping)) for row in result]
 
 
-async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[Row]:
+async def vehicle_board(conn: AsyncConnection, site_id: str) -> list[VehicleRow]:
     t = VEHICLES.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.plate)
     return await _rows(conn, VehicleRow, query)
@@ -157,13 +110,13 @@ async def vehicle_fuel(
     return await _rows(conn, PurchaseRow, query.order_by(t.c.filled_at, t.c.purchase_id))
 
 
-async def drivers(conn: AsyncConnection, site_id: str) -> list[Row]:
+async def drivers(conn: AsyncConnection, site_id: str) -> list[DriverRow]:
     t = DRIVERS.table
     query = sa.select(t).where(t.c.site_id == site_id).order_by(t.c.driver_id)
     return await _rows(conn, DriverRow, query)
 
 
-async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[Row]:
+async def certified_drivers(conn: AsyncConnection, site_id: str, day: date) -> list[DriverRow]:
     """Drivers whose certificate is valid on site-local `day` (FL-1)."""
     t = DRIVERS.table
     query = sa.select(t).where(

@@ -8,8 +8,8 @@
   deduction noted meanwhile conflicts with the closing, which re-runs.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow, roles
 from opsledger_contracts.events.fleet import AssessmentScore
@@ -28,30 +28,24 @@ from fleet.domain.vehicles.commands import DeductVehiclePoints
 from fleet.views import assessment as views
 from fleet.workflows.vehicles import vehicle_at_site
 
+C = TypeVar("C")
+
 ASSESSORS = roles("fleet_office", "fleet_captain")
 FULL_MARKS = 100
 
 
+# An assessor's deduction is the domain's own command, run through the site's month:
+# the same fields (the vehicle's plus the site the month belongs to), never restated.
 @dataclass(frozen=True)
-class RecordDriverDeduction:
-    site_id: str
-    person: str
-    deduction_id: str
-    month: str
-    points: int
-    item: str
-    note: str
+class RecordDriverDeduction(DeductDriverPoints):
+    """An itemized deduction from a driver's month, noted on the site's month (FL-10)."""
 
 
 @dataclass(frozen=True)
-class RecordVehicleDeduction:
+class RecordVehicleDeduction(DeductVehiclePoints):
+    """An itemized deduction from a vehicle's month, noted on the site's month (FL-10)."""
+
     site_id: str
-    vehicle_id: str
-    deduction_id: str
-    month: str
-    points: int
-    item: str
-    note: str
 
 
 @dataclass(frozen=True)
@@ -68,38 +62,27 @@ async def _open_month(uow: UnitOfWork, month: str) -> None:
     )
 
 
-async def deduct_driver(uow: UnitOfWork, command: RecordDriverDeduction) -> CommandResult[Any]:
+def _as(kind: type[C], command: object) -> C:
+    """The domain command a workflow command stands for (its fields, by name)."""
+    return kind(**{f.name: getattr(command, f.name) for f in fields(kind)})  # type: ignore[arg-type]
+
+
+async def _deduct(
+    uow: UnitOfWork, command: RecordDriverDeduction | RecordVehicleDeduction, deduct: object
+) -> CommandResult[Any]:
     await _open_month(uow, command.month)
-    result = await uow.execute(
-        DeductDriverPoints(
-            command.site_id,
-            command.person,
-            command.deduction_id,
-            command.month,
-            command.points,
-            command.item,
-            command.note,
-        )
-    )
+    result = await uow.execute(deduct)
     await uow.execute(NoteDeduction(uow.site_id, command.month, command.deduction_id))
     return result
+
+
+async def deduct_driver(uow: UnitOfWork, command: RecordDriverDeduction) -> CommandResult[Any]:
+    return await _deduct(uow, command, _as(DeductDriverPoints, command))
 
 
 async def deduct_vehicle(uow: UnitOfWork, command: RecordVehicleDeduction) -> CommandResult[Any]:
     await vehicle_at_site(uow, command.vehicle_id)
-    await _open_month(uow, command.month)
-    result = await uow.execute(
-        DeductVehiclePoints(
-            command.vehicle_id,
-            command.deduction_id,
-            command.month,
-            command.points,
-            command.item,
-            command.note,
-        )
-    )
-    await uow.execute(NoteDeduction(uow.site_id, command.month, command.deduction_id))
-    return result
+    return await _deduct(uow, command, _as(DeductVehiclePoints, command))
 
 
 def _score(kind: str, subject: str, deducted: int) -> AssessmentScore:

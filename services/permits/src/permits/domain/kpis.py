@@ -9,24 +9,10 @@ overdue count's 0.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-
-@dataclass(frozen=True, slots=True)
-class Kpi:
-    """One figure: numerator/denominator, the rate, the target and whether it is met.
-
-    `rate` and `met` are None when nothing happened to measure (denominator 0).
-    """
-
-    name: str
-    numerator: int
-    denominator: int
-    rate: float | None
-    target: float | None
-    met: bool | None
+from opsledger.readmodels.kpis import Kpi as Kpi  # re-exported: the shape every /kpis answers
 
 
 class ReviewFacts(Protocol):
@@ -48,10 +34,7 @@ class RefundFacts(Protocol):
 
 
 def _rate(name: str, numerator: int, denominator: int) -> Kpi:
-    if denominator == 0:
-        return Kpi(name, 0, 0, None, 1.0, None)
-    rate = numerator / denominator
-    return Kpi(name, numerator, denominator, round(rate, 4), 1.0, rate >= 1.0)
+    return Kpi.ratio(name, numerator, denominator, 1.0)
 
 
 def _count(name: str, count: int, of: int) -> Kpi:

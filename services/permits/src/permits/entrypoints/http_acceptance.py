@@ -1,9 +1,11 @@
 """HTTP routes of a permit from the end of works to the refund (RP-11), the refunds due
 and the KPIs (RP-2, RP-11) in the shape callcenter's `/kpis` answers."""
 
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter
+from opsledger.command_routes import post_command
 from opsledger.fields import MonthQuery, SiteQuery
 from opsledger.readmodels import response_model
 from opsledger.redaction import redact
@@ -22,29 +24,19 @@ from permits.views import permits as views
 router = APIRouter(tags=["acceptance and refunds (RP-11)"])
 MoneyReads = Annotated[Reader, Reads(roles=MONEY_READERS)]
 KpiReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]
-Id = Literal["permit_id"]
+_post = partial(post_command, router, answer=run, body=PermitBody, path_type=Ident)
 
 
-@router.post("/permits/{permit_id}/finish")
-async def finish(
-    permit_id: Ident, body: PermitBody[c.FinishWorks, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
+_post("/permits/{permit_id}/finish", c.FinishWorks, name="finish")
+_post("/permits/{permit_id}/acceptance", c.ApplyForAcceptance)
 
 
-@router.post("/permits/{permit_id}/acceptance")
-async def apply_for_acceptance(
-    permit_id: Ident, body: PermitBody[c.ApplyForAcceptance, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
-
-
-@router.post("/permits/{permit_id}/inspections")
-async def inspect(
-    permit_id: Ident, body: PermitBody[c.InspectAcceptance, Id], commands: Commands
-) -> PermitView:
-    """A joint inspection: pass with `certificate_no`, fail with `defects` and `rectify_by`."""
-    return await run(commands, body.command(permit_id=permit_id))
+_post(
+    "/permits/{permit_id}/inspections",
+    c.InspectAcceptance,
+    name="inspect",
+    doc="A joint inspection: pass with `certificate_no`, fail with `defects` and `rectify_by`.",
+)
 
 
 @router.post("/permits/{permit_id}/acceptance-form")
@@ -62,11 +54,7 @@ async def return_passes(permit_id: Ident, body: PassesBody, commands: Commands) 
     return await run(commands, c.ReturnPasses(permit_id, tuple(body.pass_nos)))
 
 
-@router.post("/permits/{permit_id}/refund")
-async def refund(
-    permit_id: Ident, body: PermitBody[c.RefundDeposit, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
+_post("/permits/{permit_id}/refund", c.RefundDeposit, name="refund")
 
 
 @router.get("/refunds", response_model=response_model(PERMITS, many=True))

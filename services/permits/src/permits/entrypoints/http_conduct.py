@@ -5,10 +5,12 @@ Every command is authorized by role and site (the works record's site); the acto
 the token's staff id. Bodies are derived from the commands (`ConductBody`).
 """
 
-from typing import Annotated, Any, Literal, TypeVar
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
 from opsledger.bodies import CommandBody
+from opsledger.command_routes import post_command
 from opsledger.fields import SiteId, StrictDate
 from opsledger.http import rule
 from opsledger.routes import Commands, Reader, Reads
@@ -72,112 +74,88 @@ async def _run(commands: Commands, command: Any) -> views.WorksView:
     return views.WorksView.of((await commands.run(command)).state)
 
 
-@router.post("/works/{permit_id}/patrols")
-async def record_patrol(
-    permit_id: Ident, body: ConductBody[c.RecordPatrol, Literal["permit_id"]], commands: Commands
-) -> views.WorksView:
-    """Customer service's daily patrol (RP-5 rev.2); `serious` reports at once to
-    engineering, the concierge and the customer-service director with the remedy."""
-    return await _run(commands, body.command(permit_id=permit_id))
+# A works command's route: the body derived from the command, the works record answered.
+_post = partial(post_command, router, answer=_run, body=ConductBody, path_type=Ident)
 
 
-@router.post("/works/{permit_id}/checks")
-async def record_check(
-    permit_id: Ident,
-    body: ConductBody[c.RecordWorksCheck, Literal["permit_id"]],
-    commands: Commands,
-) -> views.WorksView:
-    """Engineering's conformance check or the concierge's safety check (RP-5)."""
-    return await _run(commands, body.command(permit_id=permit_id))
+_post(
+    "/works/{permit_id}/patrols",
+    c.RecordPatrol,
+    doc=(
+        "Customer service's daily patrol (RP-5 rev.2); `serious` reports at once to "
+        "engineering, the concierge and the customer-service director with the remedy."
+    ),
+)
 
 
-@router.post("/works/{permit_id}/violations", status_code=201)
-async def record_violation(
-    permit_id: Ident,
-    body: ConductBody[c.RecordWorksViolation, Literal["permit_id"]],
-    commands: Commands,
-) -> views.WorksView:
-    """An inspector of engineering, customer service or the concierge (RP-6 rev.2)."""
-    return await _run(commands, body.command(permit_id=permit_id))
+_post(
+    "/works/{permit_id}/checks",
+    c.RecordWorksCheck,
+    name="record_check",
+    doc="Engineering's conformance check or the concierge's safety check (RP-5).",
+)
 
 
-_V = Literal["permit_id", "violation_id"]
+_post(
+    "/works/{permit_id}/violations",
+    c.RecordWorksViolation,
+    status_code=201,
+    name="record_violation",
+    doc="An inspector of engineering, customer service or the concierge (RP-6 rev.2).",
+)
 
 
-@router.post("/works/{permit_id}/violations/{violation_id}/verbal-warning")
-async def give_verbal_warning(
-    permit_id: Ident,
-    violation_id: Ident,
-    body: ConductBody[c.GiveVerbalWarning, _V],
-    commands: Commands,
-) -> views.WorksView:
-    """RP-6 step 1: stopped, verbal warning with its time; the contractor signed."""
-    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+_post(
+    "/works/{permit_id}/violations/{violation_id}/verbal-warning",
+    c.GiveVerbalWarning,
+    doc="RP-6 step 1: stopped, verbal warning with its time; the contractor signed.",
+)
 
 
-@router.post("/works/{permit_id}/violations/{violation_id}/withdrawal")
-async def withdraw_violation(
-    permit_id: Ident,
-    violation_id: Ident,
-    body: ConductBody[c.WithdrawWorksViolation, _V],
-    commands: Commands,
-) -> views.WorksView:
-    """§0 rev.2: a violation recorded wrongly, withdrawn naming it and why."""
-    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+_post(
+    "/works/{permit_id}/violations/{violation_id}/withdrawal",
+    c.WithdrawWorksViolation,
+    name="withdraw_violation",
+    doc="§0 rev.2: a violation recorded wrongly, withdrawn naming it and why.",
+)
 
 
-@router.post("/works/{permit_id}/violations/{violation_id}/rectification-notice")
-async def issue_rectification_notice(
-    permit_id: Ident,
-    violation_id: Ident,
-    body: ConductBody[c.IssueRectificationNotice, _V],
-    commands: Commands,
-) -> views.WorksView:
-    """RP-6 step 2: warnings ignored (the Nth violation): written notice to the occupant."""
-    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+_post(
+    "/works/{permit_id}/violations/{violation_id}/rectification-notice",
+    c.IssueRectificationNotice,
+    doc="RP-6 step 2: warnings ignored (the Nth violation): written notice to the occupant.",
+)
 
 
-@router.post("/works/{permit_id}/violations/{violation_id}/owner-notification")
-async def notify_owner(
-    permit_id: Ident,
-    violation_id: Ident,
-    body: ConductBody[c.NotifyOwner, _V],
-    commands: Commands,
-) -> views.WorksView:
-    """RP-6 serious case (marked, or the Nth violation): the owner is notified."""
-    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+_post(
+    "/works/{permit_id}/violations/{violation_id}/owner-notification",
+    c.NotifyOwner,
+    doc="RP-6 serious case (marked, or the Nth violation): the owner is notified.",
+)
 
 
-@router.post("/works/{permit_id}/violations/{violation_id}/rectification-check")
-async def check_rectification(
-    permit_id: Ident,
-    violation_id: Ident,
-    body: ConductBody[c.CheckRectification, _V],
-    commands: Commands,
-) -> views.WorksView:
-    """After the notice: rectified, or the violation persists (RP-6 final step's condition)."""
-    return await _run(commands, body.command(permit_id=permit_id, violation_id=violation_id))
+_post(
+    "/works/{permit_id}/violations/{violation_id}/rectification-check",
+    c.CheckRectification,
+    doc="After the notice: rectified, or the violation persists (RP-6 final step's condition).",
+)
 
 
-@router.post("/works/{permit_id}/forced-stop")
-async def stop_works_by_force(
-    permit_id: Ident,
-    body: ConductBody[c.StopWorksByForce, Literal["permit_id"]],
-    commands: Commands,
-) -> views.WorksView:
-    """RP-6 final step: persisting after the notice AND complaints continuing; with
-    security and the owner's consent, power cut or site cleared."""
-    return await _run(commands, body.command(permit_id=permit_id))
+_post(
+    "/works/{permit_id}/forced-stop",
+    c.StopWorksByForce,
+    doc=(
+        "RP-6 final step: persisting after the notice AND complaints continuing; with security "
+        "and the owner's consent, power cut or site cleared."
+    ),
+)
 
 
-@router.post("/works/{permit_id}/readmission")
-async def readmit_contractor(
-    permit_id: Ident,
-    body: ConductBody[c.ReadmitContractor, Literal["permit_id"]],
-    commands: Commands,
-) -> views.WorksView:
-    """Re-entry after the contractor's admission and undertaking (RP-6 rev.)."""
-    return await _run(commands, body.command(permit_id=permit_id))
+_post(
+    "/works/{permit_id}/readmission",
+    c.ReadmitContractor,
+    doc="Re-entry after the contractor's admission and undertaking (RP-6 rev.).",
+)
 
 
 @router.get("/works/{permit_id}")

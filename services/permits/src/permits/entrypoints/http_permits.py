@@ -2,9 +2,11 @@
 (RP-3, RP-4), scope changes (RP-9); the site's permit board."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter
+from opsledger.command_routes import post_command
 from opsledger.fields import SiteQuery
 from opsledger.http import rule
 from opsledger.readmodels import response_model
@@ -21,7 +23,6 @@ from permits.views import permits as views
 
 router = APIRouter(tags=["permits (RP-1 … RP-4, RP-9)"])
 PermitReads = Annotated[Reader, Reads(roles=PERMIT_READERS)]
-Id = Literal["permit_id"]
 
 
 class PermitView(BaseModel):
@@ -112,6 +113,10 @@ async def run(commands: Commands, command: object) -> PermitView:
     return PermitView.of((await commands.run(command)).state, commands.principal.roles)
 
 
+# A permit command's route: the body derived from the command, the permit answered.
+_post = partial(post_command, router, answer=run, body=PermitBody, path_type=Ident)
+
+
 @router.post("/permits/{permit_id}/hand-over")
 async def hand_over(permit_id: Ident, commands: Commands) -> PermitView:
     """Customer service hands the file to engineering: the review clock starts."""
@@ -134,40 +139,18 @@ async def approve(permit_id: Ident, body: ApproveBody, commands: Commands) -> Pe
     return await run(commands, c.ApprovePermit(permit_id, fees, body.structural_approval))
 
 
-@router.post("/permits/{permit_id}/reject")
-async def reject(
-    permit_id: Ident, body: PermitBody[c.RejectPermit, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
+_post("/permits/{permit_id}/reject", c.RejectPermit, name="reject")
+_post("/permits/{permit_id}/notify", c.NotifyApplicant, name="notify")
+_post("/permits/{permit_id}/equipment-check", c.RecordEquipmentCheck, name="equipment_check")
+_post("/permits/{permit_id}/fees", c.PayFee)
 
 
-@router.post("/permits/{permit_id}/notify")
-async def notify(
-    permit_id: Ident, body: PermitBody[c.NotifyApplicant, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
-
-
-@router.post("/permits/{permit_id}/equipment-check")
-async def equipment_check(
-    permit_id: Ident, body: PermitBody[c.RecordEquipmentCheck, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
-
-
-@router.post("/permits/{permit_id}/fees")
-async def pay_fee(
-    permit_id: Ident, body: PermitBody[c.PayFee, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
-
-
-@router.post("/permits/{permit_id}/fees/void")
-async def void_fee(
-    permit_id: Ident, body: PermitBody[c.VoidFeePayment, Id], commands: Commands
-) -> PermitView:
-    """Finance withdraws a payment recorded wrongly, before works start (§0 rev.2)."""
-    return await run(commands, body.command(permit_id=permit_id))
+_post(
+    "/permits/{permit_id}/fees/void",
+    c.VoidFeePayment,
+    name="void_fee",
+    doc="Finance withdraws a payment recorded wrongly, before works start (§0 rev.2).",
+)
 
 
 class WorkerBody(Body):
@@ -186,21 +169,8 @@ async def start(permit_id: Ident, body: StartBody, commands: Commands) -> Permit
     return await run(commands, c.StartWorks(permit_id, workers, body.extinguishers_on_site))
 
 
-@router.post("/permits/{permit_id}/scope-changes")
-async def apply_scope_change(
-    permit_id: Ident, body: PermitBody[c.ApplyScopeChange, Id], commands: Commands
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id))
-
-
-@router.post("/permits/{permit_id}/scope-changes/{change_id}/decision")
-async def decide_scope_change(
-    permit_id: Ident,
-    change_id: Ident,
-    body: PermitBody[c.DecideScopeChange, Literal["permit_id", "change_id"]],
-    commands: Commands,
-) -> PermitView:
-    return await run(commands, body.command(permit_id=permit_id, change_id=change_id))
+_post("/permits/{permit_id}/scope-changes", c.ApplyScopeChange)
+_post("/permits/{permit_id}/scope-changes/{change_id}/decision", c.DecideScopeChange)
 
 
 @router.get("/permits", response_model=response_model(PERMITS, many=True))

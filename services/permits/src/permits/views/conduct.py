@@ -2,8 +2,10 @@
 contractor (RP-6), a permit's works record."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlalchemy as sa
+from opsledger.readmodels import Row
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,22 +23,11 @@ class DayCoverage(BaseModel):
     unpatrolled: list[str]  # not patrolled yet (the day may still be running)
 
 
-class ViolationRow(BaseModel):
-    permit_id: str
-    violation_id: str
-    unit_id: str
-    contractor: str
-    number: int
-    serious: bool
-    occurred_at: datetime
-    department: str
-    inspector: str
-    description: str
-    inspection_id: str | None
-    warned: bool
-    noticed: bool
-    owner_notified: bool
-    withdrawn: bool
+# A violation as its read model shows it: one field per shown column (no restating).
+if TYPE_CHECKING:
+    ViolationRow: TypeAlias = Row
+else:
+    ViolationRow = VIOLATIONS.row_model
 
 
 class ContractorViolations(BaseModel):
