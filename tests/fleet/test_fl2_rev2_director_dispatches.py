@@ -178,3 +178,44 @@ async def test_fl2_a_fault_without_a_repair_is_still_cleared_by_hand(fleet: Flee
     )
     await fleet.post("/vehicles/veh-1/faults/F1/clear", {"note": "replaced"}, fleet.captain)
     await fleet.post("/trips", fleet.trip_body(), fleet.director, 201)
+
+
+async def test_fl2_rev2_a_reservation_holds_the_pair_against_the_directors_own_trips(
+    fleet: Fleet,
+) -> None:
+    await ready(fleet, vehicles=2, drivers=("drv-07", "drv-08"))
+    await deliver(fleet, R1, needed_in=timedelta(days=1))
+    await director_dispatches(fleet)  # reserved: veh-1 and drv-07 for tomorrow
+    # Long before the time the pair is not taken out: the director may use them.
+    own = await fleet.post("/trips", fleet.trip_body(), fleet.director, 201)
+    trip_id = own["current_trip"]["trip_id"]
+    await fleet.post(
+        f"/vehicles/veh-1/trips/{trip_id}/return", {"odometer_in_km": "1010.0"}, fleet.director
+    )
+    # Within the dispatch window (60 minutes) of the time needed they go to that trip only.
+    fleet.clock.advance(timedelta(days=1) - timedelta(minutes=30))
+    veh = await fleet.post(
+        "/trips",
+        fleet.trip_body(driver_id="drv-08", odometer_out_km="1010.0"),
+        fleet.director,
+        422,
+    )
+    assert (veh["error"]["code"], veh["error"]["field"]) == ("FL-2", "vehicle_id")
+    assert R1 in veh["error"]["message"]
+    drv = await fleet.post("/trips", fleet.trip_body(vehicle_id="veh-2"), fleet.director, 422)
+    assert (drv["error"]["code"], drv["error"]["field"]) == ("FL-2", "driver_id")
+    dispatched = await director_dispatches(fleet)  # the request's own trip
+    assert (dispatched["status"], dispatched["vehicle_id"], dispatched["driver_id"]) == (
+        "dispatched",
+        "veh-1",
+        "drv-07",
+    )
+
+
+async def test_fl2_rev2_a_declined_reservation_holds_nothing(fleet: Fleet) -> None:
+    await ready(fleet)
+    await deliver(fleet, R1, needed_in=timedelta(hours=2))
+    await director_dispatches(fleet)  # reserved
+    fleet.clock.advance(timedelta(hours=1, minutes=30))
+    await fleet.post(f"/vehicle-requests/{R1}/refuse", {"reason": "cancelled"}, fleet.director)
+    await fleet.post("/trips", fleet.trip_body(), fleet.director, 201)

@@ -8,10 +8,16 @@ mutmut 3 expects `src/<package>` and tests under one root, so each service is st
 mutated there and never in the working tree. Results are kept between runs: only
 changed functions are mutated and tested again. Prints the score per service.
 
-    python -m tests.mutation.run [service ...]
+Mutants judged equivalent (no test can tell them from the original) are listed with a
+one-line reason in `tests/mutation/equivalent/<service>.txt` ("<mutant name>  # why"); the
+score counts them neither as killed nor as mutants. `--only` restricts a run (and the score)
+to mutant names matching a glob, e.g. one module:
+
+    python -m tests.mutation.run [service ...] [--only 'fleet.domain.fuel.decide.*']
 """
 
 import argparse
+import fnmatch
 import json
 import shutil
 import subprocess
@@ -21,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 STAGE = REPO / ".cache" / "mutation"
+EQUIVALENT = Path(__file__).resolve().parent / "equivalent"
 FAST = "not postgres and not kafka and not slow"
 # The shared fixtures and every top-level helper they or a service's tests import.
 SHARED_TEST_FILES = ("__init__.py", "conftest.py", "processes.py", "kafka_clients.py", "tokens.py")
@@ -71,19 +78,54 @@ def stage(service: str, package: Path) -> Path:
     return root
 
 
-def score(root: Path) -> tuple[int, int, dict[str, int]]:
-    """(killed, total, counts by outcome) from mutmut's CI/CD stats."""
-    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=root, check=True)
-    stats = json.loads((root / "mutants" / "mutmut-cicd-stats.json").read_text())
-    counts = {k: int(v) for k, v in stats.items() if isinstance(v, int)}
-    killed = counts.get("killed", 0) + counts.get("caught_by_type_check", 0)
-    total = counts.get("total", sum(counts.values()))
-    return killed, total, counts
+def equivalent(service: str) -> dict[str, str]:
+    """mutant name -> why it is equivalent, from equivalent/<service>.txt."""
+    listed = EQUIVALENT / f"{service}.txt"
+    if not listed.exists():
+        return {}
+    judged = {}
+    for line in listed.read_text().splitlines():
+        name, _, why = line.partition("#")
+        if name.strip():
+            judged[name.strip()] = why.strip()
+    return judged
+
+
+def outcomes(root: Path) -> dict[str, str]:
+    """mutant name -> mutmut's outcome, read from the .meta files of the run."""
+    from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for meta in (root / "mutants").rglob("*.py.meta"):
+        for name, code in json.loads(meta.read_text()).get("exit_code_by_key", {}).items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def score(
+    root: Path, judged: dict[str, str], only: list[str]
+) -> tuple[int, int, dict[str, int], list[str]]:
+    """(killed, mutants, counts by outcome, survivors not judged), equivalents left out."""
+    counts: dict[str, int] = {}
+    survivors = []
+    for name, outcome in sorted(outcomes(root).items()):
+        if only and not any(fnmatch.fnmatch(name, pattern) for pattern in only):
+            continue
+        if name in judged:
+            outcome = "equivalent"
+        elif outcome not in ("killed", "caught by type check"):
+            survivors.append(f"{name}: {outcome}")
+        counts[outcome] = counts.get(outcome, 0) + 1
+    killed = counts.get("killed", 0) + counts.get("caught by type check", 0)
+    total = sum(counts.values()) - counts.get("equivalent", 0)
+    return killed, total, counts, survivors
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("services", nargs="*", help="default: every service with a domain/")
+    parser.add_argument("--only", action="append", default=[], help="mutant name glob")
+    parser.add_argument("--survivors", action="store_true", help="list survivors not judged")
     args = parser.parse_args()
     available = services_with_a_domain()
     unknown = [s for s in args.services if s not in available]
@@ -96,12 +138,14 @@ def main() -> int:
         print(f"[{i}/{len(chosen)}] {service}: staging and running mutmut", flush=True)
         started = time.monotonic()
         root = stage(service, available[service])
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run"], cwd=root)
+        run = subprocess.run([sys.executable, "-m", "mutmut", "run", *args.only], cwd=root)
         if run.returncode != 0:
             print(f"{service}: mutmut failed (exit {run.returncode})", file=sys.stderr)
             return run.returncode
-        killed, total, counts = score(root)
+        killed, total, counts, survivors = score(root, equivalent(service), args.only)
         results.append((service, killed, total, counts, time.monotonic() - started))
+        if args.survivors:
+            print("\n".join(survivors))
     print("\nmutation score (killed / mutants) of services/*/src/*/domain")
     for service, killed, total, counts, seconds in results:
         pct = 100.0 * killed / total if total else 100.0

@@ -21,7 +21,7 @@ from opsledger.errors import NotFoundError
 from opsledger.pipeline import SYSTEM_ONLY, CommandResult, UnitOfWork, Workflow, roles
 
 from fleet.domain.common import refuse
-from fleet.domain.drivers import DRIVER, certification_problem, driver_stream
+from fleet.domain.drivers import DRIVER, BookDriver, certification_problem, driver_stream
 from fleet.domain.requests import (
     RESERVED,
     VEHICLE_REQUEST,
@@ -33,7 +33,7 @@ from fleet.domain.requests import (
 )
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles import VEHICLE, vehicle_stream
-from fleet.domain.vehicles.commands import Purpose
+from fleet.domain.vehicles.commands import BookVehicle, Purpose
 from fleet.views import vehicles as views
 from fleet.workflows.vehicles import DispatchTrip, driver_out_on, vehicle_at_site
 
@@ -121,9 +121,13 @@ async def _reserve(
     problem = certification_problem(state, uow.site.local_date(request.needed_at))
     if problem is not None:
         refuse("FL-1", f"driver {driver_id} {problem} on the day needed", "driver_id")
-    return await uow.execute(
+    reserved = await uow.execute(
         ReserveRequest(request.request_id, vehicle_id, vehicle.plate, driver_id)
     )
+    # Booked on the pair's own streams: the director's other trips see it (FL-2 rev.2).
+    await uow.execute(BookVehicle(vehicle_id, request.request_id, request.needed_at))
+    await uow.execute(BookDriver(driver_id, request.request_id, request.needed_at))
+    return reserved
 
 
 async def dispatch_requested(uow: UnitOfWork, command: DispatchRequestedTrip) -> CommandResult[Any]:

@@ -16,11 +16,13 @@ from typing import Any
 from opsledger.errors import NotFoundError
 from opsledger.pipeline import CommandResult, UnitOfWork, Workflow, roles
 
+from fleet.domain.bookings import Booking
 from fleet.domain.common import refuse
 from fleet.domain.conduct import RecordFuelFine
 from fleet.domain.drivers import DRIVER, AssignDriverToTrip, DriverState, driver_stream
 from fleet.domain.fuel import FUEL_MONTH, AddFuelPurchase, ReconcileFuelMonth, fuel_stream
 from fleet.domain.fuel.commands import FuelFill, fill_of
+from fleet.domain.requests import RESERVED, VEHICLE_REQUEST, request_stream
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles import VEHICLE, VehicleState, vehicle_stream
 from fleet.domain.vehicles.commands import Purpose, StartTrip
@@ -75,8 +77,21 @@ async def driver_out_on(uow: UnitOfWork, driver: DriverState, except_vehicle: st
     return f"{vehicle_id}/{trip_id}" if out is not None and out.trip_id == trip_id else None
 
 
+async def live_bookings(
+    uow: UnitOfWork, bookings: tuple[Booking, ...], field: str, except_request: str | None
+) -> tuple[tuple[str, Booking], ...]:
+    """The bookings whose request is still reserved, on the request's stream (FL-2 rev.2)."""
+    live = []
+    for booking in bookings:
+        if booking.request_id != except_request:
+            request = await uow.load(VEHICLE_REQUEST, request_stream(booking.request_id))
+            if request.state.status == RESERVED:
+                live.append((field, booking))
+    return tuple(live)
+
+
 async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult[Any]:
-    await vehicle_at_site(uow, command.vehicle_id)
+    vehicle = await vehicle_at_site(uow, command.vehicle_id)
     # The site's trip number first: concurrent dispatches queue on it, so the driver read
     # below sees the trip a concurrent dispatch just committed.
     number = await uow.next_number(f"trip-numbers-{uow.site_id}", command.vehicle_id)
@@ -84,6 +99,9 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
     state = driver.state if driver.version and driver.state.site_id == uow.site_id else None
     busy = await driver_out_on(uow, state, command.vehicle_id) if state else None
     trip_id = f"trip-{uow.site_id}-{number:06d}"
+    booked = await live_bookings(uow, vehicle.bookings, "vehicle_id", command.request_id)
+    if state is not None:
+        booked += await live_bookings(uow, state.bookings, "driver_id", command.request_id)
     started = await uow.execute(
         StartTrip(
             vehicle_id=command.vehicle_id,
@@ -98,6 +116,7 @@ async def dispatch_trip(uow: UnitOfWork, command: DispatchTrip) -> CommandResult
             work_order_id=command.work_order_id,
             request_id=command.request_id,
             driver_out_on=busy,
+            booked=booked,
         )
     )
     # A trip racing for the same driver (flow 3) conflicts here; the retry re-decides.

@@ -15,13 +15,18 @@ from opsledger_contracts.events.fleet import (
 from fleet.domain.common import refuse
 from fleet.domain.drivers.commands import (
     AssignDriverToTrip,
+    BookDriver,
     CertifyDriver,
     DriverCommand,
     ReinstateDriver,
     RevokeCertificate,
     SuspendDriver,
 )
-from fleet.domain.drivers.events import PRIVATE_EVENTS, DriverAssignedToTrip
+from fleet.domain.drivers.events import (
+    PRIVATE_EVENTS,
+    DriverAssignedToTrip,
+    DriverBookedForRequest,
+)
 from fleet.domain.drivers.state import DriverState, certification_problem, evolve
 from fleet.domain.sites import site_of_stream
 
@@ -29,6 +34,7 @@ __all__ = [
     "DRIVER",
     "PRIVATE_EVENTS",
     "AssignDriverToTrip",
+    "BookDriver",
     "DriverState",
     "certification_problem",
     "driver_stream",
@@ -74,6 +80,9 @@ def decide(state: DriverState, command: DriverCommand, ctx: DecisionContext) -> 
         case AssignDriverToTrip():
             trip = {"vehicle_id": command.vehicle_id, "trip_id": command.trip_id}
             return [DriverAssignedToTrip(driver_id=state.driver_id, **trip)]
+        case BookDriver():
+            booking = {"request_id": command.request_id, "needed_at": command.needed_at}
+            return [DriverBookedForRequest(driver_id=state.driver_id, **booking)]
         case _:
             assert_never(command)
 
@@ -94,6 +103,7 @@ DRIVER: Aggregate[DriverState, DriverCommand] = Aggregate(
         ReinstateDriver: (roles("fleet_office", "fleet_captain"), decide),
         RevokeCertificate: (roles("fleet_office"), decide),
         AssignDriverToTrip: (SYSTEM_ONLY, decide),  # by DispatchTrip and the flow-3 answer
+        BookDriver: (SYSTEM_ONLY, decide),  # by DispatchRequestedTrip, for a later time
     },
     site_of=site_of_stream,
     creates=frozenset({CertifyDriver}),

@@ -1,7 +1,7 @@
 """Commands on a driver's certificate (FL-1)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,20 @@ class AssignDriverToTrip:
     trip_id: str
 
 
+@dataclass(frozen=True)
+class BookDriver:
+    """Reserve the driver for a request's later time (FL-2 rev.2; run by the workflow)."""
+
+    driver_id: str
+    request_id: str
+    needed_at: datetime
+
+
 DriverCommand = (
-    CertifyDriver | SuspendDriver | ReinstateDriver | RevokeCertificate | AssignDriverToTrip
+    CertifyDriver
+    | SuspendDriver
+    | ReinstateDriver
+    | RevokeCertificate
+    | AssignDriverToTrip
+    | BookDriver
 )

@@ -7,7 +7,7 @@ they are no published contract. The published fact is the vehicle's `TripDispatc
 from typing import ClassVar
 
 from opsledger_contracts.events.fleet import DriverEvent
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 
 class DriverAssignedToTrip(DriverEvent):
@@ -20,4 +20,13 @@ class DriverAssignedToTrip(DriverEvent):
     trip_id: str = Field(min_length=1, max_length=128, description="The trip.")
 
 
-PRIVATE_EVENTS = (DriverAssignedToTrip,)
+class DriverBookedForRequest(DriverEvent):
+    """The director reserved the driver for a vehicle request's later time (FL-2 rev.2)."""
+
+    event_type: ClassVar[str] = "DriverBookedForRequest"
+
+    request_id: str = Field(min_length=1, max_length=128, description="The request.")
+    needed_at: AwareDatetime = Field(description="When the driver is needed.")
+
+
+PRIVATE_EVENTS = (DriverAssignedToTrip, DriverBookedForRequest)

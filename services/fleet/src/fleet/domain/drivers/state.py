@@ -11,7 +11,8 @@ from opsledger_contracts.events.fleet import (
     DriverSuspended,
 )
 
-from fleet.domain.drivers.events import DriverAssignedToTrip
+from fleet.domain.bookings import Booking
+from fleet.domain.drivers.events import DriverAssignedToTrip, DriverBookedForRequest
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class DriverState:
     # FL-2: the latest trip claimed (vehicle_id, trip_id); the vehicle's log says if it
     # is still out.
     trip: tuple[str, str] | None = None
+    bookings: tuple[Booking, ...] = ()  # FL-2 rev.2: reserved for later requests
 
 
 def evolve(state: DriverState, event: Event) -> DriverState:
@@ -51,6 +53,8 @@ def evolve(state: DriverState, event: Event) -> DriverState:
             return changed(state, revoked=True)
         case DriverAssignedToTrip() as e:
             return changed(state, trip=(e.vehicle_id, e.trip_id))
+        case DriverBookedForRequest() as e:
+            return changed(state, bookings=(*state.bookings, Booking(e.request_id, e.needed_at)))
     return state
 
 

@@ -40,6 +40,7 @@ VEHICLE: Aggregate[VehicleState, c.VehicleCommand] = Aggregate(
         c.RecordService: (roles("fleet_captain"), decide),
         c.DeductVehiclePoints: (SYSTEM_ONLY, decide),  # RecordVehicleDeduction (FL-10 rev.2)
         c.RetireVehicle: (roles("fleet_office", "fleet_captain", "depot_director"), decide),
+        c.BookVehicle: (SYSTEM_ONLY, decide),  # by DispatchRequestedTrip, for a later time
     },
     closed=retired,  # FL-11
     snapshot_every=200,  # a vehicle's log lives for years

@@ -1,9 +1,11 @@
 """Commands on a vehicle and its dispatch log (FL-1, FL-2, FL-4)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from fleet.domain.bookings import Booking
 from fleet.domain.drivers import DriverState
 
 Purpose = Literal["delivery", "official_business", "private"]
@@ -79,6 +81,18 @@ class StartTrip:
     request_id: str | None = None
     # "<vehicle>/<trip>" the driver is out on with another vehicle (read by the workflow)
     driver_out_on: str | None = None
+    # FL-2 rev.2: live bookings of the vehicle ("vehicle_id") or driver ("driver_id") for
+    # other requests (read by the workflow)
+    booked: tuple[tuple[str, Booking], ...] = ()
+
+
+@dataclass(frozen=True)
+class BookVehicle:
+    """Reserve the vehicle for a request's later time (FL-2 rev.2; run by the workflow)."""
+
+    vehicle_id: str
+    request_id: str
+    needed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -150,4 +164,5 @@ VehicleCommand = (
     | RecordService
     | DeductVehiclePoints
     | RetireVehicle
+    | BookVehicle
 )

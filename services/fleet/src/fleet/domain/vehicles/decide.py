@@ -18,10 +18,12 @@ from opsledger_contracts.events.fleet import (
     VehicleServiceOverdue,
 )
 
+from fleet.domain.bookings import check_bookings
 from fleet.domain.common import check_deduction, conflict, refuse
 from fleet.domain.drivers import certification_problem
 from fleet.domain.rules import FleetRules
 from fleet.domain.vehicles.commands import (
+    BookVehicle,
     ClearFault,
     ClearRepairedFault,
     ConfirmOdometer,
@@ -37,7 +39,7 @@ from fleet.domain.vehicles.commands import (
     StartTrip,
     VehicleCommand,
 )
-from fleet.domain.vehicles.events import VehicleFaultHeldByRepair
+from fleet.domain.vehicles.events import VehicleBookedForRequest, VehicleFaultHeldByRepair
 from fleet.domain.vehicles.state import VehicleState, vehicle_stream
 
 
@@ -127,6 +129,9 @@ def decide(
             return [VehiclePointsDeducted(vehicle_id=state.vehicle_id, **facts)]
         case RetireVehicle():
             return [_retire(state, command)]
+        case BookVehicle():
+            booking = {"request_id": command.request_id, "needed_at": command.needed_at}
+            return [VehicleBookedForRequest(vehicle_id=state.vehicle_id, **booking)]
         case _:
             assert_never(command)
 
@@ -191,6 +196,7 @@ def _dispatch(
             "the driver named on a trip drives it, one trip at a time",
             "driver_id",
         )
+    check_bookings(command.booked, ctx.now, rules.dispatch_ahead_minutes)
     if command.purpose == "private":
         refuse("FL-2", "vehicles are for delivery and official business only", "purpose")
     if not command.business.strip():

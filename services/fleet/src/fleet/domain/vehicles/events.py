@@ -3,7 +3,7 @@
 from typing import ClassVar
 
 from opsledger_contracts.events.fleet import VehicleEvent
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 
 class VehicleFaultHeldByRepair(VehicleEvent):
@@ -16,4 +16,13 @@ class VehicleFaultHeldByRepair(VehicleEvent):
     repair_id: str = Field(min_length=1, max_length=64, description="The repair holding it.")
 
 
-PRIVATE_EVENTS = (VehicleFaultHeldByRepair,)
+class VehicleBookedForRequest(VehicleEvent):
+    """The director reserved the vehicle for a vehicle request's later time (FL-2 rev.2)."""
+
+    event_type: ClassVar[str] = "VehicleBookedForRequest"
+
+    request_id: str = Field(min_length=1, max_length=128, description="The request.")
+    needed_at: AwareDatetime = Field(description="When the vehicle is needed.")
+
+
+PRIVATE_EVENTS = (VehicleFaultHeldByRepair, VehicleBookedForRequest)

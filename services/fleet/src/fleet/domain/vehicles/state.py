@@ -9,7 +9,8 @@ from opsledger.appendlog import AppendLog, HistoryLog
 from opsledger.decider import Event, changed
 from opsledger_contracts.events import fleet as ev
 
-from fleet.domain.vehicles.events import VehicleFaultHeldByRepair
+from fleet.domain.bookings import Booking
+from fleet.domain.vehicles.events import VehicleBookedForRequest, VehicleFaultHeldByRepair
 
 
 def vehicle_stream(vehicle_id: str) -> str:
@@ -71,6 +72,7 @@ class VehicleState:
     # FL-10: itemized deductions.
     deductions: AppendLog[Deduction] = field(default_factory=AppendLog)
     retired: Retirement | None = None  # FL-11: the stream is closed
+    bookings: tuple[Booking, ...] = ()  # FL-2 rev.2: reserved for later requests
     log: HistoryLog[Trip] = field(default_factory=HistoryLog)  # returned trips (read models)
 
     @property
@@ -116,6 +118,7 @@ VehicleEvent = (
     | ev.VehicleServiced
     | ev.VehicleRetired
     | VehicleFaultHeldByRepair
+    | VehicleBookedForRequest
 )
 
 
@@ -146,6 +149,8 @@ def evolve(state: VehicleState, event: Event) -> VehicleState:
             )
         case VehicleFaultHeldByRepair() as e:
             return changed(state, held=(*state.held, (e.fault_id, e.repair_id)))
+        case VehicleBookedForRequest() as e:
+            return changed(state, bookings=(*state.bookings, Booking(e.request_id, e.needed_at)))
         case ev.OdometerReadingConfirmed() as e:
             return changed(state, odometer=e.odometer_km)
         case ev.TripDispatched() as e:
