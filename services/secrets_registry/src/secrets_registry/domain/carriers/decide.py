@@ -28,12 +28,23 @@ def _in_custody(state: CarrierState, rule: str, what: str) -> None:
         refuse(rule, f"carrier {state.carrier_id} is {where}: it cannot be {what}")
 
 
+def _only_destroyed(state: CarrierState, what: str) -> None:
+    """SR-11 rev.2: a by-product not archived is destroyed promptly (SR-19), nothing else."""
+    if state.origin == "by_product":
+        refuse(
+            "SR-11",
+            f"carrier {state.carrier_id} is a by-product to be destroyed: it cannot be {what}",
+        )
+
+
 def _record(command: c.RecordCarrier) -> list[EventPayload]:
     needs_serial = command.level in (TS, CarrierLevel.SECRET)
     if needs_serial and not command.serial:
         refuse("SR-11", "top secret and secret carriers have a serial number", "serial")
     if not command.scope or any(not s.strip() for s in command.scope):
         refuse("SR-11", "a carrier has a distribution scope", "scope")
+    if command.origin == "by_product" and len(command.derived_from) != 1:
+        refuse("SR-11", "a by-product names the carrier it was produced for", "carrier_id")
     if command.origin == "original" and command.produced_at not in PRODUCERS:
         refuse(
             "SR-11",
@@ -77,6 +88,7 @@ def _record(command: c.RecordCarrier) -> list[EventPayload]:
 
 def _copy(state: CarrierState, command: c.RecordCopy, ctx: DecisionContext) -> list[EventPayload]:
     _in_custody(state, "SR-14", "copied")
+    _only_destroyed(state, "copied")
     if state.not_to_be_copied:
         refuse("SR-14", "the carrier is marked not to be copied: never copied, whoever approves")
     by_authority = command.approval in ("originating_authority", "higher_authority")
@@ -146,6 +158,7 @@ def _sign_out(state: CarrierState, command: c.RecordSignOut) -> list[EventPayloa
 
 def _send(state: CarrierState, command: c.RecordSending) -> list[EventPayload]:
     _in_custody(state, "SR-12", "sent")
+    _only_destroyed(state, "sent")
     if command.channel not in CONFIDENTIAL_CHANNELS:
         refuse(
             "SR-12",
@@ -183,6 +196,7 @@ def _approve_take_out(
     state: CarrierState, command: c.ApproveTakeOut, ctx: DecisionContext
 ) -> list[EventPayload]:
     _in_custody(state, "SR-16", "taken out")
+    _only_destroyed(state, "taken out")
     _never_ts(state, command.abroad, command.foreign_affairs)
     return [
         ev.CarrierTakeOutApproved(
@@ -197,6 +211,7 @@ def _approve_take_out(
 
 def _take_out(state: CarrierState, command: c.RecordTakeOut) -> list[EventPayload]:
     _in_custody(state, "SR-16", "taken out")
+    _only_destroyed(state, "taken out")
     _never_ts(state, command.abroad, command.foreign_affairs)
     approval = state.take_out_approval
     needs_approval = state.level == TS or command.abroad or command.foreign_affairs

@@ -18,7 +18,9 @@ from secrets_registry.domain.clearance import CarrierLevel
 
 Staff = str
 Storage = Literal["secrecy_room", "officer_safe"]
-Origin = Literal["original", "received", "copy", "compilation", "excerpt", "quotation"]
+Origin = Literal[
+    "original", "received", "copy", "compilation", "excerpt", "quotation", "by_product"
+]
 
 
 class CarrierEvent(PrivateEvent):
