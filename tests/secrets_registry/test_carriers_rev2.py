@@ -6,6 +6,7 @@ made for, a serial if top secret or secret — and are destroyed promptly under 
 for destruction the day they are registered, never copied, sent or taken out.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from tests.secrets_registry.carrier_harness import SCOPE, SITE, Carriers
@@ -82,3 +83,25 @@ async def test_sr11_rev2_a_by_product_kind_is_checked(carriers: Carriers) -> Non
     await carriers.carrier("car-1", "secret")
     answer = await _by_product(carriers, 422, by_product_kind="souvenir")
     assert "by_product_kind" in str(answer)
+
+
+async def test_sr17_rev2_a_carrier_not_locked_away_by_the_evening_is_on_the_use_register(
+    carriers: Carriers,
+) -> None:
+    await carriers.person("off-1")
+    await carriers.person("stf-1")
+    await carriers.carrier()
+    await carriers.carrier("car-2")
+    out = {"site_id": SITE, "person_id": "stf-1", "purpose": "read"}
+    await carriers.post("/carriers/car-1/sign-outs", out, carriers.officer)
+    await carriers.post("/carriers/car-2/sign-outs", out, carriers.officer)
+    await carriers.post("/carriers/car-2/sign-ins", {"site_id": SITE}, carriers.officer)
+    assert await carriers.service.timers.fire_due() == 0  # not before the lock-away time
+    carriers.clock.advance(timedelta(hours=24))
+    assert await carriers.service.timers.fire_due() == 1  # car-2's timer was cancelled
+    use = await carriers.get("/carrier-registers/use", carriers.auth("off-1"))
+    assert [(r["carrier_id"], r["entry"], r["person"]) for r in use][-1] == (
+        "car-1",
+        "not_locked_away",
+        "stf-1",
+    )

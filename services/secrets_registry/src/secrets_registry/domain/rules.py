@@ -5,7 +5,7 @@ Defaults are RULES.md's; a site overrides them in OPSLEDGER_SITES, e.g.
 Money in fen.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import ClassVar
 
 from opsledger.calendar import SiteRules
@@ -35,6 +35,10 @@ class RegistryRules(SiteRules):
     two_person_window_minutes: int = Field(
         default=15, ge=1, le=240, description="two-person confirmation window"
     )
+
+    # SR-17 rev.2: staff leaving the office lock carriers away: a carrier signed out is
+    # back in secure storage by this local time of the day (after it: by the day's end).
+    lock_away_time: time = Field(default=time(18, 0), description="SR-17 rev.2")
 
     @property
     def two_person_window(self) -> timedelta:

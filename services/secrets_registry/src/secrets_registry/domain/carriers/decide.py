@@ -1,5 +1,6 @@
 """What a carrier decides (SR-11 … SR-19): pure, every refusal names its rule."""
 
+from datetime import datetime
 from typing import NoReturn, assert_never
 
 from opsledger.decider import DecisionContext
@@ -8,6 +9,7 @@ from opsledger_contracts import EventPayload
 
 from secrets_registry.domain.carriers import commands as c
 from secrets_registry.domain.carriers import events as ev
+from secrets_registry.domain.carriers import lockaway
 from secrets_registry.domain.carriers.state import DESTROYED, STORED, CarrierState
 from secrets_registry.domain.clearance import CarrierLevel
 
@@ -141,7 +143,9 @@ def _scope(
     ]
 
 
-def _sign_out(state: CarrierState, command: c.RecordSignOut) -> list[EventPayload]:
+def _sign_out(
+    state: CarrierState, command: c.RecordSignOut, lock_away_by: datetime
+) -> list[EventPayload]:
     _in_custody(state, "SR-13", "signed out")
     if not state.visible_to(command.holder):
         refuse(
@@ -151,7 +155,10 @@ def _sign_out(state: CarrierState, command: c.RecordSignOut) -> list[EventPayloa
         )
     return [
         ev.CarrierSignedOut(
-            carrier_id=state.carrier_id, person_id=command.person_id, purpose=command.purpose
+            carrier_id=state.carrier_id,
+            person_id=command.person_id,
+            purpose=command.purpose,
+            lock_away_by=lock_away_by,  # SR-17 rev.2
         )
     ]
 
@@ -295,7 +302,9 @@ def decide(
         case c.ChangeCarrierScope():
             return _scope(state, command, ctx)
         case c.RecordSignOut():
-            return _sign_out(state, command)
+            return _sign_out(state, command, lockaway.lock_away_by(ctx.site, ctx.now))
+        case c.CheckLockedAway():
+            return lockaway.check(state, command)
         case c.RecordSignIn():
             if state.status != "signed_out":
                 refuse("SR-13", f"carrier {state.carrier_id} is not signed out")
