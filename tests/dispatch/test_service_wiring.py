@@ -71,6 +71,7 @@ def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
         "ClearanceEndNoted",
         "KeyLocationAssignmentClaimed",
         "KeyLocationNoted",
+        "KeyLocationCheckedIn",  # WO-12 rev.2
     }
     assert not published & private
 

@@ -4,6 +4,10 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from dispatch.workflows import inspections, work_orders
+from dispatch.workflows import inspections, key_locations, work_orders
 
-WORKFLOWS: list[Workflow[Any]] = [*work_orders.WORKFLOWS, *inspections.WORKFLOWS]
+WORKFLOWS: list[Workflow[Any]] = [
+    *work_orders.WORKFLOWS,
+    *inspections.WORKFLOWS,
+    *key_locations.WORKFLOWS,  # WO-12 rev.2 check-in
+]

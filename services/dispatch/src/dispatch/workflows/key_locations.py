@@ -1,8 +1,11 @@
-"""WO-12 at issue (flow 4): an order at a key secrecy location goes to two people, both
-cleared for it, checked on the streams the registry's events are recorded on."""
+"""WO-12 (flow 4): an order at a key secrecy location goes to two people, both cleared for
+it, checked on the streams the registry's events are recorded on — at issue, and again
+when each checks in there (rev.2: both assigned, both checked in)."""
+
+from typing import Any
 
 from opsledger.errors import DomainError
-from opsledger.pipeline import UnitOfWork
+from opsledger.pipeline import ANY_STAFF, CommandResult, UnitOfWork, Workflow
 
 from dispatch.domain.clearances import (
     CLEARANCE,
@@ -11,7 +14,14 @@ from dispatch.domain.clearances import (
     not_cleared,
 )
 from dispatch.domain.key_locations import KEY_LOCATION, key_location_stream
+from dispatch.domain.work_order import WORK_ORDER
 from dispatch.domain.work_order.commands import IssueWorkOrder
+from dispatch.domain.work_order.key_location import (
+    CheckInAtKeyLocation,
+    RecordKeyLocationCheckIn,
+    the_two,
+)
+from dispatch.domain.work_order.state import site_of, stream_id
 
 
 async def key_location_of(uow: UnitOfWork, command: IssueWorkOrder) -> str | None:
@@ -52,3 +62,32 @@ async def claim(uow: UnitOfWork, command: IssueWorkOrder, wo_id: str, location_i
     for person in (command.assignee, command.second_assignee):
         assert person is not None
         await uow.execute(ClaimForKeyLocation(person.strip(), wo_id, location_id))
+
+
+async def check_in(uow: UnitOfWork, command: CheckInAtKeyLocation) -> CommandResult[Any]:
+    """WO-12 rev.2: the caller checks in at the order's key location, cleared today (read
+    from their clearance stream and claimed there at that version, as at issue)."""
+    order = await uow.load(WORK_ORDER, stream_id(command.work_order_id))
+    location_id, person = order.state.key_location_id, uow.ctx.actor
+    if location_id is not None and person in the_two(order.state):
+        location = await uow.load(KEY_LOCATION, key_location_stream(location_id))
+        clearance = await uow.load(CLEARANCE, clearance_stream(person))
+        state = clearance.state if clearance.version else None
+        day = uow.site.local_date(uow.now)
+        problem = not_cleared(state, location_id, location.state.entry_list, uow.site_id, day)
+        if problem is not None:
+            raise DomainError("WO-12", f"{person} {problem}")
+    checked = await uow.execute(RecordKeyLocationCheckIn(command.work_order_id))
+    assert location_id is not None  # the decider refused an order at no key location
+    await uow.execute(ClaimForKeyLocation(person, command.work_order_id, location_id))
+    return checked
+
+
+WORKFLOWS: list[Workflow[Any]] = [
+    Workflow(
+        command=CheckInAtKeyLocation,
+        roles=ANY_STAFF,  # the decider checks that the caller is one of the two
+        site_of=lambda command: site_of(command.work_order_id) or "(unknown)",
+        run=check_in,
+    ),
+]

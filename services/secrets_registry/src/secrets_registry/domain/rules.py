@@ -5,6 +5,7 @@ Defaults are RULES.md's; a site overrides them in OPSLEDGER_SITES, e.g.
 Money in fen.
 """
 
+from datetime import time, timedelta
 from typing import ClassVar
 
 from opsledger.calendar import SiteRules
@@ -14,7 +15,7 @@ from secrets_registry.domain.clearance import PersonLevel
 
 
 class RegistryRules(SiteRules):
-    """Values of SR-3, SR-5 and SR-10 that a site may set."""
+    """Values of SR-3, SR-5, SR-10 and the two-person window that a site may set."""
 
     service: ClassVar[str] = "secrets_registry"
 
@@ -29,6 +30,19 @@ class RegistryRules(SiteRules):
     allowance_general_fen: int = Field(default=10000, ge=0, description="SR-10 general")
     # SR-3: an entry or in-post pledge holds this many months; then it is renewed.
     pledge_validity_months: int = Field(default=12, ge=1, le=120, description="SR-3")
+    # Two-person rule (SR-9, SR-12, SR-16, SR-19): how long a first confirmation waits
+    # for the second; the deadline is fixed in the confirmation when it is recorded.
+    two_person_window_minutes: int = Field(
+        default=15, ge=1, le=240, description="two-person confirmation window"
+    )
+
+    # SR-17 rev.2: staff leaving the office lock carriers away: a carrier signed out is
+    # back in secure storage by this local time of the day (after it: by the day's end).
+    lock_away_time: time = Field(default=time(18, 0), description="SR-17 rev.2")
+
+    @property
+    def two_person_window(self) -> timedelta:
+        return timedelta(minutes=self.two_person_window_minutes)
 
     def minimum_months(self, level: PersonLevel) -> int:
         """SR-5: the shortest declassification period for `level`, in months."""

@@ -18,6 +18,8 @@ Idents = list[Ident]
 CARRIER_FIELDS: dict[str, Any] = {
     **FIELD_TYPES,
     "copy_id": Ident,
+    "by_product_id": _rule(Ident, "SR-11"),
+    "by_product_kind": _rule(Literal["draft", "misprint", "proof", "waste"], "SR-11"),
     "location_id": Ident,
     "action_id": _rule(Ident, "SR-12"),
     "inventory_id": _rule(Ident, "SR-17"),

@@ -24,6 +24,7 @@ from secrets_registry.views import carriers as views
 from secrets_registry.views.twoperson import PendingConfirmation
 from secrets_registry.workflows import carriers as wf
 from secrets_registry.workflows import custody
+from secrets_registry.workflows.byproducts import RegisterByProduct
 from secrets_registry.workflows.inventory import TakeInventory
 
 router = APIRouter(tags=["carriers"])
@@ -83,6 +84,15 @@ async def register_carrier(
 async def copy_carrier(
     carrier_id: Ident, body: CarrierBody[wf.CopyCarrier, CID], commands: Commands
 ) -> CarrierAnswer:
+    return CarrierAnswer.of((await commands.run(body.command(carrier_id=carrier_id))).state)
+
+
+@router.post("/carriers/{carrier_id}/by-products", status_code=201)
+async def register_by_product(
+    carrier_id: Ident, body: CarrierBody[RegisterByProduct, CID], commands: Commands
+) -> CarrierAnswer:
+    """SR-11 rev.2: what producing the carrier left over, not archived: a carrier of the
+    same level and scope, due for destruction at once (SR-19)."""
     return CarrierAnswer.of((await commands.run(body.command(carrier_id=carrier_id))).state)
 
 

@@ -38,6 +38,8 @@ def _retention_ends(state: CarrierState) -> date | None:
     if state.registered_at is None:
         return None
     start = state.registered_at.date()
+    if state.origin == "by_product":  # SR-11 rev.2: destroyed promptly, kept no longer
+        return start
     try:
         return start.replace(year=start.year + state.retention_years)
     except ValueError:  # registered on 29 February: the period ends on 28 February

@@ -4,7 +4,14 @@ from typing import Any
 
 from opsledger.pipeline import Workflow
 
-from secrets_registry.workflows import carriers, custody, inventory, locations, registers
+from secrets_registry.workflows import (
+    byproducts,
+    carriers,
+    custody,
+    inventory,
+    locations,
+    registers,
+)
 
 WORKFLOWS: list[Workflow[Any]] = [
     *registers.WORKFLOWS,
@@ -12,4 +19,5 @@ WORKFLOWS: list[Workflow[Any]] = [
     *custody.WORKFLOWS,
     *inventory.WORKFLOWS,
     *locations.WORKFLOWS,
+    *byproducts.WORKFLOWS,  # SR-11 rev.2
 ]

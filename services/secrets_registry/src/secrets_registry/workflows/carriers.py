@@ -40,7 +40,7 @@ async def _serial(uow: UnitOfWork, level: CarrierLevel, carrier_id: str) -> str 
     return f"{uow.site_id}-{'TS' if level == CarrierLevel.TOP_SECRET else 'S'}-{number:06d}"
 
 
-async def _enter(uow: UnitOfWork, record: c.RecordCarrier) -> CommandResult[Any]:
+async def enter(uow: UnitOfWork, record: c.RecordCarrier) -> CommandResult[Any]:
     clearance = await actor_clearance(uow)
     if not visible(uow.site_id, record.level, frozenset(record.scope), clearance):
         raise DomainError(
@@ -78,7 +78,7 @@ class RegisterCarrier:
 async def register_carrier(uow: UnitOfWork, command: RegisterCarrier) -> CommandResult[Any]:
     fields = {k: v for k, v in vars(command).items() if k != "received_from"}
     origin = "received" if command.received_from else "original"
-    return await _enter(
+    return await enter(
         uow, c.RecordCarrier(**fields, origin=origin, received_from=command.received_from)
     )
 
@@ -114,7 +114,7 @@ async def copy_carrier(uow: UnitOfWork, command: CopyCarrier) -> CommandResult[A
         origin="copy",
         derived_from=(original.carrier_id,),
     )
-    result = await _enter(uow, copy)
+    result = await enter(uow, copy)
     await uow.execute(
         c.RecordCopy(
             carrier_id=original.carrier_id,
@@ -154,7 +154,7 @@ async def derive_carrier(uow: UnitOfWork, command: DeriveCarrier) -> CommandResu
         frozenset(command.scope) if command.scope is not None else None,
         frozenset(command.consents),
     )
-    return await _enter(
+    return await enter(
         uow,
         c.RecordCarrier(
             site_id=uow.site_id,

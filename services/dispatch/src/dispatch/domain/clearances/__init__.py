@@ -49,7 +49,24 @@ class KeyLocationAssignmentClaimed(_ClearanceEvent):
     location_id: str = Field(min_length=1, max_length=64)
 
 
-PRIVATE_EVENTS = (ClearanceNoted, ClearanceEndNoted, KeyLocationAssignmentClaimed)
+class KeyLocationCheckedIn(PrivateEvent):
+    """WO-12 rev.2: one of the order's two people checked in at the key location, with
+    their own credentials and cleared on the day (on the work order's stream)."""
+
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrder"
+    event_type: ClassVar[str] = "KeyLocationCheckedIn"
+    work_order_id: str = Field(min_length=1, max_length=64)
+    person_id: str = Field(min_length=1, max_length=64)
+    location_id: str = Field(min_length=1, max_length=64)
+
+
+PRIVATE_EVENTS = (
+    ClearanceNoted,
+    ClearanceEndNoted,
+    KeyLocationAssignmentClaimed,
+    KeyLocationCheckedIn,
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Final
 
 from opsledger.decider import Aggregate, DueTimer, Event, Reaction, Schedule
+from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts.events.dispatch import (
     WorkOrderCallbackRecorded,
     WorkOrderIssued,
@@ -16,7 +17,7 @@ from opsledger_contracts.events.dispatch import (
 )
 
 from dispatch.domain import review_calendar
-from dispatch.domain.work_order import vehicle
+from dispatch.domain.work_order import key_location, vehicle
 from dispatch.domain.work_order.commands import (
     ROLES,
     CallReviewRoll,
@@ -87,8 +88,12 @@ WORK_ORDER: Aggregate[WorkOrderState, Command] = Aggregate(
     stream_id=lambda command: stream_id(command.work_order_id),
     # WO-11 (vehicles) is decided in `vehicle`, every other command in `decide`.
     commands={
-        command: (roles, vehicle.decide if command in vehicle.COMMANDS else decide)
-        for command, roles in ROLES.items()
+        **{
+            command: (roles, vehicle.decide if command in vehicle.COMMANDS else decide)
+            for command, roles in ROLES.items()
+        },
+        # WO-12 rev.2: run by the check-in workflow after the clearance check
+        key_location.RecordKeyLocationCheckIn: (SYSTEM_ONLY, key_location.check_in),
     },
     creates=frozenset({NumberedIssue}),
     reactions=reactions,

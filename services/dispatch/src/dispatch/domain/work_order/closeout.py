@@ -22,6 +22,7 @@ from dispatch.domain.work_order.commands import (
     RecordCallback,
     SignOffWorkOrder,
 )
+from dispatch.domain.work_order.key_location import must_have_both_checked_in
 from dispatch.domain.work_order.state import (
     ACCEPTED,
     ARCHIVED,
@@ -43,6 +44,7 @@ def complete(
         )
     if state.status != ACCEPTED:
         raise DomainError("WO-6", f"work order {state.work_order_id} is {state.status} already")
+    must_have_both_checked_in(state)  # WO-12 rev.2
     missing = [n for n, v in (("process", command.process), ("result", command.result)) if blank(v)]
     if missing:
         raise DomainError(

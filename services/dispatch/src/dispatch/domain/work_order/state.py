@@ -27,6 +27,8 @@ from opsledger_contracts.events.dispatch import (
     WorkOrderVehicleReserved,
 )
 
+from dispatch.domain.clearances import KeyLocationCheckedIn
+
 STREAM_TYPE: Final = "WorkOrder"
 
 # Lifecycle statuses. "overdue" is a flag on top of them (see WorkOrderState.overdue).
@@ -121,6 +123,7 @@ class WorkOrderState:
     repair_class: str | None = None  # CC-6: urgent or minor
     key_location_id: str | None = None  # WO-12: the key secrecy location, if any
     second_assignee: str | None = None  # WO-12 rev.2
+    checked_in: frozenset[str] = frozenset()  # WO-12 rev.2: who checked in at the location
     issued_at: datetime | None = None
     status: str = ""
     accepted_at: datetime | None = None
@@ -191,6 +194,8 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
                 status=ISSUED,
                 deadline=issued.reply_by,
             )
+        case KeyLocationCheckedIn() as checked:
+            return changed(state, checked_in=state.checked_in | {checked.person_id})
         case RepeatRepairFlagged() as flagged:
             return changed(state, repeat_of=flagged.previous_work_order_id)
         case WorkOrderAccepted() as accepted:

@@ -6,6 +6,7 @@ from opsledger.decider import Aggregate
 from opsledger.pipeline import SYSTEM_ONLY
 
 from secrets_registry.domain.carriers import commands as c
+from secrets_registry.domain.carriers import lockaway
 from secrets_registry.domain.carriers.decide import decide
 from secrets_registry.domain.carriers.events import CARRIER_EVENTS
 from secrets_registry.domain.carriers.register import CARRIER_REGISTER, RegisterState
@@ -45,5 +46,8 @@ CARRIER: Aggregate[CarrierState, c.CarrierCommand] = Aggregate(
     stream_id=_stream_id,
     commands={command: (SYSTEM_ONLY, decide) for command in c.CarrierCommand.__args__},
     creates=frozenset({c.RecordCarrier}),
+    reactions=lockaway.reactions,  # SR-17 rev.2
+    timers={lockaway.LOCK_AWAY: lockaway.timer_command},
+    timer_actors={lockaway.LOCK_AWAY: "carrier-lock-away"},
     snapshot_every=200,
 )

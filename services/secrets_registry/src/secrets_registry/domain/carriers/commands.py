@@ -6,7 +6,7 @@ decides, on the actor's own person stream, that the actor may see the carrier at
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from secrets_registry.domain.clearance import CarrierLevel, Clearance
@@ -82,6 +82,14 @@ class RecordSignOut:
 @dataclass(frozen=True)
 class RecordSignIn:
     carrier_id: str
+
+
+@dataclass(frozen=True)
+class CheckLockedAway:
+    """The lock-away timer of one sign-out (SR-17 rev.2)."""
+
+    carrier_id: str
+    lock_away_by: datetime
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,7 @@ CarrierCommand = (
     | ChangeCarrierScope
     | RecordSignOut
     | RecordSignIn
+    | CheckLockedAway
     | RecordSending
     | ApproveTakeOut
     | RecordTakeOut

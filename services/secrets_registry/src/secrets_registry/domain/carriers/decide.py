@@ -1,5 +1,6 @@
 """What a carrier decides (SR-11 … SR-19): pure, every refusal names its rule."""
 
+from datetime import datetime
 from typing import NoReturn, assert_never
 
 from opsledger.decider import DecisionContext
@@ -8,6 +9,7 @@ from opsledger_contracts import EventPayload
 
 from secrets_registry.domain.carriers import commands as c
 from secrets_registry.domain.carriers import events as ev
+from secrets_registry.domain.carriers import lockaway
 from secrets_registry.domain.carriers.state import DESTROYED, STORED, CarrierState
 from secrets_registry.domain.clearance import CarrierLevel
 
@@ -28,12 +30,23 @@ def _in_custody(state: CarrierState, rule: str, what: str) -> None:
         refuse(rule, f"carrier {state.carrier_id} is {where}: it cannot be {what}")
 
 
+def _only_destroyed(state: CarrierState, what: str) -> None:
+    """SR-11 rev.2: a by-product not archived is destroyed promptly (SR-19), nothing else."""
+    if state.origin == "by_product":
+        refuse(
+            "SR-11",
+            f"carrier {state.carrier_id} is a by-product to be destroyed: it cannot be {what}",
+        )
+
+
 def _record(command: c.RecordCarrier) -> list[EventPayload]:
     needs_serial = command.level in (TS, CarrierLevel.SECRET)
     if needs_serial and not command.serial:
         refuse("SR-11", "top secret and secret carriers have a serial number", "serial")
     if not command.scope or any(not s.strip() for s in command.scope):
         refuse("SR-11", "a carrier has a distribution scope", "scope")
+    if command.origin == "by_product" and len(command.derived_from) != 1:
+        refuse("SR-11", "a by-product names the carrier it was produced for", "carrier_id")
     if command.origin == "original" and command.produced_at not in PRODUCERS:
         refuse(
             "SR-11",
@@ -77,6 +90,7 @@ def _record(command: c.RecordCarrier) -> list[EventPayload]:
 
 def _copy(state: CarrierState, command: c.RecordCopy, ctx: DecisionContext) -> list[EventPayload]:
     _in_custody(state, "SR-14", "copied")
+    _only_destroyed(state, "copied")
     if state.not_to_be_copied:
         refuse("SR-14", "the carrier is marked not to be copied: never copied, whoever approves")
     by_authority = command.approval in ("originating_authority", "higher_authority")
@@ -129,7 +143,9 @@ def _scope(
     ]
 
 
-def _sign_out(state: CarrierState, command: c.RecordSignOut) -> list[EventPayload]:
+def _sign_out(
+    state: CarrierState, command: c.RecordSignOut, lock_away_by: datetime
+) -> list[EventPayload]:
     _in_custody(state, "SR-13", "signed out")
     if not state.visible_to(command.holder):
         refuse(
@@ -139,13 +155,17 @@ def _sign_out(state: CarrierState, command: c.RecordSignOut) -> list[EventPayloa
         )
     return [
         ev.CarrierSignedOut(
-            carrier_id=state.carrier_id, person_id=command.person_id, purpose=command.purpose
+            carrier_id=state.carrier_id,
+            person_id=command.person_id,
+            purpose=command.purpose,
+            lock_away_by=lock_away_by,  # SR-17 rev.2
         )
     ]
 
 
 def _send(state: CarrierState, command: c.RecordSending) -> list[EventPayload]:
     _in_custody(state, "SR-12", "sent")
+    _only_destroyed(state, "sent")
     if command.channel not in CONFIDENTIAL_CHANNELS:
         refuse(
             "SR-12",
@@ -183,6 +203,7 @@ def _approve_take_out(
     state: CarrierState, command: c.ApproveTakeOut, ctx: DecisionContext
 ) -> list[EventPayload]:
     _in_custody(state, "SR-16", "taken out")
+    _only_destroyed(state, "taken out")
     _never_ts(state, command.abroad, command.foreign_affairs)
     return [
         ev.CarrierTakeOutApproved(
@@ -197,6 +218,7 @@ def _approve_take_out(
 
 def _take_out(state: CarrierState, command: c.RecordTakeOut) -> list[EventPayload]:
     _in_custody(state, "SR-16", "taken out")
+    _only_destroyed(state, "taken out")
     _never_ts(state, command.abroad, command.foreign_affairs)
     approval = state.take_out_approval
     needs_approval = state.level == TS or command.abroad or command.foreign_affairs
@@ -280,7 +302,9 @@ def decide(
         case c.ChangeCarrierScope():
             return _scope(state, command, ctx)
         case c.RecordSignOut():
-            return _sign_out(state, command)
+            return _sign_out(state, command, lockaway.lock_away_by(ctx.site, ctx.now))
+        case c.CheckLockedAway():
+            return lockaway.check(state, command)
         case c.RecordSignIn():
             if state.status != "signed_out":
                 refuse("SR-13", f"carrier {state.carrier_id} is not signed out")

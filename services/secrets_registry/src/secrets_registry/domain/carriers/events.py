@@ -12,13 +12,15 @@ from datetime import date
 from typing import ClassVar, Literal
 
 from opsledger.decider import PrivateEvent
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from secrets_registry.domain.clearance import CarrierLevel
 
 Staff = str
 Storage = Literal["secrecy_room", "officer_safe"]
-Origin = Literal["original", "received", "copy", "compilation", "excerpt", "quotation"]
+Origin = Literal[
+    "original", "received", "copy", "compilation", "excerpt", "quotation", "by_product"
+]
 
 
 class CarrierEvent(PrivateEvent):
@@ -85,6 +87,18 @@ class CarrierSignedOut(CarrierEvent):
 
     person_id: Staff = Field(min_length=1, max_length=200)
     purpose: Literal["read", "use"]
+    # SR-17 rev.2: back in secure storage by then (None: recorded before the rule)
+    lock_away_by: AwareDatetime | None = None
+
+
+class CarrierNotLockedAway(CarrierEvent):
+    """SR-17 rev.2: the carrier was still signed out when it was due back in secure
+    storage (the holder left the office without locking it away)."""
+
+    event_type: ClassVar[str] = "CarrierNotLockedAway"
+
+    person_id: Staff = Field(min_length=1, max_length=200)
+    lock_away_by: AwareDatetime
 
 
 class CarrierSignedIn(CarrierEvent):
@@ -224,6 +238,7 @@ CARRIER_EVENTS: tuple[type[PrivateEvent], ...] = (
     CarrierScopeChanged,
     CarrierSignedOut,
     CarrierSignedIn,
+    CarrierNotLockedAway,
     CarrierSent,
     CarrierTakeOutApproved,
     CarrierTakenOut,

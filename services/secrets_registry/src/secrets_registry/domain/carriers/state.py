@@ -65,6 +65,7 @@ class CarrierState:
     registered_at: datetime | None = None
     status: str = STORED
     holder: tuple[str, ...] = ()  # who holds it now (signed out or taken out)
+    lock_away_by: datetime | None = None  # SR-17 rev.2: of the open sign-out
     take_out_approval: ev.CarrierTakeOutApproved | None = None
     destruction_approval: ev.CarrierDestructionApproved | None = None
     inventoried_on: date | None = None
@@ -105,6 +106,7 @@ CarrierEvent = (
     | ev.CarrierScopeChanged
     | ev.CarrierSignedOut
     | ev.CarrierSignedIn
+    | ev.CarrierNotLockedAway
     | ev.CarrierSent
     | ev.CarrierTakeOutApproved
     | ev.CarrierTakenOut
@@ -159,7 +161,16 @@ def evolve(state: CarrierState, event: Event) -> CarrierState:
             return changed(state, scope=scope)
         case ev.CarrierSignedOut() as e:
             lines = _line(state, event, "use", "signed_out", e.person_id, e.purpose)
-            return changed(state, status=SIGNED_OUT, holder=(e.person_id,), lines=lines)
+            return changed(
+                state,
+                status=SIGNED_OUT,
+                holder=(e.person_id,),
+                lock_away_by=e.lock_away_by,
+                lines=lines,
+            )
+        case ev.CarrierNotLockedAway() as e:
+            lines = _line(state, event, "use", "not_locked_away", e.person_id, "SR-17")
+            return changed(state, lines=lines)
         case ev.CarrierSignedIn() as e:
             lines = _line(state, event, "return", "signed_in", e.person_id, "")
             return changed(state, status=STORED, holder=(), lines=lines)

@@ -4,7 +4,8 @@ Every action the rules give to two people — escorting a carrier, witnessing it
 destruction, working in a key location, taking top secret out — is a stream
 `two-person-<action_id>` here, and nothing else can complete one. Each person confirms
 with their own credentials (the actor of their own request); the first confirmation
-only records a pending state that expires after `WINDOW`; the action completes when a
+only records a pending state that expires after the site's window
+(`RegistryRules.two_person_window_minutes`, default 15); the action completes when a
 second, different person, each cleared for it and pledged on the day, confirms the same
 terms before then. The same person twice, an uncleared or unpledged person and a
 confirmation after the window are refused, naming the action's rule.
@@ -36,8 +37,10 @@ from opsledger_contracts import EventPayload
 from pydantic import AwareDatetime, Field
 
 from secrets_registry.domain.clearance import CarrierLevel, Clearance
+from secrets_registry.domain.rules import RegistryRules
 
-WINDOW = timedelta(minutes=15)  # how long a first confirmation waits for the second
+# The default of the site's window (RegistryRules.two_person_window_minutes).
+WINDOW = timedelta(minutes=RegistryRules.model_fields["two_person_window_minutes"].default)
 
 
 def two_person_stream(action_id: str) -> str:
@@ -203,7 +206,7 @@ def decide(
         subject=command.subject,
         terms=command.terms,
         person_id=person,
-        expires_at=ctx.now + WINDOW,
+        expires_at=ctx.now + ctx.site.rules(RegistryRules).two_person_window,
     )
     first = state.first
     if first is None:
