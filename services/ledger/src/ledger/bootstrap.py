@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opsledger.decider import Aggregate
-from opsledger.service import ServiceDefinition
+from opsledger.service import Check, ServiceDefinition
 
 from ledger.domain.entries import PRIVATE_EVENTS as ENTRY_EVENTS
 from ledger.domain.month import PRIVATE_EVENTS as MONTH_EVENTS
@@ -24,6 +24,12 @@ def _aggregates() -> Sequence[Aggregate[Any, Any]]:
     return [MONTH, PEOPLE, ENTRIES]
 
 
+def _checks() -> Sequence[Check]:
+    from ledger.domain.month.arithmetic import check_ledger
+
+    return [check_ledger]
+
+
 definition = ServiceDefinition.from_rooms(
     "ledger",
     title="Monthly ledger",
@@ -35,4 +41,5 @@ definition = ServiceDefinition.from_rooms(
     aggregates=_aggregates,
     # The ledger's bookkeeping: entries applied, months closed, people, claimed entry ids.
     private_events=(*MONTH_EVENTS, *PEOPLE_EVENTS, *ENTRY_EVENTS),
+    checks=_checks,  # opsledger verify ledger: the statements add up
 )

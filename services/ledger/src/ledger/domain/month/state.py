@@ -34,6 +34,9 @@ class MonthState:
     lines: tuple[LedgerEntryApplied, ...] = ()
     entry_ids: frozenset[str] = frozenset()
     issued: tuple[MonthlyStatementIssued, ...] = ()  # the statements, once closed
+    # Entries recorded after the closing: never by the ledger's own decisions (LG-4); a
+    # log edited by hand would show here, and `opsledger verify ledger` names it.
+    applied_after_close: tuple[str, ...] = ()
 
     def people(self) -> list[str]:
         return sorted({line.person for line in self.lines})
@@ -60,6 +63,10 @@ class MonthState:
 def evolve(state: MonthState, event: Event) -> MonthState:
     match event.payload:
         case LedgerEntryApplied() as line:
+            if state.closed:
+                state = changed(
+                    state, applied_after_close=(*state.applied_after_close, line.entry_id)
+                )
             return changed(
                 state,
                 site_id=event.site_id,
