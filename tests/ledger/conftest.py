@@ -50,6 +50,23 @@ class Ledger:
         answer = await self.client.post("/people", json=body, headers=self.finance)
         assert answer.status_code == 201, answer.text
 
+    def message(self, payload: LedgerEntry, site: str = SITE) -> tuple[Any, bytes, Any]:
+        """The Kafka record (key, value, headers) a source publishes for `payload`."""
+        envelope = EventEnvelope(
+            event_id=uuid4(),
+            event_type=payload.event_type,
+            schema_version=1,
+            source=payload.service,
+            site_id=site,
+            stream_id=f"src-{payload.entry_id}",
+            stream_type=payload.stream_type or "Conduct",
+            stream_version=1,
+            occurred_at=self.clock.now(),
+            correlation_id="corr-flow5",
+            actor="system:test",
+        )
+        return encode_message(envelope, payload)
+
     async def deliver(
         self,
         payload: LedgerEntry,
@@ -127,7 +144,10 @@ async def ledger(database_url: str, request: pytest.FixtureRequest) -> AsyncIter
     if request.node.get_closest_marker("kafka"):  # dead letters go to the real broker
         bootstrap = request.getfixturevalue("kafka_bootstrap")
         settings = Settings(
-            database_url=database_url, auth_secret=SECRET, kafka_bootstrap_servers=bootstrap
+            database_url=database_url,
+            auth_secret=SECRET,
+            kafka_bootstrap_servers=bootstrap,
+            kafka_topic_prefix=f"test-{uuid4().hex[:8]}.",  # topics of its own
         )
     service = ServiceApp(load_service("ledger"), settings, clock=clock)
     await service.start(background=False)

@@ -12,10 +12,12 @@ from opsledger.routes import Commands, Reader, Reads
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.domain.month import MONTH, CloseMonth, MonthState, month_stream
+from ledger.domain.month.reconcile import reconcile
 from ledger.domain.people import RegisterPerson
 from ledger.domain.roles import PAYROLL_READERS, STATEMENT_READERS
 from ledger.readmodels.months import LEDGER_MONTHS
 from ledger.views.months import months_of
+from ledger.views.reconciliation import published_entries
 from ledger.views.statements import (
     MonthStatements,
     Statement,
@@ -125,4 +127,49 @@ async def payroll(site_id: SitePath, month: MonthPath, reads: PayrollReads) -> R
         payroll_csv(state, site_id).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="payroll-{site_id}-{month}.csv"'},
+    )
+
+
+class Reconciliation(BaseModel):
+    site_id: str
+    month: str
+    closed: bool
+    compared_with: list[str]
+    published_entries: int
+    counted_entries: int
+    differences: list[str]
+
+
+@router.get("/months/{site_id}/{month}/reconciliation")
+async def reconciliation(
+    site_id: SitePath, month: MonthPath, request: Request, reads: PayrollReads
+) -> Reconciliation:
+    """The site-month against what the sources published for it (their topics re-read
+    from the beginning; the ledger calls no other service's API): every difference named,
+    including entries counted after the close as adjustments of a later month."""
+    state = await _month(reads, site_id, month)
+    counted = [(month, line) for line in state.lines if line.entry_month == month]
+    for row in await reads(months_of, site_id):
+        if row.month > month:
+            later = await _month(reads, site_id, row.month)
+            counted += [(row.month, x) for x in later.lines if x.entry_month == month]
+    service = request.app.state.service
+    prefix = service.settings.kafka_topic_prefix
+    topics = sorted({prefix + c.subscription.topic for c in service.consumers})
+    try:
+        published = await published_entries(
+            service.settings.kafka_bootstrap_servers, service.kafka_security, topics, site_id, month
+        )
+    except Exception as exc:
+        raise DomainError(
+            "LG-3", f"the sources' topics could not be read ({type(exc).__name__})", status=503
+        ) from None
+    return Reconciliation(
+        site_id=site_id,
+        month=month,
+        closed=state.closed,
+        compared_with=topics,
+        published_entries=len(published),
+        counted_entries=len(counted),
+        differences=reconcile(month, published, counted),
     )
