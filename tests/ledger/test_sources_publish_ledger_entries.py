@@ -6,11 +6,12 @@ Dispatch's `PenaltyRecorded` is not a `LedgerEntry`; each penalty is mirrored by
 
 from datetime import timedelta
 
+from dispatch.domain.work_order import commands as wo
 from opsledger_contracts import REGISTRY
 from opsledger_contracts.events.dispatch import DispatchLedgerEntryRecorded, PenaltyRecorded
 from opsledger_contracts.ledger import LedgerEntry, ledger_entry_models
 
-from tests.dispatch.test_issue10_rules import NOW, REPLY_BY, W, accepted, wo
+from tests.dispatch.test_issue10_rules import REPLY_BY, W, accepted
 
 
 def test_flow5_every_service_with_person_penalties_publishes_a_ledger_entry() -> None:
