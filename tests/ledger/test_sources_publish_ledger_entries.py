@@ -36,4 +36,3 @@ def test_flow5_a_dispatch_penalty_is_mirrored_as_a_ledger_entry() -> None:
     )
     assert entry.entry_id == f"dispatch-{W}-1" and entry.source == W
     assert entry.signed_fen == -3000
-    assert late > NOW
