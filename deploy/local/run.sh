@@ -25,7 +25,7 @@
 #                             or substituted for "{service}" if the command contains it;
 #                             "{port}" is substituted by the service's port.
 #   OPSLEDGER_RUN_PORT_BASE   first HTTP port (default 8101: callcenter 8101, dispatch 8102,
-#                             fleet 8103, permits 8104, secrets_registry 8105).
+#                             fleet 8103, permits 8104, secrets_registry 8105, ledger 8106).
 #   OPSLEDGER_HTTP_HOST       interface the services listen on (default 127.0.0.1).
 #   OPSLEDGER_DATABASE_URL    passed through; "{service}" in it is replaced per service.
 #   KAFKA_HOST, KAFKA_PORT    the broker (default 127.0.0.1:9092), see kafka.sh.
@@ -47,7 +47,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-SERVICES=(callcenter dispatch fleet permits secrets_registry)
+SERVICES=(callcenter dispatch fleet permits secrets_registry ledger)
 PORT_BASE="${OPSLEDGER_RUN_PORT_BASE:-8101}"
 HTTP_HOST="${OPSLEDGER_HTTP_HOST:-127.0.0.1}"
 SERVE_CMD="${OPSLEDGER_SERVE_CMD:-uv run --frozen opsledger serve}"

@@ -17,6 +17,7 @@ from opsledger.decider import Schedule
 from opsledger.errors import DomainError
 from opsledger.testing import Scenario, given, site_calendar
 from opsledger_contracts.events.dispatch import (
+    DispatchLedgerEntryRecorded,
     EndOfDayReviewMissed,
     PenaltyRecorded,
     WorkOrderCompleted,
@@ -59,7 +60,12 @@ def test_wo5_completion_after_deadline_without_report_is_overdue_and_fined() -> 
     late = REPLY_BY + timedelta(hours=1)
     scenario = accepted()
     decided = scenario.when(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=late)
-    assert [type(e) for e in decided] == [WorkOrderOverdue, PenaltyRecorded, WorkOrderCompleted]
+    assert [type(e) for e in decided] == [
+        WorkOrderOverdue,
+        PenaltyRecorded,
+        DispatchLedgerEntryRecorded,
+        WorkOrderCompleted,
+    ]
     overdue, penalty = decided[0].model_dump(), decided[1].model_dump()
     assert overdue["reply_by"] == REPLY_BY and overdue["assignee"] == "eng-12"
     assert (penalty["person"], penalty["amount_fen"], penalty["rule"]) == ("eng-12", 3000, "WO-5")
@@ -96,7 +102,12 @@ def test_wo5_expected_time_becomes_the_next_deadline_under_the_same_rule() -> No
     late = scenario.when(
         wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=expected + timedelta(minutes=1)
     )
-    assert [type(e) for e in late] == [WorkOrderOverdue, PenaltyRecorded, WorkOrderCompleted]
+    assert [type(e) for e in late] == [
+        WorkOrderOverdue,
+        PenaltyRecorded,
+        DispatchLedgerEntryRecorded,
+        WorkOrderCompleted,
+    ]
     assert late[0].model_dump()["reply_by"] == expected
 
 
@@ -107,7 +118,12 @@ def test_wo5_a_missed_deadline_is_fined_to_whoever_held_the_order_then() -> None
         actor="disp-07",
         at=late,
     )
-    assert [type(e) for e in decided] == [WorkOrderOverdue, PenaltyRecorded, WorkOrderReassigned]
+    assert [type(e) for e in decided] == [
+        WorkOrderOverdue,
+        PenaltyRecorded,
+        DispatchLedgerEntryRecorded,
+        WorkOrderReassigned,
+    ]
     assert decided[1].model_dump()["person"] == "eng-12"
 
 
@@ -134,6 +150,7 @@ async def test_wo5_late_completion_is_fined_once_whether_or_not_the_timer_ran(
         "WorkOrderAccepted",
         "WorkOrderOverdue",
         "PenaltyRecorded",
+        "DispatchLedgerEntryRecorded",
         "WorkOrderCompleted",
     ]
     assert stream[3].actor == "eng-12" and stream[3].payload["month"] == "2026-11"

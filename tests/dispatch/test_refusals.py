@@ -15,7 +15,10 @@ from dispatch.domain.work_order import commands as wo
 from dispatch.domain.work_order.state import WorkOrderState
 from opsledger.testing import Scenario, given
 from opsledger_contracts import EventPayload
-from opsledger_contracts.events.dispatch import WorkOrderProgressReported
+from opsledger_contracts.events.dispatch import (
+    DispatchLedgerEntryRecorded,
+    WorkOrderProgressReported,
+)
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 REPLY_BY = NOW + timedelta(hours=4)
@@ -377,6 +380,11 @@ def test_every_refusal_names_its_rule_field_and_reason(name: str) -> None:
 IDS = {"work_order_id": W, "serial_no": 1, "ticket_id": None}
 
 
+def facts(events: Sequence[EventPayload]) -> list[EventPayload]:
+    """Without the ledger-shaped copy of each penalty (flow 5; tests/ledger checks it)."""
+    return [e for e in events if not isinstance(e, DispatchLedgerEntryRecorded)]
+
+
 def dumps(events: Sequence[EventPayload]) -> list[tuple[str, dict[str, object]]]:
     return [(type(e).__name__, e.model_dump()) for e in events]
 
@@ -385,7 +393,9 @@ def test_each_decision_records_exactly_its_facts() -> None:
     assert dumps(issued().when(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)) == [
         ("WorkOrderAccepted", {**IDS, "assignee": "eng-12", "accepted_at": NOW})
     ]
-    assert dumps(issued().when(wo.RecordRefusal(W, " Not my job "), actor="disp-07", at=NOW)) == [
+    assert dumps(
+        facts(issued().when(wo.RecordRefusal(W, " Not my job "), actor="disp-07", at=NOW))
+    ) == [
         (
             "WorkOrderRefusalRecorded",
             {**IDS, "recorded_by": "disp-07", "assignee": "eng-12", "reason": "Not my job"},
@@ -442,7 +452,9 @@ def test_each_decision_records_exactly_its_facts() -> None:
     assert dumps(called_back().when(wo.ArchiveWorkOrder(W), actor="disp-07", at=NOW)) == [
         ("WorkOrderArchived", {**IDS, "archived_by": "disp-07"})
     ]
-    assert dumps(escalated().when(wo.JudgeUnreasonable(W, " bad "), actor="lead-01", at=NOW)) == [
+    assert dumps(
+        facts(escalated().when(wo.JudgeUnreasonable(W, " bad "), actor="lead-01", at=NOW))
+    ) == [
         (
             "WorkOrderJudgedUnreasonable",
             {**IDS, "judged_by": "lead-01", "issuer": "disp-07", "reason": "bad"},
@@ -495,18 +507,23 @@ def test_wo5_the_overdue_fine_is_the_deadlines_and_the_assignees() -> None:
     ]
     # Exactly at the deadline it is late; a moment before, it is not.
     at_deadline = accepted().when(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=REPLY_BY)
-    assert len(at_deadline) == 3
+    assert len(at_deadline) == 4  # with the penalty's ledger entry (flow 5)
     before = REPLY_BY - timedelta(microseconds=1)
     assert len(accepted().when(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=before)) == 1
     # The timer decides for its deadline only, once.
     scenario = accepted()
-    assert len(scenario.when(wo.MarkOverdue(W, REPLY_BY), actor="system", at=late)) == 2
+    assert len(scenario.when(wo.MarkOverdue(W, REPLY_BY), actor="system", at=late)) == 3
     moved = wo.MarkOverdue(W, REPLY_BY - timedelta(minutes=1))
     assert scenario.when(moved, actor="system", at=late) == []
     # An escalation after the missed deadline: the escalating assignee is fined first.
     escalation = wo.RecordEscalation(W, None, "welder", LINE)
     types = [type(e).__name__ for e in issued().when(escalation, actor="eng-12", at=late)]
-    assert types == ["WorkOrderOverdue", "PenaltyRecorded", "WorkOrderEscalated"]
+    assert types == [
+        "WorkOrderOverdue",
+        "PenaltyRecorded",
+        "DispatchLedgerEntryRecorded",
+        "WorkOrderEscalated",
+    ]
     # A reopened order (unconfirmed callback) completed later is rework, not overdue.
     reopened = signed().record(wo.RecordCallback(W, False, "leaks"), actor="disp-07", at=NOW)
     again = reopened.when(wo.CompleteWorkOrder(W, "p", "r"), actor="eng-12", at=late)
@@ -550,7 +567,7 @@ def test_every_event_of_a_ticket_born_order_names_the_ticket() -> None:
     for command, actor, roles in steps:
         at = late if isinstance(command, wo.CompleteWorkOrder) else NOW
         decided = scenario.when(command, actor=actor, at=at, roles=roles)
-        assert decided and all(e.model_dump()["ticket_id"] == "T-9" for e in decided), command
+        assert decided and all(e.model_dump()["ticket_id"] == "T-9" for e in facts(decided))
         scenario.given(*decided, at=at, actor=actor)
     other = given(WORK_ORDER, at=NOW)
     other.record(wo.NumberedIssue(issue(ticket_id="T-9"), W, 1), actor="disp-07", at=NOW)
@@ -560,15 +577,17 @@ def test_every_event_of_a_ticket_born_order_names_the_ticket() -> None:
         (wo.ReassignWorkOrder(W, "eng-15", "engineer", "ill"), "disp-07"),
     ):
         decided = other.when(command, actor=actor, at=NOW)
-        assert all(e.model_dump()["ticket_id"] == "T-9" for e in decided), command
+        assert all(e.model_dump()["ticket_id"] == "T-9" for e in facts(decided)), command
         other.given(*decided, at=NOW, actor=actor)
 
 
 def test_penalty_reasons_are_cut_to_the_contracts_1000_characters() -> None:
     long = "x" * 1000
-    _, refusal = issued().when(wo.RecordRefusal(W, long), actor="disp-07", at=NOW)
+    _, refusal, _entry = issued().when(wo.RecordRefusal(W, long), actor="disp-07", at=NOW)
     assert len(refusal.model_dump()["reason"]) == 1000
-    _, judged_penalty = escalated().when(wo.JudgeUnreasonable(W, long), actor="lead-01", at=NOW)
+    _, judged_penalty, _entry = escalated().when(
+        wo.JudgeUnreasonable(W, long), actor="lead-01", at=NOW
+    )
     assert len(judged_penalty.model_dump()["reason"]) == 1000
 
 

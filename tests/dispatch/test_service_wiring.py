@@ -53,6 +53,7 @@ def test_bookkeeping_events_are_private_and_the_rest_published() -> None:
     private = {m.event_type for m in definition.private_events}
     assert {
         "PenaltyRecorded",
+        "DispatchLedgerEntryRecorded",
         "WorkOrderRefusalRecorded",
         "WorkOrderJudgedUnreasonable",
         "EndOfDayReviewRecorded",

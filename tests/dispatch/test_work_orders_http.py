@@ -209,8 +209,8 @@ async def test_wo5_overdue_timer_fines_the_assignee_at_reply_by(dispatch: Dispat
     dispatch.clock.advance(timedelta(minutes=1))  # exactly reply_by
     assert await dispatch.service.timers.fire_due() == 1
     types = [e.event_type for e in await dispatch.stream(f"work-order-{wo_id}")]
-    assert types[-2:] == ["WorkOrderOverdue", "PenaltyRecorded"]
-    penalty = (await dispatch.stream(f"work-order-{wo_id}"))[-1]
+    assert types[-3:] == ["WorkOrderOverdue", "PenaltyRecorded", "DispatchLedgerEntryRecorded"]
+    penalty = (await dispatch.stream(f"work-order-{wo_id}"))[-2]
     assert penalty.payload["person"] == "eng-12" and penalty.payload["amount_fen"] == 3000
     assert penalty.payload["rule"] == "WO-5" and penalty.payload["month"] == "2026-11"
     assert penalty.actor == "system:dispatch.overdue"

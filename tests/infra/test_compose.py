@@ -39,6 +39,7 @@ SERVICES = {
     "fleet": 8103,
     "permits": 8104,
     "secrets_registry": 8105,
+    "ledger": 8106,
 }
 
 # Broken on purpose: a wrong type and an unknown key, both schema violations.

@@ -41,7 +41,7 @@ SCRIPTS = [
     REPO / "deploy" / "docker" / "install-compose-cli.sh",
     REPO / ".ci" / "run",
 ]
-SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry"]
+SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger"]
 
 STANDIN = """
 import os, signal, sys, threading

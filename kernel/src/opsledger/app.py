@@ -256,6 +256,26 @@ class ServiceApp:
         finally:
             await lag_monitor.close()
 
+    async def inbound_lag(self) -> dict[str, int]:
+        """Messages of the consumed topics not yet applied, per topic, measured now from
+        the consumer groups' committed offsets and the topics' end offsets (what a
+        service checks before it declares a period complete, e.g. the ledger's close).
+        Raises when Kafka does not answer within 10 s: unknown is not zero."""
+        prefix = self.settings.kafka_topic_prefix
+        monitor = LagMonitor(self.settings.kafka_bootstrap_servers, self.kafka_security)
+        lag: dict[str, int] = {}
+        try:
+            async with asyncio.timeout(10):
+                for consumer in self.consumers:
+                    sub = consumer.subscription
+                    group = sub.group_id(self.definition.name, prefix)
+                    measured = await monitor.measure(group, [prefix + sub.topic])
+                    for topic, value in measured.items():
+                        lag[topic] = lag.get(topic, 0) + value
+        finally:
+            await monitor.close()
+        return lag
+
     # -- probes --------------------------------------------------------------------------
 
     async def readiness(self) -> dict[str, str]:

@@ -129,7 +129,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from opsledger.chain_verify import verify_chain
     from opsledger.cli_chain import file_anchors, kafka_anchors, print_chain_report
-    from opsledger.verify import verify_read_models
+    from opsledger.verify import run_checks, verify_read_models
 
     service = _service(args.service)
     anchors = file_anchors(args.service, args.against)
@@ -145,15 +145,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
             models = service.read_models.projections
             rt = service.runtime
             differences = await verify_read_models(rt.engine, rt.store, service.catalog, models)
+            checks = service.definition.checks()
+            problems = await run_checks(rt.engine, rt.store, service.catalog, checks)
         finally:
             await service.runtime.engine.dispose()
         for diff in differences:
             print(f"DIFFERENT {diff.projection}.{diff.table}: {diff.detail}", file=sys.stderr)
-        if differences:
-            print(f"{args.service}: {len(differences)} difference(s)", file=sys.stderr)
+        for problem in problems:
+            print(f"DIFFERENT {args.service}: {problem}", file=sys.stderr)
+        if differences or problems:
+            found = len(differences) + len(problems)
+            print(f"{args.service}: {found} difference(s)", file=sys.stderr)
             return 1
         names = ", ".join(m.name for m in models) or "no read models"
         print(f"{args.service}: verified {names}: rebuilt equals live")
+        if checks:
+            print(f"{args.service}: {len(checks)} own check(s) of the log: consistent")
         return 0
 
     return asyncio.run(run())

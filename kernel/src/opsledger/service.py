@@ -13,11 +13,15 @@ from fastapi import APIRouter
 from opsledger_contracts import EventPayload
 
 from opsledger.calendar import SiteRules
-from opsledger.decider import Aggregate
+from opsledger.decider import Aggregate, Event
 from opsledger.pipeline import Inbound, Workflow
 from opsledger.readmodels import ReadModel
 
 ENTRY_POINT_GROUP = "opsledger.services"
+
+# A service's own consistency check for `opsledger verify`: every event of its log, in
+# order, decoded; the answer names each problem found (empty: consistent).
+Check = Callable[[Sequence[Event]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class ServiceDefinition:
     migrations: Path | None = None
     # The service's configurable rule values (per-site overrides in OPSLEDGER_SITES).
     site_rules: type[SiteRules] | None = None
+    # What `opsledger verify` checks besides the chain and the read models (e.g. that the
+    # ledger's closed statements add up), loaded lazily.
+    checks: Callable[[], Sequence[Check]] = lambda: ()
 
     @classmethod
     def from_rooms(
@@ -59,6 +66,7 @@ class ServiceDefinition:
         private_events: Sequence[type[EventPayload]] = (),
         migrations: Path | None = None,
         site_rules: type[SiteRules] | None = None,
+        checks: Callable[[], Sequence[Check]] | None = None,
     ) -> "ServiceDefinition":
         """The service in `package`, laid out in the standard rooms (kernel README).
 
@@ -81,6 +89,7 @@ class ServiceDefinition:
             private_events=private_events,
             migrations=migrations,
             site_rules=site_rules,
+            checks=checks or (lambda: ()),
         )
 
 

@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from opsledger.catalog import EventCatalog
 from opsledger.checkpoints import read_checkpoint
 from opsledger.db import create_engine
+from opsledger.decider import Event
 from opsledger.eventstore import EventStore
 from opsledger.readmodels import ReadModel, fold_all, write_table
 from opsledger.readmodels.backend import backend_for
+from opsledger.service import Check
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,18 @@ async def verify_read_models(
                 rebuilt_rows = await _rows(conn, model.table)
             differences.extend(compare_rows(model.name, model.table, live_rows, rebuilt_rows))
     return differences
+
+
+async def run_checks(
+    engine: AsyncEngine, store: EventStore, catalog: EventCatalog, checks: Sequence[Check]
+) -> list[str]:
+    """A service's own checks (`ServiceDefinition.checks`) over its whole log, decoded."""
+    if not checks:
+        return []
+    events: list[Event] = []
+    async with engine.connect() as conn:
+        after = 0
+        while batch := await store.read_all(conn, after_position=after, limit=2000):
+            events.extend(catalog.decode(r) for r in batch)
+            after = batch[-1].position
+    return [problem for check in checks for problem in check(events)]

@@ -4,9 +4,18 @@ from opsledger_contracts.events import (
     callcenter,
     dispatch,
     fleet,
+    ledger,
     permits,
     permits_conduct,
     secrets_registry,
 )
 
-__all__ = ["callcenter", "dispatch", "fleet", "permits", "permits_conduct", "secrets_registry"]
+__all__ = [
+    "callcenter",
+    "dispatch",
+    "fleet",
+    "ledger",
+    "permits",
+    "permits_conduct",
+    "secrets_registry",
+]

@@ -6,6 +6,7 @@ from typing import ClassVar, Literal
 from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
 
 from opsledger_contracts.base import EventPayload
+from opsledger_contracts.ledger import LEDGER_EXAMPLE, LedgerEntry
 from opsledger_contracts.registry import REGISTRY
 
 
@@ -326,6 +327,36 @@ class PenaltyRecorded(WorkOrderEvent):
     month: str = Field(
         pattern=r"^\d{4}-\d{2}$",
         description="Site-local month (YYYY-MM) in which the penalised fact happened.",
+    )
+
+
+@REGISTRY.register
+class DispatchLedgerEntryRecorded(LedgerEntry):
+    """A dispatch penalty (WO-4, WO-5, WO-9) in the shared `LedgerEntry` shape (flow 5).
+
+    Recorded in the work order's stream right after the `PenaltyRecorded` it mirrors, in
+    the same transaction: `PenaltyRecorded` stays as it was for its readers, this one is
+    what the ledger and payroll consume. `source` is the work order; `entry_id`
+    `dispatch-<work order>-<n>` (the n-th penalty on the order) is stable.
+    """
+
+    event_type: ClassVar[str] = "DispatchLedgerEntryRecorded"
+    service: ClassVar[str] = "dispatch"
+    stream_type: ClassVar[str | None] = "WorkOrder"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **LEDGER_EXAMPLE,
+                    "entry_id": f"dispatch-{_WO}-1",
+                    "person": "eng-12",
+                    "amount_fen": 3000,
+                    "rule": "WO-5",
+                    "reason": "Reply-by 2026-11-23T10:00:00Z passed without completion",
+                    "source": _WO,
+                }
+            ]
+        }
     )
 
 

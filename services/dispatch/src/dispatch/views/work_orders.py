@@ -14,7 +14,7 @@ from opsledger.clock import as_utc
 from opsledger.db import events
 from opsledger.eventstore import RecordedEvent
 from opsledger.redaction import may_read, read_by, redact
-from opsledger_contracts.events.dispatch import PenaltyRecorded
+from opsledger_contracts.events.dispatch import DispatchLedgerEntryRecorded, PenaltyRecorded
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -33,7 +33,9 @@ WORK_ORDER_READERS = ISSUER_ROLES | ASSIGNEE_ROLES | {"finance", "auditor"}
 # Penalties (WO-4, WO-5, WO-9) are for the penalty ledger's readers only: absent from
 # every other reader's answers (orders, board, history, command replies).
 PENALTY_READERS = frozenset({"dispatcher", "dispatch_lead", "dept_head", "finance", "auditor"})
-PENALTY_EVENT_TYPES = frozenset({PenaltyRecorded.event_type})
+PENALTY_EVENT_TYPES = frozenset(
+    {PenaltyRecorded.event_type, DispatchLedgerEntryRecorded.event_type}
+)
 
 StatusFilter = Literal[
     "issued",

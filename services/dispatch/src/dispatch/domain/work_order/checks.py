@@ -7,6 +7,7 @@ from opsledger.decider import DecisionContext
 from opsledger.errors import DomainError
 from opsledger_contracts import EventPayload
 from opsledger_contracts.events.dispatch import (
+    DispatchLedgerEntryRecorded,
     PenaltyRecorded,
     WorkOrderOverdue,
 )
@@ -38,17 +39,32 @@ def penalty(
     rule: str,
     reason: str,
     at: datetime,
-) -> PenaltyRecorded:
-    return PenaltyRecorded(
-        work_order_id=state.work_order_id,
-        serial_no=state.serial_no,
-        ticket_id=state.ticket_id,
-        person=person,
-        amount_fen=amount,
-        rule=rule,
-        reason=reason,
-        month=ctx.site.month(at),
-    )
+) -> list[EventPayload]:
+    """The penalty for dispatch's own readers, and the same in the shared ledger shape
+    (flow 5): `entry_id` is the order's n-th penalty, stable across retries."""
+    month = ctx.site.month(at)
+    return [
+        PenaltyRecorded(
+            work_order_id=state.work_order_id,
+            serial_no=state.serial_no,
+            ticket_id=state.ticket_id,
+            person=person,
+            amount_fen=amount,
+            rule=rule,
+            reason=reason,
+            month=month,
+        ),
+        DispatchLedgerEntryRecorded(
+            entry_id=f"dispatch-{state.work_order_id}-{len(state.penalties) + 1}",
+            person=person,
+            month=month,
+            kind="penalty",
+            amount_fen=amount,
+            rule=rule,
+            reason=reason,
+            source=state.work_order_id,
+        ),
+    ]
 
 
 def must_be_assignee(state: WorkOrderState, actor: str, rule: str, what: str) -> None:
@@ -77,7 +93,7 @@ def overdue(state: WorkOrderState, ctx: DecisionContext, deadline: datetime) -> 
             assignee=state.assignee,
             reply_by=deadline,
         ),
-        penalty(
+        *penalty(
             ctx,
             state,
             state.assignee,

@@ -171,7 +171,7 @@ def _refusal(
             assignee=state.assignee,
             reason=reason,
         ),
-        penalty(
+        *penalty(
             ctx,
             state,
             state.assignee,
@@ -250,7 +250,7 @@ def _unreasonable(
             issuer=state.issuer,
             reason=reason,
         ),
-        penalty(
+        *penalty(
             ctx,
             state,
             state.issuer,

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from opsledger.decider import Event, changed
 from opsledger_contracts.events.dispatch import (
+    DispatchLedgerEntryRecorded,
     PenaltyRecorded,
     RepeatRepairFlagged,
     VehicleRequested,
@@ -253,6 +254,8 @@ def _apply(state: WorkOrderState, event: Event) -> WorkOrderState:
             return changed(state, status=ARCHIVED, archived_at=event.occurred_at)
         case WorkOrderJudgedUnreasonable():
             return changed(state, judged_unreasonable=True)
+        case DispatchLedgerEntryRecorded():
+            return state  # the ledger's copy of the PenaltyRecorded just before it
         case PenaltyRecorded() as penalty:
             line = Penalty(
                 event_id=str(event.event_id),

@@ -1,0 +1,1 @@
+"""The ledger's pure domain: site-months, registered people, claimed entry ids."""
