@@ -2,7 +2,7 @@
 
 from typing import Final, Literal
 
-ServiceName = Literal["callcenter", "dispatch", "fleet", "permits", "secrets_registry"]
+ServiceName = Literal["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "dashboard"]
 
 SERVICES: Final[tuple[ServiceName, ...]] = (
     "callcenter",
@@ -10,6 +10,7 @@ SERVICES: Final[tuple[ServiceName, ...]] = (
     "fleet",
     "permits",
     "secrets_registry",
+    "dashboard",
 )
 
 
