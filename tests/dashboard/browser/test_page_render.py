@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from dashboard.views.page import fmt
 from dashboard.views.page.cards import card_slot, drill_url, event_name
-from dashboard.views.page.i18n import Lang, choose, from_accept_language, text
+from dashboard.views.page.i18n import Lang, choose, from_accept_language, kpi_name, text
 from dashboard.views.page.layout import document
 from dashboard.views.page.screens import drill_page_body, grid_page_body
 from dashboard.views.page.trend import sparkline
@@ -169,3 +169,10 @@ def test_the_drill_down_counts_its_rows_and_links_each_record() -> None:
     body = drill_page_body(listing, KPI, lang="en", timezone="Asia/Shanghai", csv_url="/x.csv")
     assert body.count("<tr data-record=") == 2 and '<span data-field="count">2</span>' in body
     assert 'href="http://127.0.0.1:8101/tickets/T1"' in body and "2026-12-03 10:00:00" in body
+
+
+def test_every_kpi_of_the_catalogue_has_a_chinese_name() -> None:
+    from dashboard.domain.catalogue import CATALOGUE
+
+    missing = [k.key for k in CATALOGUE if kpi_name("zh-CN", k.key, "?") == "?"]
+    assert not missing, f"no Chinese name in views/page/i18n.py for {missing}"

@@ -57,27 +57,30 @@ _TEXT: dict[str, tuple[str, str]] = {
     "not_found": ("Not found", "未找到"),
 }
 
-# Names of the KPIs of the catalogue; an id missing here shows the catalogue's own title.
+# Names of the KPIs of the catalogue (domain/catalogue.py keys); an unknown key shows the
+# catalogue's own (English) title.
 _KPI_NAMES: dict[str, tuple[str, str]] = {
-    "answered_rate": ("Answered-call rate", "接通率"),
-    "first_response_sla": ("First response within SLA", "首次响应及时率"),
-    "first_response_in_sla": ("First response within SLA", "首次响应及时率"),
-    "callbacks_done": ("Callbacks done", "已完成回访"),
-    "satisfaction": ("Satisfaction", "满意度"),
-    "accepted_on_time": ("Accepted on time", "按时接单率"),
-    "overdue_open_orders": ("Overdue open orders", "逾期未完工单"),
-    "repeat_repairs": ("Repeat repairs", "重复维修"),
-    "penalties_this_month": ("Penalties this month", "本月罚款"),
-    "fuel_anomalies": ("Fuel anomalies", "油耗异常"),
-    "vehicles_with_open_faults": ("Vehicles with open faults", "有未修故障的车辆"),
-    "services_overdue": ("Services overdue", "逾期保养"),
-    "reviews_overdue": ("Reviews overdue", "逾期审核"),
-    "refunds_past_7": ("Refunds past 7 working days", "超7个工作日未退款"),
-    "refunds_past_15": ("Refunds past 15 working days", "超15个工作日未退款"),
-    "patrol_coverage": ("Patrol coverage", "巡查覆盖率"),
-    "open_inventory_discrepancies": ("Open inventory discrepancies", "未结清点差异"),
-    "carriers_due": ("Carriers due back or for destruction", "应归还或应销毁的载体"),
-    "people_in_declassification": ("People in their declassification period", "脱密期人员"),
+    "callcenter.answered_rate": ("Answered-call rate", "接通率"),
+    "callcenter.first_response_sla": ("First response within SLA", "首次响应及时率"),
+    "callcenter.callbacks_done": ("Callbacks done", "回访完成率"),
+    "callcenter.satisfaction": ("Satisfaction", "满意度"),
+    "dispatch.accepted_on_time": ("Accepted on time", "按时接单率"),
+    "dispatch.overdue_open": ("Overdue open orders", "逾期未完工单"),
+    "dispatch.repeat_repairs": ("Repeat repairs", "重复维修"),
+    "dispatch.penalties": ("Penalties this month", "本月罚款"),
+    "fleet.fuel_anomalies": ("Fuel anomalies", "油耗异常"),
+    "fleet.open_faults": ("Vehicles with open faults", "有未修故障的车辆"),
+    "fleet.services_overdue": ("Services overdue", "逾期保养"),
+    "permits.reviews_overdue": ("Reviews overdue", "逾期审核"),
+    "permits.refunds_past_7": ("Refunds past 7 working days", "超7个工作日未退押金"),
+    "permits.refunds_past_15": ("Refunds past 15 working days", "超15个工作日未退押金"),
+    "permits.patrol_coverage": ("Patrol coverage", "巡查覆盖率"),
+    "secrets_registry.open_discrepancies": ("Open inventory discrepancies", "未结清点差异"),
+    "secrets_registry.carriers_due": (
+        "Carriers due back or for destruction",
+        "应归还或应销毁的载体",
+    ),
+    "secrets_registry.declassification": ("People in their declassification period", "脱密期人员"),
 }
 
 
@@ -88,8 +91,7 @@ def text(lang: Lang, key: str) -> str:
 
 
 def kpi_name(lang: Lang, kpi_id: str, fallback: str) -> str:
-    # Catalogue keys are `<service>.<name>`; the names here are by `<name>`.
-    names = _KPI_NAMES.get(kpi_id.rpartition(".")[2])
+    names = _KPI_NAMES.get(kpi_id)
     if names is None:
         return fallback
     return names[1] if lang == "zh-CN" else names[0]
