@@ -4,6 +4,7 @@ behind each card, CSV, site scope and sign-in."""
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 from opsledger_contracts.events.callcenter import CallLogged
 
@@ -22,7 +23,7 @@ async def calls(dashboard: Dashboard, outcomes: str, site: str = SITE, prefix: s
         await dashboard.deliver("callcenter", payload, f"call-{call_id}", site_id=site)
 
 
-def card_of(cards: list[dict[str, object]], kpi: str) -> dict[str, object]:
+def card_of(cards: list[dict[str, Any]], kpi: str) -> dict[str, Any]:
     return next(c for c in cards if c["kpi"] == kpi)
 
 
@@ -49,7 +50,9 @@ async def test_no_previous_period_gives_no_delta_and_a_previous_one_does(
     await calls(dashboard, "ab", prefix="N")
     dashboard.clock.advance(timedelta(days=31))  # January
     await calls(dashboard, "aa", prefix="J")
-    card = card_of((await dashboard.get(f"/api/sites/{SITE}/cards"))["cards"], "callcenter.answered_rate")
+    card = card_of(
+        (await dashboard.get(f"/api/sites/{SITE}/cards"))["cards"], "callcenter.answered_rate"
+    )
     assert (card["value"], card["previous_value"], card["delta"]) == (100.0, 50.0, 50.0)
     empty = card_of(
         (await dashboard.get(f"/api/sites/{SITE}/cards", period="2026-10"))["cards"],
@@ -64,7 +67,10 @@ async def test_another_sites_url_answers_404_and_the_grid_shows_only_own_sites(
     await calls(dashboard, "a")
     await calls(dashboard, "b", site=OTHER, prefix="B")
     await dashboard.service.read_models.catch_up()
-    for path in (f"/api/sites/{OTHER}/cards", f"/api/sites/{OTHER}/kpis/callcenter.answered_rate/rows"):
+    for path in (
+        f"/api/sites/{OTHER}/cards",
+        f"/api/sites/{OTHER}/kpis/callcenter.answered_rate/rows",
+    ):
         answer = await dashboard.client.get(path, headers=dashboard.auth())
         assert answer.status_code == 404, path
     grid = await dashboard.get("/api/cards")
