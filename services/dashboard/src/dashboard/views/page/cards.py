@@ -73,9 +73,10 @@ def card_inner(
         fraction = f'<span class="fraction">{card["numerator"]} / {card["denominator"]}</span>'
     last = card.get("last_event_at")
     stamp = fmt.local_time(last, timezone)
+    # the time of the last event applied, in the site's zone, and how old that is
     age = (
-        f'<time datetime="{escape(str(last), quote=True)}" title="{escape(stamp, quote=True)}">'
-        f"{escape(fmt.age(last, now, lang))}</time>"
+        f'<time datetime="{escape(str(last), quote=True)}">{escape(stamp)}</time>'
+        f" · {escape(fmt.age(last, now, lang))}"
         if last
         else escape(text(lang, "no_data_yet"))
     )
