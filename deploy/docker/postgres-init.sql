@@ -6,3 +6,4 @@ CREATE DATABASE opsledger_dispatch OWNER opsledger;
 CREATE DATABASE opsledger_fleet OWNER opsledger;
 CREATE DATABASE opsledger_permits OWNER opsledger;
 CREATE DATABASE opsledger_secrets_registry OWNER opsledger;
+CREATE DATABASE opsledger_dashboard OWNER opsledger;

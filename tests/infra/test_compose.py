@@ -39,6 +39,7 @@ SERVICES = {
     "fleet": 8103,
     "permits": 8104,
     "secrets_registry": 8105,
+    "dashboard": 8107,
 }
 
 # Broken on purpose: a wrong type and an unknown key, both schema violations.
