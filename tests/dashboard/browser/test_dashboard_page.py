@@ -145,6 +145,8 @@ def test_a_live_update_arrives_without_a_reload(
 def test_no_request_leaves_the_host(browser: Browser, scenario: Stack, seen: Seen) -> None:
     with open_context(browser, scenario, seen) as context:
         page = context.new_page()
+        errors: list[str] = []  # a CSP refusal (an inline style or script) lands here
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         sign_in(page, bearer(M1))
         expect(card(page, "site-a")).to_be_visible()
         page.goto(f"/sites/site-a/kpis/{KPI}")
@@ -153,6 +155,7 @@ def test_no_request_leaves_the_host(browser: Browser, scenario: Stack, seen: See
     assert seen.urls, "page.route saw no request at all"
     assert any(u.endswith("/static/dashboard/htmx.min.js") for u in seen.urls)
     assert seen.foreign(scenario.dashboard) == []
+    assert errors == []
 
 
 def test_another_site_is_refused(browser: Browser, scenario: Stack, seen: Seen) -> None:
