@@ -1,5 +1,6 @@
 """Cards, company roll-up and drill-down lists, all from `queries` (one definition per KPI)."""
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,10 +56,12 @@ def card(
     before = arithmetic.figure(kpi, grid.tally(kpi, sites, period.previous()))
     target = settings.target(kpi.key, kpi.target, site_id)
     status = arithmetic.status(kpi, now.value, target)
-    trend = []
-    for day in period.trend_days(today):
-        daily = arithmetic.figure(kpi, _day_tally(grid, kpi, sites, day))
-        trend.append({"date": day.isoformat(), "value": daily.value})
+    daily = grid.daily(kpi, sites)
+    empty = arithmetic.figure(kpi, Tally()).value
+    trend = [
+        {"date": text, "value": arithmetic.figure(kpi, daily[day]).value if day in daily else empty}
+        for day, text in _trend_days(period, today)
+    ]
     applied = grid.last_applied(kpi, sites)
     return {
         "kpi": kpi.key,
@@ -79,11 +82,9 @@ def card(
     }
 
 
-def _day_tally(grid: queries.Grid, kpi: Kpi, sites: Collection[str], day: date) -> Tally:
-    total = Tally()
-    for site in sites:
-        total += grid.days.get((kpi.key, site), {}).get(day, Tally())
-    return total
+@functools.lru_cache(maxsize=64)
+def _trend_days(period: Period, today: date) -> tuple[tuple[date, str], ...]:
+    return tuple((day, day.isoformat()) for day in period.trend_days(today))
 
 
 def since(period: Period, today: date) -> date:

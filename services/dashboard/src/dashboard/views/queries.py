@@ -33,13 +33,25 @@ class Grid:
         default_factory=lambda: defaultdict(dict)
     )
     applied: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _merged: dict[tuple[str, tuple[str, ...]], dict[date, Tally]] = field(default_factory=dict)
+
+    def daily(self, kpi: Kpi, sites: Collection[str]) -> dict[date, Tally]:
+        """The KPI's tallies per day over `sites` (summed once, then kept)."""
+        key = (kpi.key, tuple(sites))
+        found = self._merged.get(key)
+        if found is None:
+            found = {}
+            for site in sites:
+                for day, tally in self.days.get((kpi.key, site), {}).items():
+                    found[day] = found[day] + tally if day in found else tally
+            self._merged[key] = found
+        return found
 
     def tally(self, kpi: Kpi, sites: Collection[str], period: Period | None) -> Tally:
         total = Tally()
-        for site in sites:
-            for day, tally in self.days.get((kpi.key, site), {}).items():
-                if period is None or kpi.kind == "now" or period.first <= day <= period.last:
-                    total += tally
+        for day, tally in self.daily(kpi, sites).items():
+            if period is None or kpi.kind == "now" or period.first <= day <= period.last:
+                total += tally
         return total
 
     def last_applied(self, kpi: Kpi, sites: Collection[str]) -> datetime | None:
