@@ -203,8 +203,11 @@ def test_keyboard_navigation_reaches_a_card_and_opens_it(
                 break
         else:
             pytest.fail("Tab never reached a card")
-        outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
-        assert outline not in ("0px", ""), "a focused card shows no focus ring"
+        ring = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, s.outlineWidth] })()"
+        )
+        assert ring[0] != "none" and ring[1] not in ("0px", ""), f"no focus ring: {ring}"
         page.keyboard.press("Enter")
         page.wait_for_url(f"**/kpis/{KPI}?period=*")
 
