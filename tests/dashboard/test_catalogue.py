@@ -212,3 +212,15 @@ def test_every_kept_field_is_on_its_contract_and_none_is_free_text() -> None:
             missing = set(fields) - set(model.model_fields)
             assert not missing, f"{event_type}: {missing}"
             assert not set(fields) & CONFIDENTIAL, event_type
+
+
+def test_people_in_declassification_carry_the_day_their_period_ends() -> None:
+    departed = {
+        "person_id": "S1",
+        "left_on": "2026-12-01",
+        "declassification_ends_on": "2028-11-30",
+    }
+    (row,) = c.in_declassification(rec("secrets_registry", ("PersonDeparted", departed)))
+    assert (row.day, row.ends, row.ref) == (date(2026, 12, 1), date(2028, 11, 30), "/people/S1")
+    assert c.in_declassification(rec("secrets_registry")) == []
+    assert BY_KEY["secrets_registry.declassification"].secrecy

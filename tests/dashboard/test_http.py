@@ -3,10 +3,11 @@ behind each card, CSV, site scope and sign-in."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from opsledger_contracts.events.callcenter import CallLogged
+from opsledger_contracts.events.secrets_registry import PersonDeparted
 
 from tests.dashboard.conftest import OTHER, SITE, Dashboard
 
@@ -106,3 +107,32 @@ async def test_a_bad_period_is_a_422_naming_the_field(dashboard: Dashboard) -> N
         f"/api/sites/{SITE}/cards", params={"period": "2026-13"}, headers=dashboard.auth()
     )
     assert answer.status_code == 422 and "period" in answer.text
+
+
+async def test_secrecy_cards_only_for_secrecy_roles_counted_until_the_period_ends(
+    dashboard: Dashboard,
+) -> None:
+    key = "secrets_registry.declassification"
+    departed = PersonDeparted(
+        person_id="S1",
+        kind="resignation",
+        left_on=date(2026, 12, 1),
+        declassification_ends_on=date(2026, 12, 20),
+    )
+    await dashboard.deliver("secrets_registry", departed, "person-S1")
+    manager = await dashboard.get(f"/api/sites/{SITE}/cards")
+    assert key not in {c["kpi"] for c in manager["cards"]}
+    hidden = await dashboard.client.get(
+        f"/api/sites/{SITE}/kpis/{key}/rows", headers=dashboard.auth()
+    )
+    assert hidden.status_code == 404
+    officer = dashboard.auth("sec-1", "secrecy_officer")
+    assert (
+        card_of((await dashboard.get(f"/api/sites/{SITE}/cards", officer))["cards"], key)["value"]
+        == 1.0
+    )
+    rows = await dashboard.get(f"/api/sites/{SITE}/kpis/{key}/rows", officer)
+    assert [r["url"] for r in rows["rows"]] == ["http://127.0.0.1:8105/people/S1"]
+    dashboard.clock.advance(timedelta(days=13))  # 2026-12-21 in Shanghai: the period is over
+    later = await dashboard.get(f"/api/sites/{SITE}/cards", officer)
+    assert card_of(later["cards"], key)["value"] == 0.0

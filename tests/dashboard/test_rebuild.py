@@ -22,7 +22,7 @@ async def test_every_card_equals_its_rows_at_each_site_and_for_the_company(
     everyone = dashboard.auth(sites=f"{SITE},{OTHER}")
     grid = await dashboard.get("/api/cards", everyone)
     cards = [*grid["company"], *(c for s in grid["sites"] for c in s["cards"])]
-    assert len(cards) == 3 * len(CATALOGUE)
+    assert len(cards) == 3 * len([k for k in CATALOGUE if not k.secrecy])
     for card in cards:
         listed = await dashboard.get(card["rows_url"], everyone)
         assert listed["value"] == card["value"], card["kpi"]

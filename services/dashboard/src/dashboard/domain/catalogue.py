@@ -199,6 +199,26 @@ def patrol_coverage(state: RecordState) -> list[KpiRow]:
     return [days[d] for d in sorted(days)]
 
 
+# ---- secrets_registry (secrecy roles only: counts and ids, never a title) ----------
+
+
+def in_declassification(state: RecordState) -> list[KpiRow]:
+    departed = state.last("PersonDeparted")
+    if departed is None:
+        return []
+    ends = departed.get("declassification_ends_on")
+    return [
+        KpiRow(
+            key="-",
+            day=date.fromisoformat(str(departed.get("left_on"))),
+            at=departed.occurred_at,
+            ends=date.fromisoformat(str(ends)),
+            detail=f"until {ends}",
+            ref=f"/people/{departed.get('person_id')}",
+        )
+    ]
+
+
 CATALOGUE: Final[tuple[Kpi, ...]] = (
     Kpi(
         "callcenter.answered_rate",
@@ -379,6 +399,19 @@ CATALOGUE: Final[tuple[Kpi, ...]] = (
         5.0,
         "period",
         patrol_coverage,
+    ),
+    Kpi(
+        "secrets_registry.declassification",
+        "secrets_registry",
+        "People in their declassification period",
+        "people departed whose declassification period has not ended (PersonDeparted)",
+        "count",
+        0.0,
+        False,
+        0.0,
+        "now",
+        in_declassification,
+        secrecy=True,
     ),
 )
 

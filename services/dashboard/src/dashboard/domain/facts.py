@@ -54,7 +54,10 @@ FACT_FIELDS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "PatrolRecorded": ("permit_id", "local_date"),
         "PatrolMissed": ("permit_id", "local_date"),
     },
-    "secrets_registry": {},
+    # ids and dates only: never a level, a post, a title or a holder list
+    "secrets_registry": {
+        "PersonDeparted": ("person_id", "left_on", "declassification_ends_on"),
+    },
 }
 
 SOURCES: Final = tuple(FACT_FIELDS)

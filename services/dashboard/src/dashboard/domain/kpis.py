@@ -35,6 +35,7 @@ class KpiRow:
     value: float | None = None
     detail: str = ""
     ref: str = ""  # path of the record in the owning service's API
+    ends: date | None = None  # a "now" row counts up to this site-local day (inclusive)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ async def rows_answer(
     async with viewer.runtime.engine.connect() as conn:
         sites = [site_id] if site_id else await viewer.sites(conn)
         chosen = period_of(viewer, period, site_id, sites)
-        return await cards.drill_down(conn, kpi, sites, site_id, chosen, viewer.settings)
+        today = max(viewer.today(s) for s in sites) if sites else chosen.last
+        return await cards.drill_down(conn, kpi, sites, site_id, chosen, viewer.settings, today)
 
 
 @router.get("/sites/{site_id}/kpis/{kpi}/rows")

@@ -36,6 +36,7 @@ def kpi_rows(state: RecordState) -> Iterator[dict[str, Any]]:
                 "detail": row.detail[:200],
                 "ref": row.ref[:300],
                 "applied_at": state.applied_at,
+                "ends": row.ends,
             }
 
 
@@ -55,6 +56,7 @@ KPI_ROWS: ReadModel[RecordState] = ReadModel(
         sa.Column("detail", sa.String(200), nullable=False),
         sa.Column("ref", sa.String(300), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ends", sa.Date, nullable=True),
     ],
     rows=kpi_rows,
     indexes=[("site_id", "kpi", "day")],

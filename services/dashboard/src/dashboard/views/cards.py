@@ -102,7 +102,7 @@ async def page(
 ) -> dict[str, Any]:
     """Company roll-up and the grid of sites (`sites`: each with its local today)."""
     today = max((t for _, t in sites), default=period.last)
-    grid = await queries.grid(conn, kpis, [s for s, _ in sites], since(period, today))
+    grid = await queries.grid(conn, kpis, [s for s, _ in sites], since(period, today), today)
     every = [s for s, _ in sites]
     return {
         "company": [card(grid, k, every, None, period, today, settings) for k in kpis],
@@ -138,9 +138,10 @@ async def drill_down(
     site_id: str | None,
     period: Period,
     settings: DashboardSettings,
+    today: date,
 ) -> dict[str, Any]:
     """The list behind a card, and the card's figure computed from this very list."""
-    found = await queries.rows(conn, kpi, sites, period)
+    found = await queries.rows(conn, kpi, sites, period, today)
     entries = [row_entry(r, settings) for r in found]
     tally = Tally(
         rows=len(found),

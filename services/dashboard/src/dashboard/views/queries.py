@@ -16,12 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 T = KPI_ROWS.table
 
 
-def where(kpi: Kpi, sites: Collection[str], period: Period | None) -> list[Any]:
+def current(today: date) -> Any:
+    """A "now" row that still counts on `today` (site-local): no end, or not past it."""
+    return sa.or_(T.c.ends.is_(None), T.c.ends >= today)
+
+
+def where(kpi: Kpi, sites: Collection[str], period: Period | None, today: date) -> list[Any]:
     """A card's rows: its KPI, its sites, and (a period KPI) the days of the period; a
     "now" KPI is the current state, whatever the day."""
     clauses: list[Any] = [T.c.kpi == kpi.key, T.c.site_id.in_(sorted(sites))]
     if period is not None and kpi.kind == "period":
         clauses += [T.c.day >= period.first, T.c.day <= period.last]
+    if kpi.kind == "now":
+        clauses.append(current(today))
     return clauses
 
 
@@ -60,7 +67,7 @@ class Grid:
 
 
 async def grid(
-    conn: AsyncConnection, kpis: Collection[Kpi], sites: Collection[str], since: date
+    conn: AsyncConnection, kpis: Collection[Kpi], sites: Collection[str], since: date, today: date
 ) -> Grid:
     """Every tally the page needs in one grouped query: the days since `since` (previous
     period and trend) for period KPIs, every day for "now" KPIs."""
@@ -80,7 +87,7 @@ async def grid(
         .where(
             sa.or_(
                 sa.and_(T.c.kpi.in_(period_keys), T.c.day >= since),
-                T.c.kpi.in_(now_keys),
+                sa.and_(T.c.kpi.in_(now_keys), current(today)),
             )
         )
         .group_by(T.c.kpi, T.c.site_id, T.c.day)
@@ -95,12 +102,12 @@ async def grid(
 
 
 async def rows(
-    conn: AsyncConnection, kpi: Kpi, sites: Collection[str], period: Period | None
+    conn: AsyncConnection, kpi: Kpi, sites: Collection[str], period: Period | None, today: date
 ) -> list[sa.RowMapping]:
     """The rows behind a card, oldest first."""
     query = (
         sa.select(T)
-        .where(*where(kpi, sites, period))
+        .where(*where(kpi, sites, period, today))
         .order_by(T.c.day, T.c.at, T.c.site_id, T.c.record_id, T.c.row_key)
     )
     return list((await conn.execute(query)).mappings().all())
