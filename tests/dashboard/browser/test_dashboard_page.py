@@ -26,7 +26,8 @@ from tests.dashboard.browser.conftest import (
 )
 from tests.processes import wait_until
 
-pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+# the first test also starts the processes (up to 240 s on a loaded machine)
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 KPI = "callcenter.answered_rate"
 M1 = ("m1", ["manager"], ["site-a"])
@@ -89,6 +90,13 @@ def test_the_page_shows_the_exact_figures_of_the_scenario(
         company = card(page, "*")
         expect(company.locator("[data-field=value]")).to_have_text("75.0%")
         assert page.locator("a.card[data-site=site-b]").count() == 0
+        grid = context.request.get(page.locator("a.csv").get_attribute("href") or "")
+        lines = list(csv.DictReader(io.StringIO(grid.body().decode("utf-8-sig"))))
+        mine = [r for r in lines if r["kpi"] == KPI and r["site_id"] in {"site-a", "*"}]
+        assert sorted((r["site_id"], float(r["value"]), r["numerator"]) for r in mine) == [
+            ("*", 75.0, "3"),
+            ("site-a", 75.0, "3"),
+        ]
         if os.environ.get("OPSLEDGER_DASHBOARD_SCREENSHOT"):  # docs/dashboard.png
             page.set_viewport_size({"width": 1280, "height": 900})
             page.screenshot(path=os.environ["OPSLEDGER_DASHBOARD_SCREENSHOT"], full_page=False)

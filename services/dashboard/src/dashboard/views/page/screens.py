@@ -37,9 +37,16 @@ def grid_page_body(
     period = str(board["period"])
     sites: Sequence[Json] = board.get("sites") or []
     csv = f"/api/cards.csv?{urlencode({'period': period})}"
+    previous = str(board.get("previous_period") or "")
+    earlier = (
+        f'<a class="prev" href="/?{escape(urlencode({"period": previous}), True)}">'
+        f"← {escape(previous)}</a> "
+        if previous
+        else ""
+    )
     head = (
         f'<p class="period">{escape(text(lang, "period"))}: <strong>{escape(period)}</strong> '
-        f"({escape(text(lang, 'delta'))} {escape(str(board.get('previous_period') or ''))}) "
+        f"({escape(text(lang, 'delta'))} {earlier}) "
         f'<a class="csv" href="{escape(csv, True)}" download>'
         f"{escape(text(lang, 'download_grid'))}</a></p>"
     )
