@@ -61,7 +61,7 @@ bench: sync ## benchmarks against real PostgreSQL and Kafka; writes bench/result
 	deploy/local/with-infra.sh $(UV) run --frozen python -m bench.run
 
 migrate: sync ## apply migrations of every service (OPSLEDGER_DATABASE_URL decides where)
-	for s in callcenter dispatch fleet permits secrets_registry ledger; do $(UV) run --frozen opsledger migrate $$s; done
+	for s in callcenter dispatch fleet permits secrets_registry ledger dashboard; do $(UV) run --frozen opsledger migrate $$s; done
 
 down: ## stop local services, Kafka and PostgreSQL started by the project
 	deploy/local/run.sh --stop

@@ -42,6 +42,7 @@ from bench.appends import (
 from bench.chain import chain_cost
 from bench.common import REPO, Progress, Row
 from bench.cpu import TARGET_MS, cpu_callcenter, cpu_dispatch, cpu_fleet
+from bench.dashboard import DASHBOARD_HOOKS, DASHBOARD_ROWS
 from bench.e2e import e2e_p50, e2e_p99, idle_db_writes
 from bench.long_stream import long_stream_vs_fresh
 from bench.permits import permits_postgres, permits_sqlite
@@ -64,6 +65,7 @@ ROW_HOOKS: dict[str, Callable[[Path, float], Coroutine[Any, Any, Row]]] = {
     "cpu_per_command_callcenter_ping": cpu_callcenter,
     "cpu_per_command_dispatch_issue": cpu_dispatch,
     "cpu_per_command_fleet_trip": cpu_fleet,
+    **DASHBOARD_HOOKS,
 }
 
 HOOKED_ROWS = {
@@ -107,6 +109,7 @@ HOOKED_ROWS = {
             ("fleet_trip", "fleet trip dispatch"),
         )
     },
+    **DASHBOARD_ROWS,
 }
 
 

@@ -7,3 +7,4 @@ CREATE DATABASE opsledger_fleet OWNER opsledger;
 CREATE DATABASE opsledger_permits OWNER opsledger;
 CREATE DATABASE opsledger_secrets_registry OWNER opsledger;
 CREATE DATABASE opsledger_ledger OWNER opsledger;
+CREATE DATABASE opsledger_dashboard OWNER opsledger;

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent / "dashboards"
-SERVICES = ("callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger")
+SERVICES = ("callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger", "dashboard")
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}  # provisioning/datasources
 RATE = "[5m]"
 FIVE_XX = 'status=~"5.."'

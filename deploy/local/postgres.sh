@@ -14,7 +14,7 @@ PGPORT="${PGPORT:-5432}"
 PGHOST_TCP=127.0.0.1
 ROLE=opsledger
 PASSWORD=opsledger
-SERVICES=(callcenter dispatch fleet permits secrets_registry ledger)
+SERVICES=(callcenter dispatch fleet permits secrets_registry ledger dashboard)
 READY_TIMEOUT="${POSTGRES_READY_TIMEOUT:-60}"
 URL_TEMPLATE="postgresql+asyncpg://$ROLE:$PASSWORD@$PGHOST_TCP:$PGPORT/opsledger_{service}"
 

@@ -25,7 +25,8 @@
 #                             or substituted for "{service}" if the command contains it;
 #                             "{port}" is substituted by the service's port.
 #   OPSLEDGER_RUN_PORT_BASE   first HTTP port (default 8101: callcenter 8101, dispatch 8102,
-#                             fleet 8103, permits 8104, secrets_registry 8105, ledger 8106).
+#                             fleet 8103, permits 8104, secrets_registry 8105, ledger 8106,
+#                             dashboard 8107).
 #   OPSLEDGER_HTTP_HOST       interface the services listen on (default 127.0.0.1).
 #   OPSLEDGER_DATABASE_URL    passed through; "{service}" in it is replaced per service.
 #   KAFKA_HOST, KAFKA_PORT    the broker (default 127.0.0.1:9092), see kafka.sh.
@@ -47,7 +48,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-SERVICES=(callcenter dispatch fleet permits secrets_registry ledger)
+SERVICES=(callcenter dispatch fleet permits secrets_registry ledger dashboard)
 PORT_BASE="${OPSLEDGER_RUN_PORT_BASE:-8101}"
 HTTP_HOST="${OPSLEDGER_HTTP_HOST:-127.0.0.1}"
 SERVE_CMD="${OPSLEDGER_SERVE_CMD:-uv run --frozen opsledger serve}"
@@ -224,10 +225,13 @@ fi
 write_pid_file run.sh "$$"
 
 # Fail early, before starting anything, if a service port is taken.
+# Each service's port is fixed by its name (ledger 8106 and dashboard 8107 even when a
+# checkout has only one of them); a service not listed here follows the last one.
+declare -A PORT_OFFSET=([callcenter]=0 [dispatch]=1 [fleet]=2 [permits]=3 [secrets_registry]=4 [ledger]=5 [dashboard]=6)
 i=0
 for svc in "${SERVICES[@]}"; do
+  i="${PORT_OFFSET[$svc]:-$((i + 1))}"
   PORTS[$svc]=$((PORT_BASE + i))
-  i=$((i + 1))
   if port_open "$(probe_host)" "${PORTS[$svc]}"; then
     die "port ${PORTS[$svc]} (for $svc) is already in use"
   fi

@@ -40,6 +40,7 @@ SERVICES = {
     "permits": 8104,
     "secrets_registry": 8105,
     "ledger": 8106,
+    "dashboard": 8107,
 }
 
 # Broken on purpose: a wrong type and an unknown key, both schema violations.

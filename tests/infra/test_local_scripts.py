@@ -41,7 +41,17 @@ SCRIPTS = [
     REPO / "deploy" / "docker" / "install-compose-cli.sh",
     REPO / ".ci" / "run",
 ]
-SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger"]
+SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger", "dashboard"]
+# run.sh fixes each service's port by name (base + offset), ledger 8106 and dashboard 8107
+PORT_OFFSET = {
+    "callcenter": 0,
+    "dispatch": 1,
+    "fleet": 2,
+    "permits": 3,
+    "secrets_registry": 4,
+    "ledger": 5,
+    "dashboard": 6,
+}
 
 STANDIN = """
 import os, signal, sys, threading
@@ -318,7 +328,7 @@ def _run_env(kafka: dict[str, str], tmp_path: Path) -> dict[str, str]:
     env = dict(kafka)
     env.update(
         OPSLEDGER_SERVE_CMD=f"{sys.executable} {standin}",
-        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(len(SERVICES))),
+        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(max(PORT_OFFSET.values()) + 1)),
         OPSLEDGER_STOP_TIMEOUT="15",
         OPSLEDGER_DATA_DIR=str(tmp_path / "data"),
     )
@@ -341,7 +351,7 @@ def run_env_with_kafka(running_kafka: dict[str, str], tmp_path: Path) -> dict[st
 
 def _ports(env: dict[str, str]) -> list[int]:
     base = int(env["OPSLEDGER_RUN_PORT_BASE"])
-    return list(range(base, base + len(SERVICES)))
+    return [base + PORT_OFFSET[s] for s in SERVICES]
 
 
 StartRunSh = Callable[[dict[str, str]], tuple[subprocess.Popen[bytes], Path]]
@@ -409,7 +419,7 @@ def test_a_killed_run_sh_is_reaped_and_leaves_nothing_for_the_next_test(tmp_path
         KAFKA_PORT=str(_free_port()),
         KAFKA_CONTROLLER_PORT=str(_free_port()),
         OPSLEDGER_VAR_DIR=str(tmp_path / "var"),
-        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(len(SERVICES))),
+        OPSLEDGER_RUN_PORT_BASE=str(_free_port_block(max(PORT_OFFSET.values()) + 1)),
     )
     run_dir = tmp_path / "var" / "run"
     run_dir.mkdir(parents=True)

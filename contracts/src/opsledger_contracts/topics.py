@@ -2,7 +2,9 @@
 
 from typing import Final, Literal
 
-ServiceName = Literal["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger"]
+ServiceName = Literal[
+    "callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger", "dashboard"
+]
 
 SERVICES: Final[tuple[ServiceName, ...]] = (
     "callcenter",
@@ -11,6 +13,7 @@ SERVICES: Final[tuple[ServiceName, ...]] = (
     "permits",
     "secrets_registry",
     "ledger",
+    "dashboard",
 )
 
 

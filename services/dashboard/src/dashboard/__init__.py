@@ -1,0 +1,1 @@
+"""OpsLedger operations dashboard: KPI cards per site fed only by published events."""

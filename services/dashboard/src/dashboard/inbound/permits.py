@@ -1,0 +1,16 @@
+"""permits's published facts the KPI catalogue reads (domain.facts.FACT_FIELDS)."""
+
+from opsledger.pipeline import Inbound
+from opsledger_contracts import events_topic
+from opsledger_contracts.registry import REGISTRY
+
+from dashboard.domain.facts import FACT_FIELDS, record_fact
+
+INBOUND = [
+    Inbound(
+        name="permits-facts",
+        topic=events_topic("permits"),
+        events=tuple(REGISTRY.latest(name) for name in FACT_FIELDS["permits"]),
+        policy=record_fact,
+    )
+]
