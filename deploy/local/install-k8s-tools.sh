@@ -16,8 +16,9 @@
 #   kube-apiserver and kubectl: k8s.io/kubernetes v1.34.4, each k8s.io staging module
 #              replaced by its v0.34.4 (the monorepo's go.mod points them at ./staging)
 #   core schemas: PyPI kubernetes-validate (the dev group; v1.34.0-local-strict), copied with
-#              their `$id` removed and `/api/_definitions.json` references made relative, or
-#              kubeconform silently reports "could not find schema".
+#              their `$id` removed and the definitions they use inlined (kubeconform cannot
+#              follow the package's absolute `/api/_definitions.json` references: it silently
+#              reports "could not find schema").
 # Go keeps its module and build caches under .cache/go (GOPATH, GOCACHE), so a CI machine
 # needs only Go itself. Environment: OPSLEDGER_CACHE_DIR (default <repo>/.cache),
 # K8S_TOOLS_NICE (default 10: builds run under `nice`, the machine is shared).
@@ -62,29 +63,45 @@ go_install() {
 }
 
 core_schemas() {
-  local dir="$TOOLS/schemas-$SCHEMA_VERSION-standalone-strict"
-  if [ ! -f "$dir/_definitions.json" ]; then
+  local dir="$TOOLS/core-schemas-$SCHEMA_VERSION-inlined"
+  if [ ! -f "$dir/deployment-apps-v1.json" ]; then
     log "converting core schemas $SCHEMA_VERSION from kubernetes-validate"
     local tmp="$dir.tmp.$$"
     rm -rf "$tmp"
     mkdir -p "$tmp"
     (cd "$REPO_ROOT" && uv run --frozen python - "$SCHEMA_VERSION" "$tmp") <<'PY' >&2
-import json, sys
+# Each schema made self-contained: only the definitions it reaches, under its own $defs.
+# (Referring to the 3 MB _definitions.json instead makes kubeconform compile that file
+# once per kind: seconds per kind.)
+import json, re, sys
 from importlib.resources import files
 from pathlib import Path
 
 version, target = sys.argv[1], Path(sys.argv[2])
 source = files("kubernetes_validate") / "kubernetes-json-schema" / f"{version}-local-strict"
+prefix = "/api/_definitions.json#/$defs/"
+definitions = json.loads((source / "_definitions.json").read_text(encoding="utf-8"))["$defs"]
+# Top-level files say /api/_definitions.json#/$defs/X, the definitions themselves #/$defs/X.
+ref = re.compile(r'"\$ref": "(?:/api/_definitions\.json)?#/\$defs/([^"]+)"')
 count = 0
 for entry in source.iterdir():
-    if not entry.name.endswith(".json"):
+    if not entry.name.endswith(".json") or entry.name in ("_definitions.json", "all.json"):
         continue
-    text = entry.read_text(encoding="utf-8").replace('"/api/_definitions.json#', '"_definitions.json#')
+    text = entry.read_text(encoding="utf-8")
+    needed, todo = {}, ref.findall(text)
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed[name] = definitions[name]
+            todo.extend(ref.findall(json.dumps(needed[name])))
     schema = json.loads(text)
     schema.pop("$id", None)
-    (target / entry.name).write_text(json.dumps(schema), encoding="utf-8")
+    if needed:
+        schema["$defs"] = needed
+    out = json.dumps(schema).replace('"' + prefix, '"#/$defs/')
+    (target / entry.name).write_text(out, encoding="utf-8")
     count += 1
-print(f"install-k8s-tools: {count} schema files")
+print(f"install-k8s-tools: {count} self-contained schema files")
 PY
     rm -rf "$dir"
     mv "$tmp" "$dir"
