@@ -12,10 +12,12 @@ their events, and the PostgreSQL connection budget fits max_connections.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,7 +184,7 @@ def test_the_check_bites(tools: Tools, built: dict[str, str], mistake: Any) -> N
 
 def test_generated_files_are_current() -> None:
     result = subprocess.run(
-        ["python", str(K8S / "generate.py"), "--check"],
+        [sys.executable, str(K8S / "generate.py"), "--check"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -207,6 +209,20 @@ def test_production_ships_no_secret_values(built: dict[str, str]) -> None:
     # The dev ones are random per machine, never a value from the repository.
     dev_secrets = of_kind(built["dev"], "Secret")
     assert len(dev_secrets) == 1 + len(WORKLOAD_PORTS)
+
+
+def test_dev_secrets_are_usable_values(built: dict[str, str]) -> None:
+    """Env values are taken verbatim: a trailing newline would be part of the token key and
+    of the database URL. The key must pass the services' own rules."""
+    values = {}
+    for secret in of_kind(built["dev"], "Secret"):
+        for key, encoded in secret["data"].items():
+            values[f"{secret['metadata']['name']}/{key}"] = base64.b64decode(encoded).decode()
+    for name, value in values.items():
+        assert value == value.strip(), f"{name} has surrounding white space"
+        assert value.replace("_", "").isalnum(), f"{name} is not URL-safe"
+    key = values["opsledger-auth/auth-secret"]
+    assert Settings(auth_secret=key).auth_key() == key
 
 
 def _containers(manifests: str) -> Iterator[tuple[str, dict[str, Any]]]:
