@@ -56,7 +56,7 @@ WORKLOADS = (
     Workload("dispatch", 8102, "500m", "512Mi", 6),
     Workload("fleet", 8103, "500m", "512Mi", 6),
     Workload("permits", 8104, "250m", "384Mi", 4),
-    Workload("secrets_registry", 8105, "100m", "256Mi", 3),
+    Workload("secrets_registry", 8105, "100m", "384Mi", 3),
     Workload("ledger", 8106, "250m", "512Mi", 6),
     Workload("dashboard", 8107, "250m", "512Mi", 6),
 )
