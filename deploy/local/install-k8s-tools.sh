@@ -21,7 +21,9 @@
 #              reports "could not find schema").
 # Go keeps its module and build caches under .cache/go (GOPATH, GOCACHE), so a CI machine
 # needs only Go itself. Environment: OPSLEDGER_CACHE_DIR (default <repo>/.cache),
-# K8S_TOOLS_NICE (default 10: builds run under `nice`, the machine is shared).
+# K8S_TOOLS_NICE (default 10: builds run under `nice`, the machine is shared),
+# OPSLEDGER_KUBECTL (a kubectl to use instead of building one, e.g. /usr/bin/kubectl; within
+# the version skew of kube-apiserver $KUBERNETES_VERSION, i.e. 1.33 to 1.35, or close).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -148,8 +150,9 @@ EOF
 }
 
 build_kubernetes() {
-  local dir="$TOOLS/kubernetes-$KUBERNETES_VERSION"
-  if [ ! -x "$dir/kube-apiserver" ] || [ ! -x "$dir/kubectl" ]; then
+  local dir="$TOOLS/kubernetes-$KUBERNETES_VERSION" kubectl_given="${OPSLEDGER_KUBECTL:-}"
+  if [ -n "$kubectl_given" ] && [ ! -x "$kubectl_given" ]; then die "OPSLEDGER_KUBECTL=$kubectl_given is not executable"; fi
+  if [ ! -x "$dir/kube-apiserver" ] || { [ -z "$kubectl_given" ] && [ ! -x "$dir/kubectl" ]; }; then
     need_go
     log "building kube-apiserver and kubectl $KUBERNETES_VERSION (first time only, ~8 min, ~2 GB RAM)"
     local t0=$SECONDS src="$dir/src" gomod
@@ -175,13 +178,17 @@ build_kubernetes() {
     log "$(grep -c '^replace' "$src/go.mod") staging modules replaced by $STAGING_VERSION"
     (cd "$src" && nice -n "$NICE" go mod tidy >&2)
     log "modules resolved; compiling (the long part)"
-    (cd "$src" && nice -n "$NICE" go build -o "$dir/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2)
-    log "kube-apiserver built ($((SECONDS - t0)) s); kubectl next"
-    (cd "$src" && nice -n "$NICE" go build -o "$dir/kubectl" k8s.io/kubernetes/cmd/kubectl >&2)
-    log "kube-apiserver and kubectl ready ($((SECONDS - t0)) s)"
+    if [ ! -x "$dir/kube-apiserver" ]; then
+      (cd "$src" && nice -n "$NICE" go build -o "$dir/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2)
+      log "kube-apiserver built ($((SECONDS - t0)) s)"
+    fi
+    if [ -z "$kubectl_given" ] && [ ! -x "$dir/kubectl" ]; then
+      (cd "$src" && nice -n "$NICE" go build -o "$dir/kubectl" k8s.io/kubernetes/cmd/kubectl >&2)
+      log "kubectl built ($((SECONDS - t0)) s)"
+    fi
   fi
   echo "KUBE_APISERVER=$dir/kube-apiserver"
-  echo "KUBECTL=$dir/kubectl"
+  echo "KUBECTL=${kubectl_given:-$dir/kubectl}"
 }
 
 case "${1:-offline}" in
