@@ -314,3 +314,21 @@ def test_postgres_connections_fit(built: dict[str, str]) -> None:
     assert total < int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
     databases = {d["spec"]["name"] for d in of_kind(manifests, "Database")}
     assert databases == {f"opsledger_{s}" for s in WORKLOAD_PORTS}
+
+
+def test_crd_schemas_are_converted_from_the_committed_crds(tmp_path: Path) -> None:
+    """deploy/k8s/schemas is what crd2schema.py makes of deploy/k8s/crds (refresh-crds.sh
+    writes both): a hand edit of either shows here."""
+    crds = sorted(str(p) for p in (K8S / "crds").glob("*.yaml"))
+    subprocess.run(
+        [sys.executable, str(K8S / "crd2schema.py"), str(tmp_path), *crds],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    made = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.json")}
+    committed = {
+        p.relative_to(K8S / "schemas"): p.read_bytes() for p in (K8S / "schemas").rglob("*.json")
+    }
+    assert made.keys() == committed.keys()
+    assert [name for name in made if made[name] != committed[name]] == []
