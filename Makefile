@@ -74,3 +74,7 @@ clean: down ## remove local state (SQLite files, Kafka data, caches); keeps down
 
 distclean: clean ## also remove the Kafka jar cache and the virtualenv
 	rm -rf .cache .venv
+
+.PHONY: k8s-check
+k8s-check: sync ## deploy/k8s on a real kube-apiserver + etcd (built once into .cache/, ~8 min cold): CRDs, then every overlay with --dry-run=server
+	deploy/k8s/check-server.sh
