@@ -71,7 +71,8 @@ until "$KUBECTL" get --raw /readyz >/dev/null 2>&1; do
   for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { tail -n 30 "$WORK"/*.log >&2; die "etcd or kube-apiserver exited"; }; done
   sleep 1
 done
-log "API server ready ($((SECONDS - t0)) s): $("$KUBECTL" version -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])')"
+# (A source build is not version-stamped: it reports v0.0.0-master.)
+log "API server ready ($((SECONDS - t0)) s): $KUBE_APISERVER"
 
 log "applying the operators' CRDs (deploy/k8s/crds)"
 "$KUBECTL" apply --server-side -f "$HERE/crds" >&2
@@ -86,7 +87,7 @@ status=0
 for overlay in "${OVERLAYS[@]}"; do
   "$KUSTOMIZE" build "$WORK/k8s/overlays/$overlay" >"$WORK/$overlay.yaml"
   # A dry run creates nothing, so the objects' namespace must exist for real.
-  "$KUBECTL" create -f "$WORK/k8s/overlays/$overlay/namespace.yaml" >/dev/null
+  "$KUBECTL" apply -f "$WORK/k8s/overlays/$overlay/namespace.yaml" >/dev/null
   namespace="$(sed -n 's/^  name: //p' "$WORK/k8s/overlays/$overlay/namespace.yaml")"
   log "overlay $overlay: kubectl apply --dry-run=server ($(grep -c '^kind:' "$WORK/$overlay.yaml") objects, namespace $namespace)"
   if "$KUBECTL" apply --dry-run=server -f "$WORK/$overlay.yaml" >"$WORK/$overlay.out" 2>&1; then
