@@ -219,6 +219,23 @@ def in_declassification(state: RecordState) -> list[KpiRow]:
     ]
 
 
+def inventory_discrepancies(state: RecordState) -> list[KpiRow]:
+    # The site's latest inventory: its discrepancies stay open until the next one.
+    latest = state.last("InventoryReconciled")
+    if latest is None:
+        return []
+    found = latest.get("discrepancies")
+    return [
+        KpiRow(
+            key="-",
+            day=date.fromisoformat(str(latest.get("on"))),
+            at=latest.occurred_at,
+            value=float(found or 0),
+            detail=f"inventory {latest.get('inventory_id')}: {found} discrepancies",
+        )
+    ]
+
+
 CATALOGUE: Final[tuple[Kpi, ...]] = (
     Kpi(
         "callcenter.answered_rate",
@@ -411,6 +428,19 @@ CATALOGUE: Final[tuple[Kpi, ...]] = (
         0.0,
         "now",
         in_declassification,
+        secrecy=True,
+    ),
+    Kpi(
+        "secrets_registry.inventory_discrepancies",
+        "secrets_registry",
+        "Open inventory discrepancies",
+        "discrepancies the site's latest inventory found (InventoryReconciled, a count)",
+        "sum",
+        0.0,
+        True,
+        0.0,
+        "now",
+        inventory_discrepancies,
         secrecy=True,
     ),
 )
