@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from dashboard.domain import catalogue as c
+from dashboard.domain import rows as c
 from dashboard.domain.catalogue import BY_KEY, CATALOGUE
 from dashboard.domain.facts import FACT_FIELDS
 from dashboard.domain.kpis import KpiRow, Tally, delta, figure, status

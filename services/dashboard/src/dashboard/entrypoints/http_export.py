@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from dashboard.entrypoints.http_cards import grid_answer, rows_answer
 from dashboard.views.access import CurrentViewer
+from dashboard.views.answers import grid_answer, rows_answer
 from dashboard.views.cards import COMPANY
 
 router = APIRouter(prefix="/api", tags=["export"])

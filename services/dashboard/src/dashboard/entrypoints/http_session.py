@@ -12,6 +12,7 @@ from opsledger.auth import AuthError
 from opsledger.errors import DomainError
 
 from dashboard.views.access import COOKIE, CurrentViewer, settings_of, verify
+from dashboard.views.answers import me_answer
 
 router = APIRouter(prefix="/api", tags=["session"])
 _FORM = "application/x-www-form-urlencoded"
@@ -96,11 +97,4 @@ async def sign_out_form(request: Request) -> Response:
 
 @router.get("/me")
 async def me(viewer: CurrentViewer) -> dict[str, Any]:
-    async with viewer.runtime.engine.connect() as conn:
-        sites = await viewer.sites(conn)
-    return {
-        "staff_id": viewer.principal.staff_id,
-        "roles": sorted(viewer.principal.roles),
-        "sites": [{"site_id": s, "timezone": viewer.timezone(s)} for s in sites],
-        "secrecy": viewer.secrecy,
-    }
+    return await me_answer(viewer)
