@@ -38,7 +38,10 @@ async def _fields(request: Request) -> dict[str, str]:
     return {"token": found["token"]}
 
 
-@router.post("/session")
+@router.post(
+    "/session",
+    responses={303: {"description": "a form sign-in: to `next` (or /sign-in on a bad token)"}},
+)
 async def sign_in(request: Request) -> Response:
     """Check the token like every service does, then keep it in the cookie."""
     fields = await _fields(request)
@@ -90,7 +93,7 @@ async def sign_out(request: Request) -> Response:
     return _signed_out(request, Response(status_code=204))
 
 
-@router.post("/session/sign-out")
+@router.post("/session/sign-out", status_code=303, response_class=RedirectResponse)
 async def sign_out_form(request: Request) -> Response:
     return _signed_out(request, RedirectResponse("/sign-in", status_code=303))
 
