@@ -95,3 +95,9 @@ async def me_answer(viewer: Viewer) -> dict[str, Any]:
         "sites": [{"site_id": s, "timezone": viewer.timezone(s)} for s in sites],
         "secrecy": viewer.secrecy,
     }
+
+
+async def site_zones(viewer: Viewer) -> set[str]:
+    """The time zones of the caller's sites (the page's company cards: one zone or UTC)."""
+    async with viewer.runtime.engine.connect() as conn:
+        return {viewer.timezone(s) for s in await viewer.sites(conn)}
