@@ -1,7 +1,6 @@
 """Sign-in with the company bearer token, kept in an HttpOnly, SameSite=Strict cookie."""
 
 import json
-import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -68,7 +67,7 @@ async def sign_in(request: Request) -> Response:
     answer.set_cookie(
         COOKIE,
         token,
-        max_age=max(0, expires - int(time.time())),
+        max_age=max(0, expires - int(request.app.state.runtime.clock.now().timestamp())),
         path="/",
         httponly=True,
         samesite="strict",
