@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from dashboard.domain import catalogue as c
+from dashboard.domain import rows as c
 from dashboard.domain.catalogue import BY_KEY, CATALOGUE
 from dashboard.domain.facts import FACT_FIELDS
 from dashboard.domain.kpis import KpiRow, Tally, delta, figure, status
@@ -224,3 +224,15 @@ def test_people_in_declassification_carry_the_day_their_period_ends() -> None:
     assert (row.day, row.ends, row.ref) == (date(2026, 12, 1), date(2028, 11, 30), "/people/S1")
     assert c.in_declassification(rec("secrets_registry")) == []
     assert BY_KEY["secrets_registry.declassification"].secrecy
+
+
+def test_open_inventory_discrepancies_are_the_latest_inventorys_count() -> None:
+    old: dict[str, FactValue] = {"inventory_id": "i-25", "on": "2025-12-01", "discrepancies": 3}
+    new: dict[str, FactValue] = {"inventory_id": "i-26", "on": "2026-12-01", "discrepancies": 1}
+    kpi = BY_KEY["secrets_registry.inventory_discrepancies"]
+    rows = kpi.rows(
+        rec("secrets_registry", ("InventoryReconciled", old), ("InventoryReconciled", new))
+    )
+    assert [(r.day, r.value) for r in rows] == [(date(2026, 12, 1), 1.0)]
+    assert figure(kpi, Tally.of(rows)).value == 1.0 and kpi.secrecy
+    assert figure(kpi, Tally()).value == 0.0

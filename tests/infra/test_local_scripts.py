@@ -609,14 +609,17 @@ def test_run_sh_kills_a_service_that_ignores_sigterm(
     _assert_all_gone(env, str(tmp_path / "standin.py"))
 
 
-def test_run_sh_refuses_to_start_when_a_service_port_is_taken(run_env: dict[str, str]) -> None:
-    port = _ports(run_env)[1]
+@pytest.mark.parametrize("service", ["dispatch", "dashboard"])
+def test_run_sh_refuses_to_start_when_a_service_port_is_taken(
+    run_env: dict[str, str], service: str
+) -> None:
+    port = int(run_env["OPSLEDGER_RUN_PORT_BASE"]) + PORT_OFFSET[service]  # dashboard: +6 (8107)
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
         result = _sh(RUN_SH, env=run_env)
     assert result.returncode == 1
-    assert f"port {port} (for dispatch) is already in use" in result.stderr
+    assert f"port {port} (for {service}) is already in use" in result.stderr
     assert not Path(run_env["OPSLEDGER_VAR_DIR"], "kafka", "kafka.pid").exists()  # no Kafka started
 
 

@@ -20,6 +20,7 @@ PUBLISHED = {
     "SecrecyAllowanceRecorded",
     "KeyLocationRegistered",
     "KeyLocationEntryListChanged",
+    "InventoryReconciled",  # issue 23: an inventory's count of discrepancies, no carrier
 }
 
 

@@ -147,6 +147,8 @@ def test_a_live_update_arrives_without_a_reload(
         took = time.monotonic() - posted
         assert page.evaluate("window.__loadedOnce") is True  # the same document: no reload
         expect(card(page, "site-c")).to_contain_text("1 / 1")
+        streams = [u for u in seen.urls if "/page/events" in u]
+        assert len(streams) == 1, streams  # one stream for the page, every card on it
         print(f"live update: call posted -> card changed in {took:.2f} s")
 
 

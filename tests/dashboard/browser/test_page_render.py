@@ -176,3 +176,10 @@ def test_every_kpi_of_the_catalogue_has_a_chinese_name() -> None:
 
     missing = [k.key for k in CATALOGUE if kpi_name("zh-CN", k.key, "?") == "?"]
     assert not missing, f"no Chinese name in views/page/i18n.py for {missing}"
+
+
+def test_the_chinese_drill_down_has_chinese_column_names() -> None:
+    listing = {"kpi": KPI["key"], "site_id": "site-a", "period": "2026-12", "count": 0}
+    body = drill_page_body(listing, KPI, lang="zh-CN", timezone="UTC", csv_url="/x.csv")
+    for words in ("记录", "服务", "日期 (站点)", "计入", "说明", "下载此列表"):
+        assert f"{words}" in body

@@ -143,3 +143,22 @@ class KeyLocationEntryListChanged(KeyLocationEvent):
     model_config = _example(location_id="loc-archive-1", entry_list=["stf-0107"])
 
     entry_list: list[Ident] = Field(max_length=500, description="Staff ids who may enter.")
+
+
+# -- the carrier register's yearly inventory (SR-17), for the operations dashboard ------
+
+
+@REGISTRY.register
+class InventoryReconciled(EventPayload):
+    """The site's yearly inventory was reconciled with the register (SR-17): how many
+    discrepancies it found (each reported to the city secrecy bureau). Counts only: which
+    carriers, their titles and holders stay in the registry (issue 23)."""
+
+    event_type: ClassVar[str] = "InventoryReconciled"
+    service: ClassVar[str] = "secrets_registry"
+    stream_type: ClassVar[str | None] = "CarrierRegister"
+    model_config = _example(inventory_id="inv-2026", on="2026-12-07", discrepancies=2)
+
+    inventory_id: str = Field(min_length=1, max_length=64, description="Inventory id.")
+    on: date = Field(description="Site-local day of the inventory.")
+    discrepancies: int = Field(ge=0, description="Discrepancies found (missing or unregistered).")

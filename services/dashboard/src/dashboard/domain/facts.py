@@ -57,6 +57,7 @@ FACT_FIELDS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     # ids and dates only: never a level, a post, a title or a holder list
     "secrets_registry": {
         "PersonDeparted": ("person_id", "left_on", "declassification_ends_on"),
+        "InventoryReconciled": ("inventory_id", "on", "discrepancies"),
     },
 }
 

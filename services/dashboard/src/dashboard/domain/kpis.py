@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 from dashboard.domain.records import RecordState
 
-Unit = Literal["percent", "count", "fen"]
+Unit = Literal["percent", "count", "fen", "sum"]
 Kind = Literal["period", "now"]
 Status = Literal["ok", "warn", "bad", "none"]
 STATUS_WORDS: Final[Mapping[Status, str]] = {
@@ -89,7 +89,7 @@ def figure(kpi: Kpi, tally: Tally) -> Figure:
     if kpi.unit == "percent":
         value = round(100.0 * tally.counted / tally.rows, 2) if tally.rows else None
         return Figure(value, tally.counted, tally.rows)
-    if kpi.unit == "fen":
+    if kpi.unit in ("fen", "sum"):  # amounts, or counts published as numbers
         return Figure(round(tally.total, 2), None, None)
     return Figure(float(tally.rows), None, None)
 

@@ -7,11 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from dashboard.entrypoints.http_cards import grid_answer, rows_answer
 from dashboard.views.access import CurrentViewer
+from dashboard.views.answers import grid_answer, rows_answer
 from dashboard.views.cards import COMPANY
 
 router = APIRouter(prefix="/api", tags=["export"])
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "CSV, UTF-8 with BOM (a spreadsheet opens Chinese text)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
 ROW_FIELDS = ("site_id", "record_id", "service", "date", "at", "counted", "value", "detail", "url")
 CARD_FIELDS = (
     "site_id",
@@ -48,7 +54,7 @@ def csv_response(fields: Sequence[str], rows: Iterable[dict[str, Any]], filename
     )
 
 
-@router.get("/sites/{site_id}/kpis/{kpi}/rows.csv")
+@router.get("/sites/{site_id}/kpis/{kpi}/rows.csv", response_class=Response, responses=CSV)
 async def site_rows_csv(
     site_id: str, kpi: str, viewer: CurrentViewer, period: str | None = None
 ) -> Response:
@@ -56,13 +62,13 @@ async def site_rows_csv(
     return csv_response(ROW_FIELDS, found["rows"], f"{site_id}-{kpi}-{found['period']}.csv")
 
 
-@router.get("/kpis/{kpi}/rows.csv")
+@router.get("/kpis/{kpi}/rows.csv", response_class=Response, responses=CSV)
 async def company_rows_csv(kpi: str, viewer: CurrentViewer, period: str | None = None) -> Response:
     found = await rows_answer(viewer, kpi, None, period)
     return csv_response(ROW_FIELDS, found["rows"], f"company-{kpi}-{found['period']}.csv")
 
 
-@router.get("/cards.csv")
+@router.get("/cards.csv", response_class=Response, responses=CSV)
 async def cards_csv(viewer: CurrentViewer, period: str | None = None) -> Response:
     found = await grid_answer(viewer, period)
     lines = [{**c, "site_id": COMPANY} for c in found["company"]]

@@ -11,7 +11,8 @@ from dashboard.views.live import card_changes
 router = APIRouter(prefix="/api", tags=["live"])
 
 
-@router.get("/events", response_class=EventSourceResponse)
+# Not in the OpenAPI document: an endless stream, not a request and its answer (API.md).
+@router.get("/events", response_class=EventSourceResponse, include_in_schema=False)
 async def events(
     request: Request, viewer: CurrentViewer, period: str | None = None
 ) -> AsyncIterable[ServerSentEvent]:

@@ -1,7 +1,6 @@
 """Sign-in with the company bearer token, kept in an HttpOnly, SameSite=Strict cookie."""
 
 import json
-import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -12,6 +11,7 @@ from opsledger.auth import AuthError
 from opsledger.errors import DomainError
 
 from dashboard.views.access import COOKIE, CurrentViewer, settings_of, verify
+from dashboard.views.answers import me_answer
 
 router = APIRouter(prefix="/api", tags=["session"])
 _FORM = "application/x-www-form-urlencoded"
@@ -37,7 +37,10 @@ async def _fields(request: Request) -> dict[str, str]:
     return {"token": found["token"]}
 
 
-@router.post("/session")
+@router.post(
+    "/session",
+    responses={303: {"description": "a form sign-in: to `next` (or /sign-in on a bad token)"}},
+)
 async def sign_in(request: Request) -> Response:
     """Check the token like every service does, then keep it in the cookie."""
     fields = await _fields(request)
@@ -64,7 +67,7 @@ async def sign_in(request: Request) -> Response:
     answer.set_cookie(
         COOKIE,
         token,
-        max_age=max(0, expires - int(time.time())),
+        max_age=max(0, expires - int(request.app.state.runtime.clock.now().timestamp())),
         path="/",
         httponly=True,
         samesite="strict",
@@ -89,18 +92,11 @@ async def sign_out(request: Request) -> Response:
     return _signed_out(request, Response(status_code=204))
 
 
-@router.post("/session/sign-out")
+@router.post("/session/sign-out", status_code=303, response_class=RedirectResponse)
 async def sign_out_form(request: Request) -> Response:
     return _signed_out(request, RedirectResponse("/sign-in", status_code=303))
 
 
 @router.get("/me")
 async def me(viewer: CurrentViewer) -> dict[str, Any]:
-    async with viewer.runtime.engine.connect() as conn:
-        sites = await viewer.sites(conn)
-    return {
-        "staff_id": viewer.principal.staff_id,
-        "roles": sorted(viewer.principal.roles),
-        "sites": [{"site_id": s, "timezone": viewer.timezone(s)} for s in sites],
-        "secrecy": viewer.secrecy,
-    }
+    return await me_answer(viewer)

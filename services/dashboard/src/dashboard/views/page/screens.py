@@ -124,14 +124,8 @@ def drill_page_body(
     headers = "".join(
         f'<th scope="col">{escape(h)}</th>'
         for h in (
-            text(lang, "site"),
-            text(lang, "record"),
-            "service",
-            "date",
-            "at",
-            "counted",
-            text(lang, "value"),
-            "detail",
+            text(lang, key)
+            for key in ("site", "record", "service", "date", "at", "counted", "value", "detail")
         )
     )
     summary = fmt.number(listing.get("value"), unit, lang)

@@ -12,6 +12,7 @@ from typing import Literal, assert_never
 from opsledger.decider import Aggregate, DecisionContext, Event, changed
 from opsledger.pipeline import SYSTEM_ONLY
 from opsledger_contracts import EventPayload
+from opsledger_contracts.events.secrets_registry import InventoryReconciled
 
 from secrets_registry.domain.carriers import events as ev
 from secrets_registry.domain.carriers.state import register_stream
@@ -86,7 +87,11 @@ def _reconcile(state: RegisterState, command: ReconcileInventory) -> list[EventP
         present=len(command.present & state.held),
         discrepancies=len(reports),
     )
-    return [*reports, taken]
+    # Published (counts only) for the operations dashboard; InventoryTaken stays last.
+    reconciled = InventoryReconciled(
+        inventory_id=command.inventory_id, on=command.on, discrepancies=len(reports)
+    )
+    return [*reports, reconciled, taken]
 
 
 def decide(
