@@ -14,7 +14,7 @@ export UV_COMPILE_BYTECODE ?= 1
 .PHONY: help sync run test faults test-fast lint format contracts contracts-check mutation bench test-loaded migrate down clean distclean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 sync: ## install the locked Python environment (.venv)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv

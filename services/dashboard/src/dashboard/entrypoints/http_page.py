@@ -22,6 +22,7 @@ from opsledger.errors import DomainError
 from dashboard.entrypoints.http_cards import grid_answer, rows_answer
 from dashboard.views import cards
 from dashboard.views.access import Viewer, settings_of, viewer
+from dashboard.views.answers import site_zones
 from dashboard.views.live import card_changes
 from dashboard.views.page import screens
 from dashboard.views.page.cards import card_inner
@@ -158,8 +159,7 @@ async def page_events(
     who = await viewer(request)  # 401 without the cookie (the page itself redirects)
     lang = _lang(request)
     kpis = {str(k["key"]): k for k in _catalogue(request, who)}
-    async with who.runtime.engine.connect() as conn:
-        zones = {who.timezone(s) for s in await who.sites(conn)}
+    zones = await site_zones(who)
     company_zone = zones.pop() if len(zones) == 1 else "UTC"
     runner = request.app.state.service.read_models
     async for name, data in card_changes(runner, who, period):
