@@ -6,6 +6,7 @@ stream (always up to date) by the route.
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, Literal, Self
 
@@ -15,11 +16,11 @@ from opsledger.db import events
 from opsledger.eventstore import RecordedEvent
 from opsledger.redaction import may_read, read_by, redact
 from opsledger_contracts.events.dispatch import DispatchLedgerEntryRecorded, PenaltyRecorded
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, field_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dispatch.domain.work_order.commands import ASSIGNEE_ROLES, ISSUER_ROLES
-from dispatch.domain.work_order.state import OPEN_STATUSES, WorkOrderState
+from dispatch.domain.work_order.state import OPEN_STATUSES, VehicleRequest, WorkOrderState
 from dispatch.readmodels.work_orders import (
     DIAGNOSTIC_PINGS,
     PENALTIES,
@@ -65,30 +66,6 @@ class _View(BaseModel):
         return cls.model_validate({name: get(name) for name in cls.model_fields})
 
 
-class VehicleView(_View):
-    """WO-11: a vehicle request to fleet and fleet's answer (status `requested`, then
-    `awaiting_director` (FL-2 rev.2), maybe `reserved` with the vehicle and driver, then
-    `dispatched` with the trip, or `refused` with the rule and reason)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    request_id: str
-    status: str
-    purpose: str
-    business: str
-    destination: str
-    needed_at: datetime
-    requested_by: str
-    requested_at: datetime
-    trip_id: str | None
-    vehicle_id: str | None
-    plate: str | None
-    driver_id: str | None
-    rule: str | None
-    reason: str | None
-    answered_at: datetime | None
-
-
 class WorkOrderView(_View):
     work_order_id: str
     site_id: str
@@ -113,7 +90,8 @@ class WorkOrderView(_View):
     issued_at: datetime
     accepted_at: datetime | None
     penalties_fen: int | None = read_by(PENALTY_READERS)
-    vehicle: VehicleView | None = None  # WO-11: the latest request and its answer
+    # WO-11: the latest request and fleet's answer, the state's own record (not restated)
+    vehicle: VehicleRequest | None = None
 
 
 class WorkOrderRow(WorkOrderView):
@@ -213,11 +191,15 @@ async def board(
     return [redact(WorkOrderRow.of({**row, "vehicle": _vehicle(row)}), roles) for row in rows]
 
 
-def _vehicle(row: Any) -> VehicleView | None:
+def _vehicle(row: Any) -> VehicleRequest | None:
     """The board's `vehicle_*` columns as the order's vehicle (WO-11), if it has one."""
     if row[VEHICLE_PREFIX + "request_id"] is None:
         return None
-    return VehicleView.of({name: row[VEHICLE_PREFIX + name] for name in VehicleView.model_fields})
+    values: dict[str, Any] = {}
+    for f in fields(VehicleRequest):
+        value = row[VEHICLE_PREFIX + f.name]
+        values[f.name] = as_utc(value) if isinstance(value, datetime) else value  # SQLite: naive
+    return VehicleRequest(**values)
 
 
 async def penalties(conn: AsyncConnection, site_id: str, month: str) -> list[PersonPenalties]:

@@ -2,9 +2,11 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
+from opsledger.command_routes import post_command
 from opsledger.fields import Instant, StrictDate
 from opsledger.http import rule
 from opsledger.pipeline import roles
@@ -113,49 +115,19 @@ async def vehicle_trips(
     return await reads(views.vehicle_trips, site_id, vehicle_id, month)
 
 
-@router.post("/vehicles/{vehicle_id}/faults")
-async def report_fault(
-    vehicle_id: Ident, body: FleetBody[vc.ReportFault, Literal["vehicle_id"]], commands: Commands
-) -> VehicleView:
-    result = await commands.run(body.command(vehicle_id=vehicle_id))
-    return VehicleView.of(result.state)
+async def _vehicle(commands: Commands, command: object) -> VehicleView:
+    return VehicleView.of((await commands.run(command)).state)
 
 
-@router.post("/vehicles/{vehicle_id}/faults/{fault_id}/clear")
-async def clear_fault(
-    vehicle_id: Ident,
-    fault_id: Ident,
-    body: FleetBody[vc.ClearFault, Literal["vehicle_id", "fault_id"]],
-    commands: Commands,
-) -> VehicleView:
-    result = await commands.run(body.command(vehicle_id=vehicle_id, fault_id=fault_id))
-    return VehicleView.of(result.state)
+# A vehicle command's route: the body derived from the command, the vehicle answered.
+_post = partial(post_command, router, answer=_vehicle, body=FleetBody, path_type=Ident)
 
 
-@router.post("/vehicles/{vehicle_id}/odometer")
-async def confirm_odometer(
-    vehicle_id: Ident,
-    body: FleetBody[vc.ConfirmOdometer, Literal["vehicle_id"]],
-    commands: Commands,
-) -> VehicleView:
-    result = await commands.run(body.command(vehicle_id=vehicle_id))
-    return VehicleView.of(result.state)
-
-
-@router.post("/vehicles/{vehicle_id}/service")
-async def record_service(
-    vehicle_id: Ident, body: FleetBody[vc.RecordService, Literal["vehicle_id"]], commands: Commands
-) -> VehicleView:
-    result = await commands.run(body.command(vehicle_id=vehicle_id))
-    return VehicleView.of(result.state)
-
-
-@router.post("/vehicles/{vehicle_id}/retire")
-async def retire_vehicle(
-    vehicle_id: Ident, body: FleetBody[vc.RetireVehicle, Literal["vehicle_id"]], commands: Commands
-) -> VehicleView:
-    result = await commands.run(body.command(vehicle_id=vehicle_id))
-    return VehicleView.of(result.state)
+_post("/vehicles/{vehicle_id}/faults", vc.ReportFault)
+_post("/vehicles/{vehicle_id}/faults/{fault_id}/clear", vc.ClearFault)
+_post("/vehicles/{vehicle_id}/odometer", vc.ConfirmOdometer)
+_post("/vehicles/{vehicle_id}/service", vc.RecordService)
+_post("/vehicles/{vehicle_id}/retire", vc.RetireVehicle)
 
 
 class DispatchBody(Body):
