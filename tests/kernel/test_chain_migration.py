@@ -56,3 +56,37 @@ async def test_events_written_before_the_migration_are_chained_by_it(
         assert report.finding is None and report.checked == 11
     finally:
         await engine.dispose()
+
+
+async def test_kernel_0009_moves_the_links_into_the_rows_and_links_what_0008_left_unchained(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, KERNEL_ONLY, "kernel_0007")
+        before = EventStore(ManualClock(T0), chain=False)
+        for i in range(4):
+            async with engine.begin() as conn:
+                await before.append(conn, f"s{i % 2}", "Counter", None, [new(i), new(i + 10)])
+        await upgrade(engine, KERNEL_ONLY, "kernel_0008")  # chains all 8
+        async with engine.begin() as conn:  # the last two waiting for 0008's sealer
+            await conn.execute(sa.text("DELETE FROM event_chain WHERE position > 6"))
+            linked = (
+                await conn.execute(
+                    sa.text("SELECT position, hash FROM event_chain WHERE position <= 6")
+                )
+            ).all()
+
+        await upgrade(engine, KERNEL_ONLY)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(events.c.position, events.c.hash).order_by(events.c.position)
+                )
+            ).all()
+        assert [(int(p), bytes(h)) for p, h in rows[:6]] == [(int(p), bytes(h)) for p, h in linked]
+        report = await verify_chain(engine)
+        assert report.finding is None
+        assert (report.checked, report.pending, report.head_position) == (8, 0, 8)
+    finally:
+        await engine.dispose()
