@@ -5,6 +5,7 @@ appends after them continue the same chain."""
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from opsledger.chain_verify import verify_chain
 from opsledger.clock import ManualClock
@@ -88,5 +89,36 @@ async def test_kernel_0009_moves_the_links_into_the_rows_and_links_what_0008_lef
         report = await verify_chain(engine)
         assert report.finding is None
         assert (report.checked, report.pending, report.head_position) == (8, 0, 8)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_kernel_0008_replica_still_reads_the_chain_after_kernel_0009(
+    database_url: str,
+) -> None:
+    """Rolling upgrade: the database is migrated first; a replica of the previous version
+    keeps running its sealer's first look and its anchorer's head query (frozen here as
+    kernel_0008's code sends them) until it is replaced."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one process on SQLite: no replica of the previous version")
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, KERNEL_ONLY)
+        async with engine.begin() as conn:
+            await EventStore(ManualClock(T0)).append(conn, "s", "Counter", 0, [new(1), new(2)])
+        async with engine.connect() as conn:
+            behind = await conn.execute(
+                sa.text(
+                    "SELECT coalesce((SELECT max(position) FROM event_chain), 0),"
+                    " coalesce((SELECT max(position) FROM events WHERE position <= 2), 0)"
+                )
+            )
+            assert tuple(behind.one()) == (2, 2)  # nothing to seal
+            head = await conn.execute(
+                sa.text("SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1")
+            )
+            position, digest = head.one()
+        assert position == 2
+        assert (await verify_chain(engine)).head_hash == bytes(digest)
     finally:
         await engine.dispose()
