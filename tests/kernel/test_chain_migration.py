@@ -5,6 +5,7 @@ appends after them continue the same chain."""
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from opsledger.chain_verify import verify_chain
 from opsledger.clock import ManualClock
@@ -54,5 +55,70 @@ async def test_events_written_before_the_migration_are_chained_by_it(
         assert count == 11
         report = await verify_chain(engine)
         assert report.finding is None and report.checked == 11
+    finally:
+        await engine.dispose()
+
+
+async def test_kernel_0009_moves_the_links_into_the_rows_and_links_what_0008_left_unchained(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, KERNEL_ONLY, "kernel_0007")
+        before = EventStore(ManualClock(T0), chain=False)
+        for i in range(4):
+            async with engine.begin() as conn:
+                await before.append(conn, f"s{i % 2}", "Counter", None, [new(i), new(i + 10)])
+        await upgrade(engine, KERNEL_ONLY, "kernel_0008")  # chains all 8
+        async with engine.begin() as conn:  # the last two waiting for 0008's sealer
+            await conn.execute(sa.text("DELETE FROM event_chain WHERE position > 6"))
+            linked = (
+                await conn.execute(
+                    sa.text("SELECT position, hash FROM event_chain WHERE position <= 6")
+                )
+            ).all()
+
+        await upgrade(engine, KERNEL_ONLY)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(events.c.position, events.c.hash).order_by(events.c.position)
+                )
+            ).all()
+        assert [(int(p), bytes(h)) for p, h in rows[:6]] == [(int(p), bytes(h)) for p, h in linked]
+        report = await verify_chain(engine)
+        assert report.finding is None
+        assert (report.checked, report.pending, report.head_position) == (8, 0, 8)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_kernel_0008_replica_still_reads_the_chain_after_kernel_0009(
+    database_url: str,
+) -> None:
+    """Rolling upgrade: the database is migrated first; a replica of the previous version
+    keeps running its sealer's first look and its anchorer's head query (frozen here as
+    kernel_0008's code sends them) until it is replaced."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one process on SQLite: no replica of the previous version")
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, KERNEL_ONLY)
+        async with engine.begin() as conn:
+            await EventStore(ManualClock(T0)).append(conn, "s", "Counter", 0, [new(1), new(2)])
+        async with engine.connect() as conn:
+            behind = await conn.execute(
+                sa.text(
+                    "SELECT coalesce((SELECT max(position) FROM event_chain), 0),"
+                    " coalesce((SELECT max(position) FROM events WHERE position <= 2), 0)"
+                )
+            )
+            assert tuple(behind.one()) == (2, 2)  # nothing to seal
+            head = await conn.execute(
+                sa.text("SELECT position, hash FROM event_chain ORDER BY position DESC LIMIT 1")
+            )
+            position, digest = head.one()
+        assert position == 2
+        assert (await verify_chain(engine)).head_hash == bytes(digest)
     finally:
         await engine.dispose()

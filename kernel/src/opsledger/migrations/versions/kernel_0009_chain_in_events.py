@@ -104,82 +104,22 @@ END
 $fn$
 """
 
-APPEND_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION opsledger_append(
-    p_stream_id text,
-    p_stream_type text,
-    p_expected integer,
-    p_event_ids uuid[],
-    p_event_types text[],
-    p_schema_versions integer[],
-    p_site_ids text[],
-    p_actors text[],
-    p_correlation_ids text[],
-    p_causation_ids text[],
-    p_occurred_at timestamptz[],
-    p_recorded_at timestamptz,
-    p_payloads text[]
-) RETURNS TABLE (status text, pos bigint, ver integer)
-LANGUAGE plpgsql AS $fn$
-#variable_conflict use_column
-DECLARE
-    v_current integer;
-    v_stored integer;
-    v_positions bigint[];
+# kernel_0005's `opsledger_append` with the chain written by its INSERT: each piece below
+# replaces one passage of it (asserted: a moved passage fails loudly, not silently).
+_DECLARE = ("    v_positions bigint[];\n", """    v_positions bigint[];
     v_linked boolean;
     v_prev bytea;
     v_bytes bytea;
-    v_prevs bytea[] := '{{}}';
-    v_hashes bytea[] := '{{}}';
-    v_recorded text := to_char(p_recorded_at AT TIME ZONE 'UTC', {_UTC});
-BEGIN
-    BEGIN
-        PERFORM pg_advisory_xact_lock(-1, hashtext(p_stream_id));
-    EXCEPTION WHEN deadlock_detected THEN
-        -- Two transactions appending to the same streams in opposite orders.
-        SELECT coalesce(max(e.version), 0) INTO v_current
-            FROM events e WHERE e.stream_id = p_stream_id;
-        RETURN QUERY SELECT 'conflict'::text, NULL::bigint, v_current;
-        RETURN;
-    END;
-    SELECT coalesce(max(e.version), 0) INTO v_current
-        FROM events e WHERE e.stream_id = p_stream_id;
-    IF p_expected IS NULL OR p_expected <> v_current THEN
-        SELECT count(*) INTO v_stored FROM events e WHERE e.event_id = ANY(p_event_ids);
-        IF v_stored = cardinality(p_event_ids) THEN
-            RETURN QUERY SELECT 'stored'::text, v_stored::bigint, v_current;
-            RETURN;
-        ELSIF v_stored > 0 THEN
-            RETURN QUERY SELECT 'duplicate'::text, v_stored::bigint, v_current;
-            RETURN;
-        ELSIF p_expected IS NOT NULL THEN
-            RETURN QUERY SELECT 'conflict'::text, NULL::bigint, v_current;
-            RETURN;
-        END IF;
-    END IF;
-    -- Draw positions and announce the first as in flight, atomically for readers.
-    -- Taking and releasing the session lock both sit inside the block: a cancel can land
-    -- between any two statements, and OTHERS does not match query_canceled.
-    BEGIN
-        PERFORM pg_advisory_lock(-2, 0);
-        SELECT array_agg(nextval('events_position_seq'::regclass) ORDER BY g) INTO v_positions
-            FROM generate_series(1, cardinality(p_event_ids)) AS g;
-        PERFORM pg_advisory_xact_lock(
-            (v_positions[1] >> 32)::integer,
-            ((v_positions[1] & 4294967295) - CASE WHEN (v_positions[1] & 2147483648) <> 0
-                                                  THEN 4294967296 ELSE 0 END)::integer
-        );
-        PERFORM pg_advisory_unlock(-2, 0);
-    EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM opsledger_alloc_release();  -- never leave the session lock behind
-        RAISE;
-    END;
-    -- The chain (kernel_0009): link to the position before ours when it is linked (then
+    v_prevs bytea[] := '{}';
+    v_hashes bytea[] := '{}';
+    v_recorded text := to_char(p_recorded_at AT TIME ZONE 'UTC', %(utc)s);
+""")
+_HASHES = ("    BEGIN\n        -- No RETURN QUERY in here", """    -- The chain (kernel_0009): link to the position before ours when it is linked (then
     -- all below it is final; a later snapshot sees it: READ COMMITTED only), else seal.
     v_linked := current_setting('transaction_isolation') = 'read committed';
     IF v_linked THEN
         IF v_positions[1] = 1 THEN
-            v_prev := {_GENESIS};
+            v_prev := %(genesis)s;
         ELSE
             SELECT e.hash INTO v_prev FROM events e
                 WHERE e.position = v_positions[1] - 1 AND e.prev_hash IS NOT NULL;
@@ -191,7 +131,7 @@ BEGIN
             v_positions[g]::text, p_event_ids[g]::text, p_stream_id, p_stream_type,
             (v_current + g)::text, p_event_types[g], p_schema_versions[g]::text,
             p_site_ids[g], p_actors[g], p_correlation_ids[g], p_causation_ids[g],
-            to_char(p_occurred_at[g] AT TIME ZONE 'UTC', {_UTC}), v_recorded,
+            to_char(p_occurred_at[g] AT TIME ZONE 'UTC', %(utc)s), v_recorded,
             p_payloads[g]::jsonb::text
         ]);
         IF v_linked THEN
@@ -204,39 +144,30 @@ BEGIN
         END IF;
     END LOOP;
     BEGIN
-        -- No RETURN QUERY in here: rows it had returned would outlive a rollback.
-        INSERT INTO events (
-            position, event_id, stream_id, stream_type, version, event_type,
-            schema_version, site_id, actor, correlation_id, causation_id, occurred_at,
-            recorded_at, payload, prev_hash, hash
-        )
-        SELECT v_positions[u.n], u.id, p_stream_id, p_stream_type, v_current + u.n::integer,
-               u.et, u.sv, u.site, u.actor, u.corr, u.caus, u.occ, p_recorded_at, u.body::jsonb,
-               u.prev, u.hash
-        FROM unnest(
-            p_event_ids, p_event_types, p_schema_versions, p_site_ids, p_actors,
-            p_correlation_ids, p_causation_ids, p_occurred_at, p_payloads, v_prevs, v_hashes
-        ) WITH ORDINALITY AS u(id, et, sv, site, actor, corr, caus, occ, body, prev, hash, n)
-        ORDER BY u.n;
-    EXCEPTION WHEN unique_violation THEN
-        -- An event id stored in another stream: answer as the probe would have.
-        SELECT count(*) INTO v_stored FROM events e WHERE e.event_id = ANY(p_event_ids);
-        IF v_stored = cardinality(p_event_ids) THEN
-            RETURN QUERY SELECT 'stored'::text, v_stored::bigint, v_current;
-        ELSIF v_stored > 0 THEN
-            RETURN QUERY SELECT 'duplicate'::text, v_stored::bigint, v_current;
-        ELSE
-            RAISE;  -- not an event id: nothing we expect, so let it be seen
-        END IF;
-        RETURN;
-    END;
-    RETURN QUERY SELECT 'appended'::text, v_positions[g], v_current + g
-        FROM generate_series(1, cardinality(p_event_ids)) AS g ORDER BY g;
-END
-$fn$
-"""
+        -- No RETURN QUERY in here""")
+_COLUMNS = ("recorded_at, payload\n", "recorded_at, payload, prev_hash, hash\n")
+_VALUES = ("p_recorded_at, u.body::jsonb\n", "p_recorded_at, u.body::jsonb,\n               u.prev, u.hash\n")
+_ARRAYS = (
+    "p_occurred_at, p_payloads\n        ) WITH ORDINALITY AS u(id, et, sv, site, actor, corr, caus, occ, body, n)",
+    "p_occurred_at, p_payloads, v_prevs, v_hashes\n"
+    "        ) WITH ORDINALITY AS u(id, et, sv, site, actor, corr, caus, occ, body, prev, hash, n)",
+)
+
+
+def append_function() -> str:
+    """kernel_0005's `opsledger_append`, its INSERT writing each event's hashes."""
+    text: str = _load("kernel_0005_alloc_lock_on_cancel").APPEND_FUNCTION
+    for old, new in (_DECLARE, _HASHES, _COLUMNS, _VALUES, _ARRAYS):
+        assert text.count(old) == 1, f"kernel_0005's passage moved: {old!r}"
+        text = text.replace(old, new % {"utc": _UTC, "genesis": _GENESIS})
+    return text
+
 
 _UNLINKED_WHERE = "prev_hash IS NULL"
+EVENT_CHAIN_VIEW = (
+    "CREATE VIEW event_chain AS"
+    " SELECT position, prev_hash, hash FROM events WHERE prev_hash IS NOT NULL"
+)
 
 
 def _load(name: str) -> ModuleType:
@@ -269,7 +200,7 @@ def upgrade() -> None:
     )
     if bind.dialect.name == "postgresql":
         op.execute(NETSTRINGS_FUNCTION)
-        op.execute(APPEND_FUNCTION)
+        op.execute(append_function())
         op.execute(SEAL_FUNCTION)
         op.execute("DROP FUNCTION IF EXISTS opsledger_chain_try(bigint, bigint)")
         # kernel_0008's unchained rows (in flight then, or left to its sealer): sealed
@@ -283,6 +214,10 @@ def upgrade() -> None:
     else:
         _link_sqlite(bind)
     op.drop_table("event_chain")
+    if bind.dialect.name == "postgresql":
+        # Replicas of the previous version run until replaced (migrate first, replace
+        # after): their sealer, anchorer and verify read `event_chain`: the links, as it.
+        op.execute(EVENT_CHAIN_VIEW)
 
 
 def _link_sqlite(bind: sa.Connection) -> None:
@@ -311,6 +246,8 @@ def _link_sqlite(bind: sa.Connection) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute("DROP VIEW IF EXISTS event_chain")
     op.create_table(
         "event_chain",
         sa.Column(
