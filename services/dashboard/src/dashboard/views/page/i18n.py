@@ -80,7 +80,7 @@ _KPI_NAMES: dict[str, tuple[str, str]] = {
     "permits.refunds_past_7": ("Refunds past 7 working days", "超7个工作日未退押金"),
     "permits.refunds_past_15": ("Refunds past 15 working days", "超15个工作日未退押金"),
     "permits.patrol_coverage": ("Patrol coverage", "巡查覆盖率"),
-    "secrets_registry.open_discrepancies": ("Open inventory discrepancies", "未结清点差异"),
+    "secrets_registry.inventory_discrepancies": ("Open inventory discrepancies", "未结清点差异"),
     "secrets_registry.carriers_due": (
         "Carriers due back or for destruction",
         "应归还或应销毁的载体",
