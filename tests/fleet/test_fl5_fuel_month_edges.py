@@ -172,6 +172,8 @@ def test_fl5_one_km_is_driven_and_half_a_litre_with_none_is_an_anomaly() -> None
     [none] = bought(purchase(litres="0.50")).when(close("0"), at=NOW)[1:]
     assert isinstance(none, FuelAnomalyDetected) and none.kind == "no_km"
     assert len(bought().when(close("0"), at=NOW)) == 1  # no fuel, no km: nothing to report
+    [within] = bought(purchase(litres="0.10")).when(close("1.0"), at=NOW)  # 0.14 L allowed
+    assert not reconciled([within]).anomalous
 
 
 def test_fl7_exactly_at_the_serious_threshold_is_not_serious_and_within_has_no_excess() -> None:
