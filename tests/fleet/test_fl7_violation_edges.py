@@ -5,7 +5,7 @@ points only drivers lose, the repeat-offender flag by role, the clock-skew edge
 from datetime import timedelta
 
 from fleet.domain.conduct import CONDUCT, RecordViolation
-from fleet.domain.conduct.commands import RecordFuelFine
+from fleet.domain.conduct.commands import DeductDriverPoints, RecordFuelFine, RecordReward
 from fleet.domain.conduct.decide import penalty_fen
 from fleet.domain.rules import FleetRules
 from opsledger.testing import given
@@ -76,3 +76,39 @@ def test_fl7_a_fuel_fine_of_one_fen_is_recorded_with_its_correction_link() -> No
     assert (entry.amount_fen, entry.corrects, entry.rule) == (1, "x", "FL-7")
     none = RecordFuelFine("site-a", "drv-07", "fuel-2", "2026-11", 0, "none", "fuel-veh-1", None)
     assert given(CONDUCT, at=NOW).when(none, at=NOW) == []
+
+
+def test_fl9_a_reward_is_a_ledger_line_recorded_once() -> None:
+    reward = RecordReward("site-a", "drv-07", "reward-1", "2026-11", 10000, "safe month", "fl9")
+    events = given(CONDUCT, at=NOW).when(reward, at=NOW)
+    assert events == [
+        FleetLedgerEntryRecorded(
+            entry_id="reward-1",
+            person="drv-07",
+            month="2026-11",
+            kind="reward",
+            amount_fen=10000,
+            rule="FL-9",
+            reason="safe month",
+            source="fl9",
+        )
+    ]
+    assert given(CONDUCT, at=NOW).record(reward, at=NOW).when(reward, at=NOW) == []
+
+
+def test_fl10_a_drivers_deduction_is_itemized_and_recorded_once() -> None:
+    deduct = DeductDriverPoints("site-a", "drv-07", "d-1", "2026-11", 5, "late log", "twice")
+    events = given(CONDUCT, at=NOW).when(deduct, at=NOW)
+    assert events == [
+        DriverPointsDeducted(
+            person="drv-07",
+            deduction_id="d-1",
+            month="2026-11",
+            points=5,
+            item="late log",
+            rule="FL-10",
+            note="twice",
+        )
+    ]
+    again = given(CONDUCT, at=NOW).record(deduct, at=NOW)
+    assert again.refuses(deduct, "CONFLICT", at=NOW).message == "deduction d-1 is already recorded"
