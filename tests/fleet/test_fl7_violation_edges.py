@@ -74,6 +74,7 @@ def test_fl7_a_fuel_fine_of_one_fen_is_recorded_with_its_correction_link() -> No
     [entry] = given(CONDUCT, at=NOW).when(fine, at=NOW)
     assert isinstance(entry, FleetLedgerEntryRecorded)
     assert (entry.amount_fen, entry.corrects, entry.rule) == (1, "x", "FL-7")
+    assert given(CONDUCT, at=NOW).record(fine, at=NOW).when(fine, at=NOW) == []  # retried
     none = RecordFuelFine("site-a", "drv-07", "fuel-2", "2026-11", 0, "none", "fuel-veh-1", None)
     assert given(CONDUCT, at=NOW).when(none, at=NOW) == []
 
