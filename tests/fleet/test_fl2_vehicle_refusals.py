@@ -1,6 +1,7 @@
 """FL-2, FL-4: each vehicle refusal names its rule, its field and what is wrong, and every
 limit holds exactly at the limit (survivors of `make mutation SERVICES=fleet`)."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ def said(error: DomainError) -> tuple[str, str | None, str]:
     return error.code, error.field, error.message
 
 
-def returned(events: list[object]) -> TripReturned:
+def returned(events: Sequence[object]) -> TripReturned:
     first = events[0]
     assert isinstance(first, TripReturned)
     return first

@@ -55,7 +55,9 @@ def test_fl5_rev2_overdue_exactly_at_the_deadline_naming_the_last_day() -> None:
     overdue = ReportReconciliationOverdue("veh-1", "2026-11")
     assert scenario.when(overdue, at=DUE - timedelta(microseconds=1)) == []
     assert scenario.when(overdue, at=DUE) == [
-        FuelMonthReconciliationOverdue(vehicle_id="veh-1", month="2026-11", due_on=date(2026, 12, 5))
+        FuelMonthReconciliationOverdue(
+            vehicle_id="veh-1", month="2026-11", due_on=date(2026, 12, 5)
+        )
     ]
     assert scenario.record(overdue, at=DUE).when(overdue, at=DUE) == []  # reported once
     closed = bought(purchase()).record(close("500.0"), at=NOW)
