@@ -105,7 +105,8 @@ def outcomes(root: Path) -> dict[str, str]:
 def score(
     root: Path, judged: dict[str, str], only: list[str]
 ) -> tuple[int, int, dict[str, int], list[str]]:
-    """(killed, mutants, counts by outcome, survivors not judged), equivalents left out."""
+    """(killed, mutants checked, counts by outcome, survivors not judged), equivalents left
+    out."""
     counts: dict[str, int] = {}
     survivors = []
     for name, outcome in sorted(outcomes(root).items()):
@@ -113,11 +114,12 @@ def score(
             continue
         if name in judged:
             outcome = "equivalent"
-        elif outcome not in ("killed", "caught by type check"):
+        elif outcome not in ("killed", "caught by type check", "not checked"):
             survivors.append(f"{name}: {outcome}")
         counts[outcome] = counts.get(outcome, 0) + 1
     killed = counts.get("killed", 0) + counts.get("caught by type check", 0)
-    total = sum(counts.values()) - counts.get("equivalent", 0)
+    # A run stopped part-way scores what it checked; "not checked" is shown, not counted.
+    total = sum(counts.values()) - counts.get("equivalent", 0) - counts.get("not checked", 0)
     return killed, total, counts, survivors
 
 
