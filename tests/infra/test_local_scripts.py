@@ -42,6 +42,7 @@ SCRIPTS = [
     REPO / ".ci" / "run",
 ]
 SERVICES = ["callcenter", "dispatch", "fleet", "permits", "secrets_registry", "ledger", "dashboard"]
+ALL_UP = f"all {len(SERVICES)} services are up"  # what run.sh logs once every one listens
 # run.sh fixes each service's port by name (base + offset), ledger 8106 and dashboard 8107
 PORT_OFFSET = {
     "callcenter": 0,
@@ -456,7 +457,7 @@ def _run_until_up_then_signal(
     start: StartRunSh, env: dict[str, str], tmp_path: Path, how: str
 ) -> tuple[int, str]:
     proc, out = start(env)
-    _wait_for(lambda: "all 5 services are up" in out.read_text(), 150, "all services up")
+    _wait_for(lambda: ALL_UP in out.read_text(), 150, "all services up")
     text = out.read_text()
     for service, port in zip(SERVICES, _ports(env), strict=True):
         assert f"http://127.0.0.1:{port}" in text
@@ -539,7 +540,7 @@ def test_run_sh_restarts_a_killed_service_and_logs_it(
     env = dict(run_env_with_kafka, OPSLEDGER_RESTART_BACKOFF_MS="300")
     fleet_port = _ports(env)[2]
     proc, out = start_run_sh(env)
-    _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+    _wait_for(lambda: ALL_UP in out.read_text(), 60, "all services up")
     assert _pid_file(env, "run.sh") == proc.pid
     first = _pid_file(env, "fleet")
     os.killpg(first, signal.SIGKILL)  # like `kill -9`: no goodbye
@@ -575,7 +576,7 @@ def test_run_sh_stop_stops_only_what_run_sh_started(
     )
     proc, out = start_run_sh(env)
     try:
-        _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+        _wait_for(lambda: ALL_UP in out.read_text(), 60, "all services up")
         # A stale pid file must not make --stop signal whatever now has that pid.
         Path(env["OPSLEDGER_VAR_DIR"], "run", "ghost.pid").write_text(f"{bystander.pid} 1\n")
         result = _sh(RUN_SH, "--stop", env=env, timeout=120)
@@ -597,7 +598,7 @@ def test_run_sh_kills_a_service_that_ignores_sigterm(
 ) -> None:
     env = dict(run_env_with_kafka, STANDIN_IGNORE_TERM="permits", OPSLEDGER_STOP_TIMEOUT="2")
     proc, out = start_run_sh(env)
-    _wait_for(lambda: "all 5 services are up" in out.read_text(), 60, "all services up")
+    _wait_for(lambda: ALL_UP in out.read_text(), 60, "all services up")
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
