@@ -20,7 +20,7 @@ sync: ## install the locked Python environment (.venv)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: sync ## local Kafka + all five services on SQLite, in the foreground; restarts crashed ones (Ctrl-C stops all)
+run: sync ## local Kafka + all seven services on SQLite, in the foreground; restarts crashed ones (Ctrl-C stops all)
 	deploy/local/run.sh
 
 test: sync contracts-check ## the whole suite against real Kafka and PostgreSQL (started and stopped here)
