@@ -13,7 +13,11 @@ from dispatch.domain.work_order.state import WorkOrderState, site_of, work_order
 from opsledger.decider import Schedule
 from opsledger.errors import DomainError
 from opsledger.testing import Scenario, given
-from opsledger_contracts.events.dispatch import DiagnosticPingReceived, WorkOrderOverdue
+from opsledger_contracts.events.dispatch import (
+    DiagnosticPingReceived,
+    DispatchLedgerEntryRecorded,
+    WorkOrderOverdue,
+)
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 W = "WO-site-a-000001"
@@ -70,16 +74,26 @@ def test_wo3_acceptance_is_truncated_to_the_minute_and_only_by_the_assignee() ->
 def test_wo4_refusal_penalty_is_10000_fen_in_the_site_month() -> None:
     # 2026-11-30 16:30 UTC is already December in Asia/Shanghai.
     at = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
-    _, penalty = issued().when(wo.RecordRefusal(W, "No"), actor="disp-07", at=at)
+    _, penalty, entry = issued().when(wo.RecordRefusal(W, "No"), actor="disp-07", at=at)
     dumped = penalty.model_dump()
     assert (dumped["person"], dumped["amount_fen"], dumped["rule"]) == ("eng-12", 10_000, "WO-4")
     assert dumped["month"] == "2026-12"
+    # flow 5: the same penalty in the ledger's shape, same person, month and amount
+    assert isinstance(entry, DispatchLedgerEntryRecorded)
+    assert (entry.person, entry.month, entry.amount_fen, entry.kind) == (
+        "eng-12",
+        "2026-12",
+        10_000,
+        "penalty",
+    )
 
 
 def test_wo5_overdue_is_decided_for_the_current_deadline_only() -> None:
     accepted = issued().record(wo.AcceptWorkOrder(W), actor="eng-12", at=NOW)
     deadline = NOW + timedelta(hours=4)
-    overdue, penalty = accepted.when(wo.MarkOverdue(W, deadline), actor="system", at=deadline)
+    overdue, penalty, _entry = accepted.when(
+        wo.MarkOverdue(W, deadline), actor="system", at=deadline
+    )
     assert isinstance(overdue, WorkOrderOverdue)
     assert penalty.model_dump()["amount_fen"] == 3000
     stale = wo.MarkOverdue(W, deadline - timedelta(hours=1))
@@ -87,7 +101,7 @@ def test_wo5_overdue_is_decided_for_the_current_deadline_only() -> None:
     later = deadline + timedelta(hours=2)
     accepted.record(wo.ReportProgress(W, "half done", later), actor="eng-12", at=NOW)
     assert accepted.when(wo.MarkOverdue(W, deadline), actor="system", at=deadline) == []
-    assert len(accepted.when(wo.MarkOverdue(W, later), actor="system", at=later)) == 2
+    assert len(accepted.when(wo.MarkOverdue(W, later), actor="system", at=later)) == 3
 
 
 def test_wo5_issue_and_expected_by_schedule_the_overdue_timer() -> None:
@@ -135,7 +149,7 @@ def test_wo9_only_escalated_orders_can_be_judged_unreasonable() -> None:
     escalated = issued().record(
         wo.RecordEscalation(W, "sup-3", "welder", line), actor="eng-12", at=NOW
     )
-    _, penalty = escalated.when(wo.JudgeUnreasonable(W, "bad"), actor="lead", at=NOW)
+    _, penalty, _entry = escalated.when(wo.JudgeUnreasonable(W, "bad"), actor="lead", at=NOW)
     assert penalty.model_dump()["person"] == "disp-07"
     assert penalty.model_dump()["amount_fen"] == 3000
 

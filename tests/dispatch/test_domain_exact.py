@@ -175,7 +175,7 @@ def test_state_after_each_lifecycle_event() -> None:
     assert state.refusals_by == frozenset({"eng-12"})
     assert state.penalties == (
         Penalty(
-            event_id=str(scenario.history[-1].event_id),
+            event_id=str(scenario.history[-2].event_id),  # [-1]: its ledger-shaped copy
             person="eng-12",
             month="2026-11",
             amount_fen=10_000,
