@@ -35,6 +35,13 @@ _NAME = re.compile(
     # `schemas/secrets_registry/ClearanceEnded` (a regex in asyncapi.yaml): words and
     # slashes, no digit (a random key of 32 characters almost surely has one)
     r"|[a-z_]+(/[A-Za-z_]+)+"
+    # `opsledger.secrets-registry.events` (a Kubernetes name): dotted words with hyphens
+    r"|[a-z_][a-z0-9_-]*(\.[a-z_][a-z0-9_-]*)+"
+    # `generateCertificateAuthority=true`, `OPSLEDGER_DASHBOARD_COOKIE_SECURE=true`: a flag
+    r"|[A-Za-z][\w.]*=(true|false|\d+)"
+    # `deploy/k8s/overlays/dev/secrets/auth-secret`, `application/x-www-form-urlencoded`:
+    # lower-case paths and media types (a random key mixes cases)
+    r"|[a-z0-9_.-]+(/[a-z0-9_.+-]+)+/?"
 )
 
 
@@ -79,10 +86,19 @@ def test_the_scanner_finds_a_key_however_it_is_written() -> None:
         "auth_secret_is_the_development_default",
         "security.protocol=SASL_PLAINTEXT",
         "contracts/examples/follow_topic.py",
+        "opsledger.secrets-registry.events.dlq",
+        "generateCertificateAuthority=true",
+        "OPSLEDGER_DASHBOARD_COOKIE_SECURE=true",
+        "deploy/k8s/overlays/dev/secrets/auth-secret",
+        "deploy/k8s/overlays/dev/secrets/",
+        "application/x-www-form-urlencoded",
     ):
         assert key_literals(f'token_name = "{name}"') == set(), name
     mixed = "Ab_" + "Cd" * 15  # underscores, but mixed case: could be a key
     assert key_literals(f'auth_key = "{mixed}"') == {mixed}
+    # a signed token is dotted too, but mixes cases: still found
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkcnYtMDcifQ." + "Zq8x7Lm2-Pw9Rt4Vb6Nc1Hd5Jf3Kg0Sa8Ue"
+    assert key_literals(f'token = "{jwt}"') == {jwt}
 
 
 def test_every_key_literal_in_the_repository_is_refused_by_the_services() -> None:
