@@ -9,12 +9,14 @@ import csv
 import io
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.dashboard.browser.conftest import (
     VENDOR,
@@ -36,6 +38,21 @@ M2 = ("m2", ["manager"], ["site-c"])
 
 def bearer(who: tuple[str, list[str], list[str]]) -> str:
     return token(*who, service="dashboard")
+
+
+@contextmanager
+def signed_in(
+    browser: Browser,
+    stack: Stack,
+    seen: Seen,
+    who: tuple[str, list[str], list[str]],
+    **options: Any,
+) -> Iterator[tuple[BrowserContext, Page]]:
+    """A fresh recorded profile (open_context) with a page signed in as `who`."""
+    with open_context(browser, stack, seen, **options) as context:
+        page = context.new_page()
+        sign_in(page, bearer(who))
+        yield context, page
 
 
 def api(stack: Stack, path: str, who: tuple[str, list[str], list[str]]) -> Any:
@@ -76,9 +93,7 @@ def card(page: Page, site: str) -> Any:
 def test_the_page_shows_the_exact_figures_of_the_scenario(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1) as (context, page):
         site_card = card(page, "site-a")
         expect(site_card.locator("[data-field=value]")).to_have_text("75.0%")
         expect(site_card).to_contain_text("3 / 4")
@@ -105,9 +120,7 @@ def test_the_page_shows_the_exact_figures_of_the_scenario(
 def test_the_drill_down_count_equals_the_card_and_the_csv_equals_the_list(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1) as (context, page):
         card(page, "site-a").click()
         page.wait_for_url(f"**/sites/site-a/kpis/{KPI}?period=*")
         period = datetime.now(UTC).strftime("%Y-%m")
@@ -134,9 +147,7 @@ def test_the_drill_down_count_equals_the_card_and_the_csv_equals_the_list(
 def test_a_live_update_arrives_without_a_reload(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M2))
+    with signed_in(browser, scenario, seen, M2) as (_context, page):
         site_card = card(page, "site-c")
         expect(site_card.locator("[data-field=value]")).to_have_text("no value")
         page.evaluate("window.__loadedOnce = true")
@@ -169,9 +180,7 @@ def test_no_request_leaves_the_host(browser: Browser, scenario: Stack, seen: See
 
 
 def test_another_site_is_refused(browser: Browser, scenario: Stack, seen: Seen) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1) as (_context, page):
         for url in (f"/sites/site-b/kpis/{KPI}", f"/api/sites/site-b/kpis/{KPI}/rows"):
             answer = page.goto(url)
             assert answer is not None and answer.status == 404, url
@@ -182,9 +191,7 @@ def test_another_site_is_refused(browser: Browser, scenario: Stack, seen: Seen) 
 def test_chinese_labels_render_and_the_switch_changes_language(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen, locale="zh-CN") as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1, locale="zh-CN") as (_context, page):
         expect(page.locator("h1")).to_have_text("运营看板")
         assert page.locator("html").get_attribute("lang") == "zh-CN"
         expect(card(page, "site-a")).to_contain_text("接通率")
@@ -199,9 +206,7 @@ def test_chinese_labels_render_and_the_switch_changes_language(
 def test_keyboard_navigation_reaches_a_card_and_opens_it(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1) as (_context, page):
         expect(card(page, "site-a")).to_be_visible()
         for _ in range(40):
             page.keyboard.press("Tab")
@@ -227,9 +232,7 @@ def test_axe_finds_no_serious_accessibility_violation(
 ) -> None:
     axe = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
     # axe is injected as a script: the page's CSP (script-src 'self') would refuse it.
-    with open_context(browser, scenario, seen, bypass_csp=True) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1, bypass_csp=True) as (context, page):
         for url in ("/", f"/sites/site-a/kpis/{KPI}", "/?lang=zh-CN"):
             page.goto(url)
             page.add_script_tag(content=axe)
@@ -250,9 +253,7 @@ def test_axe_finds_no_serious_accessibility_violation(
 def test_sign_in_keeps_the_token_out_of_scripts_and_sign_out_works(
     browser: Browser, scenario: Stack, seen: Seen
 ) -> None:
-    with open_context(browser, scenario, seen) as context:
-        page = context.new_page()
-        sign_in(page, bearer(M1))
+    with signed_in(browser, scenario, seen, M1) as (context, page):
         assert "opsledger_dashboard" not in page.evaluate("document.cookie")
         stored = next(c for c in context.cookies() if c["name"] == "opsledger_dashboard")
         assert stored["httpOnly"] is True and stored["sameSite"] == "Strict"
